@@ -1,0 +1,85 @@
+/** Gives back a slot; calling it more than once has no further effect. */
+export type Release = () => void;
+
+/** A counting semaphore with first-come, first-served waiting. */
+export class Semaphore {
+  #limit: number;
+  #inFlight = 0;
+  readonly #waiting: (() => void)[] = [];
+
+  constructor(limit: number) {
+    this.#limit = checkLimit(limit);
+  }
+
+  get limit(): number {
+    return this.#limit;
+  }
+
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  /** Lowers the limit; slots already held finish normally. Raising is refused so a shared limit only tightens. */
+  tighten(limit: number): void {
+    this.#limit = Math.min(this.#limit, checkLimit(limit));
+  }
+
+  /** Resolves with a release function once a slot is free. */
+  async acquire(): Promise<Release> {
+    if (this.#inFlight < this.#limit && this.#waiting.length === 0) {
+      this.#inFlight += 1;
+    } else {
+      // The releaser hands its slot straight to us, so #inFlight is already counted on wake-up.
+      await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    }
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.#handOver();
+    };
+  }
+
+  #handOver(): void {
+    if (this.#inFlight <= this.#limit) {
+      const next = this.#waiting.shift();
+      if (next) {
+        next();
+        return;
+      }
+    }
+    this.#inFlight -= 1;
+  }
+}
+
+function checkLimit(limit: number): number {
+  if (!Number.isInteger(limit) || limit < 1) throw new RangeError('concurrency must be a positive integer');
+  return limit;
+}
+
+/** Intacct's default allowance of concurrent API requests per company. */
+export const DEFAULT_COMPANY_CONCURRENCY = 2;
+
+// Process-wide on purpose: the allowance belongs to the Intacct company, not to one client object.
+const companySemaphores = new Map<string, Semaphore>();
+
+/** The key that identifies one Intacct company's allowance. */
+export function companyKey(endpointUrl: string, companyId: string): string {
+  return `${endpointUrl}\u0000${companyId}`;
+}
+
+/**
+ * The semaphore shared by every client in this process for one company (endpoint + company id).
+ * When clients ask for different limits the smallest wins, so no client can push the company over.
+ */
+export function companySemaphore(endpointUrl: string, companyId: string, limit = DEFAULT_COMPANY_CONCURRENCY): Semaphore {
+  const key = companyKey(endpointUrl, companyId);
+  const existing = companySemaphores.get(key);
+  if (existing) {
+    existing.tighten(limit);
+    return existing;
+  }
+  const created = new Semaphore(limit);
+  companySemaphores.set(key, created);
+  return created;
+}

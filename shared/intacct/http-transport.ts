@@ -1,0 +1,83 @@
+import { IntacctProtocolError, IntacctTransientError } from './errors';
+
+/** A gateway answer as raw text, before any XML is looked at. */
+export interface HttpAnswer {
+  status: number;
+  body: string;
+}
+
+/** Limits for one POST. */
+export interface PostLimits {
+  timeoutMs: number;
+  maxResponseBytes: number;
+}
+
+function tooLarge(maxResponseBytes: number): IntacctProtocolError {
+  return new IntacctProtocolError(`Intacct answer exceeds the ${maxResponseBytes}-byte limit; refused`);
+}
+
+/** Reads a body up to `maxResponseBytes`, cancelling the stream as soon as it goes over. */
+async function readCappedBody(response: Response, maxResponseBytes: number): Promise<string> {
+  const declaredLength = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declaredLength) && declaredLength > maxResponseBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    throw tooLarge(maxResponseBytes);
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    received += value.byteLength;
+    if (received > maxResponseBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge(maxResponseBytes);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, received).toString('utf8');
+}
+
+/**
+ * POSTs an XML request and returns the status and body. The timeout covers the whole exchange,
+ * body included; timeouts and network failures become transient errors. No part of the request
+ * (which holds credentials) is ever copied into an error.
+ */
+export async function postXml(url: string, requestXml: string, limits: PostLimits): Promise<HttpAnswer> {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, limits.timeoutMs);
+  try {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/xml' },
+      body: requestXml,
+      signal: controller.signal,
+    });
+    const body = await readCappedBody(response, limits.maxResponseBytes);
+    return { status: response.status, body };
+  } catch (error) {
+    if (error instanceof IntacctProtocolError) throw error;
+    if (timedOut) {
+      throw new IntacctTransientError(`Intacct did not answer within ${limits.timeoutMs} ms`);
+    }
+    throw new IntacctTransientError(`Intacct request failed: ${networkReason(error)}`, { cause: error });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A short, credential-free reason for a network failure (undici puts the socket error in `cause`). */
+function networkReason(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = error.cause;
+    const code = typeof cause === 'object' && cause !== null && 'code' in cause ? String(cause.code) : undefined;
+    return code ? `${error.message} (${code})` : error.message;
+  }
+  return 'unknown network error';
+}

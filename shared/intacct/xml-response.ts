@@ -1,0 +1,316 @@
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import type { EntityDecoderOptions } from 'fast-xml-parser';
+import {
+  IntacctProtocolError,
+  IntacctTransientError,
+  errorFromIntacctStatus,
+  type IntacctError,
+  type IntacctErrorEntry,
+  type IntacctStatusLevel,
+} from './errors';
+
+/** One record as Intacct lists it: dotted field names, every value text ('' when empty). */
+export type IntacctRecord = Record<string, string>;
+
+/** A page of a list answer (`query`, `readByQuery`, `readMore`). */
+export interface ListPage {
+  records: IntacctRecord[];
+  totalCount: number;
+  offset: number;
+  count: number;
+  numRemaining: number;
+  /** Only readByQuery / readMore answers carry one. */
+  resultId?: string;
+}
+
+/** The successful `<result>` of a one-function request. */
+export interface GatewayResult {
+  functionName: string;
+  controlId: string;
+  /** The parsed `<data>` element ('' when it was empty and carried no attributes), undefined when absent. */
+  data: unknown;
+}
+
+/** What getAPISession hands back. */
+export interface ApiSession {
+  sessionId: string;
+  endpoint: string;
+  locationId: string;
+}
+
+const ATTRIBUTE_PREFIX = '@_';
+const TEXT_NODE = '#text';
+
+/**
+ * Intacct never sends a DOCTYPE, and a DOCTYPE is the door to entity expansion attacks
+ * (billion laughs, external entities), so any declaration ends processing before a parser sees it.
+ */
+const DECLARATION_MARKUP = /<!\s*(?:DOCTYPE|ENTITY)/i;
+
+/** Cloudflare and load balancers answer with HTML pages; those are outages, not protocol violations. */
+const HTML_PAGE = /^\s*(?:<!DOCTYPE\s+html\s*>|<html[\s>])/i;
+
+const STANDARD_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+const ENTITY_REFERENCE = /&(?:(lt|gt|amp|quot|apos)|#([0-9]{1,7})|#x([0-9a-fA-F]{1,6}));/g;
+const DECIMAL = 10;
+const HEXADECIMAL = 16;
+const MAX_CODE_POINT = 0x10ffff;
+const FIRST_SURROGATE = 0xd800;
+const LAST_SURROGATE = 0xdfff;
+
+/** A character reference's character, or the reference untouched when it names no legal character. */
+function decodeCodePoint(reference: string, codePoint: number): string {
+  const isSurrogate = codePoint >= FIRST_SURROGATE && codePoint <= LAST_SURROGATE;
+  return codePoint > 0 && codePoint <= MAX_CODE_POINT && !isSurrogate ? String.fromCodePoint(codePoint) : reference;
+}
+
+/**
+ * Decodes only what XML itself defines (the five named entities and character references), in one
+ * pass so `&amp;lt;` becomes `&lt;` and nothing more. Declared entities are never honoured.
+ */
+export function decodeStandardEntities(text: string): string {
+  if (!text.includes('&')) return text;
+  return text.replace(ENTITY_REFERENCE, (reference, named?: string, decimal?: string, hex?: string) => {
+    if (named !== undefined) return STANDARD_ENTITIES[named] ?? reference;
+    if (decimal !== undefined) return decodeCodePoint(reference, Number.parseInt(decimal, DECIMAL));
+    if (hex !== undefined) return decodeCodePoint(reference, Number.parseInt(hex, HEXADECIMAL));
+    return reference;
+  });
+}
+
+const standardEntityDecoder: EntityDecoderOptions = {
+  setExternalEntities: () => undefined,
+  addInputEntities: () => {
+    throw new IntacctProtocolError('Intacct answer declares entities; refused');
+  },
+  reset: () => undefined,
+  decode: decodeStandardEntities,
+  setXmlVersion: () => undefined,
+};
+
+/** Paths whose elements may repeat; they always parse as arrays, even with zero or one entry. */
+const RESULT_PATH = 'response.operation.result';
+const RECORD_PARENT_PATH = `${RESULT_PATH}.data`;
+const ERROR_PATHS = new Set([
+  'response.errormessage.error',
+  'response.operation.errormessage.error',
+  `${RESULT_PATH}.errormessage.error`,
+]);
+
+function isRepeatable(_tagName: string, jPath: unknown, _isLeafNode: boolean, isAttribute: boolean): boolean {
+  if (isAttribute || typeof jPath !== 'string') return false;
+  if (jPath === RESULT_PATH || ERROR_PATHS.has(jPath)) return true;
+  const lastDot = jPath.lastIndexOf('.');
+  return lastDot > 0 && jPath.slice(0, lastDot) === RECORD_PARENT_PATH;
+}
+
+const parser = new XMLParser({
+  parseTagValue: false,
+  parseAttributeValue: false,
+  ignoreAttributes: false,
+  attributeNamePrefix: ATTRIBUTE_PREFIX,
+  textNodeName: TEXT_NODE,
+  // Whitespace inside a value is data; layout whitespace between elements is ignored when reading.
+  trimValues: false,
+  processEntities: true,
+  entityDecoder: standardEntityDecoder,
+  isArray: isRepeatable,
+  jPath: true,
+});
+
+type XmlNode = Record<string, unknown>;
+
+function isNode(value: unknown): value is XmlNode {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function child(node: unknown, name: string): unknown {
+  return isNode(node) ? node[name] : undefined;
+}
+
+/** The text content of a leaf element: plain text, or the text node of an element with attributes. */
+function textOf(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (isNode(value)) {
+    const text = value[TEXT_NODE];
+    return typeof text === 'string' ? text : '';
+  }
+  return '';
+}
+
+function asArray(value: unknown): unknown[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+/**
+ * Refuses a body before any parser touches it: DOCTYPE or ENTITY markup is a protocol error
+ * (never retried); an empty body or an HTML page is a transient outage.
+ */
+export function screenResponseBody(body: string): void {
+  if (body.trim() === '') {
+    throw new IntacctTransientError('Intacct answered with an empty body');
+  }
+  if (HTML_PAGE.test(body)) {
+    throw new IntacctTransientError('Intacct answered with an HTML page instead of XML');
+  }
+  if (DECLARATION_MARKUP.test(body)) {
+    throw new IntacctProtocolError('Intacct answer carries a DOCTYPE or ENTITY declaration; refused');
+  }
+}
+
+/**
+ * Screens, validates and parses a gateway body into a plain object tree. Malformed or truncated
+ * XML is transient (the next answer is usually whole); values stay text exactly as sent.
+ */
+export function parseGatewayXml(body: string): XmlNode {
+  screenResponseBody(body);
+  const validation = XMLValidator.validate(body);
+  if (validation !== true) {
+    throw new IntacctTransientError(`Intacct answer is not well-formed XML (${validation.err.code} at line ${validation.err.line})`);
+  }
+  let document: unknown;
+  try {
+    document = parser.parse(body);
+  } catch (error) {
+    if (error instanceof IntacctProtocolError) throw error;
+    throw new IntacctTransientError('Intacct answer could not be parsed');
+  }
+  if (!isNode(document) || !isNode(document.response)) {
+    throw new IntacctProtocolError('Intacct answer has no <response> element');
+  }
+  return document.response;
+}
+
+function readErrorEntries(errorMessage: unknown): IntacctErrorEntry[] {
+  return asArray(child(errorMessage, 'error')).map((entry) => ({
+    errorno: textOf(child(entry, 'errorno')).trim(),
+    description: textOf(child(entry, 'description')).trim(),
+    description2: textOf(child(entry, 'description2')).trim(),
+    correction: textOf(child(entry, 'correction')).trim(),
+  }));
+}
+
+function statusOf(node: unknown): string {
+  return textOf(child(node, 'status')).trim();
+}
+
+function failure(level: IntacctStatusLevel, errorMessage: unknown): IntacctError {
+  return errorFromIntacctStatus(level, readErrorEntries(errorMessage));
+}
+
+const SUCCESS = 'success';
+
+/**
+ * Reads a parsed `<response>` through its three status levels (control, authentication, result)
+ * and returns the single function result, or throws the typed error of the first level that failed.
+ */
+export function readGatewayResult(response: XmlNode): GatewayResult {
+  const control = response.control;
+  if (statusOf(control) !== SUCCESS) {
+    throw failure('control', response.errormessage);
+  }
+  const operation = response.operation;
+  if (!isNode(operation)) {
+    throw new IntacctProtocolError('Intacct answer has no <operation> element');
+  }
+  if (statusOf(operation.authentication) !== SUCCESS) {
+    throw failure('authentication', operation.errormessage);
+  }
+  const result = asArray(operation.result)[0];
+  if (!isNode(result)) {
+    // An operation-level errormessage without a result still explains the failure.
+    if (operation.errormessage !== undefined) throw failure('result', operation.errormessage);
+    throw new IntacctProtocolError('Intacct answer has no <result> element');
+  }
+  if (statusOf(result) !== SUCCESS) {
+    throw failure('result', result.errormessage);
+  }
+  return {
+    functionName: textOf(result.function).trim(),
+    controlId: textOf(result.controlid).trim(),
+    data: result.data,
+  };
+}
+
+/** Screens, validates, parses and reads one gateway body: the whole answer pipeline. */
+export function parseGatewayResponse(body: string): GatewayResult {
+  return readGatewayResult(parseGatewayXml(body));
+}
+
+function flattenInto(target: IntacctRecord, prefix: string, value: unknown): void {
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => flattenInto(target, `${prefix}.${index}`, item));
+    return;
+  }
+  if (!isNode(value)) {
+    target[prefix] = typeof value === 'string' ? value : '';
+    return;
+  }
+  const childNames = Object.keys(value).filter((key) => key !== TEXT_NODE && !key.startsWith(ATTRIBUTE_PREFIX));
+  if (childNames.length === 0) {
+    target[prefix] = textOf(value);
+    return;
+  }
+  for (const name of childNames) flattenInto(target, `${prefix}.${name}`, value[name]);
+}
+
+/** Turns one parsed record element into dotted-name text fields; nested elements (single reads) are flattened. */
+export function toRecord(element: unknown): IntacctRecord {
+  const record: IntacctRecord = {};
+  if (!isNode(element)) return record;
+  for (const [name, value] of Object.entries(element)) {
+    if (name === TEXT_NODE || name.startsWith(ATTRIBUTE_PREFIX)) continue;
+    flattenInto(record, name, value);
+  }
+  return record;
+}
+
+const NON_NEGATIVE_INTEGER = /^\d+$/;
+
+function countAttribute(data: XmlNode, name: string, fallback?: number): number {
+  const raw = data[`${ATTRIBUTE_PREFIX}${name}`];
+  if (raw === undefined && fallback !== undefined) return fallback;
+  const text = typeof raw === 'string' ? raw.trim() : '';
+  if (!NON_NEGATIVE_INTEGER.test(text)) {
+    throw new IntacctProtocolError(`Intacct list answer has no usable ${name} attribute`);
+  }
+  return Number(text);
+}
+
+/**
+ * Reads a list answer's `<data>`: its records (always a list) and paging attributes. A missing
+ * `numremaining` is a protocol error rather than "done", so a malformed page never ends a listing early.
+ */
+export function readListPage(data: unknown, requestedOffset = 0): ListPage {
+  if (!isNode(data)) {
+    throw new IntacctProtocolError('Intacct list answer has no <data> attributes');
+  }
+  const records: IntacctRecord[] = [];
+  for (const [name, value] of Object.entries(data)) {
+    if (name === TEXT_NODE || name.startsWith(ATTRIBUTE_PREFIX)) continue;
+    for (const element of asArray(value)) records.push(toRecord(element));
+  }
+  const numRemaining = countAttribute(data, 'numremaining');
+  const count = countAttribute(data, 'count', records.length);
+  const offset = countAttribute(data, 'offset', requestedOffset);
+  const totalCount = countAttribute(data, 'totalcount', offset + records.length + numRemaining);
+  const resultIdRaw = data[`${ATTRIBUTE_PREFIX}resultId`];
+  const page: ListPage = { records, totalCount, offset, count, numRemaining };
+  if (typeof resultIdRaw === 'string' && resultIdRaw.trim() !== '') page.resultId = resultIdRaw.trim();
+  return page;
+}
+
+/** Reads getAPISession's `<data><api>`; a missing session id is a protocol error. */
+export function readApiSession(data: unknown): ApiSession {
+  const api = asArray(child(data, 'api'))[0];
+  const sessionId = textOf(child(api, 'sessionid')).trim();
+  if (sessionId === '') {
+    throw new IntacctProtocolError('getAPISession answer carries no session id');
+  }
+  return {
+    sessionId,
+    endpoint: textOf(child(api, 'endpoint')).trim(),
+    locationId: textOf(child(api, 'locationid')).trim(),
+  };
+}

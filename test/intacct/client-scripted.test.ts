@@ -1,0 +1,214 @@
+import { inspect } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import { IntacctClient, type IntacctClientOptions } from '../../shared/intacct/client';
+import {
+  IntacctAuthenticationError,
+  IntacctProtocolError,
+  IntacctQueryError,
+  IntacctTransientError,
+} from '../../shared/intacct/errors';
+import {
+  authenticationFailureAnswer,
+  listAnswer,
+  sessionAnswer,
+  startScriptedGateway,
+  type ScriptedAnswer,
+  type ScriptedGateway,
+} from './support/scripted-gateway';
+
+const SENDER_PASSWORD = 'sender-Pa55-word';
+const USER_PASSWORD = 'user-Pa55-word';
+const SESSION_ID = 'session-ID-4f2a9c';
+
+let gateway: ScriptedGateway | undefined;
+
+afterEach(async () => {
+  await gateway?.close();
+  gateway = undefined;
+});
+
+async function clientFor(script: ScriptedAnswer[], options: Partial<IntacctClientOptions> = {}) {
+  gateway = await startScriptedGateway(script);
+  const calls: { function: string; attempt: number }[] = [];
+  const client = new IntacctClient({
+    endpointUrl: gateway.endpointUrl,
+    credentials: {
+      senderId: 'psaVendor',
+      senderPassword: SENDER_PASSWORD,
+      companyId: 'LAKESIDE-DEMO',
+      userId: 'api_sync',
+      userPassword: USER_PASSWORD,
+    },
+    retry: { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 2 },
+    onRequest: (info) => calls.push(info),
+    ...options,
+  });
+  return { client, calls, gateway };
+}
+
+async function failureOf(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a failure');
+}
+
+async function collect<T>(pages: AsyncIterable<T>): Promise<T[]> {
+  const collected: T[] = [];
+  for await (const page of pages) collected.push(page);
+  return collected;
+}
+
+const CUSTOMER_QUERY = { object: 'CUSTOMER', fields: ['RECORDNO', 'NAME'], orderBy: [{ field: 'RECORDNO' }] };
+
+describe('IntacctClient against a scripted gateway', () => {
+  it('treats HTTP 401 as a final authentication error after one request', async () => {
+    const { client, gateway: server } = await clientFor([{ status: 401, body: 'Unauthorized', contentType: 'text/plain' }]);
+
+    const error = await failureOf(client.verifyCredentials());
+
+    expect(error).toBeInstanceOf(IntacctAuthenticationError);
+    expect(error).toMatchObject({ httpStatus: 401, retryable: false });
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('retries a Cloudflare 524 HTML page, an empty body and a reset connection', async () => {
+    const cloudflarePage = '<!DOCTYPE html>\n<html lang="en-US"><head><title>524: A timeout occurred</title></head><body>Error code 524</body></html>';
+    const { client, calls, gateway: server } = await clientFor([
+      { status: 524, body: cloudflarePage, contentType: 'text/html' },
+      { status: 200, body: '' },
+      { reset: true },
+      sessionAnswer(SESSION_ID),
+    ]);
+
+    await client.verifyCredentials();
+
+    expect(server.requests).toHaveLength(4);
+    expect(calls).toEqual([1, 2, 3, 4].map((attempt) => ({ function: 'getAPISession', attempt })));
+  });
+
+  it('gives up with the transient error once maxAttempts is used', async () => {
+    const outage = { status: 503, body: '<html><body>Service Unavailable</body></html>', contentType: 'text/html' };
+    const { client, gateway: server } = await clientFor([outage, outage, outage, outage]);
+
+    const error = await failureOf(client.verifyCredentials());
+
+    expect(error).toBeInstanceOf(IntacctTransientError);
+    expect(server.requests).toHaveLength(4);
+  });
+
+  it('refuses an answer over maxResponseBytes without retrying', async () => {
+    const { client, gateway: server } = await clientFor([sessionAnswer(SESSION_ID)], { maxResponseBytes: 100 });
+
+    const error = await failureOf(client.verifyCredentials());
+
+    expect(error).toBeInstanceOf(IntacctProtocolError);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('never lets a password or session id escape in an error, even when the server echoes them', async () => {
+    const { client, gateway: server } = await clientFor([
+      sessionAnswer(SESSION_ID),
+      authenticationFailureAnswer(`session ${SESSION_ID}`),
+      sessionAnswer('second-session'),
+      authenticationFailureAnswer(`echo ${SESSION_ID} second-session ${SENDER_PASSWORD} ${USER_PASSWORD}`),
+    ]);
+
+    const error = await failureOf(collect(client.query(CUSTOMER_QUERY)));
+
+    expect(error).toBeInstanceOf(IntacctAuthenticationError);
+    expect(server.requests[1]).toContain(SESSION_ID);
+    const everythingVisible = `${String(error)} ${inspect(error, { depth: 5 })} ${JSON.stringify(error)}`;
+    expect(everythingVisible).toContain('echo');
+    for (const secret of [SENDER_PASSWORD, USER_PASSWORD, SESSION_ID, 'second-session']) {
+      expect(everythingVisible).not.toContain(secret);
+    }
+  });
+
+  it('renews an expired session once and repeats the call', async () => {
+    const { client, calls, gateway: server } = await clientFor([
+      sessionAnswer('first-session'),
+      authenticationFailureAnswer(),
+      sessionAnswer('second-session'),
+      listAnswer('query', ['Only One'], { totalcount: 1, offset: 0, numremaining: 0 }),
+    ]);
+
+    const pages = await collect(client.query(CUSTOMER_QUERY));
+
+    expect(pages.flatMap((page) => page.records.map((record) => record.NAME))).toEqual(['Only One']);
+    expect(calls.map((call) => call.function)).toEqual(['getAPISession', 'query', 'getAPISession', 'query']);
+    expect(server.requests[3]).toContain('<sessionid>second-session</sessionid>');
+  });
+
+  it('stops when the renewed session fails authentication too', async () => {
+    const { client, gateway: server } = await clientFor([
+      sessionAnswer('first-session'),
+      authenticationFailureAnswer(),
+      sessionAnswer('second-session'),
+      authenticationFailureAnswer(),
+    ]);
+
+    const error = await failureOf(collect(client.query(CUSTOMER_QUERY)));
+
+    expect(error).toBeInstanceOf(IntacctAuthenticationError);
+    expect(server.requests).toHaveLength(4);
+  });
+
+  it('keeps talking to the configured endpoint when getAPISession names a foreign one', async () => {
+    const { client, gateway: server } = await clientFor([
+      sessionAnswer(SESSION_ID, 'https://api.intacct.com/ia/xml/xmlgw.phtml'),
+      listAnswer('query', [], { totalcount: 0, offset: 0, numremaining: 0 }),
+    ]);
+
+    await collect(client.query(CUSTOMER_QUERY));
+
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('pages query by offset until numremaining is 0', async () => {
+    const { client, gateway: server } = await clientFor([
+      sessionAnswer(SESSION_ID),
+      listAnswer('query', ['A', 'B'], { totalcount: 3, offset: 0, numremaining: 1 }),
+      listAnswer('query', ['C'], { totalcount: 3, offset: 2, numremaining: 0 }),
+    ]);
+
+    const pages = await collect(client.query({ ...CUSTOMER_QUERY, pageSize: 2 }));
+
+    expect(pages.map((page) => [page.offset, page.records.length, page.numRemaining])).toEqual([
+      [0, 2, 1],
+      [2, 1, 0],
+    ]);
+    expect(server.requests[1]).toContain('<pagesize>2</pagesize><offset>0</offset>');
+    expect(server.requests[2]).toContain('<pagesize>2</pagesize><offset>2</offset>');
+  });
+
+  it('follows readByQuery with readMore on the result id', async () => {
+    const { client, gateway: server } = await clientFor([
+      sessionAnswer(SESSION_ID),
+      listAnswer('readByQuery', ['A'], { totalcount: 2, numremaining: 1, resultId: 'rid-77' }),
+      listAnswer('readMore', ['B'], { totalcount: 2, numremaining: 0, resultId: 'rid-77' }),
+    ]);
+
+    const pages = await collect(client.readByQuery({ object: 'customer', pageSize: 1 }));
+
+    expect(pages.map((page) => [page.offset, page.records[0]?.NAME])).toEqual([
+      [0, 'A'],
+      [1, 'B'],
+    ]);
+    expect(server.requests[2]).toContain('<readMore><resultId>rid-77</resultId></readMore>');
+  });
+
+  it('refuses to hide records a readMore skipped', async () => {
+    const { client } = await clientFor([
+      sessionAnswer(SESSION_ID),
+      listAnswer('readByQuery', ['A'], { totalcount: 3, numremaining: 2, resultId: 'rid-78' }),
+      listAnswer('readMore', ['C'], { totalcount: 3, numremaining: 0, resultId: 'rid-78' }),
+    ]);
+
+    const error = await failureOf(collect(client.readByQuery({ object: 'customer', pageSize: 1 })));
+
+    expect(error).toBeInstanceOf(IntacctQueryError);
+  });
+});

@@ -1,0 +1,34 @@
+/**
+ * Intacct records as the connector hands them over: dotted field names, every value text.
+ * The field lists are the only Intacct fields the product ever selects (smallest possible answers).
+ */
+
+export type IntacctFields = Readonly<Record<string, string>>;
+
+export const CUSTOMER_FIELDS = [
+  'RECORDNO',
+  'CUSTOMERID',
+  'NAME',
+  'STATUS',
+  'DISPLAYCONTACT.MAILADDRESS.ADDRESS1',
+  'DISPLAYCONTACT.MAILADDRESS.ADDRESS2',
+  'DISPLAYCONTACT.MAILADDRESS.ADDRESS3',
+  'DISPLAYCONTACT.MAILADDRESS.CITY',
+  'DISPLAYCONTACT.MAILADDRESS.ZIP',
+  'DISPLAYCONTACT.MAILADDRESS.COUNTRY',
+  'DISPLAYCONTACT.MAILADDRESS.COUNTRYCODE',
+] as const;
+
+export const EMPLOYEE_FIELDS = [
+  'RECORDNO',
+  'EMPLOYEEID',
+  'STATUS',
+  'TITLE',
+  'DEPARTMENTID',
+  'STARTDATE',
+  'PERSONALINFO.CONTACTNAME',
+  'PERSONALINFO.FIRSTNAME',
+  'PERSONALINFO.LASTNAME',
+] as const;
+
+export const DEPARTMENT_FIELDS = ['RECORDNO', 'DEPARTMENTID', 'TITLE', 'STATUS'] as const;

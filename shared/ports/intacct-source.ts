@@ -1,0 +1,41 @@
+import type { IntacctFields } from '../domain/intacct-records';
+
+/** One page of a listing; `totalCount` is the size of the whole listing as Intacct counts it. */
+export interface ListingPage {
+  records: IntacctFields[];
+  totalCount: number;
+}
+
+/**
+ * Read-only view of one tenant's Intacct company, as the use cases need it.
+ * Every listing is ascending by RECORDNO (numeric) and streamed page by page, so a sync can
+ * merge it with the link records stored in the same order without holding the company in memory.
+ */
+export interface IntacctSource {
+  listCustomers(): AsyncIterable<ListingPage>;
+  listEmployees(): AsyncIterable<ListingPage>;
+  listDepartments(): AsyncIterable<ListingPage>;
+  /** Customers whose CUSTOMERID is one of `customerIds`, ascending RECORDNO. */
+  customersById(customerIds: readonly string[]): AsyncIterable<ListingPage>;
+  /** Employees whose EMPLOYEEID is one of `employeeIds`, ascending RECORDNO. */
+  employeesById(employeeIds: readonly string[]): AsyncIterable<ListingPage>;
+  /** Records of `object` whose RECORDNO is one of `recordNos` (used to re-check held unlinks). */
+  existingRecordNos(object: 'customer' | 'employee' | 'department', recordNos: readonly string[]): Promise<Set<string>>;
+  /** Customers whose name or id contains `search` (case-insensitive), for the import dialog. */
+  searchCustomers(search: string | undefined, limit: number): Promise<IntacctFields[]>;
+  searchEmployees(search: string | undefined, limit: number): Promise<IntacctFields[]>;
+  /** Signs in once; throws an IntacctError when Intacct refuses. */
+  verifyCredentials(): Promise<void>;
+}
+
+/** Intacct sign-in of one tenant; `userPassword` comes from the secret store, never from DynamoDB. */
+export interface IntacctLogin {
+  companyId: string;
+  userId: string;
+  userPassword: string;
+  entityId?: string;
+}
+
+export interface IntacctSourceFactory {
+  forLogin(login: IntacctLogin): IntacctSource;
+}

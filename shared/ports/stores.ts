@@ -1,0 +1,107 @@
+import type { Client, Department, IntacctObject, User } from '../domain/entities';
+import type { RunRecord, SyncRun } from '../domain/runs';
+
+export interface PageRequest {
+  limit: number;
+  cursor?: string | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/**
+ * PSA entities of one kind. Writes are single-item and conditional:
+ * `create` fails with ConflictError when the id exists, `update` when the stored version
+ * is not `expectedVersion` (a concurrent edit), so nothing is ever half-applied or lost.
+ */
+export interface EntityStore<T extends { id: string; tenantId: string; version: number }> {
+  get(tenantId: string, id: string): Promise<T | null>;
+  /** Entities by id (missing ids are absent from the map). */
+  getMany(tenantId: string, ids: readonly string[]): Promise<Map<string, T>>;
+  list(tenantId: string, page: PageRequest): Promise<Page<T>>;
+  create(entity: T): Promise<void>;
+  /** Stores `entity` (whose `version` must already be `expectedVersion + 1`). */
+  update(entity: T, expectedVersion: number): Promise<void>;
+  delete(tenantId: string, id: string): Promise<void>;
+}
+
+export interface ClientStore extends EntityStore<Client> {
+  /** Clients whose name equals `name` after trimming and case folding. */
+  findByName(tenantId: string, name: string): Promise<Client[]>;
+}
+
+export type UserStore = EntityStore<User>;
+export type DepartmentStore = EntityStore<Department>;
+
+/**
+ * A link between one Intacct record and one PSA record (invariant I1, Intacct side).
+ * Keyed by (tenant, object, recordNo); listed in ascending numeric recordNo order.
+ * A link whose PSA record no longer exists is dangling (a PSA delete or an import that
+ * crashed half way) and is treated as absent by every reader.
+ */
+export interface Link {
+  tenantId: string;
+  object: IntacctObject;
+  recordNo: string;
+  /** CUSTOMERID, EMPLOYEEID or DEPARTMENTID. */
+  intacctId: string;
+  psaId: string;
+  createdAt: string;
+}
+
+export interface LinkStore {
+  get(tenantId: string, object: IntacctObject, recordNo: string): Promise<Link | null>;
+  getMany(tenantId: string, object: IntacctObject, recordNos: readonly string[]): Promise<Map<string, Link>>;
+  /** Every link of `object`, ascending numeric recordNo, page by page. */
+  iterate(tenantId: string, object: IntacctObject): AsyncIterable<Link[]>;
+  /** Creates the link unless one exists for the same record; answers whether it was created. */
+  createIfAbsent(link: Link): Promise<boolean>;
+  /** Deletes the link if it still points at `psaId`; a no-op otherwise. */
+  deleteIfPointsTo(tenantId: string, object: IntacctObject, recordNo: string, psaId: string): Promise<void>;
+}
+
+export interface RunStore {
+  create(run: SyncRun): Promise<void>;
+  get(tenantId: string, runId: string): Promise<SyncRun | null>;
+  /** Overwrites the run's summary (status, progress, counts, error). */
+  save(run: SyncRun): Promise<void>;
+  /** Newest first. */
+  list(tenantId: string, page: PageRequest): Promise<Page<SyncRun>>;
+  /** Appends per-record outcomes; `firstSeq` numbers them so a listing keeps their order. */
+  appendRecords(tenantId: string, runId: string, firstSeq: number, records: readonly RunRecord[]): Promise<void>;
+  listRecords(tenantId: string, runId: string, page: PageRequest): Promise<Page<RunRecord>>;
+}
+
+/** Scope a lease guards: imports and syncs of one object family never overlap in a tenant. */
+export type LeaseScope = 'clients' | 'users';
+
+export interface LeaseStore {
+  /** Takes the lease when free or expired; answers false when another holder has it. */
+  acquire(tenantId: string, scope: LeaseScope, holder: string, until: Date, now: Date): Promise<boolean>;
+  /** Extends a lease this holder has; answers false when it was lost. */
+  renew(tenantId: string, scope: LeaseScope, holder: string, until: Date): Promise<boolean>;
+  release(tenantId: string, scope: LeaseScope, holder: string): Promise<void>;
+}
+
+/** A tenant's Intacct connection. The password lives in the SecretStore under `secretRef`. */
+export interface Connection {
+  tenantId: string;
+  companyId: string;
+  userId: string;
+  entityId: string | null;
+  secretRef: string;
+  connectedAt: string;
+  /** Finish time of the last successful sync per object family. */
+  lastSync: { clients: string | null; users: string | null };
+}
+
+export interface ConnectionStore {
+  get(tenantId: string): Promise<Connection | null>;
+  put(connection: Connection): Promise<void>;
+  delete(tenantId: string): Promise<void>;
+  /** Every connected tenant, page by page (the nightly fan-out). */
+  listConnected(): AsyncIterable<Connection[]>;
+  recordSyncFinished(tenantId: string, scope: LeaseScope, finishedAt: string): Promise<void>;
+}

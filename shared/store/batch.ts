@@ -1,0 +1,79 @@
+/**
+ * Batch reads and writes in DynamoDB-sized chunks, retrying what DynamoDB hands back unprocessed
+ * (it does so under throttling) with a short exponential backoff.
+ */
+import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { PrimaryKey } from './keys';
+import type { StoredItem } from './item-fields';
+
+/** DynamoDB's own limits per request. */
+export const BATCH_GET_MAX_KEYS = 100;
+export const BATCH_WRITE_MAX_ITEMS = 25;
+
+export interface BatchRetryPolicy {
+  /** Attempts per chunk, the first included, before giving up. */
+  maxAttempts: number;
+  /** Wait before the first retry; doubled for each following one. */
+  baseDelayMs: number;
+}
+
+export const DEFAULT_BATCH_RETRY: BatchRetryPolicy = { maxAttempts: 8, baseDelayMs: 25 };
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+function chunks<T>(values: readonly T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let start = 0; start < values.length; start += size) result.push(values.slice(start, start + size));
+  return result;
+}
+
+/**
+ * Reads `keys` from one table (strongly consistent). Duplicate keys are read once, since
+ * DynamoDB refuses a batch that repeats a key. Missing items are simply absent from the answer.
+ */
+export async function batchGetAll(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  keys: readonly PrimaryKey[],
+  retry: BatchRetryPolicy = DEFAULT_BATCH_RETRY,
+): Promise<StoredItem[]> {
+  const unique = [...new Map(keys.map((key) => [`${key.pk}\u0000${key.sk}`, key])).values()];
+  const found: StoredItem[] = [];
+  for (const chunk of chunks(unique, BATCH_GET_MAX_KEYS)) {
+    let pending: Record<string, unknown>[] = chunk.map((key) => ({ ...key }));
+    for (let attempt = 1; pending.length > 0; attempt += 1) {
+      if (attempt > retry.maxAttempts) {
+        throw new Error(`BatchGetItem on ${tableName} left ${pending.length} keys unprocessed after ${retry.maxAttempts} attempts`);
+      }
+      if (attempt > 1) await sleep(retry.baseDelayMs * 2 ** (attempt - 2));
+      const answer = await doc.send(
+        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }),
+      );
+      found.push(...(answer.Responses?.[tableName] ?? []));
+      pending = answer.UnprocessedKeys?.[tableName]?.Keys ?? [];
+    }
+  }
+  return found;
+}
+
+/** Puts `items` into one table, 25 per request, until every item is written. */
+export async function batchPutAll(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  items: readonly StoredItem[],
+  retry: BatchRetryPolicy = DEFAULT_BATCH_RETRY,
+): Promise<void> {
+  for (const chunk of chunks(items, BATCH_WRITE_MAX_ITEMS)) {
+    let pending: { PutRequest?: { Item: Record<string, unknown> | undefined } }[] = chunk.map((item) => ({
+      PutRequest: { Item: item },
+    }));
+    for (let attempt = 1; pending.length > 0; attempt += 1) {
+      if (attempt > retry.maxAttempts) {
+        throw new Error(`BatchWriteItem on ${tableName} left ${pending.length} items unprocessed after ${retry.maxAttempts} attempts`);
+      }
+      if (attempt > 1) await sleep(retry.baseDelayMs * 2 ** (attempt - 2));
+      const answer = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
+      pending = answer.UnprocessedItems?.[tableName] ?? [];
+    }
+  }
+}

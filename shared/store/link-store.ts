@@ -1,0 +1,129 @@
+/** Links between Intacct records and PSA records, one partition per tenant and Intacct object. */
+import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { IntacctObject } from '../domain/entities';
+import type { Link, LinkStore } from '../ports/stores';
+import { batchGetAll, type BatchRetryPolicy } from './batch';
+import { isConditionalCheckFailed } from './dynamo-errors';
+import { readEnum, readString, type StoredItem } from './item-fields';
+import { ENTITY_TYPE_ATTRIBUTE, KEY_ATTRIBUTES, linkKey, linkPartition } from './keys';
+import { iteratePartition } from './paging';
+
+const LINK_ATTRIBUTES = {
+  tenantId: 'tenantId',
+  object: 'object',
+  recordNo: 'recordNo',
+  intacctId: 'intacctId',
+  psaId: 'psaId',
+  createdAt: 'createdAt',
+} as const;
+
+const INTACCT_OBJECTS = ['customer', 'employee', 'department'] as const satisfies readonly IntacctObject[];
+
+/** Links per Query page when a sync walks every link of an object. */
+export const DEFAULT_LINK_PAGE_SIZE = 500;
+
+function toItem(link: Link): StoredItem {
+  return {
+    ...linkKey(link.tenantId, link.object, link.recordNo),
+    [ENTITY_TYPE_ATTRIBUTE]: 'Link',
+    [LINK_ATTRIBUTES.tenantId]: link.tenantId,
+    [LINK_ATTRIBUTES.object]: link.object,
+    [LINK_ATTRIBUTES.recordNo]: link.recordNo,
+    [LINK_ATTRIBUTES.intacctId]: link.intacctId,
+    [LINK_ATTRIBUTES.psaId]: link.psaId,
+    [LINK_ATTRIBUTES.createdAt]: link.createdAt,
+  };
+}
+
+function fromItem(item: StoredItem): Link {
+  return {
+    tenantId: readString(item, LINK_ATTRIBUTES.tenantId),
+    object: readEnum(item, LINK_ATTRIBUTES.object, INTACCT_OBJECTS),
+    recordNo: readString(item, LINK_ATTRIBUTES.recordNo),
+    intacctId: readString(item, LINK_ATTRIBUTES.intacctId),
+    psaId: readString(item, LINK_ATTRIBUTES.psaId),
+    createdAt: readString(item, LINK_ATTRIBUTES.createdAt),
+  };
+}
+
+export interface LinkStoreOptions {
+  pageSize?: number;
+  batchRetry?: BatchRetryPolicy;
+}
+
+/** DynamoDB LinkStore over the links table. */
+export class DynamoLinkStore implements LinkStore {
+  private readonly pageSize: number;
+  private readonly batchRetry: BatchRetryPolicy | undefined;
+
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    options: LinkStoreOptions = {},
+  ) {
+    this.pageSize = options.pageSize ?? DEFAULT_LINK_PAGE_SIZE;
+    this.batchRetry = options.batchRetry;
+  }
+
+  async get(tenantId: string, object: IntacctObject, recordNo: string): Promise<Link | null> {
+    const answer = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: linkKey(tenantId, object, recordNo), ConsistentRead: true }),
+    );
+    return answer.Item ? fromItem(answer.Item) : null;
+  }
+
+  async getMany(tenantId: string, object: IntacctObject, recordNos: readonly string[]): Promise<Map<string, Link>> {
+    const items = await batchGetAll(
+      this.doc,
+      this.tableName,
+      recordNos.map((recordNo) => linkKey(tenantId, object, recordNo)),
+      this.batchRetry,
+    );
+    return new Map(items.map((item) => fromItem(item)).map((link) => [link.recordNo, link]));
+  }
+
+  async *iterate(tenantId: string, object: IntacctObject): AsyncIterable<Link[]> {
+    const pages = iteratePartition({
+      doc: this.doc,
+      tableName: this.tableName,
+      partitionAttribute: KEY_ATTRIBUTES.partitionKey,
+      partition: linkPartition(tenantId, object),
+      pageSize: this.pageSize,
+    });
+    for await (const items of pages) yield items.map(fromItem);
+  }
+
+  async createIfAbsent(link: Link): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: toItem(link),
+          ConditionExpression: 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': KEY_ATTRIBUTES.partitionKey },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  async deleteIfPointsTo(tenantId: string, object: IntacctObject, recordNo: string, psaId: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: linkKey(tenantId, object, recordNo),
+          ConditionExpression: '#psaId = :psaId',
+          ExpressionAttributeNames: { '#psaId': LINK_ATTRIBUTES.psaId },
+          ExpressionAttributeValues: { ':psaId': psaId },
+        }),
+      );
+    } catch (error) {
+      // Absent, or already re-linked to another PSA record: either way not ours to delete.
+      if (!isConditionalCheckFailed(error)) throw error;
+    }
+  }
+}

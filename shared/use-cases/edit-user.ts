@@ -1,0 +1,43 @@
+import type { PermissionProfile, User } from '../domain/entities';
+import { InvalidInput, NotFound } from '../domain/errors';
+import type { SyncDeps } from './deps';
+import { writeWithVersionCheck } from './entity-writes';
+
+export interface UserPatch {
+  firstName?: string;
+  lastName?: string;
+  email?: string;
+  jobTitle?: string;
+  startDate?: string | null;
+  permissionProfile?: PermissionProfile;
+  departmentId?: string | null;
+  notes?: string;
+}
+
+/**
+ * Edit a team member in the PSA: email (needed to invite, R9), permission profile, notes, and
+ * mapped fields (which the next sync puts back, R3). A department must exist in this tenant.
+ */
+export async function editUser(
+  deps: Pick<SyncDeps, 'users' | 'departments' | 'clock'>,
+  tenantId: string,
+  userId: string,
+  patch: UserPatch,
+): Promise<User> {
+  const user = await deps.users.get(tenantId, userId);
+  if (!user) throw new NotFound('user_not_found', 'No such user.');
+  if (patch.departmentId && !(await deps.departments.get(tenantId, patch.departmentId))) {
+    throw new InvalidInput('invalid_request', 'The department does not exist.', [
+      { field: 'departmentId', message: 'no such department in this workspace' },
+    ]);
+  }
+  const now = deps.clock.now().toISOString();
+  const result = await writeWithVersionCheck(
+    deps.users,
+    user,
+    (current) => ({ next: { ...current, ...patch, version: current.version + 1, updatedAt: now }, changes: [] }),
+    false,
+  );
+  if (result.kind !== 'written') throw new NotFound('user_not_found', 'No such user.');
+  return result.entity;
+}

@@ -1,0 +1,129 @@
+import type { RunRecord } from '../domain/runs';
+import type { ListingPage } from '../ports/intacct-source';
+import type { Link } from '../ports/stores';
+import { forEachBounded } from './bounded';
+import type { SyncDeps } from './deps';
+import { writeWithVersionCheck } from './entity-writes';
+import { entityAcceptsLink, type LinkedEntity, type LinkedKind, type MappedRecord } from './linked-kind';
+import type { RunJournal } from './run-journal';
+import { eventDetail, recordOf, refreshLinkedRecord, WRITE_CONCURRENCY } from './sync-linked-records';
+
+export interface ImportPlan<T extends LinkedEntity, M extends MappedRecord> {
+  kind: LinkedKind<T, M>;
+  /** A new PSA record for an Intacct record nobody imported yet. */
+  create(mapped: M, id: string, now: string): T;
+  /** An existing unlinked PSA record to link instead of creating one (`linkMatches`), if any. */
+  findMatch?(mapped: M): Promise<T | null>;
+}
+
+/**
+ * Imports a selection of Intacct records (R1, R2, I1, I6):
+ * 1. For each listed record, look up its link and the PSA record behind it.
+ * 2. Linked already: refresh the mapped fields, create nothing (R2).
+ * 3. Otherwise (a dangling link is removed first): link a same-name unlinked PSA record when
+ *    asked to, else create a new PSA record.
+ * Writes go link first, then the PSA record, each single-item and conditional: a crash between
+ * them leaves a dangling link that the re-run removes before creating, so nothing duplicates.
+ */
+export async function importLinkedRecords<T extends LinkedEntity, M extends MappedRecord>(
+  deps: Pick<SyncDeps, 'links' | 'clock' | 'ids'>,
+  journal: RunJournal,
+  plan: ImportPlan<T, M>,
+  listing: AsyncIterable<ListingPage>,
+): Promise<Set<string>> {
+  const { kind } = plan;
+  const tenantId = journal.tenantId;
+  const seenIntacctIds = new Set<string>();
+  const claimedMatches = new Set<string>();
+  const totalBefore = journal.run.progress.total;
+
+  for await (const page of listing) {
+    journal.setTotal(totalBefore + page.totalCount);
+    const mappedPage = page.records.map((fields) => kind.map(fields));
+    mappedPage.forEach((mapped) => seenIntacctIds.add(mapped.intacctId));
+    const links = await deps.links.getMany(tenantId, kind.object, mappedPage.map((m) => m.recordNo));
+    const entities = await kind.store.getMany(tenantId, [...links.values()].map((link) => link.psaId));
+    await forEachBounded(mappedPage, WRITE_CONCURRENCY, async (mapped) => {
+      const link = links.get(mapped.recordNo) ?? null;
+      const entity = link ? (entities.get(link.psaId) ?? null) : null;
+      if (link && entity && entityAcceptsLink(kind, entity, link.recordNo)) {
+        await journal.record(await refreshLinkedRecord(deps, journal, kind, link, mapped, entity));
+        return;
+      }
+      if (link && !journal.dryRun) {
+        await deps.links.deleteIfPointsTo(tenantId, kind.object, link.recordNo, link.psaId);
+      }
+      await journal.record(await importUnlinked(deps, journal, plan, mapped, claimedMatches));
+    });
+    await journal.flush();
+  }
+  return seenIntacctIds;
+}
+
+async function importUnlinked<T extends LinkedEntity, M extends MappedRecord>(
+  deps: Pick<SyncDeps, 'links' | 'clock' | 'ids'>,
+  journal: RunJournal,
+  plan: ImportPlan<T, M>,
+  mapped: M,
+  claimedMatches: Set<string>,
+): Promise<RunRecord> {
+  const { kind } = plan;
+  const now = deps.clock.now().toISOString();
+  const match = plan.findMatch ? await plan.findMatch(mapped) : null;
+  if (match && !claimedMatches.has(match.id)) {
+    claimedMatches.add(match.id);
+    const linked = await linkExisting(deps, journal, kind, mapped, match, now);
+    if (linked) return linked;
+  }
+
+  const id = deps.ids.newId();
+  const link = linkFor(journal.tenantId, kind, mapped, journal.dryRun ? null : id, now);
+  if (journal.dryRun) {
+    return { ...recordOf(link, 'created'), psaId: null, warnings: mapped.warnings };
+  }
+  if (!(await deps.links.createIfAbsent(link))) {
+    return {
+      ...recordOf(link, 'skipped'),
+      psaId: null,
+      warnings: ['Imported at the same time by another run; left to that run.'],
+    };
+  }
+  await kind.store.create(plan.create(mapped, id, now));
+  if (kind.events.imported) journal.emit({ type: kind.events.imported, detail: eventDetail(kind, link, {}) });
+  return { ...recordOf(link, 'created'), warnings: mapped.warnings };
+}
+
+/** Links an existing PSA record (a same-name match) instead of creating a new one. */
+async function linkExisting<T extends LinkedEntity, M extends MappedRecord>(
+  deps: Pick<SyncDeps, 'links' | 'clock'>,
+  journal: RunJournal,
+  kind: LinkedKind<T, M>,
+  mapped: M,
+  match: T,
+  now: string,
+): Promise<RunRecord | null> {
+  const link = linkFor(journal.tenantId, kind, mapped, match.id, now);
+  if (!journal.dryRun && !(await deps.links.createIfAbsent(link))) return null;
+  const result = await writeWithVersionCheck(
+    kind.store,
+    match,
+    (current) => (entityAcceptsLink(kind, current, mapped.recordNo) ? kind.apply(current, mapped, now) : null),
+    journal.dryRun,
+  );
+  if (result.kind === 'gone' || result.kind === 'refused') {
+    if (!journal.dryRun) await deps.links.deleteIfPointsTo(link.tenantId, kind.object, link.recordNo, link.psaId);
+    return null;
+  }
+  if (kind.events.linked) journal.emit({ type: kind.events.linked, detail: eventDetail(kind, link, {}) });
+  return { ...recordOf(link, 'linked'), changes: result.kind === 'written' ? result.changes : [], warnings: mapped.warnings };
+}
+
+export function linkFor<T extends LinkedEntity, M extends MappedRecord>(
+  tenantId: string,
+  kind: LinkedKind<T, M>,
+  mapped: M,
+  psaId: string | null,
+  now: string,
+): Link {
+  return { tenantId, object: kind.object, recordNo: mapped.recordNo, intacctId: mapped.intacctId, psaId: psaId ?? '', createdAt: now };
+}

@@ -1,0 +1,91 @@
+import { startEmulator } from '../../local/emulator';
+import type { EmulatorCompanySeed, RunningEmulator } from '../../local/emulator';
+import { MemorySecretStore } from '../../shared/adapters/memory-secret-store';
+import { RecordingPublisher } from '../../shared/adapters/recording-publisher';
+import { TimeOrderedIds } from '../../shared/adapters/time-ordered-ids';
+import { XmlGatewaySourceFactory } from '../../shared/intacct/source';
+import { createStores, type Stores } from '../../shared/store/dynamo-client';
+import { connectIntacct } from '../../shared/use-cases/connect-intacct';
+import type { SyncDeps } from '../../shared/use-cases/deps';
+import { startDynalite, type RunningDynalite } from './dynalite';
+import { spyOnDynamo, type DynamoSpy } from './dynamo-spy';
+import { IntacctAdmin } from './intacct-admin';
+import { ManualClock } from './manual-clock';
+
+export interface EngineHarness {
+  emulator: RunningEmulator;
+  dynamo: RunningDynalite;
+  stores: Stores;
+  deps: SyncDeps;
+  events: RecordingPublisher;
+  clock: ManualClock;
+  spy: DynamoSpy;
+  /** Tenant ids connected to the emulator's companies, in order. */
+  tenants: string[];
+  /** Edits the Intacct company of tenant `index` through the protocol. */
+  intacct(index?: number): IntacctAdmin;
+  close(): Promise<void>;
+}
+
+/**
+ * The real sync engine wired to real parts: the Intacct emulator over HTTP, dynalite through
+ * the DynamoDB API, and our store adapters. One tenant is connected per company.
+ * Each company starts empty unless `companies` seeds records.
+ */
+export async function startEngineHarness(
+  companies: Partial<EmulatorCompanySeed>[] = [{}, {}],
+): Promise<EngineHarness> {
+  const seeds: EmulatorCompanySeed[] = companies.map((seed, index) => ({
+    companyId: `COMPANY-${index + 1}`,
+    userId: `sync_user_${index + 1}`,
+    userPassword: `user-pass-${index + 1}!`,
+    seed: index + 1,
+    ...seed,
+  }));
+  const emulator = await startEmulator({ companies: seeds });
+  const dynamo = await startDynalite();
+  const clock = new ManualClock();
+  const spy = spyOnDynamo(dynamo.doc);
+  const stores = createStores(dynamo.doc, dynamo.names, { clock });
+  const events = new RecordingPublisher();
+  const deps: SyncDeps = {
+    ...stores,
+    secrets: new MemorySecretStore(),
+    intacct: new XmlGatewaySourceFactory({
+      endpointUrl: emulator.endpointUrl,
+      senderId: emulator.senderId,
+      senderPassword: emulator.senderPassword,
+      retry: { baseDelayMs: 5, maxDelayMs: 50 },
+    }),
+    events,
+    clock,
+    ids: new TimeOrderedIds(),
+  };
+  const tenants: string[] = [];
+  for (const [index, company] of emulator.companies.entries()) {
+    const tenantId = `tenant-${index + 1}`;
+    await connectIntacct(deps, tenantId, { companyId: company.companyId, userId: company.userId, password: company.userPassword });
+    tenants.push(tenantId);
+  }
+  return {
+    emulator,
+    dynamo,
+    stores,
+    deps,
+    events,
+    clock,
+    spy,
+    tenants,
+    intacct: (index = 0) =>
+      new IntacctAdmin({
+        endpointUrl: emulator.endpointUrl,
+        senderId: emulator.senderId,
+        senderPassword: emulator.senderPassword,
+        company: emulator.companies[index]!,
+      }),
+    async close() {
+      await emulator.close();
+      await dynamo.close();
+    },
+  };
+}

@@ -1,6 +1,6 @@
 import { IntacctFailure, type IntacctFailureCode } from '../domain/errors';
 import { CUSTOMER_FIELDS, DEPARTMENT_FIELDS, EMPLOYEE_FIELDS, type IntacctFields } from '../domain/intacct-records';
-import type { IntacctLogin, IntacctSource, IntacctSourceFactory, ListingPage } from '../ports/intacct-source';
+import type { BrowseRequest, IntacctLogin, IntacctSource, IntacctSourceFactory, ListingPage } from '../ports/intacct-source';
 import { IntacctClient, type IntacctClientOptions, type QueryFilter } from './client';
 import { IntacctError, type IntacctErrorKind } from './errors';
 import { QUERY_MAX_PAGE_SIZE } from './query-builder';
@@ -95,12 +95,12 @@ export class XmlGatewaySource implements IntacctSource {
     return found;
   }
 
-  searchCustomers(search: string | undefined, limit: number): Promise<IntacctFields[]> {
-    return this.search('customer', search, limit);
+  browseCustomers(request: BrowseRequest): Promise<IntacctFields[]> {
+    return this.browse('customer', request);
   }
 
-  searchEmployees(search: string | undefined, limit: number): Promise<IntacctFields[]> {
-    return this.search('employee', search, limit);
+  browseEmployees(request: BrowseRequest): Promise<IntacctFields[]> {
+    return this.browse('employee', request);
   }
 
   async verifyCredentials(): Promise<void> {
@@ -145,16 +145,16 @@ export class XmlGatewaySource implements IntacctSource {
     }
   }
 
-  private async search(object: ObjectName, search: string | undefined, limit: number): Promise<IntacctFields[]> {
+  private async browse(object: ObjectName, { search, limit, afterRecordNo }: BrowseRequest): Promise<IntacctFields[]> {
     const spec = OBJECTS[object];
     const term = search?.trim();
-    const filter: QueryFilter | undefined = term
-      ? { or: spec.searchFields.map((field) => ({ field, op: 'like' as const, value: `%${term}%` })) }
-      : undefined;
+    const filters: QueryFilter[] = [];
+    if (term) filters.push({ or: spec.searchFields.map((field) => ({ field, op: 'like' as const, value: `%${term}%` })) });
+    if (afterRecordNo) filters.push({ field: 'RECORDNO', op: 'greaterthan', value: afterRecordNo });
     const pages = this.client.query({
       object: spec.name,
       fields: [...spec.fields],
-      ...(filter ? { filter } : {}),
+      ...(filters.length === 0 ? {} : { filter: filters.length === 1 ? filters[0]! : { and: filters } }),
       orderBy: [{ field: 'RECORDNO' }],
       pageSize: Math.min(Math.max(limit, 1), QUERY_MAX_PAGE_SIZE),
     });

@@ -21,11 +21,21 @@ export interface IntacctSource {
   employeesById(employeeIds: readonly string[]): AsyncIterable<ListingPage>;
   /** Records of `object` whose RECORDNO is one of `recordNos` (used to re-check held unlinks). */
   existingRecordNos(object: 'customer' | 'employee' | 'department', recordNos: readonly string[]): Promise<Set<string>>;
-  /** Customers whose name or id contains `search` (case-insensitive), for the import dialog. */
-  searchCustomers(search: string | undefined, limit: number): Promise<IntacctFields[]>;
-  searchEmployees(search: string | undefined, limit: number): Promise<IntacctFields[]>;
+  /**
+   * One page of customers for the import dialog: those whose name or id contains `search`,
+   * ascending RECORDNO, after `afterRecordNo` when given (the previous page's last one).
+   */
+  browseCustomers(request: BrowseRequest): Promise<IntacctFields[]>;
+  /** As `browseCustomers`, matching the contact name or employee id. */
+  browseEmployees(request: BrowseRequest): Promise<IntacctFields[]>;
   /** Signs in once; throws an IntacctError when Intacct refuses. */
   verifyCredentials(): Promise<void>;
+}
+
+export interface BrowseRequest {
+  search?: string;
+  limit: number;
+  afterRecordNo?: string;
 }
 
 /** Intacct sign-in of one tenant; `userPassword` comes from the secret store, never from DynamoDB. */

@@ -1,7 +1,9 @@
-/** Tenants' Intacct connections in the entities table, indexed so the nightly fan-out can list them. */
+/**
+ * Tenants' Intacct connections in the entities table, indexed so the nightly fan-out can list
+ * them; their last-sync times live in the runs table (see `syncStateKey`).
+ */
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Connection, ConnectionStore, LeaseScope } from '../ports/stores';
-import { isConditionalCheckFailed } from './dynamo-errors';
 import { readNullableString, readString, type StoredItem } from './item-fields';
 import {
   CONNECTED_PARTITION,
@@ -10,13 +12,10 @@ import {
   SECONDARY_INDEX_NAME,
   connectedIndexKey,
   connectionKey,
+  syncStateKey,
 } from './keys';
 import { iteratePartition } from './paging';
 
-/**
- * The last-sync times are top-level attributes rather than one map, so recording one family's
- * finish is a single SET that needs no map to exist first.
- */
 const CONNECTION_ATTRIBUTES = {
   tenantId: 'tenantId',
   companyId: 'companyId',
@@ -24,13 +23,20 @@ const CONNECTION_ATTRIBUTES = {
   entityId: 'entityId',
   secretRef: 'secretRef',
   connectedAt: 'connectedAt',
+} as const;
+
+/**
+ * The last-sync times are top-level attributes of the sync-state item rather than one map, so
+ * recording one family's finish is a single SET that needs no map to exist first.
+ */
+const SYNC_STATE_ATTRIBUTES = {
   lastSyncClients: 'lastSyncClients',
   lastSyncUsers: 'lastSyncUsers',
 } as const;
 
 const LAST_SYNC_ATTRIBUTE: Record<LeaseScope, string> = {
-  clients: CONNECTION_ATTRIBUTES.lastSyncClients,
-  users: CONNECTION_ATTRIBUTES.lastSyncUsers,
+  clients: SYNC_STATE_ATTRIBUTES.lastSyncClients,
+  users: SYNC_STATE_ATTRIBUTES.lastSyncUsers,
 };
 
 /** Connections per index page in the nightly fan-out. */
@@ -47,12 +53,10 @@ function toItem(connection: Connection): StoredItem {
     [CONNECTION_ATTRIBUTES.entityId]: connection.entityId,
     [CONNECTION_ATTRIBUTES.secretRef]: connection.secretRef,
     [CONNECTION_ATTRIBUTES.connectedAt]: connection.connectedAt,
-    [CONNECTION_ATTRIBUTES.lastSyncClients]: connection.lastSync.clients,
-    [CONNECTION_ATTRIBUTES.lastSyncUsers]: connection.lastSync.users,
   };
 }
 
-function fromItem(item: StoredItem): Connection {
+function fromItem(item: StoredItem, syncState: StoredItem | undefined): Connection {
   return {
     tenantId: readString(item, CONNECTION_ATTRIBUTES.tenantId),
     companyId: readString(item, CONNECTION_ATTRIBUTES.companyId),
@@ -61,8 +65,8 @@ function fromItem(item: StoredItem): Connection {
     secretRef: readString(item, CONNECTION_ATTRIBUTES.secretRef),
     connectedAt: readString(item, CONNECTION_ATTRIBUTES.connectedAt),
     lastSync: {
-      clients: readNullableString(item, CONNECTION_ATTRIBUTES.lastSyncClients),
-      users: readNullableString(item, CONNECTION_ATTRIBUTES.lastSyncUsers),
+      clients: syncState ? readNullableString(syncState, SYNC_STATE_ATTRIBUTES.lastSyncClients) : null,
+      users: syncState ? readNullableString(syncState, SYNC_STATE_ATTRIBUTES.lastSyncUsers) : null,
     },
   };
 }
@@ -71,13 +75,14 @@ export interface ConnectionStoreOptions {
   pageSize?: number;
 }
 
-/** DynamoDB ConnectionStore over the entities table. */
+/** DynamoDB ConnectionStore: connections in the entities table, sync state in the runs table. */
 export class DynamoConnectionStore implements ConnectionStore {
   private readonly pageSize: number;
 
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly syncStateTableName: string,
     options: ConnectionStoreOptions = {},
   ) {
     this.pageSize = options.pageSize ?? DEFAULT_CONNECTION_PAGE_SIZE;
@@ -87,9 +92,18 @@ export class DynamoConnectionStore implements ConnectionStore {
     const answer = await this.doc.send(
       new GetCommand({ TableName: this.tableName, Key: connectionKey(tenantId), ConsistentRead: true }),
     );
-    return answer.Item ? fromItem(answer.Item) : null;
+    if (!answer.Item) return null;
+    return fromItem(answer.Item, await this.syncState(tenantId));
   }
 
+  private async syncState(tenantId: string): Promise<StoredItem | undefined> {
+    const answer = await this.doc.send(
+      new GetCommand({ TableName: this.syncStateTableName, Key: syncStateKey(tenantId), ConsistentRead: true }),
+    );
+    return answer.Item;
+  }
+
+  /** Saves the connection; the last-sync times are left as the syncs recorded them. */
   async put(connection: Connection): Promise<void> {
     await this.doc.send(new PutCommand({ TableName: this.tableName, Item: toItem(connection) }));
   }
@@ -108,24 +122,18 @@ export class DynamoConnectionStore implements ConnectionStore {
       partition: CONNECTED_PARTITION,
       pageSize: this.pageSize,
     });
-    for await (const items of pages) yield items.map(fromItem);
+    for await (const items of pages) yield items.map((item) => fromItem(item, undefined));
   }
 
-  /** A tenant that disconnected while its sync ran stays disconnected: the time is then dropped. */
   async recordSyncFinished(tenantId: string, scope: LeaseScope, finishedAt: string): Promise<void> {
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: connectionKey(tenantId),
-          UpdateExpression: 'SET #lastSync = :finishedAt',
-          ConditionExpression: 'attribute_exists(#pk)',
-          ExpressionAttributeNames: { '#lastSync': LAST_SYNC_ATTRIBUTE[scope], '#pk': KEY_ATTRIBUTES.partitionKey },
-          ExpressionAttributeValues: { ':finishedAt': finishedAt },
-        }),
-      );
-    } catch (error) {
-      if (!isConditionalCheckFailed(error)) throw error;
-    }
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.syncStateTableName,
+        Key: syncStateKey(tenantId),
+        UpdateExpression: 'SET #lastSync = :finishedAt, #entityType = :entityType',
+        ExpressionAttributeNames: { '#lastSync': LAST_SYNC_ATTRIBUTE[scope], '#entityType': ENTITY_TYPE_ATTRIBUTE },
+        ExpressionAttributeValues: { ':finishedAt': finishedAt, ':entityType': 'SyncState' },
+      }),
+    );
   }
 }

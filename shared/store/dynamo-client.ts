@@ -83,6 +83,6 @@ export function createStores(doc: DynamoDBDocumentClient, names: TableNames, opt
       batchRetry: options.batchRetry,
     }),
     leases: new DynamoLeaseStore(doc, names.runs),
-    connections: new DynamoConnectionStore(doc, names.entities, { pageSize: options.connectionPageSize }),
+    connections: new DynamoConnectionStore(doc, names.entities, names.runs, { pageSize: options.connectionPageSize }),
   };
 }

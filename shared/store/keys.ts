@@ -25,7 +25,7 @@ export const EXPIRES_AT_ATTRIBUTE = 'expiresAt';
 /** The one global secondary index of the entities table. */
 export const SECONDARY_INDEX_NAME = 'gsi1';
 
-export type EntityType = 'Client' | 'User' | 'Department' | 'Connection' | 'Link' | 'Run' | 'RunRecord' | 'Lease';
+export type EntityType = 'Client' | 'User' | 'Department' | 'Connection' | 'SyncState' | 'Link' | 'Run' | 'RunRecord' | 'Lease';
 
 export interface PrimaryKey {
   pk: string;
@@ -90,6 +90,14 @@ export const clientNamePartition = (tenantId: string, normalizedName: string): s
 /** A tenant's Intacct connection. */
 export function connectionKey(tenantId: string): PrimaryKey {
   return { pk: tenantPrefix(tenantId), sk: 'CONNECTION' };
+}
+
+/**
+ * A tenant's last successful sync times, kept in the runs table beside the runs that set them,
+ * so a nightly sync that changed nothing writes nothing to the entity and link tables.
+ */
+export function syncStateKey(tenantId: string): PrimaryKey {
+  return { pk: tenantPrefix(tenantId), sk: 'SYNCSTATE' };
 }
 
 /** Index partition listing every connected tenant. */

@@ -1,0 +1,87 @@
+/** Run-level behaviour: one sync per tenant at a time, and dry runs that predict the real run. */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RunRecord } from '../../shared/domain/runs';
+import { editClient } from '../../shared/use-cases/edit-client';
+import { syncTenant } from '../../shared/use-cases/sync-tenant';
+import { startEngineHarness, type EngineHarness } from '../support/engine-harness';
+import { allClients, importClients, importUsers, intacctIds, nightlySync, recordsOf } from './engine-steps';
+
+let h: EngineHarness;
+let tenant: string;
+
+beforeEach(async () => {
+  h = await startEngineHarness([{ customers: 40, employees: 8, departments: 3 }]);
+  tenant = h.tenants[0]!;
+});
+afterEach(async () => h.close());
+
+/** Clients edited in the PSA and in Intacct, and one customer removed. */
+async function changeBothSides(): Promise<void> {
+  const clients = await allClients(h, tenant);
+  for (const client of clients.slice(0, 3)) await editClient(h.deps, tenant, client.id, { name: 'PSA edit' });
+  await h.intacct().update('CUSTOMER', clients[5]!.integrations.intacct!.recordNo, { NAME: 'Intacct edit' });
+  await h.intacct().delete('CUSTOMER', [clients[6]!.integrations.intacct!.recordNo]);
+}
+
+const outcomeKey = (r: RunRecord) => JSON.stringify([r.object, r.intacctId, r.outcome, r.changes.map((c) => [c.field, c.from, c.to])]);
+
+describe('two syncs of one tenant started together', () => {
+  it('runs one and refuses the other, ending as one sync would', async () => {
+    await importClients(h, tenant, { all: true });
+    await changeBothSides();
+    h.events.events.length = 0;
+
+    const runs = await Promise.all([
+      syncTenant(h.deps, { tenantId: tenant, scope: 'clients', trigger: 'schedule' }),
+      syncTenant(h.deps, { tenantId: tenant, scope: 'clients', trigger: 'api' }),
+    ]);
+
+    const statuses = runs.map(([run]) => run!.status).sort();
+    expect(statuses).toEqual(['failed', 'succeeded']);
+    const refused = runs.map(([run]) => run!).find((run) => run.status === 'failed')!;
+    expect(refused.error?.code).toBe('run_in_progress');
+    expect(h.events.ofType('ClientUpdated')).toHaveLength(4);
+    expect(h.events.ofType('ClientUnlinked')).toHaveLength(1);
+    const clients = await allClients(h, tenant);
+    expect(clients.filter((c) => c.name === 'PSA edit')).toHaveLength(0);
+    expect(clients.filter((c) => c.integrations.intacct?.status === 'unlinked')).toHaveLength(1);
+  });
+});
+
+describe('dry runs', () => {
+  it('a dry sync reports the outcomes of the real sync that follows and writes nothing but its run', async () => {
+    await importClients(h, tenant, { all: true });
+    await importUsers(h, tenant, { employeeIds: await intacctIds(h, 'employee'), permissionProfile: 'manager', assignDepartments: true });
+    await changeBothSides();
+    const before = await allClients(h, tenant);
+    h.spy.reset();
+    h.events.events.length = 0;
+
+    const [dry] = await nightlySync(h, tenant, 'clients', true);
+
+    expect(h.spy.writes(h.dynamo.names.entities)).toBe(0);
+    expect(h.spy.writes(h.dynamo.names.links)).toBe(0);
+    expect(await allClients(h, tenant)).toEqual(before);
+    expect(h.events.events.filter((e) => e.type !== 'SyncRunFinished')).toHaveLength(0);
+
+    const [real] = await nightlySync(h, tenant, 'clients');
+
+    expect(dry!.dryRun).toBe(true);
+    expect(dry!.counts).toEqual(real!.counts);
+    const dryOutcomes = (await recordsOf(h, tenant, dry!.id)).map(outcomeKey).sort();
+    const realOutcomes = (await recordsOf(h, tenant, real!.id)).map(outcomeKey).sort();
+    expect(dryOutcomes).toEqual(realOutcomes);
+    expect(realOutcomes.length).toBeGreaterThan(0);
+  });
+
+  it('a dry import reports what the real import then does, and creates nothing', async () => {
+    const dry = await importClients(h, tenant, { all: true, dryRun: true });
+
+    expect(await allClients(h, tenant)).toHaveLength(0);
+    const real = await importClients(h, tenant, { all: true });
+
+    expect(dry.counts).toEqual(real.counts);
+    const strip = (r: RunRecord) => JSON.stringify([r.object, r.intacctId, r.outcome]);
+    expect((await recordsOf(h, tenant, dry.id)).map(strip).sort()).toEqual((await recordsOf(h, tenant, real.id)).map(strip).sort());
+  });
+});

@@ -39,6 +39,8 @@ export interface QueryRequest {
   pageSize?: number;
   offset?: number;
   showPrivate?: boolean;
+  /** Compare text in filters without regard to case (Intacct's `caseinsensitive` option). */
+  caseInsensitive?: boolean;
 }
 
 /** One list request through the older `readByQuery` function. */
@@ -119,7 +121,10 @@ export function buildQueryXml(request: QueryRequest, offset: number): string {
           .join('') +
         '</orderby>'
       : '';
-  const options = request.showPrivate === undefined ? '' : `<options>${element('showprivate', String(request.showPrivate))}</options>`;
+  const optionElements =
+    (request.showPrivate === undefined ? '' : element('showprivate', String(request.showPrivate))) +
+    (request.caseInsensitive === undefined ? '' : element('caseinsensitive', String(request.caseInsensitive)));
+  const options = optionElements === '' ? '' : `<options>${optionElements}</options>`;
 
   return (
     '<query>' +

@@ -156,6 +156,7 @@ export class XmlGatewaySource implements IntacctSource {
       fields: [...spec.fields],
       ...(filters.length === 0 ? {} : { filter: filters.length === 1 ? filters[0]! : { and: filters } }),
       orderBy: [{ field: 'RECORDNO' }],
+      caseInsensitive: true,
       pageSize: Math.min(Math.max(limit, 1), QUERY_MAX_PAGE_SIZE),
     });
     const first = await translated(() => pages.next());

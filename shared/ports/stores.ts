@@ -105,3 +105,14 @@ export interface ConnectionStore {
   listConnected(): AsyncIterable<Connection[]>;
   recordSyncFinished(tenantId: string, scope: LeaseScope, finishedAt: string): Promise<void>;
 }
+
+/** Every store the use cases work with. */
+export interface Stores {
+  clients: ClientStore;
+  users: UserStore;
+  departments: DepartmentStore;
+  links: LinkStore;
+  runs: RunStore;
+  leases: LeaseStore;
+  connections: ConnectionStore;
+}

@@ -2,7 +2,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../ports/runtime';
-import type { ClientStore, ConnectionStore, DepartmentStore, LeaseStore, LinkStore, RunStore, UserStore } from '../ports/stores';
+import type { Stores } from '../ports/stores';
 import type { BatchRetryPolicy } from './batch';
 import { DynamoClientStore } from './client-store';
 import { DynamoConnectionStore } from './connection-store';
@@ -58,15 +58,7 @@ export interface StoreOptions {
   batchRetry?: BatchRetryPolicy;
 }
 
-export interface Stores {
-  clients: ClientStore;
-  users: UserStore;
-  departments: DepartmentStore;
-  links: LinkStore;
-  runs: RunStore;
-  leases: LeaseStore;
-  connections: ConnectionStore;
-}
+export type { Stores };
 
 const systemClock: Clock = { now: () => new Date() };
 

@@ -2,25 +2,10 @@ import type { EventPublisher } from '../ports/events';
 import type { IntacctSource, IntacctSourceFactory } from '../ports/intacct-source';
 import type { Clock, IdGenerator } from '../ports/runtime';
 import type { SecretStore } from '../ports/secrets';
-import type {
-  ClientStore,
-  ConnectionStore,
-  DepartmentStore,
-  LeaseStore,
-  LinkStore,
-  RunStore,
-  UserStore,
-} from '../ports/stores';
+import type { Stores } from '../ports/stores';
 
 /** Everything a use case may touch, wired once per process by the caller (handler, local runtime, test). */
-export interface SyncDeps {
-  clients: ClientStore;
-  users: UserStore;
-  departments: DepartmentStore;
-  links: LinkStore;
-  runs: RunStore;
-  leases: LeaseStore;
-  connections: ConnectionStore;
+export interface SyncDeps extends Stores {
   secrets: SecretStore;
   intacct: IntacctSourceFactory;
   events: EventPublisher;

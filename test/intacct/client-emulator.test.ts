@@ -3,7 +3,7 @@ import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../..
 import { IntacctClient, type IntacctClientOptions, type IntacctCredentials } from '../../shared/intacct/client';
 import { IntacctAuthenticationError, IntacctProtocolError } from '../../shared/intacct/errors';
 import { quoteReadByQueryValue, type QueryRequest } from '../../shared/intacct/query-builder';
-import { createCustomer } from './support/intacct-writer';
+import { IntacctAdmin } from '../support/intacct-admin';
 
 const COMPANY = { companyId: 'LAKESIDE-DEMO', userId: 'api_sync', userPassword: 'Lakeside-user-pw-1' };
 const FAST_RETRY = { baseDelayMs: 5, maxDelayMs: 20 };
@@ -134,7 +134,11 @@ describe('IntacctClient against the emulator', () => {
 
     it('reach the emulator intact through a query filter', async () => {
       const running = await start(50);
-      await createCustomer({ ...running, company: COMPANY }, { customerId: 'CUST-TRICKY', name: trickyName, city: 'Tromsø' });
+      await new IntacctAdmin({ ...running, company: COMPANY }).create('CUSTOMER', {
+        CUSTOMERID: 'CUST-TRICKY',
+        NAME: trickyName,
+        'DISPLAYCONTACT.MAILADDRESS.CITY': 'Tromsø',
+      });
 
       const records = [];
       for await (const page of clientFor(running).query({
@@ -151,7 +155,7 @@ describe('IntacctClient against the emulator', () => {
 
     it('reach the emulator intact through readByQuery query text', async () => {
       const running = await start(50);
-      await createCustomer({ ...running, company: COMPANY }, { customerId: 'CUST-TRICKY', name: trickyName });
+      await new IntacctAdmin({ ...running, company: COMPANY }).create('CUSTOMER', { CUSTOMERID: 'CUST-TRICKY', NAME: trickyName });
 
       const records = [];
       for await (const page of clientFor(running).readByQuery({

@@ -1,0 +1,11 @@
+/**
+ * One tenant's sync: the TenantSyncRequested event, or a manual invoke
+ * `{ tenantId, scope, dryRun?, runId? }` → `{ runs }`.
+ */
+import { buildDeps, buildLogger } from '../shared/composition';
+import { loadConfig } from '../shared/config';
+import { createTenantSyncHandler } from '../shared/http/worker-handlers';
+
+const config = loadConfig(process.env);
+
+export const handler = createTenantSyncHandler(buildDeps(config), buildLogger(config));

@@ -1,0 +1,76 @@
+/**
+ * The composition root: turns the configuration into the adapters the use cases and handlers
+ * need. Function files call these at module scope, once per container.
+ */
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { EncryptedFileSecretStore } from './adapters/encrypted-file-secret-store';
+import { EventBridgePublisher } from './adapters/eventbridge-publisher';
+import { LambdaWorkerLauncher } from './adapters/lambda-worker-launcher';
+import { createLogger, type Logger } from './adapters/logger';
+import { SecretsManagerSecretStore } from './adapters/secrets-manager-secret-store';
+import { SenderSecretSourceFactory } from './adapters/sender-secret-source-factory';
+import { systemClock } from './adapters/system-clock';
+import { TimeOrderedIds } from './adapters/time-ordered-ids';
+import type { AppConfig } from './config';
+import type { WorkerLauncher } from './http/worker-launcher';
+import { XmlGatewaySourceFactory } from './intacct/source';
+import type { IntacctSourceFactory } from './ports/intacct-source';
+import type { SecretStore } from './ports/secrets';
+import { createDocumentClient, createStores } from './store/dynamo-client';
+import type { SyncDeps } from './use-cases/deps';
+
+export type { WorkerLauncher };
+
+/** Local endpoints (dynalite, the local bus and runtime) check that requests are signed, not by whom. */
+const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+/** Client settings for an AWS service: the local endpoint and fixed credentials when one is set. */
+function awsClientSettings(config: AppConfig, endpoint: string | null) {
+  return endpoint ? { region: config.region, endpoint, credentials: LOCAL_CREDENTIALS } : { region: config.region };
+}
+
+function secretStore(config: AppConfig, secretsManager: () => SecretsManagerClient): SecretStore {
+  if (config.secrets.backend === 'local-file') {
+    return new EncryptedFileSecretStore({ file: config.secrets.file, keyFile: config.secrets.keyFile });
+  }
+  return new SecretsManagerSecretStore(secretsManager(), config.secrets.tenantSecretPrefix);
+}
+
+function intacctSources(config: AppConfig, secretsManager: () => SecretsManagerClient): IntacctSourceFactory {
+  const { endpointUrl, sender } = config.intacct;
+  if (sender.source === 'environment') {
+    return new XmlGatewaySourceFactory({ endpointUrl, senderId: sender.senderId, senderPassword: sender.senderPassword });
+  }
+  return new SenderSecretSourceFactory(secretsManager(), sender.secretArn, { endpointUrl });
+}
+
+/** Every port the use cases need, wired to DynamoDB, EventBridge, the secret store and Intacct. */
+export function buildDeps(config: AppConfig): SyncDeps {
+  let secretsManagerClient: SecretsManagerClient | null = null;
+  const secretsManager = (): SecretsManagerClient => (secretsManagerClient ??= new SecretsManagerClient({ region: config.region }));
+  const doc = createDocumentClient({
+    ...(config.dynamodbEndpoint ? { endpoint: config.dynamodbEndpoint } : {}),
+    region: config.region,
+  });
+  const eventBridge = new EventBridgeClient(awsClientSettings(config, config.eventBridgeEndpoint));
+  return {
+    ...createStores(doc, config.tables),
+    secrets: secretStore(config, secretsManager),
+    intacct: intacctSources(config, secretsManager),
+    events: new EventBridgePublisher(eventBridge, config.eventBusName),
+    clock: systemClock,
+    ids: new TimeOrderedIds(),
+  };
+}
+
+/** Starts the import and sync workers as asynchronous Lambda invocations. */
+export function buildLauncher(config: AppConfig): WorkerLauncher {
+  return new LambdaWorkerLauncher(new LambdaClient(awsClientSettings(config, config.lambdaEndpoint)), config.functions);
+}
+
+/** The JSON logger at the configured level. */
+export function buildLogger(config: AppConfig): Logger {
+  return createLogger(config.logLevel);
+}

@@ -1,0 +1,297 @@
+/**
+ * Every JSON shape of the HTTP API as zod schemas: the request schemas validate input, the
+ * response schemas type the presenters, and both generate the OpenAPI document, so the document,
+ * the validation and the answers cannot drift apart. Response objects are strict so a test that
+ * parses an answer with them also catches a field the document does not list.
+ */
+import { z } from 'zod';
+import { PERMISSION_PROFILES } from '../domain/entities';
+
+export const DEFAULT_PAGE_LIMIT = 50;
+export const MAX_PAGE_LIMIT = 200;
+/** Longest PSA id accepted in a path; ids we issue are far shorter. */
+const MAX_ID_LENGTH = 128;
+/** Intacct ids (CUSTOMERID, EMPLOYEEID) are short codes; this is a generous ceiling. */
+const MAX_INTACCT_ID_LENGTH = 100;
+/** Ids per import request; larger imports use `all`. */
+export const MAX_IMPORT_SELECTION = 1000;
+const MAX_TEXT_LENGTH = 1000;
+const MAX_NOTES_LENGTH = 10_000;
+const MAX_CURSOR_LENGTH = 2048;
+const MAX_SEARCH_LENGTH = 100;
+const MAX_SECRET_LENGTH = 1000;
+/** Intacct RECORDNO values have at most 12 digits. */
+const RECORD_NO = /^\d{1,12}$/;
+/** No key separator, slash or white space: such an id can name nothing of ours. */
+const PSA_ID = /^[^#/\s]+$/;
+
+// ---- building blocks -------------------------------------------------------------------
+
+export const psaId = z.string().min(1).max(MAX_ID_LENGTH).regex(PSA_ID, 'is not a valid id');
+const intacctId = z.string().trim().min(1).max(MAX_INTACCT_ID_LENGTH);
+const text = z.string().max(MAX_TEXT_LENGTH);
+const requiredText = z.string().trim().min(1).max(MAX_TEXT_LENGTH);
+const notes = z.string().max(MAX_NOTES_LENGTH);
+const permissionProfile = z.enum(PERMISSION_PROFILES);
+const timestamp = z.iso.datetime();
+
+// ---- path and query --------------------------------------------------------------------
+
+export const IdParams = z.object({ id: psaId });
+
+export const PageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_LIMIT).default(DEFAULT_PAGE_LIMIT),
+  cursor: z.string().min(1).max(MAX_CURSOR_LENGTH).optional(),
+});
+
+/** The import dialogs: `cursor` is the RECORDNO the previous full page ended at. */
+export const BrowseQuery = z.object({
+  search: z.string().max(MAX_SEARCH_LENGTH).optional(),
+  limit: PageQuery.shape.limit,
+  cursor: z.string().regex(RECORD_NO, 'is not a cursor of this listing').optional(),
+});
+
+// ---- request bodies --------------------------------------------------------------------
+
+export const ConnectIntacctBody = z.strictObject({
+  companyId: requiredText,
+  userId: requiredText,
+  password: z.string().min(1).max(MAX_SECRET_LENGTH),
+  entityId: requiredText.nullable().optional(),
+});
+
+export const ClientImportBody = z
+  .strictObject({
+    customerIds: z.array(intacctId).min(1).max(MAX_IMPORT_SELECTION).optional(),
+    all: z.boolean().optional(),
+    linkMatches: z.boolean().optional(),
+    dryRun: z.boolean().optional(),
+  })
+  .superRefine((body, context) => {
+    const selected = body.customerIds !== undefined;
+    if (selected === (body.all === true)) {
+      context.addIssue({
+        code: 'custom',
+        path: selected ? ['all'] : ['customerIds'],
+        message: selected ? 'give either customerIds or all: true, not both' : 'give customerIds, or set all: true',
+      });
+    }
+  });
+
+export const SyncBody = z.strictObject({ dryRun: z.boolean().optional() });
+
+const clientFields = {
+  street: text.optional(),
+  zip: text.optional(),
+  city: text.optional(),
+  country: text.optional(),
+  countryCode: text.optional(),
+  notes: notes.optional(),
+};
+export const CreateClientBody = z.strictObject({ name: requiredText, ...clientFields });
+export const EditClientBody = z.strictObject({ name: requiredText.optional(), ...clientFields });
+export const LinkClientBody = z.strictObject({ customerId: intacctId });
+
+export const UserImportBody = z.strictObject({
+  employeeIds: z.array(intacctId).min(1).max(MAX_IMPORT_SELECTION),
+  permissionProfile,
+  assignDepartments: z.boolean(),
+  dryRun: z.boolean().optional(),
+});
+
+export const EditUserBody = z.strictObject({
+  firstName: text.optional(),
+  lastName: text.optional(),
+  email: z.union([z.email().max(MAX_TEXT_LENGTH), z.literal('')]).optional(),
+  jobTitle: text.optional(),
+  startDate: z.iso.date().nullable().optional(),
+  permissionProfile: permissionProfile.optional(),
+  departmentId: psaId.nullable().optional(),
+  notes: notes.optional(),
+});
+export const LinkUserBody = z.strictObject({ employeeId: intacctId });
+
+// ---- responses -------------------------------------------------------------------------
+
+export const ErrorBody = z.strictObject({
+  error: z.strictObject({
+    code: z.string(),
+    message: z.string(),
+    details: z.array(z.strictObject({ field: z.string(), message: z.string() })),
+  }),
+});
+
+export const IntacctConnection = z.strictObject({
+  connected: z.boolean(),
+  companyId: z.string().nullable(),
+  entityId: z.string().nullable(),
+  lastSync: z.strictObject({ clients: timestamp.nullable(), users: timestamp.nullable() }),
+});
+
+const linkStatus = z.enum(['linked', 'unlinked']);
+const intacctStatus = z.enum(['active', 'inactive']);
+
+export const Client = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  street: z.string(),
+  zip: z.string(),
+  city: z.string(),
+  country: z.string(),
+  countryCode: z.string(),
+  notes: z.string(),
+  integrations: z.strictObject({
+    intacct: z
+      .strictObject({
+        status: linkStatus,
+        customerId: z.string(),
+        recordNo: z.string(),
+        intacctStatus,
+        lastSyncedAt: timestamp.nullable(),
+      })
+      .optional(),
+  }),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+});
+
+export const User = z.strictObject({
+  id: z.string(),
+  firstName: z.string(),
+  lastName: z.string(),
+  email: z.string(),
+  jobTitle: z.string(),
+  startDate: z.string().nullable(),
+  department: z.strictObject({ id: z.string(), name: z.string() }).nullable(),
+  permissionProfile,
+  invitationStatus: z.enum(['not_invited', 'invited']),
+  notes: z.string(),
+  integrations: z.strictObject({
+    intacct: z
+      .strictObject({
+        status: linkStatus,
+        employeeId: z.string(),
+        recordNo: z.string(),
+        intacctStatus,
+        assignDepartment: z.boolean(),
+        lastSyncedAt: timestamp.nullable(),
+      })
+      .optional(),
+  }),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+});
+
+export const Department = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  integrations: z.strictObject({
+    intacct: z
+      .strictObject({
+        status: linkStatus,
+        departmentId: z.string(),
+        recordNo: z.string(),
+        intacctStatus,
+        lastSyncedAt: timestamp.nullable(),
+      })
+      .optional(),
+  }),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+});
+
+export const PermissionProfileItem = z.strictObject({ id: permissionProfile, name: z.string() });
+
+const counts = z.strictObject({
+  created: z.number().int(),
+  updated: z.number().int(),
+  unchanged: z.number().int(),
+  unlinked: z.number().int(),
+  skipped: z.number().int(),
+  failed: z.number().int(),
+});
+
+export const Run = z.strictObject({
+  id: z.string(),
+  type: z.enum(['client_import', 'user_import', 'client_sync', 'user_sync']),
+  trigger: z.enum(['api', 'schedule', 'manual']),
+  dryRun: z.boolean(),
+  status: z.enum(['queued', 'running', 'succeeded', 'failed', 'needs_review']),
+  startedAt: timestamp.nullable(),
+  finishedAt: timestamp.nullable(),
+  progress: z.strictObject({ processed: z.number().int(), total: z.number().int() }),
+  counts,
+  error: z.strictObject({ code: z.string(), message: z.string() }).nullable(),
+});
+
+export const RunRecord = z.strictObject({
+  object: z.enum(['customer', 'employee', 'department']),
+  intacctId: z.string(),
+  recordNo: z.string(),
+  psaId: z.string().nullable(),
+  outcome: z.enum(['created', 'updated', 'unchanged', 'unlinked', 'linked', 'skipped', 'failed']),
+  changes: z.array(z.strictObject({ field: z.string(), from: z.unknown(), to: z.unknown() })),
+  warnings: z.array(z.string()),
+  error: z.strictObject({ code: z.string(), message: z.string() }).nullable(),
+});
+
+export const RunAccepted = z.strictObject({ runId: z.string() });
+
+const importState = z.enum(['not_imported', 'imported']);
+
+export const CustomerChoice = z.strictObject({
+  customerId: z.string(),
+  recordNo: z.string(),
+  name: z.string(),
+  city: z.string(),
+  country: z.string(),
+  status: intacctStatus,
+  import: z.strictObject({
+    state: importState,
+    clientId: z.string().optional(),
+    possibleMatch: z.strictObject({ clientId: z.string(), name: z.string() }).optional(),
+  }),
+});
+
+export const EmployeeChoice = z.strictObject({
+  employeeId: z.string(),
+  recordNo: z.string(),
+  firstName: z.string(),
+  lastName: z.string(),
+  title: z.string(),
+  departmentId: z.string().nullable(),
+  departmentName: z.string().nullable(),
+  startDate: z.string().nullable(),
+  status: intacctStatus,
+  import: z.strictObject({ state: importState, userId: z.string().optional() }),
+});
+
+/** A page of `item`, as every list answers. */
+export function pageOf<T extends z.ZodType>(item: T) {
+  return z.strictObject({ items: z.array(item), nextCursor: z.string().nullable() });
+}
+
+/** Named schemas: the OpenAPI document lists them under components and refers to them. */
+export const COMPONENT_SCHEMAS = {
+  Error: ErrorBody,
+  IntacctConnection,
+  Client,
+  User,
+  Department,
+  PermissionProfile: PermissionProfileItem,
+  Run,
+  RunRecord,
+  RunAccepted,
+  CustomerChoice,
+  EmployeeChoice,
+} as const;
+
+export type ClientJson = z.output<typeof Client>;
+export type UserJson = z.output<typeof User>;
+export type DepartmentJson = z.output<typeof Department>;
+export type RunJson = z.output<typeof Run>;
+export type RunRecordJson = z.output<typeof RunRecord>;
+export type ConnectionJson = z.output<typeof IntacctConnection>;
+export type CustomerChoiceJson = z.output<typeof CustomerChoice>;
+export type EmployeeChoiceJson = z.output<typeof EmployeeChoice>;
+export type ErrorJson = z.output<typeof ErrorBody>;

@@ -1,0 +1,147 @@
+/**
+ * Calls the API handler the way API Gateway's HTTP API does: payload format 2.0 events with the
+ * JWT authorizer's claims, built here by hand.
+ */
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { PermissionProfile } from '../../../shared/domain/entities';
+import { createLogger } from '../../../shared/adapters/logger';
+import { createApiHandler } from '../../../shared/http/api-handler';
+import type { WorkerLauncher } from '../../../shared/http/worker-launcher';
+import { runClientImport } from '../../../shared/use-cases/import-clients';
+import { runUserImport } from '../../../shared/use-cases/import-users';
+import { runQueuedSync } from '../../../shared/use-cases/sync-tenant';
+import type { SyncDeps } from '../../../shared/use-cases/deps';
+import { startEngineHarness, type EngineHarness } from '../../support/engine-harness';
+
+export interface ApiEventInput {
+  method: string;
+  path: string;
+  query?: Record<string, string>;
+  /** Sent as JSON; a string is sent as is. */
+  body?: unknown;
+  /** JWT claims; null for a request without a token. */
+  claims?: Record<string, string> | null;
+}
+
+let requestCounter = 0;
+
+/** An API Gateway HTTP API v2 event. */
+export function apiEvent(input: ApiEventInput): APIGatewayProxyEventV2WithJWTAuthorizer {
+  requestCounter += 1;
+  const query = input.query ?? {};
+  const rawQueryString = new URLSearchParams(query).toString();
+  const event = {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: input.path,
+    rawQueryString,
+    headers: { 'content-type': 'application/json' },
+    ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
+    ...(input.body === undefined ? {} : { body: typeof input.body === 'string' ? input.body : JSON.stringify(input.body) }),
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'test-api',
+      domainName: 'api.test',
+      domainPrefix: 'api',
+      http: { method: input.method, path: input.path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'vitest' },
+      requestId: `request-${requestCounter}`,
+      routeKey: '$default',
+      stage: '$default',
+      time: '25/Nov/2026:02:00:00 +0000',
+      timeEpoch: 0,
+      ...(input.claims === null || input.claims === undefined
+        ? {}
+        : { authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: input.claims, scopes: [] } } }),
+    },
+  };
+  return event as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
+}
+
+/** Claims of a caller of `tenantId` with `profile`. */
+export const claimsOf = (tenantId: string, profile: PermissionProfile = 'admin'): Record<string, string> => ({
+  tenant_id: tenantId,
+  permission_profile: profile,
+  sub: `${profile}@${tenantId}`,
+});
+
+export interface ApiAnswer {
+  status: number;
+  headers: Record<string, unknown>;
+  // Tests read answers loosely; the response schemas check their shape.
+  body: any;
+}
+
+/** Every call the API made to start a worker, in order. */
+export interface LaunchCall {
+  worker: 'client-import' | 'user-import' | 'tenant-sync';
+  request: { tenantId: string; runId: string; scope?: string };
+}
+
+/** Records launches; `failNext` makes the next launch throw, as a refused Lambda invoke would. */
+export class RecordingLauncher implements WorkerLauncher {
+  readonly calls: LaunchCall[] = [];
+  failNext = false;
+
+  async startClientImport(request: { tenantId: string; runId: string }): Promise<void> {
+    this.record({ worker: 'client-import', request });
+  }
+
+  async startUserImport(request: { tenantId: string; runId: string }): Promise<void> {
+    this.record({ worker: 'user-import', request });
+  }
+
+  async startSync(request: { tenantId: string; scope: 'clients' | 'users' | 'all'; runId: string }): Promise<void> {
+    this.record({ worker: 'tenant-sync', request });
+  }
+
+  /** Executes every recorded launch with the real workers' use cases, as Lambda would. */
+  async runAll(deps: SyncDeps): Promise<void> {
+    for (const { worker, request } of this.calls.splice(0)) {
+      if (worker === 'client-import') await runClientImport(deps, request.tenantId, request.runId);
+      if (worker === 'user-import') await runUserImport(deps, request.tenantId, request.runId);
+      if (worker === 'tenant-sync') await runQueuedSync(deps, request.tenantId, request.runId);
+    }
+  }
+
+  private record(call: LaunchCall): void {
+    if (this.failNext) {
+      this.failNext = false;
+      throw new Error('Lambda refused the invocation');
+    }
+    this.calls.push(call);
+  }
+}
+
+const context = { awsRequestId: 'lambda-request' } as Context;
+
+export interface ApiHarness {
+  h: EngineHarness;
+  launcher: RecordingLauncher;
+  call(input: ApiEventInput): Promise<ApiAnswer>;
+  /** Calls as an admin of tenant `tenantIndex` (0-based) unless `claims` says otherwise. */
+  as(profile: PermissionProfile, tenantIndex?: number): (input: Omit<ApiEventInput, 'claims'>) => Promise<ApiAnswer>;
+  close(): Promise<void>;
+}
+
+/** The API handler over the engine harness's deps (emulator over HTTP + dynalite) and a recording launcher. */
+export async function startApiHarness(companies?: Parameters<typeof startEngineHarness>[0]): Promise<ApiHarness> {
+  const h = await startEngineHarness(companies);
+  const launcher = new RecordingLauncher();
+  const handler = createApiHandler(h.deps, launcher, { logger: createLogger('SILENT') });
+  const call = async (input: ApiEventInput): Promise<ApiAnswer> => {
+    const result = (await handler(apiEvent(input), context)) as APIGatewayProxyStructuredResultV2;
+    return {
+      status: result.statusCode ?? 0,
+      headers: result.headers ?? {},
+      body: result.body === undefined ? undefined : JSON.parse(result.body),
+    };
+  };
+  return {
+    h,
+    launcher,
+    call,
+    as: (profile, tenantIndex = 0) => (input) => call({ ...input, claims: claimsOf(h.tenants[tenantIndex]!, profile) }),
+    close: () => h.close(),
+  };
+}

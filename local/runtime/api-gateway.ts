@@ -1,0 +1,232 @@
+/**
+ * The HTTP API in front of functions/api.ts, as API Gateway (HTTP API, payload format 2.0, JWT
+ * authorizer) runs it in the cloud: verify the bearer token, turn the request into a v2 event,
+ * turn the handler's answer back into a response.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { LOCAL_ACCOUNT_ID } from './functions';
+import { verifyJwt, type JwtClaims } from './jwt';
+import { BodyTooLarge, apiError, readBody, sendJson, sendText } from './http-io';
+import { errorMessage, type RuntimeLogger } from './logger';
+
+/** API Gateway's own payload limit is 10 MB; the PSA API never needs more than this. */
+export const MAX_API_BODY_BYTES = 1024 * 1024;
+const HTTP_OK = 200;
+const HTTP_NO_CONTENT = 204;
+const HTTP_UNAUTHORIZED = 401;
+const HTTP_PAYLOAD_TOO_LARGE = 413;
+const HTTP_SERVER_ERROR = 500;
+const PUBLIC_ROUTES = new Set(['GET /openapi.json']);
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+/** Lets a PSA frontend served from another local origin call the API from a browser. */
+export const CORS_HEADERS: Readonly<Record<string, string>> = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-headers': 'authorization, content-type',
+  'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
+  'access-control-max-age': '600',
+};
+
+export type HttpApiEvent = APIGatewayProxyEventV2 & {
+  requestContext: APIGatewayProxyEventV2['requestContext'] & {
+    authorizer?: { jwt: { claims: Record<string, string>; scopes: null } };
+  };
+};
+
+export interface HttpApiRequest {
+  method: string;
+  /** Path and query string, as on the request line. */
+  url: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+  sourceIp: string;
+  /** Verified token claims; null on public routes. */
+  claims: JwtClaims | null;
+}
+
+export interface HttpApiResult {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+export type AuthResult = { ok: true; claims: JwtClaims } | { ok: false; reason: string };
+
+/** The JWT authorizer: a bearer token signed with `key`, with the right issuer, audience and lifetime. */
+export function authorize(authorization: string | undefined, key: Buffer, now: Date = new Date()): AuthResult {
+  if (!authorization) return { ok: false, reason: 'A bearer token is required.' };
+  const match = BEARER.exec(authorization);
+  if (!match?.[1]) return { ok: false, reason: 'The Authorization header must be "Bearer <token>".' };
+  return verifyJwt(key, match[1], now);
+}
+
+/** API Gateway passes claim values on as strings. */
+function claimText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return `[${value.map(String).join(' ')}]`;
+  return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
+}
+
+function joinedHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+  const joined: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || name === 'cookie') continue;
+    joined[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
+  }
+  return joined;
+}
+
+function queryParameters(rawQueryString: string): Record<string, string> | undefined {
+  if (rawQueryString === '') return undefined;
+  const parameters: Record<string, string> = {};
+  for (const [name, value] of new URLSearchParams(rawQueryString)) {
+    parameters[name] = name in parameters ? `${parameters[name]},${value}` : value;
+  }
+  return parameters;
+}
+
+/** The payload-format-2.0 event API Gateway hands the api function for `request`. */
+export function buildHttpApiEvent(request: HttpApiRequest, now: Date = new Date()): HttpApiEvent {
+  const queryStart = request.url.indexOf('?');
+  const rawPath = queryStart === -1 ? request.url : request.url.slice(0, queryStart);
+  const rawQueryString = queryStart === -1 ? '' : request.url.slice(queryStart + 1);
+  const headers = joinedHeaders(request.headers);
+  const cookies = request.headers.cookie?.split(/;\s*/).filter(Boolean);
+  const method = request.method.toUpperCase();
+  const event: HttpApiEvent = {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath,
+    rawQueryString,
+    headers,
+    requestContext: {
+      accountId: LOCAL_ACCOUNT_ID,
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: (headers.host ?? 'localhost').split('.')[0] ?? 'localhost',
+      http: {
+        method,
+        path: rawPath,
+        protocol: 'HTTP/1.1',
+        sourceIp: request.sourceIp,
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey: '$default',
+      stage: '$default',
+      time: now.toISOString(),
+      timeEpoch: now.getTime(),
+      ...(request.claims
+        ? {
+            authorizer: {
+              jwt: {
+                claims: Object.fromEntries(Object.entries(request.claims).map(([name, value]) => [name, claimText(value)])),
+                scopes: null,
+              },
+            },
+          }
+        : {}),
+    },
+    isBase64Encoded: false,
+  };
+  if (cookies && cookies.length > 0) event.cookies = cookies;
+  const query = queryParameters(rawQueryString);
+  if (query) event.queryStringParameters = query;
+  if (request.body !== '') event.body = request.body;
+  return event;
+}
+
+function isStructuredResult(result: unknown): result is {
+  statusCode: number;
+  headers?: Record<string, unknown>;
+  cookies?: string[];
+  body?: string;
+  isBase64Encoded?: boolean;
+} {
+  return typeof result === 'object' && result !== null && typeof (result as { statusCode?: unknown }).statusCode === 'number';
+}
+
+/** What API Gateway makes of a handler's answer (a non-structured answer is a 200 JSON body). */
+export function normalizeHttpApiResult(result: unknown): HttpApiResult {
+  if (!isStructuredResult(result)) {
+    return {
+      statusCode: HTTP_OK,
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.from(JSON.stringify(result) ?? ''),
+    };
+  }
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(result.headers ?? {})) {
+    if (value !== undefined && value !== null) headers[name.toLowerCase()] = String(value);
+  }
+  if (result.cookies && result.cookies.length > 0) headers['set-cookie'] = result.cookies.join(', ');
+  const text = result.body ?? '';
+  const body = result.isBase64Encoded ? Buffer.from(text, 'base64') : Buffer.from(text, 'utf8');
+  return { statusCode: result.statusCode, headers, body };
+}
+
+export interface ApiGatewayDeps {
+  signingKey: Buffer;
+  invokeApi: (event: HttpApiEvent, requestId: string) => Promise<unknown>;
+  logger: RuntimeLogger;
+}
+
+function sourceIpOf(request: IncomingMessage): string {
+  return (request.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+}
+
+/** Serves one API request end to end: CORS preflight, authorizer, size limit, handler, answer. */
+export async function serveApiRequest(request: IncomingMessage, response: ServerResponse, deps: ApiGatewayDeps): Promise<void> {
+  const method = (request.method ?? 'GET').toUpperCase();
+  const url = request.url ?? '/';
+  const path = url.split('?')[0] ?? '/';
+  if (method === 'OPTIONS') return sendText(response, HTTP_NO_CONTENT, '', { ...CORS_HEADERS });
+
+  let claims: JwtClaims | null = null;
+  if (!PUBLIC_ROUTES.has(`${method} ${path}`)) {
+    const auth = authorize(request.headers.authorization, deps.signingKey);
+    if (!auth.ok) {
+      request.resume();
+      return sendJson(response, HTTP_UNAUTHORIZED, apiError('unauthorized', auth.reason), {
+        ...CORS_HEADERS,
+        'www-authenticate': 'Bearer',
+      });
+    }
+    claims = auth.claims;
+  }
+
+  let body: Buffer;
+  try {
+    body = await readBody(request, MAX_API_BODY_BYTES);
+  } catch (error) {
+    if (!(error instanceof BodyTooLarge)) throw error;
+    response.setHeader('connection', 'close');
+    return sendJson(response, HTTP_PAYLOAD_TOO_LARGE, apiError('payload_too_large', error.message), { ...CORS_HEADERS });
+  }
+
+  const event = buildHttpApiEvent({
+    method,
+    url,
+    headers: request.headers,
+    body: body.toString('utf8'),
+    sourceIp: sourceIpOf(request),
+    claims,
+  });
+  const requestId = event.requestContext.requestId;
+  const started = Date.now();
+  let result: HttpApiResult;
+  try {
+    result = normalizeHttpApiResult(await deps.invokeApi(event, requestId));
+  } catch (error) {
+    deps.logger.error('api handler threw', { requestId, method, path, error: errorMessage(error) });
+    result = {
+      statusCode: HTTP_SERVER_ERROR,
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.from(JSON.stringify(apiError('internal_error', 'Internal Server Error'))),
+    };
+  }
+  deps.logger.info('api request', { requestId, method, path, status: result.statusCode, ms: Date.now() - started });
+  sendText(response, result.statusCode, result.body, { ...CORS_HEADERS, ...result.headers, 'apigw-requestid': requestId });
+}

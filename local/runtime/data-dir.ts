@@ -1,0 +1,40 @@
+/** Where the local runtime keeps its state: one directory, one file per concern. */
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export interface DataPaths {
+  root: string;
+  /** dynalite's LevelDB directory. */
+  dynamodb: string;
+  /** The local JWT issuer's HS256 key. */
+  jwtKey: string;
+  /** The encrypted secret store and its key (SECRETS_BACKEND=local-file). */
+  secretsFile: string;
+  secretsKeyFile: string;
+  /** Every event put on the local bus, one JSON line each. */
+  eventsLog: string;
+  /** The public description of a running runtime (spec section 6). */
+  runtimeInfo: string;
+  /** What `npm run invoke` needs beyond runtime.json (table names, secret files, ...). */
+  runtimeInternal: string;
+}
+
+/** The paths of every file the runtime keeps under `root`. */
+export function dataPaths(root: string): DataPaths {
+  return {
+    root,
+    dynamodb: join(root, 'dynamodb'),
+    jwtKey: join(root, 'jwt-key'),
+    secretsFile: join(root, 'secrets.json.enc'),
+    secretsKeyFile: join(root, 'secrets.key'),
+    eventsLog: join(root, 'events.jsonl'),
+    runtimeInfo: join(root, 'runtime.json'),
+    runtimeInternal: join(root, 'runtime-internal.json'),
+  };
+}
+
+/** Creates the directory; with `reset`, empties it first so the runtime starts clean. */
+export async function prepareDataDir(paths: DataPaths, reset: boolean): Promise<void> {
+  if (reset) await rm(paths.root, { recursive: true, force: true });
+  await mkdir(paths.dynamodb, { recursive: true });
+}

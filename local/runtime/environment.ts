@@ -1,0 +1,75 @@
+/**
+ * The functions' configuration (the Issue 4 contract), set in process.env before any handler is
+ * imported: each function reads it once, at cold start, as on Lambda.
+ */
+import type { TableNames } from '../../shared/store/tables';
+import type { FunctionName } from './functions';
+import type { IntacctEndpoint } from './intacct-target';
+
+export const LOCAL_EVENT_BUS_NAME = 'psa-intacct-sync-local';
+const LOCAL_REGION = 'local';
+/** Local endpoints check that requests are signed, not by whom. */
+const LOCAL_ACCESS_KEY_ID = 'local';
+const LOCAL_SECRET_ACCESS_KEY = 'local';
+const DEFAULT_LOG_LEVEL = 'INFO';
+const SERVICE_NAME = 'psa-intacct-sync';
+
+/** Function name of each worker the API starts, as the stack names them. */
+const WORKER_FUNCTIONS: Record<'CLIENT_IMPORT_FUNCTION' | 'USER_IMPORT_FUNCTION' | 'TENANT_SYNC_FUNCTION', FunctionName> = {
+  CLIENT_IMPORT_FUNCTION: 'client-import',
+  USER_IMPORT_FUNCTION: 'user-import',
+  TENANT_SYNC_FUNCTION: 'tenant-sync',
+};
+
+/** Cloud-only settings that would steer a function away from the local endpoints and files. */
+const CLOUD_ONLY_VARIABLES = ['INTACCT_SENDER_SECRET_ARN', 'TENANT_SECRET_PREFIX', 'AWS_SESSION_TOKEN', 'AWS_PROFILE'];
+
+export interface FunctionEnvironmentInput {
+  tableNames: TableNames;
+  dynamodbEndpoint: string;
+  /** This runtime's own server, which speaks the Lambda Invoke and EventBridge PutEvents APIs. */
+  runtimeUrl: string;
+  intacct: IntacctEndpoint;
+  secretsFile: string;
+  secretsKeyFile: string;
+  logLevel?: string;
+}
+
+/** Every variable the functions read, for the local runtime. */
+export function functionEnvironment(input: FunctionEnvironmentInput): Record<string, string> {
+  return {
+    ENTITIES_TABLE: input.tableNames.entities,
+    LINKS_TABLE: input.tableNames.links,
+    RUNS_TABLE: input.tableNames.runs,
+    DYNAMODB_ENDPOINT: input.dynamodbEndpoint,
+    EVENT_BUS_NAME: LOCAL_EVENT_BUS_NAME,
+    EVENTBRIDGE_ENDPOINT: input.runtimeUrl,
+    LAMBDA_ENDPOINT: input.runtimeUrl,
+    ...WORKER_FUNCTIONS,
+    INTACCT_ENDPOINT_URL: input.intacct.endpointUrl,
+    INTACCT_SENDER_ID: input.intacct.senderId,
+    INTACCT_SENDER_PASSWORD: input.intacct.senderPassword,
+    SECRETS_BACKEND: 'local-file',
+    LOCAL_SECRETS_FILE: input.secretsFile,
+    LOCAL_SECRETS_KEY_FILE: input.secretsKeyFile,
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: LOCAL_ACCESS_KEY_ID,
+    AWS_SECRET_ACCESS_KEY: LOCAL_SECRET_ACCESS_KEY,
+    LOG_LEVEL: input.logLevel ?? DEFAULT_LOG_LEVEL,
+    POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+  };
+}
+
+/** Puts `environment` into process.env (dropping cloud-only variables); answers a function that undoes it. */
+export function applyEnvironment(environment: Readonly<Record<string, string>>): () => void {
+  const names = [...Object.keys(environment), ...CLOUD_ONLY_VARIABLES];
+  const previous = new Map(names.map((name) => [name, process.env[name]]));
+  for (const name of CLOUD_ONLY_VARIABLES) delete process.env[name];
+  Object.assign(process.env, environment);
+  return () => {
+    for (const [name, value] of previous) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
+}

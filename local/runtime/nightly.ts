@@ -1,0 +1,33 @@
+/** The nightly schedule's target call: daily-sync with the event an EventBridge schedule rule sends. */
+import { randomUUID } from 'node:crypto';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from './functions';
+
+export const DEFAULT_SYNC_SCHEDULE = '0 2 * * *';
+export const NIGHTLY_RULE_NAME = 'psa-intacct-sync-nightly';
+
+export interface ScheduledEvent {
+  version: '0';
+  id: string;
+  'detail-type': 'Scheduled Event';
+  source: 'aws.events';
+  account: string;
+  time: string;
+  region: string;
+  resources: string[];
+  detail: Record<string, never>;
+}
+
+/** The event a schedule rule delivers for the firing at `scheduledAt`. */
+export function scheduledEvent(scheduledAt: Date): ScheduledEvent {
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    account: LOCAL_ACCOUNT_ID,
+    time: scheduledAt.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    region: LOCAL_REGION,
+    resources: [`arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:rule/${NIGHTLY_RULE_NAME}`],
+    detail: {},
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * The runtime's one HTTP server on 127.0.0.1: the AWS APIs the functions call (Lambda Invoke,
+ * EventBridge PutEvents), the local control routes, and the PSA HTTP API for everything else.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { authorize, CORS_HEADERS, serveApiRequest, type ApiGatewayDeps } from './api-gateway';
+import type { LocalEventBus } from './event-bus';
+import { TARGET_PREFIX } from './event-bus';
+import { apiError, sendJson } from './http-io';
+import { INVOKE_PATH, serveInvoke, type LambdaApiDeps } from './lambda-api';
+import { errorMessage, type RuntimeLogger } from './logger';
+
+const LOOPBACK = '127.0.0.1';
+export const CONTROL_PREFIX = '/__local/';
+export const HEALTH_PATH = '/__local/health';
+export const NIGHTLY_PATH = '/__local/nightly';
+const ADMIN_PROFILE = 'admin';
+const HTTP_OK = 200;
+const HTTP_ACCEPTED = 202;
+const HTTP_UNAUTHORIZED = 401;
+const HTTP_FORBIDDEN = 403;
+const HTTP_NOT_FOUND = 404;
+const HTTP_SERVER_ERROR = 500;
+const HTTP_UNAVAILABLE = 503;
+
+export interface RuntimeServerDeps {
+  /** Null until the handlers are loaded (the server listens first, to learn its port). */
+  api: () => ApiGatewayDeps | null;
+  lambda: () => LambdaApiDeps | null;
+  bus: () => LocalEventBus | null;
+  signingKey: Buffer;
+  /** Queues the nightly invocation as the scheduler would; answers its request id. */
+  queueNightly: () => string;
+  logger: RuntimeLogger;
+}
+
+export interface RuntimeServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+async function serveControl(request: IncomingMessage, response: ServerResponse, path: string, deps: RuntimeServerDeps): Promise<void> {
+  const method = request.method ?? 'GET';
+  request.resume();
+  if (method === 'GET' && path === HEALTH_PATH) return sendJson(response, HTTP_OK, { status: 'ok' });
+  if (method === 'POST' && path === NIGHTLY_PATH) {
+    const auth = authorize(request.headers.authorization, deps.signingKey);
+    if (!auth.ok) return sendJson(response, HTTP_UNAUTHORIZED, apiError('unauthorized', auth.reason), { ...CORS_HEADERS });
+    if (auth.claims.permission_profile !== ADMIN_PROFILE) {
+      return sendJson(response, HTTP_FORBIDDEN, apiError('forbidden', 'Only an admin may fire the nightly sync.'), { ...CORS_HEADERS });
+    }
+    return sendJson(response, HTTP_ACCEPTED, { requestId: deps.queueNightly() }, { ...CORS_HEADERS });
+  }
+  return sendJson(response, HTTP_NOT_FOUND, apiError('route_not_found', `No local control route ${method} ${path}.`));
+}
+
+async function dispatch(request: IncomingMessage, response: ServerResponse, deps: RuntimeServerDeps): Promise<void> {
+  const path = (request.url ?? '/').split('?')[0] ?? '/';
+  if (path.startsWith(CONTROL_PREFIX)) return serveControl(request, response, path, deps);
+  const api = deps.api();
+  const lambda = deps.lambda();
+  const bus = deps.bus();
+  if (!api || !lambda || !bus) {
+    request.resume();
+    return sendJson(response, HTTP_UNAVAILABLE, apiError('starting', 'The local runtime is still starting.'));
+  }
+  const invoke = INVOKE_PATH.exec(path);
+  if (invoke?.[1] && request.method === 'POST') return serveInvoke(request, response, invoke[1], lambda);
+  if (request.method === 'POST' && String(request.headers['x-amz-target'] ?? '').startsWith(TARGET_PREFIX)) {
+    return bus.serve(request, response);
+  }
+  return serveApiRequest(request, response, api);
+}
+
+/** Starts the server on `port` (0 = random); refuses clearly when the port is taken. */
+export async function startRuntimeServer(port: number, deps: RuntimeServerDeps): Promise<RuntimeServer> {
+  const server: Server = createServer((request, response) => {
+    dispatch(request, response, deps).catch((error: unknown) => {
+      deps.logger.error('request failed', { path: (request.url ?? '/').split('?')[0], error: errorMessage(error) });
+      if (!response.headersSent) sendJson(response, HTTP_SERVER_ERROR, apiError('internal_error', 'Internal Server Error'));
+      else response.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new Error(`Port ${port} is in use; set PORT to another one.`) : error),
+    );
+    server.listen(port, LOOPBACK, () => resolve());
+  });
+  const actualPort = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${LOOPBACK}:${actualPort}`,
+    port: actualPort,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        // SDK clients keep connections alive; they must not hold the shutdown open.
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,38 @@
+/** Public types of the local runtime. */
+import type { FunctionName } from './functions';
+import type { ExternalIntacct } from './intacct-target';
+import type { RuntimeInfo } from './runtime-files';
+
+export interface LocalRuntimeOptions {
+  /** Where state lives (dynalite files, keys, secrets, events.jsonl, runtime.json). */
+  dataDir: string;
+  /** Default: env PORT, else 3000; 0 = a random free port. */
+  port?: number;
+  /** Empty dataDir first. */
+  reset?: boolean;
+  /** Another Intacct gateway; default INTACCT_ENDPOINT_URL/_SENDER_ID/_SENDER_PASSWORD, else the emulator. */
+  intacct?: ExternalIntacct;
+  /** Nightly cron (5 fields, UTC); default env SYNC_SCHEDULE, else '0 2 * * *'; null = no schedule. */
+  schedule?: string | null;
+  /** Keep the store in memory instead of under dataDir (throwaway runs such as `npm run invoke`). */
+  inMemoryStore?: boolean;
+  /** Default: the functions' LOG_LEVEL from env, else INFO. */
+  logLevel?: string;
+  /** Receives each JSON log line; default stdout. */
+  log?: (line: string) => void;
+}
+
+export interface LocalRuntime {
+  apiUrl: string;
+  /** The object written to runtime.json. */
+  runtimeInfo: RuntimeInfo;
+  /** Runs the nightly daily-sync now, as the schedule would, and resolves when it has returned. */
+  fireNightly(): Promise<void>;
+  /** Runs one function in this process with `event` (as a RequestResponse invocation) and answers its result. */
+  invoke(name: FunctionName, event: unknown): Promise<unknown>;
+  /** Resolves once no asynchronous invocation is queued, running or waiting for a retry. */
+  whenIdle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type { RuntimeInfo };

@@ -1,0 +1,139 @@
+/** `npm run invoke` and `npm start` as a developer runs them: real processes, real output. */
+import { spawn } from 'node:child_process';
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { RuntimeInfo } from '../../local/runtime';
+import { makeDataDir, readRuntimeJson, startTestRuntime } from '../support/local-runtime';
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const TSX = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
+const USAGE_EXIT_CODE = 2;
+const dataDirs: string[] = [];
+
+interface Finished {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+async function newDataDir(): Promise<string> {
+  const dir = await makeDataDir();
+  dataDirs.push(dir);
+  return dir;
+}
+
+function run(command: string, args: string[], env: Record<string, string>): Promise<Finished> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const invoke = (dataDir: string, ...args: string[]): Promise<Finished> =>
+  run('npm', ['run', '--silent', 'invoke', '--', ...args], { LOCAL_DATA_DIR: dataDir });
+
+afterAll(async () => {
+  for (const dir of dataDirs) await rm(dir, { recursive: true, force: true });
+});
+
+describe('npm run invoke', () => {
+  it('runs tenant-sync for a demo tenant against an embedded runtime and prints the succeeded runs', async () => {
+    const dataDir = await newDataDir();
+
+    const result = await invoke(dataDir, 'tenant-sync', '{"tenantId":"demo-northwind","scope":"all"}');
+
+    expect(result.code, result.stderr).toBe(0);
+    const output = JSON.parse(result.stdout) as { runs: { type: string; status: string; trigger: string }[] };
+    expect(output.runs.map((entry) => entry.type)).toEqual(['client_sync', 'user_sync']);
+    expect(output.runs.every((entry) => entry.status === 'succeeded' && entry.trigger === 'manual')).toBe(true);
+    // The embedded runtime is throwaway: nothing is left in the data directory.
+    expect(await readdir(dataDir)).toEqual([]);
+  });
+
+  it('runs against the running runtime found through runtime.json, in its store', async () => {
+    const runtime = await startTestRuntime();
+    try {
+      const tenant = runtime.info.tenants[1]!;
+
+      const result = await invoke(runtime.dataDir, 'tenant-sync', JSON.stringify({ tenantId: tenant.tenantId, scope: 'clients' }));
+
+      expect(result.code, result.stderr).toBe(0);
+      const { runs } = JSON.parse(result.stdout) as { runs: { id: string; status: string }[] };
+      expect(runs).toEqual([expect.objectContaining({ status: 'succeeded' })]);
+      const stored = await fetch(`${runtime.apiUrl}/sync-runs/${runs[0]!.id}`, {
+        headers: { authorization: `Bearer ${tenant.adminToken}` },
+      });
+      expect(stored.status).toBe(200);
+    } finally {
+      await runtime.close();
+    }
+  });
+
+  it('prints the error payload and exits 1 when the handler throws', async () => {
+    const result = await invoke(await newDataDir(), 'tenant-sync', '{"tenantId":"demo-northwind","scope":"nope"}');
+
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout)).toMatchObject({ errorMessage: expect.stringContaining('scope') });
+  });
+
+  it.each([
+    [['no-such-function', '{}'], /Unknown function 'no-such-function'/],
+    [['tenant-sync', '{not json'], /not valid JSON/],
+    [[], /Name the function/],
+  ])('refuses %j with a clear message and exit code 2', async (args, message) => {
+    const result = await invoke(await newDataDir(), ...args);
+
+    expect(result.code).toBe(USAGE_EXIT_CODE);
+    expect(result.stderr).toMatch(message);
+    expect(result.stdout).toBe('');
+  });
+});
+
+describe('npm start', () => {
+  it('writes runtime.json, serves the API, and stops cleanly on SIGTERM', async () => {
+    const dataDir = await newDataDir();
+    const child = spawn(TSX, ['local/start.ts', '--reset'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, LOCAL_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'WARN' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (stdout.includes('"local runtime ready"')) resolve();
+      });
+      child.once('close', () => reject(new Error(`start exited early: ${stderr}`)));
+    });
+
+    const info = (await readRuntimeJson(dataDir)) as RuntimeInfo;
+    const status = await fetch(`${info.apiUrl}/integrations/intacct`, {
+      headers: { authorization: `Bearer ${info.tenants[0]!.adminToken}` },
+    });
+    expect(await status.json()).toMatchObject({ connected: true });
+    expect(stderr).toContain(`TOKEN=$(node -p "require('${join(dataDir, 'runtime.json')}').tenants[0].adminToken")`);
+    for (const line of stdout.trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
+
+    child.kill('SIGTERM');
+
+    expect(await exited).toBe(0);
+    expect(stdout).toContain('"local runtime stopped"');
+  });
+
+  it('refuses an unknown flag with exit code 2', async () => {
+    const result = await run(TSX, ['local/start.ts', '--bogus'], { LOCAL_DATA_DIR: await newDataDir(), PORT: '0' });
+
+    expect(result.code).toBe(USAGE_EXIT_CODE);
+    expect(result.stderr).toMatch(/usage: npm start/);
+  });
+});

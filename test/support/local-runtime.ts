@@ -1,0 +1,64 @@
+/**
+ * A whole local runtime for end-to-end tests: temp data directory, random port, real HTTP.
+ * Each start reloads the function modules (vi.resetModules) so they read this runtime's
+ * configuration at their cold start, as a fresh Lambda container would.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { vi } from 'vitest';
+import { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions, type RuntimeInfo } from '../../local/runtime';
+
+export type TestRuntime = LocalRuntime & { info: RuntimeInfo; dataDir: string };
+
+export interface TestRuntimeOptions extends Partial<Omit<LocalRuntimeOptions, 'dataDir'>> {
+  /** Reuse a directory (a restart); it is then left in place on close. Default: a new temp directory, removed on close. */
+  dataDir?: string;
+  /** Receives every runtime log line; default: only warnings and errors, on stderr. */
+  log?: (line: string) => void;
+}
+
+const QUIET_LEVELS = new Set(['INFO', 'DEBUG']);
+
+function warningsOnly(line: string): void {
+  if (!QUIET_LEVELS.has((JSON.parse(line) as { level?: string }).level ?? '')) process.stderr.write(`${line}\n`);
+}
+
+/** A fresh temp directory for a runtime's data. */
+export function makeDataDir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'psa-local-runtime-'));
+}
+
+/** Starts a runtime on 127.0.0.1, port 0, with the emulator and the two demo tenants. */
+export async function startTestRuntime(options: TestRuntimeOptions = {}): Promise<TestRuntime> {
+  const ownsDataDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? (await makeDataDir());
+  vi.resetModules();
+  let runtime: LocalRuntime;
+  try {
+    runtime = await startLocalRuntime({
+      port: 0,
+      logLevel: process.env.LOG_LEVEL ?? 'WARN',
+      log: warningsOnly,
+      ...options,
+      dataDir,
+    });
+  } catch (error) {
+    if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    ...runtime,
+    info: runtime.runtimeInfo,
+    dataDir,
+    async close() {
+      await runtime.close();
+      if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** runtime.json as written to disk. */
+export async function readRuntimeJson(dataDir: string): Promise<unknown> {
+  return JSON.parse(await readFile(join(dataDir, 'runtime.json'), 'utf8')) as unknown;
+}

@@ -83,6 +83,8 @@ export interface LeaseStore {
   /** Extends a lease this holder has; answers false when it was lost. */
   renew(tenantId: string, scope: LeaseScope, holder: string, until: Date): Promise<boolean>;
   release(tenantId: string, scope: LeaseScope, holder: string): Promise<void>;
+  /** Whether someone holds an unexpired lease at `now`. */
+  isHeld(tenantId: string, scope: LeaseScope, now: Date): Promise<boolean>;
 }
 
 /** A tenant's Intacct connection. The password lives in the SecretStore under `secretRef`. */

@@ -2,7 +2,7 @@
  * Leases keep imports and syncs of one object family from overlapping in a tenant. Each change is
  * one conditional write, so two workers racing for a lease can never both win.
  */
-import { DeleteCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LeaseScope, LeaseStore } from '../ports/stores';
 import { isConditionalCheckFailed } from './dynamo-errors';
 import type { StoredItem } from './item-fields';
@@ -83,5 +83,13 @@ export class DynamoLeaseStore implements LeaseStore {
       ExpressionAttributeValues: { ':holder': holder },
     });
     await conditionHolds(() => this.doc.send(remove));
+  }
+
+  async isHeld(tenantId: string, scope: LeaseScope, now: Date): Promise<boolean> {
+    const answer = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: leaseKey(tenantId, scope), ConsistentRead: true }),
+    );
+    const until = answer.Item?.[LEASE_ATTRIBUTES.until];
+    return typeof until === 'string' && until >= now.toISOString();
   }
 }

@@ -1,4 +1,4 @@
-import { NotFound } from '../domain/errors';
+import { PreconditionFailed } from '../domain/errors';
 import type { SyncDeps } from './deps';
 
 /**
@@ -7,7 +7,7 @@ import type { SyncDeps } from './deps';
  */
 export async function disconnectIntacct(deps: Pick<SyncDeps, 'secrets' | 'connections'>, tenantId: string): Promise<void> {
   const connection = await deps.connections.get(tenantId);
-  if (!connection) throw new NotFound('not_connected', 'This workspace is not connected to Sage Intacct.');
+  if (!connection) throw new PreconditionFailed('not_connected', 'This workspace is not connected to Sage Intacct.');
   await deps.connections.delete(tenantId);
   await deps.secrets.delete(connection.secretRef);
 }

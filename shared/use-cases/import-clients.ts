@@ -8,6 +8,7 @@ import { clientKind, type CustomerRecord } from './kinds';
 import type { Client } from '../domain/entities';
 import { recordMissingSelection } from './missing-selection';
 import { createQueuedRun, executeRun } from './run-execution';
+import { assertNoRunInProgress } from './run-in-progress';
 
 export interface ClientImportRequest {
   customerIds?: string[];
@@ -34,6 +35,7 @@ export async function queueClientImport(
     ]);
   }
   await intacctForTenant(deps, tenantId);
+  await assertNoRunInProgress(deps, tenantId, 'clients');
   return createQueuedRun(deps, {
     tenantId,
     type: 'client_import',

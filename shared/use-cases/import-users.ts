@@ -10,6 +10,7 @@ import { intacctForTenant } from './intacct-for-tenant';
 import { userKind, type EmployeeRecord } from './kinds';
 import { recordMissingSelection } from './missing-selection';
 import { createQueuedRun, executeRun } from './run-execution';
+import { assertNoRunInProgress } from './run-in-progress';
 
 export interface UserImportRequest {
   employeeIds: string[];
@@ -35,6 +36,7 @@ export async function queueUserImport(
     ]);
   }
   await intacctForTenant(deps, tenantId);
+  await assertNoRunInProgress(deps, tenantId, 'users');
   return createQueuedRun(deps, {
     tenantId,
     type: 'user_import',

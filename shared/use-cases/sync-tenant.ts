@@ -5,6 +5,7 @@ import { DepartmentDirectory } from './department-directory';
 import { intacctForTenant } from './intacct-for-tenant';
 import { clientKind, userKind } from './kinds';
 import { createQueuedRun, executeRun, type RunBodyResult } from './run-execution';
+import { assertNoRunInProgress } from './run-in-progress';
 import type { RunJournal } from './run-journal';
 import { syncLinkedRecords } from './sync-linked-records';
 
@@ -27,6 +28,7 @@ export async function queueSync(
   options: { dryRun: boolean; trigger: RunTrigger },
 ): Promise<SyncRun> {
   await intacctForTenant(deps, tenantId);
+  await assertNoRunInProgress(deps, tenantId, type === 'client_sync' ? 'clients' : 'users');
   return createQueuedRun(deps, { tenantId, type, trigger: options.trigger, dryRun: options.dryRun, request: {} });
 }
 

@@ -58,6 +58,16 @@ describe('POST /clients/import', () => {
     expect(api.launcher.calls).toEqual([]);
   });
 
+  it('answers 409 run_in_progress while a client run is queued and its worker has not started yet', async () => {
+    const first = await admin({ method: 'POST', path: '/clients/sync', body: {} });
+
+    const second = await admin({ method: 'POST', path: '/clients/import', body: { all: true } });
+
+    expect(first.status).toBe(202);
+    expect(second.status).toBe(409);
+    expect(second.body.error.code).toBe('run_in_progress');
+  });
+
   it('closes the run as failed when the worker cannot be started', async () => {
     api.launcher.failNext = true;
 

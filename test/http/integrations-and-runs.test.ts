@@ -77,6 +77,15 @@ describe('DELETE /integrations/intacct', () => {
     expect(importing.status).toBe(422);
     expect(importing.body.error.code).toBe('not_connected');
   });
+
+  it('answers 422 not_connected when the workspace is not connected', async () => {
+    await admin({ method: 'DELETE', path: '/integrations/intacct' });
+
+    const again = await admin({ method: 'DELETE', path: '/integrations/intacct' });
+
+    expect(again.status).toBe(422);
+    expect(again.body.error.code).toBe('not_connected');
+  });
 });
 
 describe('GET /sync-runs, /sync-runs/{id} and /sync-runs/{id}/records', () => {

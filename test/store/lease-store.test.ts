@@ -89,3 +89,15 @@ describe('lease store', () => {
     expect(await stores.leases.renew(tenantId, 'clients', 'worker-1', inMinutes(6))).toBe(true);
   });
 });
+
+describe('isHeld', () => {
+  it('is true for an unexpired lease and false once it expired or was released', async () => {
+    await stores.leases.acquire('t-held', 'clients', 'run-1', inMinutes(15), NOW);
+
+    expect(await stores.leases.isHeld('t-held', 'clients', NOW)).toBe(true);
+    expect(await stores.leases.isHeld('t-held', 'clients', inMinutes(20))).toBe(false);
+    expect(await stores.leases.isHeld('t-held', 'users', NOW)).toBe(false);
+    await stores.leases.release('t-held', 'clients', 'run-1');
+    expect(await stores.leases.isHeld('t-held', 'clients', NOW)).toBe(false);
+  });
+});

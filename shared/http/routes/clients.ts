@@ -5,7 +5,6 @@ import { deleteClient } from '../../use-cases/delete-client';
 import { editClient } from '../../use-cases/edit-client';
 import { queueClientImport } from '../../use-cases/import-clients';
 import { linkClient } from '../../use-cases/link-by-hand';
-import { assertNoRunInProgress } from '../../use-cases/run-in-progress';
 import { queueSync } from '../../use-cases/sync-tenant';
 import { HTTP_NO_CONTENT } from '../json-result';
 import { presentClient } from '../presenters';
@@ -49,7 +48,6 @@ export const clientRoutes = [
     success: { status: 202, description: 'Import queued', schema: RunAccepted },
     errors: [409, 422],
     handle: async (request) => {
-      await assertNoRunInProgress(request.deps, request.tenantId, 'clients');
       const run = await queueClientImport(request.deps, request.tenantId, request.body, 'api');
       return launchQueuedRun(request, run, () => request.launcher.startClientImport({ tenantId: request.tenantId, runId: run.id }));
     },
@@ -64,7 +62,6 @@ export const clientRoutes = [
     success: { status: 202, description: 'Sync queued', schema: RunAccepted },
     errors: [409, 422],
     handle: async (request) => {
-      await assertNoRunInProgress(request.deps, request.tenantId, 'clients');
       const run = await queueSync(request.deps, request.tenantId, 'client_sync', { dryRun: request.body.dryRun ?? false, trigger: 'api' });
       return launchQueuedRun(request, run, () =>
         request.launcher.startSync({ tenantId: request.tenantId, scope: 'clients', runId: run.id }),

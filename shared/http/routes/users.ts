@@ -7,7 +7,6 @@ import { editUser } from '../../use-cases/edit-user';
 import { queueUserImport } from '../../use-cases/import-users';
 import { inviteUser } from '../../use-cases/invite-user';
 import { linkUser } from '../../use-cases/link-by-hand';
-import { assertNoRunInProgress } from '../../use-cases/run-in-progress';
 import { queueSync } from '../../use-cases/sync-tenant';
 import { HTTP_NO_CONTENT } from '../json-result';
 import { presentUser } from '../presenters';
@@ -65,7 +64,6 @@ export const userRoutes = [
     success: { status: 202, description: 'Import queued', schema: RunAccepted },
     errors: [409, 422],
     handle: async (request) => {
-      await assertNoRunInProgress(request.deps, request.tenantId, 'users');
       const run = await queueUserImport(request.deps, request.tenantId, request.body, 'api');
       return launchQueuedRun(request, run, () => request.launcher.startUserImport({ tenantId: request.tenantId, runId: run.id }));
     },
@@ -80,7 +78,6 @@ export const userRoutes = [
     success: { status: 202, description: 'Sync queued', schema: RunAccepted },
     errors: [409, 422],
     handle: async (request) => {
-      await assertNoRunInProgress(request.deps, request.tenantId, 'users');
       const run = await queueSync(request.deps, request.tenantId, 'user_sync', { dryRun: request.body.dryRun ?? false, trigger: 'api' });
       return launchQueuedRun(request, run, () => request.launcher.startSync({ tenantId: request.tenantId, scope: 'users', runId: run.id }));
     },

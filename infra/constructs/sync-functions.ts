@@ -1,0 +1,148 @@
+/**
+ * The five functions of functions/, each with the one environment shared/config.ts reads and
+ * only the grants its use cases need; the workers the API starts asynchronously retry and send
+ * what still fails to a dead-letter queue.
+ */
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { EventBus } from 'aws-cdk-lib/aws-events';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { StageSettings } from '../settings';
+import { FUNCTION_IDS, functionEntry, functionName, type FunctionId } from '../function-catalog';
+import { AppFunction, type TableAccess } from './app-function';
+import type { DataTables, TableId } from './data-tables';
+import { deadLetterQueue } from './dead-letter-queue';
+import type { SyncSecrets, TenantSecretAccess } from './secrets';
+
+/** API Gateway answers 503 after 30 s; the function must give up first. */
+const API_TIMEOUT = Duration.seconds(29);
+/** The Lambda maximum: an import or sync of a large company pages through thousands of records. */
+const WORKER_TIMEOUT = Duration.minutes(15);
+const DAILY_SYNC_TIMEOUT = Duration.minutes(5);
+/** Lambda's own default, stated: a run is idempotent (re-running completes it), so retries are safe. */
+export const ASYNC_RETRY_ATTEMPTS = 2;
+/** Past this an event is stale: the next night's run starts over anyway. */
+export const ASYNC_MAX_EVENT_AGE = Duration.hours(6);
+
+/** The functions the API starts asynchronously (InvocationType 'Event'). */
+export const API_INVOKED_WORKERS = ['client-import', 'user-import', 'tenant-sync'] as const satisfies readonly FunctionId[];
+/** Functions invoked asynchronously by Lambda or EventBridge; each gets a failure queue. */
+const ASYNC_FUNCTIONS = ['client-import', 'user-import', 'tenant-sync', 'daily-sync'] as const satisfies readonly FunctionId[];
+type AsyncFunctionId = (typeof ASYNC_FUNCTIONS)[number];
+
+/** What each function may touch: per table read/write/none, tenant secrets, the sender, the bus. */
+interface FunctionAccess {
+  description: string;
+  timeout: Duration;
+  tables: Record<TableId, TableAccess | 'none'>;
+  tenantSecrets: TenantSecretAccess | 'none';
+  senderSecret: boolean;
+  publishesEvents: boolean;
+}
+
+const READ_WRITE_ALL: Record<TableId, TableAccess> = { entities: 'write', links: 'write', runs: 'write' };
+
+const WORKER_ACCESS = {
+  tables: READ_WRITE_ALL,
+  tenantSecrets: 'read',
+  senderSecret: true,
+  publishesEvents: true,
+  timeout: WORKER_TIMEOUT,
+} as const;
+
+export const FUNCTION_ACCESS: Readonly<Record<FunctionId, FunctionAccess>> = {
+  api: {
+    description: 'The HTTP API (every route of spec section 4)',
+    timeout: API_TIMEOUT,
+    tables: READ_WRITE_ALL,
+    tenantSecrets: 'manage',
+    senderSecret: true,
+    publishesEvents: true,
+  },
+  'client-import': { ...WORKER_ACCESS, description: 'Client import worker: { tenantId, runId } from the API' },
+  'user-import': { ...WORKER_ACCESS, description: 'User import worker: { tenantId, runId } from the API' },
+  'tenant-sync': { ...WORKER_ACCESS, description: 'One tenant\'s sync: TenantSyncRequested, the API\'s sync now, or a manual invoke' },
+  'daily-sync': {
+    description: 'Nightly fan-out: one TenantSyncRequested per connected tenant',
+    timeout: DAILY_SYNC_TIMEOUT,
+    // It only walks the connected-tenants index; config still wants every table name.
+    tables: { entities: 'read', links: 'none', runs: 'none' },
+    tenantSecrets: 'none',
+    senderSecret: false,
+    publishesEvents: true,
+  },
+};
+
+export interface SyncFunctionsProps {
+  settings: StageSettings;
+  data: DataTables;
+  secrets: SyncSecrets;
+  bus: EventBus;
+}
+
+export class SyncFunctions extends Construct {
+  readonly functions: Readonly<Record<FunctionId, AppFunction>>;
+  /** Where an asynchronous invocation lands after its last retry. */
+  readonly failureQueues: Readonly<Record<AsyncFunctionId, Queue>>;
+
+  constructor(scope: Construct, id: string, props: SyncFunctionsProps) {
+    super(scope, id);
+    const { settings, data, secrets, bus } = props;
+    const names = Object.fromEntries(FUNCTION_IDS.map((fid) => [fid, functionName(settings.resourcePrefix, fid)])) as Record<FunctionId, string>;
+    // Every function gets the whole configuration: shared/config.ts reads it all at every cold start.
+    const environment: Record<string, string> = {
+      EVENT_BUS_NAME: bus.eventBusName,
+      CLIENT_IMPORT_FUNCTION: names['client-import'],
+      USER_IMPORT_FUNCTION: names['user-import'],
+      TENANT_SYNC_FUNCTION: names['tenant-sync'],
+      INTACCT_ENDPOINT_URL: settings.intacctEndpointUrl,
+      INTACCT_SENDER_SECRET_ARN: secrets.senderSecret.secretArn,
+      SECRETS_BACKEND: 'secrets-manager',
+      TENANT_SECRET_PREFIX: secrets.tenantSecretPrefix,
+      LOG_LEVEL: settings.logLevel,
+    };
+
+    const build = (fid: FunctionId): AppFunction => {
+      const access = FUNCTION_ACCESS[fid];
+      const fn = new AppFunction(this, fid, {
+        entry: functionEntry(fid),
+        functionName: names[fid],
+        description: access.description,
+        timeout: access.timeout,
+        environment,
+        logRetention: settings.logRetention,
+        removalPolicy: settings.isProduction ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+        minify: settings.minifyBundles,
+        reservedConcurrentExecutions: fid === 'tenant-sync' ? settings.tenantSyncConcurrency : undefined,
+      });
+      for (const tableId of Object.keys(access.tables) as TableId[]) {
+        const tableAccess = access.tables[tableId];
+        if (tableAccess === 'none') fn.nameTable(data.tables[tableId]);
+        else fn.bindTable(data.tables[tableId], tableAccess);
+      }
+      if (access.tenantSecrets !== 'none') secrets.grantTenantSecrets(fn, access.tenantSecrets);
+      if (access.senderSecret) secrets.grantSenderSecret(fn);
+      if (access.publishesEvents) fn.allow(['events:PutEvents'], [bus.eventBusArn]);
+      return fn;
+    };
+    this.functions = Object.fromEntries(FUNCTION_IDS.map((fid) => [fid, build(fid)])) as Record<FunctionId, AppFunction>;
+
+    const failureQueue = (fid: AsyncFunctionId): Queue => {
+      const queue = deadLetterQueue(this, `${fid}-failures`, `asynchronous invocations of ${names[fid]} that failed every retry`);
+      this.functions[fid].function.configureAsyncInvoke({
+        retryAttempts: ASYNC_RETRY_ATTEMPTS,
+        maxEventAge: ASYNC_MAX_EVENT_AGE,
+        onFailure: new SqsDestination(queue),
+      });
+      return queue;
+    };
+    this.failureQueues = Object.fromEntries(ASYNC_FUNCTIONS.map((fid) => [fid, failureQueue(fid)])) as Record<AsyncFunctionId, Queue>;
+
+    // Unqualified ARNs only: the API invokes $LATEST by name, never a version or alias.
+    this.functions.api.allow(
+      ['lambda:InvokeFunction'],
+      API_INVOKED_WORKERS.map((fid) => this.functions[fid].function.functionArn),
+    );
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * The HTTP API (API Gateway v2): one route per entry of the route table the api function itself
+ * routes by (shared/http/routes), all integrated with that function; JWT-authorized unless the
+ * route is public; throttled; CORS from context; JSON access logs.
+ */
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  CorsHttpMethod,
+  HttpApi,
+  HttpMethod,
+  HttpNoneAuthorizer,
+  HttpStage,
+  LogGroupLogDestination,
+  type HttpRoute,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { RouteAccess } from '../../shared/http/auth';
+import type { HttpMethod as RouteMethod } from '../../shared/http/route';
+import type { AppFunction } from './app-function';
+
+/** What the stack needs of a route: the api function's route table supplies these. */
+export interface ApiRouteSpec {
+  method: RouteMethod;
+  path: string;
+  access: RouteAccess;
+}
+
+/** Browsers may cache a preflight answer this long. */
+const CORS_MAX_AGE_SECONDS = 600;
+const CORS_ALLOWED_HEADERS = ['authorization', 'content-type'];
+const JWT_IDENTITY_SOURCE = '$request.header.Authorization';
+
+/** HTTP API context variables, one JSON object per request; never headers or bodies. */
+const ACCESS_LOG_FIELDS = {
+  requestId: '$context.requestId',
+  requestTime: '$context.requestTime',
+  routeKey: '$context.routeKey',
+  status: '$context.status',
+  responseLength: '$context.responseLength',
+  integrationLatency: '$context.integrationLatency',
+  integrationError: '$context.integrationErrorMessage',
+  authorizerError: '$context.authorizer.error',
+  sourceIp: '$context.identity.sourceIp',
+};
+
+export interface SyncHttpApiProps {
+  apiFunction: AppFunction;
+  routes: readonly ApiRouteSpec[];
+  jwtIssuer: string;
+  jwtAudience: string[];
+  corsAllowedOrigins: string[];
+  throttle: { rateLimit: number; burstLimit: number };
+  logRetention: RetentionDays;
+  isProduction: boolean;
+  apiName: string;
+}
+
+export class SyncHttpApi extends Construct {
+  readonly httpApi: HttpApi;
+  readonly stage: HttpStage;
+  /** Route key (`GET /clients`) → route. */
+  readonly routes: ReadonlyMap<string, HttpRoute>;
+
+  constructor(scope: Construct, id: string, props: SyncHttpApiProps) {
+    super(scope, id);
+    this.httpApi = new HttpApi(this, 'Api', {
+      apiName: props.apiName,
+      description: 'Intacct to PSA sync: spec section 4',
+      createDefaultStage: false,
+      corsPreflight:
+        props.corsAllowedOrigins.length > 0
+          ? {
+              allowOrigins: props.corsAllowedOrigins,
+              allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PUT, CorsHttpMethod.PATCH, CorsHttpMethod.DELETE],
+              allowHeaders: CORS_ALLOWED_HEADERS,
+              maxAge: Duration.seconds(CORS_MAX_AGE_SECONDS),
+            }
+          : undefined,
+    });
+    const accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: props.logRetention,
+      removalPolicy: props.isProduction ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    this.stage = new HttpStage(this, 'DefaultStage', {
+      httpApi: this.httpApi,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: props.throttle,
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
+      },
+    });
+
+    const authorizer = new HttpJwtAuthorizer('Jwt', props.jwtIssuer, {
+      jwtAudience: props.jwtAudience,
+      identitySource: [JWT_IDENTITY_SOURCE],
+    });
+    const integration = new HttpLambdaIntegration('Api', props.apiFunction.function);
+    const routes = new Map<string, HttpRoute>();
+    for (const route of props.routes) {
+      const [created] = this.httpApi.addRoutes({
+        path: route.path,
+        methods: [HttpMethod[route.method]],
+        integration,
+        authorizer: route.access === 'public' ? new HttpNoneAuthorizer() : authorizer,
+      });
+      if (!created) throw new Error(`No route was created for ${route.method} ${route.path}.`);
+      if (route.access === 'public') {
+        Validations.of(created).acknowledge({
+          id: 'AwsSolutions::AwsSolutions-APIG4',
+          reason: `${route.method} ${route.path} is public by spec section 4 (the OpenAPI document of this API); it reads no tenant data.`,
+        });
+      }
+      routes.set(`${route.method} ${route.path}`, created);
+    }
+    this.routes = routes;
+  }
+}

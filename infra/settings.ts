@@ -1,0 +1,152 @@
+/**
+ * The deployment's settings, read from CDK context (`-c key=value` or cdk.json) once, checked,
+ * with the defaults the stages share. Everything stage-specific the stack needs comes from here.
+ */
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Node } from 'constructs';
+
+export const STAGES = ['dev', 'prod'] as const;
+export type StageName = (typeof STAGES)[number];
+
+/** The context keys this app reads; the README documents each. */
+export const CONTEXT_KEYS = {
+  stage: 'stage',
+  jwtIssuer: 'jwtIssuer',
+  jwtAudience: 'jwtAudience',
+  corsAllowedOrigins: 'corsAllowedOrigins',
+  nightlySyncSchedule: 'nightlySyncSchedule',
+  apiRateLimit: 'apiRateLimit',
+  apiBurstLimit: 'apiBurstLimit',
+  logRetentionDays: 'logRetentionDays',
+  intacctEndpointUrl: 'intacctEndpointUrl',
+  tenantSyncConcurrency: 'tenantSyncConcurrency',
+  alarmEmail: 'alarmEmail',
+  logLevel: 'logLevel',
+  minifyBundles: 'minifyBundles',
+} as const;
+
+/** 02:00 UTC every night: EventBridge cron expressions are always UTC. */
+export const DEFAULT_NIGHTLY_SYNC_SCHEDULE = 'cron(0 2 * * ? *)';
+export const DEFAULT_INTACCT_ENDPOINT_URL = 'https://api.intacct.com/ia/xml/xmlgw.phtml';
+/** Steady requests per second over the whole API; a PSA frontend's bursts stay well below. */
+const DEFAULT_API_RATE_LIMIT = 50;
+const DEFAULT_API_BURST_LIMIT = 100;
+/** Tenant syncs running at once: bounds the load on the shared Intacct sender and on DynamoDB. */
+const DEFAULT_TENANT_SYNC_CONCURRENCY = 5;
+const DEFAULT_LOG_RETENTION_DAYS: Record<StageName, RetentionDays> = {
+  dev: RetentionDays.TWO_WEEKS,
+  prod: RetentionDays.THREE_MONTHS,
+};
+const DEFAULT_LOG_LEVEL = 'INFO';
+const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+
+/** Where the API's JWTs come from; null means the stack creates a Cognito user pool. */
+export interface JwtSettings {
+  issuer: string;
+  audience: string[];
+}
+
+export interface StageSettings {
+  stage: StageName;
+  /** Prefix of every physical name the stack chooses (functions, secrets). */
+  resourcePrefix: string;
+  jwt: JwtSettings | null;
+  corsAllowedOrigins: string[];
+  nightlySyncSchedule: string;
+  apiThrottle: { rateLimit: number; burstLimit: number };
+  logRetention: RetentionDays;
+  intacctEndpointUrl: string;
+  tenantSyncConcurrency: number;
+  alarmEmail: string | null;
+  logLevel: (typeof LOG_LEVELS)[number];
+  /** Off only in tests, where minifying every bundle would cost seconds and prove nothing. */
+  minifyBundles: boolean;
+  /** Production keeps data when the stack goes (RETAIN, deletion protection). */
+  isProduction: boolean;
+}
+
+/** A context value that is missing, malformed or contradicts another. */
+export class SettingsError extends Error {
+  override name = 'SettingsError';
+}
+
+const SERVICE_PREFIX = 'IntacctPsaSync';
+
+function text(node: Node, key: string): string | null {
+  const value: unknown = node.tryGetContext(key);
+  if (value === undefined || value === null) return null;
+  const trimmed = String(value).trim();
+  return trimmed === '' ? null : trimmed;
+}
+
+/** A list from context: a JSON array (cdk.json) or a comma-separated string (`-c`). */
+function list(node: Node, key: string): string[] {
+  const value: unknown = node.tryGetContext(key);
+  const items = Array.isArray(value) ? value.map(String) : (text(node, key) ?? '').split(',');
+  return items.map((item) => item.trim()).filter((item) => item !== '');
+}
+
+function positiveInteger(node: Node, key: string, fallback: number): number {
+  const raw = text(node, key);
+  if (raw === null) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new SettingsError(`Context ${key} must be a positive integer; got ${raw}.`);
+  return value;
+}
+
+function oneOf<T extends string>(key: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new SettingsError(`Context ${key} must be one of ${allowed.join(', ')}; got ${value}.`);
+  }
+  return value as T;
+}
+
+function httpsUrl(key: string, value: string): string {
+  if (!URL.canParse(value) || new URL(value).protocol !== 'https:') throw new SettingsError(`Context ${key} must be an https URL; got ${value}.`);
+  return value;
+}
+
+function jwtSettings(node: Node): JwtSettings | null {
+  const issuer = text(node, CONTEXT_KEYS.jwtIssuer);
+  const audience = list(node, CONTEXT_KEYS.jwtAudience);
+  if (issuer === null && audience.length === 0) return null;
+  if (issuer === null || audience.length === 0) {
+    throw new SettingsError(`Give both ${CONTEXT_KEYS.jwtIssuer} and ${CONTEXT_KEYS.jwtAudience}, or neither (then a Cognito user pool is created).`);
+  }
+  return { issuer: httpsUrl(CONTEXT_KEYS.jwtIssuer, issuer), audience };
+}
+
+function logRetention(node: Node, stage: StageName): RetentionDays {
+  const days = positiveInteger(node, CONTEXT_KEYS.logRetentionDays, DEFAULT_LOG_RETENTION_DAYS[stage]);
+  const allowed = Object.values(RetentionDays).filter((value): value is RetentionDays => typeof value === 'number');
+  if (!allowed.includes(days)) throw new SettingsError(`Context ${CONTEXT_KEYS.logRetentionDays} must be one of ${allowed.join(', ')}; got ${days}.`);
+  return days;
+}
+
+/** Reads and checks every setting from `node`'s context; throws SettingsError naming the key. */
+export function readStageSettings(node: Node): StageSettings {
+  const stage = oneOf(CONTEXT_KEYS.stage, text(node, CONTEXT_KEYS.stage) ?? 'dev', STAGES);
+  const rateLimit = positiveInteger(node, CONTEXT_KEYS.apiRateLimit, DEFAULT_API_RATE_LIMIT);
+  const burstLimit = positiveInteger(node, CONTEXT_KEYS.apiBurstLimit, DEFAULT_API_BURST_LIMIT);
+  return {
+    stage,
+    resourcePrefix: `${SERVICE_PREFIX}-${stage}`,
+    jwt: jwtSettings(node),
+    corsAllowedOrigins: list(node, CONTEXT_KEYS.corsAllowedOrigins).map((origin) => (origin === '*' ? origin : originOf(origin))),
+    nightlySyncSchedule: text(node, CONTEXT_KEYS.nightlySyncSchedule) ?? DEFAULT_NIGHTLY_SYNC_SCHEDULE,
+    apiThrottle: { rateLimit, burstLimit },
+    logRetention: logRetention(node, stage),
+    intacctEndpointUrl: httpsUrl(CONTEXT_KEYS.intacctEndpointUrl, text(node, CONTEXT_KEYS.intacctEndpointUrl) ?? DEFAULT_INTACCT_ENDPOINT_URL),
+    tenantSyncConcurrency: positiveInteger(node, CONTEXT_KEYS.tenantSyncConcurrency, DEFAULT_TENANT_SYNC_CONCURRENCY),
+    alarmEmail: text(node, CONTEXT_KEYS.alarmEmail),
+    logLevel: oneOf(CONTEXT_KEYS.logLevel, (text(node, CONTEXT_KEYS.logLevel) ?? DEFAULT_LOG_LEVEL).toUpperCase(), LOG_LEVELS),
+    minifyBundles: text(node, CONTEXT_KEYS.minifyBundles) !== 'false',
+    isProduction: stage === 'prod',
+  };
+}
+
+/** The origin part of a URL (`https://app.example.com`), as browsers send it. */
+function originOf(origin: string): string {
+  if (!URL.canParse(origin)) throw new SettingsError(`Context ${CONTEXT_KEYS.corsAllowedOrigins} holds a malformed origin: ${origin}.`);
+  return new URL(origin).origin;
+}

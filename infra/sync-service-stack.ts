@@ -1,0 +1,90 @@
+/**
+ * The whole service in one stack, composed of one construct per concern: data, secrets,
+ * functions, HTTP API (with its identity), events and monitoring.
+ */
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { EventBus } from 'aws-cdk-lib/aws-events';
+import type { Construct } from 'constructs';
+import { API_ROUTES } from '../shared/http/routes';
+import { ApiIdentity } from './constructs/api-identity';
+import { DataTables } from './constructs/data-tables';
+import { EventRouting, FAILED_RUNS_METRIC } from './constructs/event-routing';
+import { Monitoring } from './constructs/monitoring';
+import { SyncSecrets } from './constructs/secrets';
+import { SyncFunctions } from './constructs/sync-functions';
+import { SyncHttpApi, type ApiRouteSpec } from './constructs/sync-http-api';
+import type { StageSettings } from './settings';
+
+export interface SyncServiceStackProps extends StackProps {
+  settings: StageSettings;
+  /** The api function's own route table by default, so the API and the router cannot disagree. */
+  routes?: readonly ApiRouteSpec[];
+}
+
+export class SyncServiceStack extends Stack {
+  readonly data: DataTables;
+  readonly secrets: SyncSecrets;
+  readonly bus: EventBus;
+  readonly functions: SyncFunctions;
+  readonly identity: ApiIdentity;
+  readonly api: SyncHttpApi;
+  readonly events: EventRouting;
+  readonly monitoring: Monitoring;
+
+  constructor(scope: Construct, id: string, props: SyncServiceStackProps) {
+    super(scope, id, { description: `Intacct to PSA sync (${props.settings.stage})`, ...props });
+    const { settings } = props;
+    const metricNamespace = `IntacctPsaSync/${settings.stage}`;
+
+    this.data = new DataTables(this, 'Data', { isProduction: settings.isProduction });
+    this.secrets = new SyncSecrets(this, 'Secrets', { resourcePrefix: settings.resourcePrefix, isProduction: settings.isProduction });
+    this.bus = new EventBus(this, 'Bus', { eventBusName: `${settings.resourcePrefix}-events` });
+    this.functions = new SyncFunctions(this, 'Functions', { settings, data: this.data, secrets: this.secrets, bus: this.bus });
+    const fns = this.functions.functions;
+
+    this.identity = new ApiIdentity(this, 'Identity', { settings });
+    this.api = new SyncHttpApi(this, 'Http', {
+      apiName: `${settings.resourcePrefix}-api`,
+      apiFunction: fns.api,
+      routes: props.routes ?? API_ROUTES,
+      jwtIssuer: this.identity.issuer,
+      jwtAudience: this.identity.audience,
+      corsAllowedOrigins: settings.corsAllowedOrigins,
+      throttle: settings.apiThrottle,
+      logRetention: settings.logRetention,
+      isProduction: settings.isProduction,
+    });
+
+    this.events = new EventRouting(this, 'Events', {
+      bus: this.bus,
+      dailySync: fns['daily-sync'],
+      tenantSync: fns['tenant-sync'],
+      nightlySyncSchedule: settings.nightlySyncSchedule,
+      metricNamespace,
+      logRetention: settings.logRetention,
+      isProduction: settings.isProduction,
+    });
+
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      functions: { ...fns, ...(this.identity.tokenClaims ? { 'token-claims': this.identity.tokenClaims } : {}) },
+      deadLetterQueues: { ...this.functions.failureQueues, 'event-delivery': this.events.deliveryFailures },
+      failedRuns: { namespace: metricNamespace, metricName: FAILED_RUNS_METRIC.name },
+      alarmEmail: settings.alarmEmail,
+      isProduction: settings.isProduction,
+      resourcePrefix: settings.resourcePrefix,
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.stage.url, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'EventBusName', { value: this.bus.eventBusName, description: 'The service event bus (source psa.intacct-sync)' });
+    new CfnOutput(this, 'TenantSyncFunctionName', {
+      value: fns['tenant-sync'].function.functionName,
+      description: 'Invoke by hand: aws lambda invoke --function-name <this> (README)',
+    });
+    new CfnOutput(this, 'SenderSecretArn', { value: this.secrets.senderSecret.secretArn, description: 'Put the Intacct sender credentials here' });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn, description: 'Subscribe to receive the alarms' });
+    if (this.identity.userPool && this.identity.userPoolClient) {
+      new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId, description: 'Cognito user pool the API trusts' });
+      new CfnOutput(this, 'UserPoolClientId', { value: this.identity.userPoolClient.userPoolClientId, description: 'App client (the JWT audience)' });
+    }
+  }
+}

@@ -1,0 +1,508 @@
+/**
+ * The dev stage's stack as `npm run synth` builds it, functions really bundled by esbuild:
+ * functions, grants, tables, API routes, events, dead letters, alarms, outputs and cdk-nag.
+ * Synthesized once for the whole file (bundling takes seconds).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { Match } from 'aws-cdk-lib/assertions';
+import ts from 'typescript';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FUNCTION_IDS, PROJECT_ROOT, functionEntry, type FunctionId } from '../../infra/function-catalog';
+import { loadConfig } from '../../shared/config';
+import { TABLE_SCHEMAS } from '../../shared/store/tables';
+import { renderValue, synthSyncApp, type Synthesized } from './support/synth';
+
+const ALLOWED_ORIGIN = 'https://psa.example.com';
+const TENANT_SECRETS = 'arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:IntacctPsaSync-dev/tenants/*';
+
+/** Spec section 4's route table, written out here as the spec states it. */
+const SPEC_ROUTES = [
+  'GET /integrations/intacct',
+  'PUT /integrations/intacct',
+  'DELETE /integrations/intacct',
+  'GET /intacct/customers',
+  'POST /clients/import',
+  'POST /clients/sync',
+  'GET /clients',
+  'GET /clients/{id}',
+  'POST /clients',
+  'PATCH /clients/{id}',
+  'DELETE /clients/{id}',
+  'POST /clients/{id}/link',
+  'GET /intacct/employees',
+  'POST /users/import',
+  'POST /users/sync',
+  'GET /users',
+  'GET /users/{id}',
+  'PATCH /users/{id}',
+  'DELETE /users/{id}',
+  'POST /users/{id}/link',
+  'POST /users/{id}/invite',
+  'GET /departments',
+  // "GET /clients, GET /users, GET /departments (and their /{id})": the spec names this one in prose.
+  'GET /departments/{id}',
+  'GET /permission-profiles',
+  'GET /sync-runs',
+  'GET /sync-runs/{id}',
+  'GET /sync-runs/{id}/records',
+  'POST /sync-runs/{id}/confirm-unlinks',
+  'GET /openapi.json',
+];
+const PUBLIC_ROUTE = 'GET /openapi.json';
+
+/** Every variable the functions' configuration reads in the cloud (shared/config.ts), AWS_REGION aside (Lambda sets it). */
+const CONFIG_VARIABLES = [
+  'ENTITIES_TABLE',
+  'LINKS_TABLE',
+  'RUNS_TABLE',
+  'EVENT_BUS_NAME',
+  'CLIENT_IMPORT_FUNCTION',
+  'USER_IMPORT_FUNCTION',
+  'TENANT_SYNC_FUNCTION',
+  'INTACCT_ENDPOINT_URL',
+  'INTACCT_SENDER_SECRET_ARN',
+  'SECRETS_BACKEND',
+  'TENANT_SECRET_PREFIX',
+  'LOG_LEVEL',
+];
+
+const READ = ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'];
+const WRITE = [...READ, 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
+/** A statement as the (action, resource) pairs it allows: CDK may merge statements, the pairs stay. */
+const statement = (actions: string[], ...resources: string[]): string[] =>
+  actions.flatMap((action) => resources.map((resource) => `${action} on ${resource}`));
+const writeAllTables = [
+  ...statement(WRITE, '<table:entities.Arn>', '<table:entities.Arn>/index/gsi1'),
+  ...statement(WRITE, '<table:links.Arn>'),
+  ...statement(WRITE, '<table:runs.Arn>'),
+];
+const failureQueueStatement = (fid: string) => statement(['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'], `<queue:${fid}-failures.Arn>`);
+const workerStatements = (fid: FunctionId) => [
+  ...statement(['logs:CreateLogStream', 'logs:PutLogEvents'], `<logs:${fid}.Arn>`),
+  ...writeAllTables,
+  ...statement(['secretsmanager:GetSecretValue'], TENANT_SECRETS),
+  ...statement(['secretsmanager:GetSecretValue'], '<secret:sender>'),
+  ...statement(['events:PutEvents'], '<bus.Arn>'),
+  ...failureQueueStatement(fid),
+];
+
+/** Exactly what each function may do, and on what. */
+const EXPECTED_GRANTS: Record<FunctionId | 'token-claims', string[]> = {
+  api: [
+    ...statement(['logs:CreateLogStream', 'logs:PutLogEvents'], '<logs:api.Arn>'),
+    ...writeAllTables,
+    ...statement(
+      ['secretsmanager:CreateSecret', 'secretsmanager:DeleteSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'],
+      TENANT_SECRETS,
+    ),
+    ...statement(['secretsmanager:GetSecretValue'], '<secret:sender>'),
+    ...statement(['events:PutEvents'], '<bus.Arn>'),
+    ...statement(['lambda:InvokeFunction'], '<fn:client-import.Arn>', '<fn:user-import.Arn>', '<fn:tenant-sync.Arn>'),
+  ],
+  'client-import': workerStatements('client-import'),
+  'user-import': workerStatements('user-import'),
+  'tenant-sync': workerStatements('tenant-sync'),
+  'daily-sync': [
+    ...statement(['logs:CreateLogStream', 'logs:PutLogEvents'], '<logs:daily-sync.Arn>'),
+    ...statement(READ, '<table:entities.Arn>', '<table:entities.Arn>/index/gsi1'),
+    ...statement(['events:PutEvents'], '<bus.Arn>'),
+    ...failureQueueStatement('daily-sync'),
+  ],
+  'token-claims': statement(['logs:CreateLogStream', 'logs:PutLogEvents'], '<logs:token-claims.Arn>'),
+};
+const ALL_FUNCTIONS = [...FUNCTION_IDS, 'token-claims'] as const;
+type AnyFunction = (typeof ALL_FUNCTIONS)[number];
+
+let synth: Synthesized;
+/** Logical id → readable name, for rendering references. */
+let names: Map<string, string>;
+let functionIds: Record<AnyFunction, string>;
+
+function fnConstruct(fid: AnyFunction) {
+  return fid === 'token-claims' ? synth.stack.identity.tokenClaims! : synth.stack.functions.functions[fid];
+}
+
+function functionProps(fid: AnyFunction): Record<string, any> {
+  return synth.resources('AWS::Lambda::Function')[functionIds[fid]]!.Properties;
+}
+
+function renderedEnvironment(fid: AnyFunction): Record<string, string> {
+  const variables = (functionProps(fid).Environment?.Variables ?? {}) as Record<string, unknown>;
+  return Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, renderValue(value as never, names)]));
+}
+
+function policyStatements(fid: AnyFunction): string[] {
+  const roleId = synth.logicalId(fnConstruct(fid).role);
+  const policies = Object.values(synth.resources('AWS::IAM::Policy')).filter((policy) =>
+    (policy.Properties.Roles as unknown[]).some((role) => JSON.stringify(role) === JSON.stringify({ Ref: roleId })),
+  );
+  return policies.flatMap((policy) =>
+    (policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown; Effect: string }[]).flatMap((entry) => {
+      expect(entry.Effect).toBe('Allow');
+      const actions = [entry.Action].flat();
+      const resources = [entry.Resource].flat().map((resource) => renderValue(resource as never, names));
+      return statement(actions, ...resources);
+    }),
+  );
+}
+
+function exportedNames(file: string): string[] {
+  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true);
+  return source.statements.flatMap((node) => {
+    const exported = ts.canHaveModifiers(node) && ts.getModifiers(node)?.some((modifier) => modifier.kind === ts.SyntaxKind.ExportKeyword);
+    if (!exported) return [];
+    if (ts.isVariableStatement(node)) return node.declarationList.declarations.map((declaration) => declaration.name.getText(source));
+    if (ts.isFunctionDeclaration(node) && node.name) return [node.name.text];
+    return [];
+  });
+}
+
+/** Loads a bundle in a fresh Node process with `env`, as Lambda would; answers what it printed. */
+function loadBundle(bundle: string, env: Record<string, string>) {
+  const script = `const m = await import(${JSON.stringify(bundle)}); console.log(JSON.stringify(Object.fromEntries(Object.entries(m).map(([k, v]) => [k, typeof v]))));`;
+  return spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    env: { PATH: process.env.PATH ?? '', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
+    encoding: 'utf8',
+  });
+}
+
+function bundleOf(fid: AnyFunction): string {
+  const assetPath = synth.writtenTemplate.Resources[functionIds[fid]]!.Metadata!['aws:asset:path']!;
+  return path.join(synth.outdir, assetPath, 'index.mjs');
+}
+
+beforeAll(() => {
+  synth = synthSyncApp({ bundle: true, context: { corsAllowedOrigins: ALLOWED_ORIGIN } });
+  const { stack } = synth;
+  names = new Map<string, string>();
+  for (const [tableId, bound] of Object.entries(stack.data.tables)) names.set(synth.logicalId(bound.table), `table:${tableId}`);
+  names.set(synth.logicalId(stack.bus), 'bus');
+  names.set(synth.logicalId(stack.secrets.senderSecret), 'secret:sender');
+  for (const [fid, queue] of Object.entries(stack.functions.failureQueues)) names.set(synth.logicalId(queue), `queue:${fid}-failures`);
+  names.set(synth.logicalId(stack.events.deliveryFailures), 'queue:event-delivery');
+  names.set(synth.logicalId(stack.events.failedRunsLog), 'logs:failed-runs');
+  names.set(synth.logicalId(stack.monitoring.topic), 'topic:alarms');
+  functionIds = {} as Record<AnyFunction, string>;
+  for (const fid of ALL_FUNCTIONS) {
+    const fn = fnConstruct(fid);
+    functionIds[fid] = synth.logicalId(fn.function);
+    names.set(functionIds[fid], `fn:${fid}`);
+    names.set(synth.logicalId(fn.logGroup), `logs:${fid}`);
+  }
+}, 120_000);
+
+afterAll(() => rmSync(synth.outdir, { recursive: true, force: true }));
+
+describe('functions', () => {
+  it.each(ALL_FUNCTIONS)('%s runs on nodejs22.x, arm64, handler index.handler', (fid) => {
+    expect(functionProps(fid)).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler' });
+  });
+
+  it.each(FUNCTION_IDS)('%s is named after its handler file, and that file exports handler', (fid) => {
+    expect(functionProps(fid).FunctionName).toBe(`IntacctPsaSync-dev-${fid}`);
+    expect(exportedNames(functionEntry(fid))).toContain('handler');
+  });
+
+  it('the Cognito trigger source exports handler', () => {
+    expect(exportedNames(path.join(PROJECT_ROOT, 'infra/identity/token-claims-trigger.ts'))).toContain('handler');
+  });
+
+  it.each(ALL_FUNCTIONS)('%s has its own log group with retention, and no managed policy', (fid) => {
+    const logGroup = synth.resources('AWS::Logs::LogGroup')[synth.logicalId(fnConstruct(fid).logGroup)]!;
+    expect(logGroup.Properties).toMatchObject({ LogGroupName: `/aws/lambda/IntacctPsaSync-dev-${fid}`, RetentionInDays: 14 });
+    expect(functionProps(fid).LoggingConfig).toEqual({ LogGroup: { Ref: synth.logicalId(fnConstruct(fid).logGroup) } });
+    const role = synth.resources('AWS::IAM::Role')[synth.logicalId(fnConstruct(fid).role)]!;
+    expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+  });
+
+  it.each(FUNCTION_IDS)('%s gets every variable the configuration requires, pointing at this stack', (fid) => {
+    const env = renderedEnvironment(fid);
+    expect(Object.keys(env).sort()).toEqual([...CONFIG_VARIABLES, 'NODE_OPTIONS'].sort());
+    expect(env).toMatchObject({
+      ENTITIES_TABLE: '<table:entities>',
+      LINKS_TABLE: '<table:links>',
+      RUNS_TABLE: '<table:runs>',
+      EVENT_BUS_NAME: '<bus>',
+      CLIENT_IMPORT_FUNCTION: functionProps('client-import').FunctionName,
+      USER_IMPORT_FUNCTION: functionProps('user-import').FunctionName,
+      TENANT_SYNC_FUNCTION: functionProps('tenant-sync').FunctionName,
+      INTACCT_ENDPOINT_URL: 'https://api.intacct.com/ia/xml/xmlgw.phtml',
+      INTACCT_SENDER_SECRET_ARN: '<secret:sender>',
+      SECRETS_BACKEND: 'secrets-manager',
+      TENANT_SECRET_PREFIX: 'IntacctPsaSync-dev/tenants/',
+      LOG_LEVEL: 'INFO',
+      NODE_OPTIONS: '--enable-source-maps',
+    });
+    const config = loadConfig({ ...env, AWS_REGION: 'eu-west-1' });
+    expect(config.secrets).toEqual({ backend: 'secrets-manager', tenantSecretPrefix: 'IntacctPsaSync-dev/tenants/' });
+    expect(config.intacct.sender).toEqual({ source: 'secret', secretArn: '<secret:sender>' });
+  });
+
+  it.each(ALL_FUNCTIONS)('%s is an ESM bundle built by esbuild that loads with the stack environment and exports handler', (fid) => {
+    const bundle = bundleOf(fid);
+    expect(existsSync(bundle)).toBe(true);
+    expect(existsSync(`${bundle}.map`)).toBe(true);
+    const loaded = loadBundle(bundle, { ...renderedEnvironment(fid), AWS_REGION: 'eu-west-1' });
+    expect(loaded.stderr).toBe('');
+    expect(JSON.parse(loaded.stdout)).toMatchObject({ handler: 'function' });
+  });
+
+  it('a bundle without a required variable fails at load, naming it', () => {
+    const { EVENT_BUS_NAME: _left, ...env } = renderedEnvironment('api');
+    const loaded = loadBundle(bundleOf('api'), { ...env, AWS_REGION: 'eu-west-1' });
+    expect(loaded.status).not.toBe(0);
+    expect(loaded.stderr).toContain('Missing environment variable EVENT_BUS_NAME');
+  });
+
+  it.each(ALL_FUNCTIONS)('%s may do exactly its job and nothing else', (fid) => {
+    expect(policyStatements(fid).sort()).toEqual([...EXPECTED_GRANTS[fid]].sort());
+  });
+
+  it('no statement anywhere grants * actions, or * resources on DynamoDB or Secrets Manager', () => {
+    for (const policy of Object.values(synth.resources('AWS::IAM::Policy'))) {
+      for (const entry of policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]) {
+        const actions = [entry.Action].flat();
+        expect(actions.filter((action) => action === '*' || action.endsWith(':*'))).toEqual([]);
+        if (actions.some((action) => action.startsWith('dynamodb:') || action.startsWith('secretsmanager:'))) {
+          expect([entry.Resource].flat()).not.toContain('*');
+        }
+      }
+    }
+  });
+
+  it('the DynamoDB actions granted cover every command the store adapters send', () => {
+    const storeDir = path.join(PROJECT_ROOT, 'shared/store');
+    // tables.ts creates tables for the local runtime; in the cloud the stack does.
+    const sources = readdirSync(storeDir)
+      .filter((file) => file.endsWith('.ts') && file !== 'tables.ts')
+      .map((file) => readFileSync(path.join(storeDir, file), 'utf8'))
+      .join('\n');
+    const commands = new Set([...sources.matchAll(/new (\w+)Command\(/g)].map((match) => match[1]!));
+    const actionOf: Record<string, string> = { Get: 'GetItem', Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', BatchGet: 'BatchGetItem', BatchWrite: 'BatchWriteItem', Query: 'Query' };
+    expect(commands.size).toBeGreaterThan(0);
+    for (const command of commands) {
+      expect(actionOf[command], `store command ${command} has no granted action`).toBeDefined();
+      expect(WRITE).toContain(`dynamodb:${actionOf[command]}`);
+    }
+  });
+
+  it('tenant-sync has reserved concurrency; the workers retry asynchronously and keep failures in their queue', () => {
+    expect(functionProps('tenant-sync').ReservedConcurrentExecutions).toBe(5);
+    const configs = Object.values(synth.resources('AWS::Lambda::EventInvokeConfig')).map((config) => ({
+      fn: renderValue(config.Properties.FunctionName, names),
+      retries: config.Properties.MaximumRetryAttempts,
+      maxAge: config.Properties.MaximumEventAgeInSeconds,
+      onFailure: renderValue(config.Properties.DestinationConfig.OnFailure.Destination, names),
+    }));
+    expect(configs.sort((a, b) => a.fn.localeCompare(b.fn))).toEqual(
+      ['client-import', 'daily-sync', 'tenant-sync', 'user-import'].map((fid) => ({
+        fn: `<fn:${fid}>`,
+        retries: 2,
+        maxAge: 21600,
+        onFailure: `<queue:${fid}-failures.Arn>`,
+      })),
+    );
+  });
+});
+
+describe('tables', () => {
+  it.each(Object.keys(TABLE_SCHEMAS) as (keyof typeof TABLE_SCHEMAS)[])('%s is built from TABLE_SCHEMAS: keys, index, TTL, PITR, encryption', (tableId) => {
+    const schema = TABLE_SCHEMAS[tableId];
+    const table = synth.resources('AWS::DynamoDB::Table')[synth.logicalId(synth.stack.data.tables[tableId].table)]!;
+    expect(table.Properties.KeySchema).toEqual([
+      { AttributeName: schema.partitionKey.name, KeyType: 'HASH' },
+      { AttributeName: schema.sortKey.name, KeyType: 'RANGE' },
+    ]);
+    expect(table.Properties.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    expect(table.Properties.SSESpecification).toEqual({ SSEEnabled: true });
+    expect(table.Properties.GlobalSecondaryIndexes ?? []).toEqual(
+      schema.globalSecondaryIndexes.map((index) => ({
+        IndexName: index.indexName,
+        KeySchema: [
+          { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
+          { AttributeName: index.sortKey.name, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      })),
+    );
+    expect(table.Properties.TimeToLiveSpecification).toEqual(
+      schema.timeToLiveAttribute ? { AttributeName: schema.timeToLiveAttribute, Enabled: true } : undefined,
+    );
+    // dev: the stack may take its tables with it.
+    expect(table.DeletionPolicy).toBe('Delete');
+    expect(table.Properties.DeletionProtectionEnabled).toBe(false);
+  });
+
+  it('pins the key names the adapters use: pk/sk, gsi1 on gsi1pk/gsi1sk, expiresAt on runs', () => {
+    synth.template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'gsi1', KeySchema: [{ AttributeName: 'gsi1pk', KeyType: 'HASH' }, { AttributeName: 'gsi1sk', KeyType: 'RANGE' }] })],
+    });
+    synth.template.hasResourceProperties('AWS::DynamoDB::Table', { TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } });
+  });
+});
+
+describe('HTTP API', () => {
+  const routes = () =>
+    Object.values(synth.resources('AWS::ApiGatewayV2::Route')).map((route) => route.Properties as Record<string, any>);
+
+  it('has a route for every route of the spec, and no other', () => {
+    const routeKeys = routes().map((route) => route.RouteKey as string);
+    expect(new Set(routeKeys).size).toBe(routeKeys.length);
+    expect([...routeKeys].sort()).toEqual([...SPEC_ROUTES].sort());
+  });
+
+  it('sends every route to the api function (payload format 2.0)', () => {
+    const integrations = Object.entries(synth.resources('AWS::ApiGatewayV2::Integration'));
+    expect(integrations).toHaveLength(1);
+    const [integrationId, integration] = integrations[0]!;
+    expect(renderValue(integration.Properties.IntegrationUri, names)).toBe('<fn:api.Arn>');
+    expect(integration.Properties.PayloadFormatVersion).toBe('2.0');
+    for (const route of routes()) expect(route.Target).toEqual({ 'Fn::Join': ['', ['integrations/', { Ref: integrationId }]] });
+  });
+
+  it('puts the JWT authorizer on every route but GET /openapi.json', () => {
+    const [authorizerId] = Object.keys(synth.resources('AWS::ApiGatewayV2::Authorizer'));
+    for (const route of routes()) {
+      if (route.RouteKey === PUBLIC_ROUTE) {
+        expect(route.AuthorizationType).toBe('NONE');
+        expect(route.AuthorizerId).toBeUndefined();
+      } else {
+        expect(route, route.RouteKey).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizerId } });
+      }
+    }
+  });
+
+  it('trusts the Cognito pool it created (no issuer in context): issuer and audience, bearer token header', () => {
+    const authorizer = Object.values(synth.resources('AWS::ApiGatewayV2::Authorizer'))[0]!.Properties;
+    const poolId = synth.logicalId(synth.stack.identity.userPool!);
+    const clientId = synth.logicalId(synth.stack.identity.userPoolClient!);
+    names.set(poolId, 'user-pool');
+    expect(authorizer.AuthorizerType).toBe('JWT');
+    expect(authorizer.IdentitySource).toEqual(['$request.header.Authorization']);
+    expect(authorizer.JwtConfiguration.Audience).toEqual([{ Ref: clientId }]);
+    expect(renderValue(authorizer.JwtConfiguration.Issuer, names)).toBe('https://cognito-idp.<AWS::Region>.amazonaws.com/<user-pool>');
+    synth.template.hasResourceProperties('AWS::Cognito::UserPool', {
+      LambdaConfig: { PreTokenGeneration: { 'Fn::GetAtt': [functionIds['token-claims'], 'Arn'] } },
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+    });
+  });
+
+  it('throttles the stage, logs access as JSON, and allows CORS from the configured origin', () => {
+    synth.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('"routeKey":"\\$context.routeKey"') },
+    });
+    synth.template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      ProtocolType: 'HTTP',
+      CorsConfiguration: Match.objectLike({ AllowOrigins: [ALLOWED_ORIGIN], AllowHeaders: ['authorization', 'content-type'] }),
+    });
+  });
+});
+
+describe('events', () => {
+  const rules = () => Object.values(synth.resources('AWS::Events::Rule')).map((rule) => rule.Properties as Record<string, any>);
+
+  it('runs daily-sync on the nightly schedule, 02:00 UTC by default, with retries and a dead-letter queue', () => {
+    const nightly = rules().filter((rule) => rule.ScheduleExpression);
+    expect(nightly).toHaveLength(1);
+    expect(nightly[0]!.ScheduleExpression).toBe('cron(0 2 * * ? *)');
+    expect(nightly[0]!.EventBusName).toBeUndefined();
+    const [target] = nightly[0]!.Targets as Record<string, any>[];
+    expect(renderValue(target!.Arn, names)).toBe('<fn:daily-sync.Arn>');
+    expect(target!.RetryPolicy).toEqual({ MaximumRetryAttempts: 4, MaximumEventAgeInSeconds: 7200 });
+    expect(renderValue(target!.DeadLetterConfig.Arn, names)).toBe('<queue:event-delivery.Arn>');
+  });
+
+  it('routes TenantSyncRequested from psa.intacct-sync on the service bus to tenant-sync, with retries and a dead-letter queue', () => {
+    const routed = rules().filter((rule) => JSON.stringify(rule.EventPattern ?? {}).includes('TenantSyncRequested'));
+    expect(routed).toHaveLength(1);
+    expect(routed[0]!.EventPattern).toEqual({ source: ['psa.intacct-sync'], 'detail-type': ['TenantSyncRequested'] });
+    expect(renderValue(routed[0]!.EventBusName, names)).toBe('<bus>');
+    const [target] = routed[0]!.Targets as Record<string, any>[];
+    expect(renderValue(target!.Arn, names)).toBe('<fn:tenant-sync.Arn>');
+    expect(target!.RetryPolicy).toEqual({ MaximumRetryAttempts: 4, MaximumEventAgeInSeconds: 7200 });
+    expect(renderValue(target!.DeadLetterConfig.Arn, names)).toBe('<queue:event-delivery.Arn>');
+  });
+
+  it('keeps failed SyncRunFinished events in a log group whose metric filter counts failed runs', () => {
+    const failed = rules().filter((rule) => JSON.stringify(rule.EventPattern ?? {}).includes('SyncRunFinished'));
+    expect(failed).toHaveLength(1);
+    expect(failed[0]!.EventPattern).toEqual({ source: ['psa.intacct-sync'], 'detail-type': ['SyncRunFinished'], detail: { status: ['failed'] } });
+    expect(renderValue(failed[0]!.Targets[0].Arn, names)).toBe('arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:<logs:failed-runs>');
+    synth.template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      LogGroupName: { Ref: synth.logicalId(synth.stack.events.failedRunsLog) },
+      FilterPattern: '{ $.detail.status = "failed" }',
+      MetricTransformations: [{ MetricNamespace: 'IntacctPsaSync/dev', MetricName: 'FailedRuns', MetricValue: '1' }],
+    });
+    const policy = Object.values(synth.resources('AWS::Logs::ResourcePolicy'))[0]!.Properties;
+    expect(JSON.stringify(policy.PolicyDocument)).toContain('events.amazonaws.com');
+  });
+});
+
+describe('dead letters and alarms', () => {
+  it('every dead-letter queue is encrypted, TLS-only and keeps messages 14 days', () => {
+    const queues = synth.resources('AWS::SQS::Queue');
+    expect(Object.keys(queues)).toHaveLength(5);
+    for (const queue of Object.values(queues)) expect(queue.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 1209600 });
+    const policies = Object.values(synth.resources('AWS::SQS::QueuePolicy')).map((policy) => JSON.stringify(policy.Properties.PolicyDocument));
+    expect(policies).toHaveLength(5);
+    for (const policy of policies) expect(policy).toContain('"aws:SecureTransport":"false"');
+  });
+
+  it('alarms on every function error, every dead-letter queue and failed runs, all to the encrypted topic', () => {
+    const alarms = Object.values(synth.resources('AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties as Record<string, any>);
+    const describe = (alarm: Record<string, any>): string => {
+      const dimension = alarm.Dimensions?.[0];
+      return `${alarm.Namespace}/${alarm.MetricName}${dimension ? ` ${renderValue(dimension.Value, names)}` : ''}`;
+    };
+    expect(alarms.map(describe).sort()).toEqual(
+      [
+        ...ALL_FUNCTIONS.map((fid) => `AWS/Lambda/Errors <fn:${fid}>`),
+        ...['client-import', 'user-import', 'tenant-sync', 'daily-sync'].map((fid) => `AWS/SQS/ApproximateNumberOfMessagesVisible <queue:${fid}-failures.QueueName>`),
+        'AWS/SQS/ApproximateNumberOfMessagesVisible <queue:event-delivery.QueueName>',
+        'IntacctPsaSync/dev/FailedRuns',
+      ].sort(),
+    );
+    for (const alarm of alarms) {
+      expect(alarm).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching' });
+      expect(alarm.AlarmActions.map((action: unknown) => renderValue(action as never, names))).toEqual(['<topic:alarms>']);
+    }
+    synth.template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    synth.template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+});
+
+describe('outputs and checks', () => {
+  it('outputs the API URL, the bus name and the tenant-sync function name', () => {
+    const outputs = synth.template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect(renderValue(outputs.ApiUrl!.Value as never, names)).toMatch(/^https:\/\/.+\.execute-api\..+\.\/$|^https:\/\//);
+    expect(renderValue(outputs.EventBusName!.Value as never, names)).toBe('<bus>');
+    expect(renderValue(outputs.TenantSyncFunctionName!.Value as never, names)).toBe('<fn:tenant-sync>');
+  });
+
+  it('cdk-nag AwsSolutions ran in synth and left no unacknowledged finding', () => {
+    const report = JSON.parse(readFileSync(path.join(synth.outdir, 'validation-report.json'), 'utf8')) as {
+      pluginReports: { pluginName: string; conclusion: string; violations: unknown[]; suppressedViolations: { ruleName: string; reason: string }[] }[];
+    };
+    const nag = report.pluginReports.find((plugin) => plugin.pluginName === 'AwsSolutions');
+    expect(nag).toBeDefined();
+    expect(nag!.violations).toEqual([]);
+    expect(nag!.conclusion).toBe('success');
+    // Each rule is acknowledged for its own reason, naming what in this stack makes it right.
+    const reasons = new Map<string, Set<string>>();
+    for (const acknowledged of nag!.suppressedViolations) {
+      expect(acknowledged.reason.length, acknowledged.ruleName).toBeGreaterThan(60);
+      reasons.set(acknowledged.reason, (reasons.get(acknowledged.reason) ?? new Set()).add(acknowledged.ruleName.replace(/\[.*$/, '')));
+    }
+    for (const [reason, rules] of reasons) expect(rules.size, reason).toBe(1);
+  });
+});

@@ -5,39 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_ROUTES } from '../../shared/http/routes';
 import { startApiHarness, type ApiHarness } from './support/api-client';
+import { SPEC_ROUTES } from '../support/spec-routes';
 
-/** Spec section 4, route by route, as the spec writes them. */
-const SPEC_ROUTES = [
-  'GET /integrations/intacct',
-  'PUT /integrations/intacct',
-  'DELETE /integrations/intacct',
-  'GET /intacct/customers',
-  'POST /clients/import',
-  'POST /clients/sync',
-  'GET /clients',
-  'GET /clients/{id}',
-  'POST /clients',
-  'PATCH /clients/{id}',
-  'DELETE /clients/{id}',
-  'POST /clients/{id}/link',
-  'GET /intacct/employees',
-  'POST /users/import',
-  'POST /users/sync',
-  'GET /users',
-  'GET /users/{id}',
-  'PATCH /users/{id}',
-  'DELETE /users/{id}',
-  'POST /users/{id}/link',
-  'POST /users/{id}/invite',
-  'GET /departments',
-  'GET /departments/{id}',
-  'GET /permission-profiles',
-  'GET /sync-runs',
-  'GET /sync-runs/{id}',
-  'GET /sync-runs/{id}/records',
-  'POST /sync-runs/{id}/confirm-unlinks',
-  'GET /openapi.json',
-];
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch'];
 
 type Json = Record<string, any>;

@@ -13,44 +13,11 @@ import { FUNCTION_IDS, PROJECT_ROOT, functionEntry, type FunctionId } from '../.
 import { loadConfig } from '../../shared/config';
 import { TABLE_SCHEMAS } from '../../shared/store/tables';
 import { renderValue, synthSyncApp, type Synthesized } from './support/synth';
+import { PUBLIC_ROUTE, SPEC_ROUTES } from '../support/spec-routes';
 
 const ALLOWED_ORIGIN = 'https://psa.example.com';
 const TENANT_SECRETS = 'arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:IntacctPsaSync-dev/tenants/*';
 
-/** Spec section 4's route table, written out here as the spec states it. */
-const SPEC_ROUTES = [
-  'GET /integrations/intacct',
-  'PUT /integrations/intacct',
-  'DELETE /integrations/intacct',
-  'GET /intacct/customers',
-  'POST /clients/import',
-  'POST /clients/sync',
-  'GET /clients',
-  'GET /clients/{id}',
-  'POST /clients',
-  'PATCH /clients/{id}',
-  'DELETE /clients/{id}',
-  'POST /clients/{id}/link',
-  'GET /intacct/employees',
-  'POST /users/import',
-  'POST /users/sync',
-  'GET /users',
-  'GET /users/{id}',
-  'PATCH /users/{id}',
-  'DELETE /users/{id}',
-  'POST /users/{id}/link',
-  'POST /users/{id}/invite',
-  'GET /departments',
-  // "GET /clients, GET /users, GET /departments (and their /{id})": the spec names this one in prose.
-  'GET /departments/{id}',
-  'GET /permission-profiles',
-  'GET /sync-runs',
-  'GET /sync-runs/{id}',
-  'GET /sync-runs/{id}/records',
-  'POST /sync-runs/{id}/confirm-unlinks',
-  'GET /openapi.json',
-];
-const PUBLIC_ROUTE = 'GET /openapi.json';
 
 /** Every variable the functions' configuration reads in the cloud (shared/config.ts), AWS_REGION aside (Lambda sets it). */
 const CONFIG_VARIABLES = [

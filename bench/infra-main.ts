@@ -1,0 +1,42 @@
+/**
+ * Child-process entry hosting one server for the orchestrator: `emulator <companies-json>` or
+ * `dynalite`. It reports where it listens over IPC and stays up until the parent disconnects.
+ */
+import type { EmulatorCompanySeed } from '../local/emulator';
+import { startBenchDynalite, startBenchEmulator, type DynamoTarget, type EmulatorTarget } from './infra';
+
+export type InfraReady = { kind: 'emulator'; target: EmulatorTarget } | { kind: 'dynalite'; target: DynamoTarget };
+
+async function main(): Promise<void> {
+  const [role, companiesJson] = process.argv.slice(2);
+  let close: () => Promise<void>;
+  let ready: InfraReady;
+  if (role === 'emulator') {
+    const emulator = await startBenchEmulator(JSON.parse(companiesJson ?? '[]') as EmulatorCompanySeed[]);
+    close = () => emulator.close();
+    ready = {
+      kind: 'emulator',
+      target: {
+        endpointUrl: emulator.endpointUrl,
+        baseUrl: emulator.baseUrl,
+        senderId: emulator.senderId,
+        senderPassword: emulator.senderPassword,
+      },
+    };
+  } else if (role === 'dynalite') {
+    const server = await startBenchDynalite();
+    close = () => server.close();
+    ready = { kind: 'dynalite', target: { endpoint: server.endpoint } };
+  } else {
+    throw new Error(`Unknown infra role ${role ?? '(none)'}; expected emulator or dynalite`);
+  }
+  process.once('disconnect', () => {
+    void close().finally(() => process.exit(0));
+  });
+  process.send?.(ready);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

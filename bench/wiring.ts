@@ -1,0 +1,67 @@
+/**
+ * The real sync engine wired for a benchmark process: the emulator over HTTP, dynalite through
+ * the DynamoDB API, our store adapters, production retry and concurrency defaults, and the
+ * bench's counters. Events are counted and dropped, as a bus would take them off our hands.
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { MemorySecretStore } from '../shared/adapters/memory-secret-store';
+import { systemClock } from '../shared/adapters/system-clock';
+import { TimeOrderedIds } from '../shared/adapters/time-ordered-ids';
+import type { DomainEvent } from '../shared/domain/events';
+import { XmlGatewaySourceFactory } from '../shared/intacct/source';
+import type { EventPublisher } from '../shared/ports/events';
+import type { IntacctLogin } from '../shared/ports/intacct-source';
+import { createDynamoClient, createStores, documentClientFor } from '../shared/store/dynamo-client';
+import type { TableNames } from '../shared/store/tables';
+import { connectIntacct } from '../shared/use-cases/connect-intacct';
+import type { SyncDeps } from '../shared/use-cases/deps';
+import { countDynamo, type DynamoCounter } from './dynamo-counter';
+import type { DynamoTarget, EmulatorTarget } from './infra';
+
+/** Counts published events without keeping them, so a large import holds no event list in memory. */
+export class CountingPublisher implements EventPublisher {
+  published = 0;
+
+  async publish(events: readonly DomainEvent[]): Promise<void> {
+    this.published += events.length;
+  }
+}
+
+export interface BenchWiring {
+  deps: SyncDeps;
+  doc: DynamoDBDocumentClient;
+  raw: DynamoDBClient;
+  dynamo: DynamoCounter;
+  events: CountingPublisher;
+  close(): void;
+}
+
+/** The engine over `emulator` and the tables `names` in the dynalite at `dynamo`. */
+export function wireEngine(emulator: EmulatorTarget, dynamo: DynamoTarget, names: TableNames): BenchWiring {
+  const raw = createDynamoClient({ endpoint: dynamo.endpoint });
+  const doc = documentClientFor(raw);
+  const counter = countDynamo(doc);
+  const events = new CountingPublisher();
+  const deps: SyncDeps = {
+    ...createStores(doc, names, { clock: systemClock }),
+    secrets: new MemorySecretStore(),
+    intacct: new XmlGatewaySourceFactory({
+      endpointUrl: emulator.endpointUrl,
+      senderId: emulator.senderId,
+      senderPassword: emulator.senderPassword,
+    }),
+    events,
+    clock: systemClock,
+    ids: new TimeOrderedIds(),
+  };
+  return { deps, doc, raw, dynamo: counter, events, close: () => raw.destroy() };
+}
+
+/**
+ * Connects (or reconnects, keeping links) `tenantId` to `company`. Each process keeps the Intacct
+ * password in its own memory secret store, so every scenario process connects before it runs.
+ */
+export async function connectTenant(deps: SyncDeps, tenantId: string, company: IntacctLogin): Promise<void> {
+  await connectIntacct(deps, tenantId, { companyId: company.companyId, userId: company.userId, password: company.userPassword });
+}

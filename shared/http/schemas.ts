@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { PERMISSION_PROFILES } from '../domain/entities';
+import { canTravelToIntacct } from '../domain/intacct-records';
 
 export const DEFAULT_PAGE_LIMIT = 50;
 export const MAX_PAGE_LIMIT = 200;
@@ -28,9 +29,13 @@ const PSA_ID = /^[^#/\s]+$/;
 // ---- building blocks -------------------------------------------------------------------
 
 export const psaId = z.string().min(1).max(MAX_ID_LENGTH).regex(PSA_ID, 'is not a valid id');
-const intacctId = z.string().trim().min(1).max(MAX_INTACCT_ID_LENGTH);
+/** Text that is sent to Intacct must be text its XML protocol can carry. */
+const INTACCT_TEXT_MESSAGE = 'contains a character Sage Intacct cannot accept';
+const intacctText = <T extends z.ZodString>(schema: T) => schema.refine(canTravelToIntacct, INTACCT_TEXT_MESSAGE);
+const intacctId = intacctText(z.string().trim().min(1).max(MAX_INTACCT_ID_LENGTH));
 const text = z.string().max(MAX_TEXT_LENGTH);
 const requiredText = z.string().trim().min(1).max(MAX_TEXT_LENGTH);
+const requiredIntacctText = intacctText(requiredText);
 const notes = z.string().max(MAX_NOTES_LENGTH);
 const permissionProfile = z.enum(PERMISSION_PROFILES);
 const timestamp = z.iso.datetime();
@@ -46,7 +51,7 @@ export const PageQuery = z.object({
 
 /** The import dialogs: `cursor` is the RECORDNO the previous full page ended at. */
 export const BrowseQuery = z.object({
-  search: z.string().max(MAX_SEARCH_LENGTH).optional(),
+  search: intacctText(z.string().max(MAX_SEARCH_LENGTH)).optional(),
   limit: PageQuery.shape.limit,
   cursor: z.string().regex(RECORD_NO, 'is not a cursor of this listing').optional(),
 });
@@ -54,10 +59,10 @@ export const BrowseQuery = z.object({
 // ---- request bodies --------------------------------------------------------------------
 
 export const ConnectIntacctBody = z.strictObject({
-  companyId: requiredText,
-  userId: requiredText,
-  password: z.string().min(1).max(MAX_SECRET_LENGTH),
-  entityId: requiredText.nullable().optional(),
+  companyId: requiredIntacctText,
+  userId: requiredIntacctText,
+  password: intacctText(z.string().min(1).max(MAX_SECRET_LENGTH)),
+  entityId: requiredIntacctText.nullable().optional(),
 });
 
 export const ClientImportBody = z

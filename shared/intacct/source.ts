@@ -177,7 +177,7 @@ async function translated<T>(call: () => Promise<T>): Promise<T> {
 }
 
 function describe(error: IntacctError): string {
-  const detail = error.description2 ? `: ${error.description2}` : '';
+  const detail = error.description2 ? `: ${error.description2.trim().replace(/[.\s]+$/, '')}` : '';
   switch (error.kind) {
     case 'authentication':
       return `Sage Intacct refused the sign-in${detail}. Check the company id, user id and password.`;

@@ -1,5 +1,5 @@
 /** Characters XML 1.0 allows at all; anything else cannot be sent, escaped or not. */
-const XML_FORBIDDEN_CHARACTER = /[^\u0009\u000A\u000D\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+import { canTravelToIntacct } from '../domain/intacct-records';
 
 const XML_SPECIAL_CHARACTER = /[&<>"'\r]/g;
 
@@ -18,7 +18,7 @@ const XML_REPLACEMENTS: Record<string, string> = {
  * (the request is sent as UTF-8). Throws RangeError for characters XML cannot carry at all.
  */
 export function escapeXml(value: string): string {
-  if (XML_FORBIDDEN_CHARACTER.test(value)) {
+  if (!canTravelToIntacct(value)) {
     throw new RangeError('Value contains a character that XML 1.0 cannot represent');
   }
   return value.replace(XML_SPECIAL_CHARACTER, (character) => XML_REPLACEMENTS[character] ?? character);

@@ -3,6 +3,7 @@ import { NotFound } from '../../domain/errors';
 import { presentDepartment, presentPermissionProfile } from '../presenters';
 import { defineRoute } from '../route';
 import { Department, IdParams, PageQuery, PermissionProfileItem, pageOf } from '../schemas';
+import { InvalidInput } from '../../domain/errors';
 
 /** Departments and permission profiles. */
 export const catalogRoutes = [
@@ -36,7 +37,22 @@ export const catalogRoutes = [
     path: '/permission-profiles',
     access: 'admin',
     summary: 'The five permission profiles',
-    success: { status: 200, description: 'Every profile', schema: pageOf(PermissionProfileItem) },
-    handle: async () => ({ status: 200, body: { items: PERMISSION_PROFILES.map(presentPermissionProfile), nextCursor: null } }),
+    query: PageQuery,
+    success: { status: 200, description: 'A page of profiles', schema: pageOf(PermissionProfileItem) },
+    handle: async ({ query }) => ({ status: 200, body: pageOfList(PERMISSION_PROFILES.map(presentPermissionProfile), query) }),
   }),
 ];
+
+/**
+ * A page of a short fixed list; the cursor is the position to continue from, so the list pages
+ * like every other one.
+ */
+function pageOfList<T>(items: readonly T[], query: { limit: number; cursor?: string | undefined }): { items: T[]; nextCursor: string | null } {
+  const start = query.cursor === undefined ? 0 : Number(query.cursor);
+  const validCursor = query.cursor === undefined || (String(start) === query.cursor && start <= items.length);
+  if (!validCursor) {
+    throw new InvalidInput('invalid_request', 'The request is not valid; see details.', [{ field: 'cursor', message: 'is not a cursor of this list' }]);
+  }
+  const end = start + query.limit;
+  return { items: items.slice(start, end), nextCursor: end < items.length ? String(end) : null };
+}

@@ -373,6 +373,7 @@ export async function runSeedJob(job: SeedJob): Promise<SeedResult> {
           intacctId: mapped.intacctId,
           psaId: id,
           createdAt: now,
+          fingerprint: kind.fingerprint(mapped),
         });
       }
       await putInBatches(wiring.doc, job.tables.entities, clients.items);

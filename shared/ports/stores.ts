@@ -49,6 +49,12 @@ export interface Link {
   intacctId: string;
   psaId: string;
   createdAt: string;
+  /**
+   * Fingerprint of the Intacct mapping last applied to the PSA record, or null when unknown
+   * (a new link, or a PSA edit since). While it equals the fingerprint of the current Intacct
+   * record, the PSA record already matches it and the sync need not even read it.
+   */
+  fingerprint: string | null;
 }
 
 export interface LinkStore {
@@ -60,6 +66,17 @@ export interface LinkStore {
   createIfAbsent(link: Link): Promise<boolean>;
   /** Deletes the link if it still points at `psaId`; a no-op otherwise. */
   deleteIfPointsTo(tenantId: string, object: IntacctObject, recordNo: string, psaId: string): Promise<void>;
+  /**
+   * Records that the PSA record now matches the mapping fingerprinted `next`, unless the link
+   * changed since it was read with fingerprint `seen` (a PSA edit in between); answers whether
+   * it was recorded.
+   */
+  setFingerprint(link: Link, next: string): Promise<boolean>;
+  /**
+   * Marks the link's fingerprint unknown with a value no mapping has, before a PSA edit of a
+   * mapped field or a PSA delete, so the next sync looks at the PSA record again.
+   */
+  invalidateFingerprint(tenantId: string, object: IntacctObject, recordNo: string, psaId: string): Promise<void>;
 }
 
 export interface RunStore {

@@ -1,10 +1,11 @@
 /** Links between Intacct records and PSA records, one partition per tenant and Intacct object. */
-import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { randomUUID } from 'node:crypto';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { IntacctObject } from '../domain/entities';
 import type { Link, LinkStore } from '../ports/stores';
 import { batchGetAll, type BatchRetryPolicy } from './batch';
 import { isConditionalCheckFailed } from './dynamo-errors';
-import { readEnum, readString, type StoredItem } from './item-fields';
+import { readEnum, readNullableString, readString, type StoredItem } from './item-fields';
 import { ENTITY_TYPE_ATTRIBUTE, KEY_ATTRIBUTES, linkKey, linkPartition } from './keys';
 import { iteratePartition } from './paging';
 
@@ -15,7 +16,11 @@ const LINK_ATTRIBUTES = {
   intacctId: 'intacctId',
   psaId: 'psaId',
   createdAt: 'createdAt',
+  fingerprint: 'fingerprint',
 } as const;
+
+/** Prefix of a fingerprint set by a PSA edit: no mapping's fingerprint ever starts so. */
+const EDITED_FINGERPRINT_PREFIX = 'edited:';
 
 const INTACCT_OBJECTS = ['customer', 'employee', 'department'] as const satisfies readonly IntacctObject[];
 
@@ -32,6 +37,8 @@ function toItem(link: Link): StoredItem {
     [LINK_ATTRIBUTES.intacctId]: link.intacctId,
     [LINK_ATTRIBUTES.psaId]: link.psaId,
     [LINK_ATTRIBUTES.createdAt]: link.createdAt,
+    // An unknown fingerprint is stored as no attribute, which is what the conditions test for.
+    ...(link.fingerprint === null ? {} : { [LINK_ATTRIBUTES.fingerprint]: link.fingerprint }),
   };
 }
 
@@ -43,6 +50,7 @@ function fromItem(item: StoredItem): Link {
     intacctId: readString(item, LINK_ATTRIBUTES.intacctId),
     psaId: readString(item, LINK_ATTRIBUTES.psaId),
     createdAt: readString(item, LINK_ATTRIBUTES.createdAt),
+    fingerprint: readNullableString(item, LINK_ATTRIBUTES.fingerprint),
   };
 }
 
@@ -123,6 +131,49 @@ export class DynamoLinkStore implements LinkStore {
       );
     } catch (error) {
       // Absent, or already re-linked to another PSA record: either way not ours to delete.
+      if (!isConditionalCheckFailed(error)) throw error;
+    }
+  }
+
+  async setFingerprint(link: Link, next: string): Promise<boolean> {
+    const seen = link.fingerprint === null ? 'attribute_not_exists(#fingerprint)' : '#fingerprint = :seen';
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: linkKey(link.tenantId, link.object, link.recordNo),
+          UpdateExpression: 'SET #fingerprint = :next',
+          ConditionExpression: `#psaId = :psaId AND (${seen})`,
+          ExpressionAttributeNames: { '#fingerprint': LINK_ATTRIBUTES.fingerprint, '#psaId': LINK_ATTRIBUTES.psaId },
+          ExpressionAttributeValues: {
+            ':next': next,
+            ':psaId': link.psaId,
+            ...(link.fingerprint === null ? {} : { ':seen': link.fingerprint }),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  async invalidateFingerprint(tenantId: string, object: IntacctObject, recordNo: string, psaId: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: linkKey(tenantId, object, recordNo),
+          UpdateExpression: 'SET #fingerprint = :edited',
+          ConditionExpression: '#psaId = :psaId',
+          ExpressionAttributeNames: { '#fingerprint': LINK_ATTRIBUTES.fingerprint, '#psaId': LINK_ATTRIBUTES.psaId },
+          // Unique, so a sync that read the link before this edit cannot record over it.
+          ExpressionAttributeValues: { ':edited': `${EDITED_FINGERPRINT_PREFIX}${randomUUID()}`, ':psaId': psaId },
+        }),
+      );
+    } catch (error) {
+      // No link, or one pointing elsewhere: nothing of this record's to invalidate.
       if (!isConditionalCheckFailed(error)) throw error;
     }
   }

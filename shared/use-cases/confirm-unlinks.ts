@@ -49,7 +49,7 @@ async function confirmFor<T extends LinkedEntity, M extends MappedRecord>(
   const stillThere = await source.existingRecordNos(kind.object, held.map((unlink) => unlink.recordNo));
   const entities = await kind.store.getMany(journal.tenantId, held.map((unlink) => unlink.psaId));
   for (const unlink of held) {
-    const link = { tenantId: journal.tenantId, ...unlink, createdAt: '' };
+    const link = { tenantId: journal.tenantId, ...unlink, createdAt: '', fingerprint: null };
     const entity = entities.get(unlink.psaId);
     if (stillThere.has(unlink.recordNo) || !entity) {
       await journal.record({

@@ -9,7 +9,9 @@ import type { SyncDeps } from './deps';
 export async function deleteClient(deps: Pick<SyncDeps, 'clients' | 'links'>, tenantId: string, clientId: string): Promise<void> {
   const client = await deps.clients.get(tenantId, clientId);
   if (!client) throw new NotFound('client_not_found', 'No such client.');
-  await deps.clients.delete(tenantId, clientId);
   const link = client.integrations.intacct;
+  // The link is marked first so a sync never trusts it once the record may be gone.
+  if (link) await deps.links.invalidateFingerprint(tenantId, 'customer', link.recordNo, clientId);
+  await deps.clients.delete(tenantId, clientId);
   if (link) await deps.links.deleteIfPointsTo(tenantId, 'customer', link.recordNo, clientId);
 }

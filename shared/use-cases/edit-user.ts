@@ -1,5 +1,6 @@
 import type { PermissionProfile, User } from '../domain/entities';
 import { InvalidInput, NotFound } from '../domain/errors';
+import { USER_MAPPED_FIELDS } from '../domain/field-diff';
 import type { SyncDeps } from './deps';
 import { writeWithVersionCheck } from './entity-writes';
 
@@ -14,12 +15,15 @@ export interface UserPatch {
   notes?: string;
 }
 
+/** Fields of a user a sync may write back: the mapped ones, and the department under assignment. */
+const SYNCED_USER_FIELDS: readonly string[] = [...USER_MAPPED_FIELDS, 'departmentId'];
+
 /**
  * Edit a team member in the PSA: email (needed to invite, R9), permission profile, notes, and
  * mapped fields (which the next sync puts back, R3). A department must exist in this tenant.
  */
 export async function editUser(
-  deps: Pick<SyncDeps, 'users' | 'departments' | 'clock'>,
+  deps: Pick<SyncDeps, 'users' | 'departments' | 'links' | 'clock'>,
   tenantId: string,
   userId: string,
   patch: UserPatch,
@@ -30,6 +34,11 @@ export async function editUser(
     throw new InvalidInput('invalid_request', 'The department does not exist.', [
       { field: 'departmentId', message: 'no such department in this workspace' },
     ]);
+  }
+  const link = user.integrations.intacct;
+  if (link && SYNCED_USER_FIELDS.some((field) => field in patch)) {
+    // First, so the next sync looks at this user again even if this process stops after it (R3).
+    await deps.links.invalidateFingerprint(tenantId, 'employee', link.recordNo, userId);
   }
   const now = deps.clock.now().toISOString();
   const result = await writeWithVersionCheck(

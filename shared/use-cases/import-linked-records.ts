@@ -6,7 +6,7 @@ import type { SyncDeps } from './deps';
 import { writeWithVersionCheck } from './entity-writes';
 import { entityAcceptsLink, type LinkedEntity, type LinkedKind, type MappedRecord } from './linked-kind';
 import type { RunJournal } from './run-journal';
-import { eventDetail, recordOf, refreshLinkedRecord, WRITE_CONCURRENCY } from './sync-linked-records';
+import { DANGLING_LINK_WARNING, eventDetail, recordOf, refreshLinkedPage, WRITE_CONCURRENCY } from './sync-linked-records';
 
 export interface ImportPlan<T extends LinkedEntity, M extends MappedRecord> {
   kind: LinkedKind<T, M>;
@@ -42,17 +42,18 @@ export async function importLinkedRecords<T extends LinkedEntity, M extends Mapp
     const mappedPage = page.records.map((fields) => kind.map(fields));
     mappedPage.forEach((mapped) => seenIntacctIds.add(mapped.intacctId));
     const links = await deps.links.getMany(tenantId, kind.object, mappedPage.map((m) => m.recordNo));
-    const entities = await kind.store.getMany(tenantId, [...links.values()].map((link) => link.psaId));
-    await forEachBounded(mappedPage, WRITE_CONCURRENCY, async (mapped) => {
-      const link = links.get(mapped.recordNo) ?? null;
-      const entity = link ? (entities.get(link.psaId) ?? null) : null;
-      if (link && entity && entityAcceptsLink(kind, entity, link.recordNo)) {
-        await journal.record(await refreshLinkedRecord(deps, journal, kind, link, mapped, entity));
-        return;
+    const mappedByRecordNo = new Map(mappedPage.map((mapped) => [mapped.recordNo, mapped]));
+    const toImport = mappedPage.filter((mapped) => !links.has(mapped.recordNo));
+    const linked = [...links.values()].map((link) => ({ link, mapped: mappedByRecordNo.get(link.recordNo) as M }));
+    // Already linked: refresh (R2). A link whose PSA record is gone was removed; import afresh.
+    await refreshLinkedPage(deps, journal, kind, linked, undefined, async (record, link) => {
+      if (record.outcome === 'skipped' && record.warnings.includes(DANGLING_LINK_WARNING)) {
+        toImport.push(mappedByRecordNo.get(link.recordNo) as M);
+      } else {
+        await journal.record(record);
       }
-      if (link && !journal.dryRun) {
-        await deps.links.deleteIfPointsTo(tenantId, kind.object, link.recordNo, link.psaId);
-      }
+    });
+    await forEachBounded(toImport, WRITE_CONCURRENCY, async (mapped) => {
       await journal.record(await importUnlinked(deps, journal, plan, mapped, claimedMatches));
     });
     await journal.flush();
@@ -89,6 +90,7 @@ async function importUnlinked<T extends LinkedEntity, M extends MappedRecord>(
     };
   }
   await kind.store.create(plan.create(mapped, id, now));
+  await deps.links.setFingerprint(link, kind.fingerprint(mapped));
   if (kind.events.imported) journal.emit({ type: kind.events.imported, detail: eventDetail(kind, link, {}) });
   return { ...recordOf(link, 'created'), warnings: mapped.warnings };
 }
@@ -114,6 +116,7 @@ async function linkExisting<T extends LinkedEntity, M extends MappedRecord>(
     if (!journal.dryRun) await deps.links.deleteIfPointsTo(link.tenantId, kind.object, link.recordNo, link.psaId);
     return null;
   }
+  if (!journal.dryRun) await deps.links.setFingerprint(link, kind.fingerprint(mapped));
   if (kind.events.linked) journal.emit({ type: kind.events.linked, detail: eventDetail(kind, link, {}) });
   return { ...recordOf(link, 'linked'), changes: result.kind === 'written' ? result.changes : [], warnings: mapped.warnings };
 }
@@ -125,5 +128,14 @@ export function linkFor<T extends LinkedEntity, M extends MappedRecord>(
   psaId: string | null,
   now: string,
 ): Link {
-  return { tenantId, object: kind.object, recordNo: mapped.recordNo, intacctId: mapped.intacctId, psaId: psaId ?? '', createdAt: now };
+  return {
+    tenantId,
+    object: kind.object,
+    recordNo: mapped.recordNo,
+    intacctId: mapped.intacctId,
+    psaId: psaId ?? '',
+    createdAt: now,
+    // Unknown until the PSA record is written: a crash in between must not look up to date.
+    fingerprint: null,
+  };
 }

@@ -9,7 +9,7 @@ import {
   unlinkUser,
 } from '../domain/sync-rules';
 import type { SyncDeps } from './deps';
-import type { LinkedKind, MappedRecord } from './linked-kind';
+import { fingerprintOf, type LinkedKind, type MappedRecord } from './linked-kind';
 import type { FieldChange } from '../domain/runs';
 import type { SyncResult } from '../domain/sync-rules';
 
@@ -46,6 +46,7 @@ export function clientKind(deps: Pick<SyncDeps, 'clients'>): LinkedKind<Client, 
       return { ...mapped, intacctId: mapped.customerId, warnings: [] };
     },
     apply: (client, mapped, now) => withLinkChanges(client, applyClientSync(client, mapped, now)),
+    fingerprint: (mapped) => fingerprintOf([mapped.recordNo, mapped.customerId, mapped.intacctStatus, mapped.fields]),
     unlink: unlinkClient,
     linkOf: (client) => client.integrations.intacct,
     events: { imported: 'ClientImported', updated: 'ClientUpdated', unlinked: 'ClientUnlinked', linked: 'ClientLinked' },
@@ -70,6 +71,14 @@ export function userKind(
       return { ...mapped, intacctId: mapped.employeeId };
     },
     apply: (user, mapped, now) => withLinkChanges(user, applyUserSync(user, mapped, departmentFor(mapped.departmentIntacctId), now)),
+    fingerprint: (mapped) =>
+      fingerprintOf([
+        mapped.recordNo,
+        mapped.employeeId,
+        mapped.intacctStatus,
+        mapped.fields,
+        departmentFor(mapped.departmentIntacctId),
+      ]),
     unlink: unlinkUser,
     linkOf: (user) => user.integrations.intacct,
     events: { imported: 'UserImported', updated: 'UserUpdated', unlinked: 'UserUnlinked', linked: 'UserLinked' },
@@ -88,6 +97,7 @@ export function departmentKind(deps: Pick<SyncDeps, 'departments'>): LinkedKind<
       return { ...mapped, intacctId: mapped.departmentId, warnings: [] };
     },
     apply: (department, mapped, now) => withLinkChanges(department, applyDepartmentSync(department, mapped, now)),
+    fingerprint: (mapped) => fingerprintOf([mapped.recordNo, mapped.departmentId, mapped.intacctStatus, mapped.name]),
     unlink: unlinkDepartment,
     linkOf: (department) => department.integrations.intacct,
     events: { imported: null, updated: null, unlinked: null, linked: null },

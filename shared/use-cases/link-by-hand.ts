@@ -2,6 +2,7 @@ import type { Client, User } from '../domain/entities';
 import { Conflict, NotFound } from '../domain/errors';
 import type { IntacctFields } from '../domain/intacct-records';
 import type { ListingPage } from '../ports/intacct-source';
+import type { Link } from '../ports/stores';
 import type { SyncDeps } from './deps';
 import { writeWithVersionCheck } from './entity-writes';
 import { intacctForTenant } from './intacct-for-tenant';
@@ -71,6 +72,8 @@ async function linkByHand<T extends LinkedEntity, M extends MappedRecord>(
     await deps.links.deleteIfPointsTo(tenantId, kind.object, link.recordNo, link.psaId);
     throw new Conflict('already_linked', `This record was linked to another Intacct ${errors.noun} meanwhile.`);
   }
+  const claimed = await deps.links.get(tenantId, kind.object, link.recordNo);
+  if (claimed && claimed.psaId === entity.id) await deps.links.setFingerprint(claimed, kind.fingerprint(mapped));
   if (kind.events.linked) {
     await deps.events.publish([
       {
@@ -86,7 +89,7 @@ async function linkByHand<T extends LinkedEntity, M extends MappedRecord>(
 async function claimLink<T extends LinkedEntity, M extends MappedRecord>(
   deps: SyncDeps,
   kind: LinkedKind<T, M>,
-  link: { tenantId: string; recordNo: string; psaId: string; intacctId: string; object: LinkedKind<T, M>['object']; createdAt: string },
+  link: Link,
   noun: string,
 ): Promise<void> {
   for (;;) {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { DomainEventType } from '../domain/events';
 import type { IntacctFields } from '../domain/intacct-records';
 import type { FieldChange } from '../domain/runs';
@@ -29,6 +30,11 @@ export interface LinkedKind<T extends LinkedEntity, M extends MappedRecord> {
   /** Mapped fields and link state applied; the same object back when nothing changed. */
   apply(entity: T, mapped: M, now: string): { next: T; changes: FieldChange[] };
   unlink(entity: T, now: string): T;
+  /**
+   * Fingerprint of everything `apply` would write for this Intacct record (see Link.fingerprint);
+   * equal fingerprints mean equal writes.
+   */
+  fingerprint(mapped: M): string;
   /** The entity's own view of its Intacct link, if any. */
   linkOf(entity: T): { status: LinkStatus; recordNo: string } | undefined;
   events: { imported: DomainEventType | null; updated: DomainEventType | null; unlinked: DomainEventType | null; linked: DomainEventType | null };
@@ -49,4 +55,12 @@ export function entityAcceptsLink<T extends LinkedEntity>(
 ): boolean {
   const link = kind.linkOf(entity);
   return !link || link.status !== 'linked' || link.recordNo === recordNo;
+}
+
+/** Bumped whenever `apply` starts writing something a fingerprint does not cover. */
+const FINGERPRINT_VERSION = 1;
+
+/** A short, stable digest of what a mapping would write (JSON of `parts`, SHA-256, base64url). */
+export function fingerprintOf(parts: unknown): string {
+  return createHash('sha256').update(JSON.stringify([FINGERPRINT_VERSION, parts])).digest('base64url');
 }

@@ -52,12 +52,7 @@ export async function syncLinkedRecords<T extends LinkedEntity, M extends Mapped
       candidates.push(...passed);
       if (match) matched.push({ link: match, mapped });
     }
-    const entities = await kind.store.getMany(tenantId, matched.map(({ link }) => link.psaId));
-    if (beforeWrites) {
-      await beforeWrites(matched.map(({ link, mapped }) => ({ mapped, entity: entities.get(link.psaId) ?? null })));
-    }
-    await forEachBounded(matched, WRITE_CONCURRENCY, async ({ link, mapped }) => {
-      const record = await refreshLinkedRecord(deps, journal, kind, link, mapped, entities.get(link.psaId) ?? null);
+    await refreshLinkedPage(deps, journal, kind, matched, beforeWrites, async (record) => {
       if (record.outcome === 'updated' || record.outcome === 'unchanged') stillLinked += 1;
       await journal.record(record);
     });
@@ -86,6 +81,38 @@ export async function syncLinkedRecords<T extends LinkedEntity, M extends Mapped
 }
 
 /**
+ * Brings a page of linked PSA records in line with their Intacct records. A link whose
+ * fingerprint equals the current mapping's proves its PSA record already matches (it was written
+ * from that mapping and nobody edited it since), so only the others are read and compared:
+ * a quiet night reads no PSA record and writes nothing.
+ */
+export async function refreshLinkedPage<T extends LinkedEntity, M extends MappedRecord>(
+  deps: Pick<SyncDeps, 'links' | 'clock'>,
+  journal: RunJournal,
+  kind: LinkedKind<T, M>,
+  matched: { link: Link; mapped: M }[],
+  beforeWrites: ((page: { mapped: M; entity: T | null }[]) => Promise<void>) | undefined,
+  report: (record: RunRecord, link: Link) => Promise<void>,
+): Promise<void> {
+  const stale: { link: Link; mapped: M }[] = [];
+  for (const entry of matched) {
+    if (entry.link.fingerprint === kind.fingerprint(entry.mapped)) {
+      await report({ ...recordOf(entry.link, 'unchanged'), warnings: entry.mapped.warnings }, entry.link);
+    } else {
+      stale.push(entry);
+    }
+  }
+  if (stale.length === 0) return;
+  const entities = await kind.store.getMany(journal.tenantId, stale.map(({ link }) => link.psaId));
+  if (beforeWrites) {
+    await beforeWrites(stale.map(({ link, mapped }) => ({ mapped, entity: entities.get(link.psaId) ?? null })));
+  }
+  await forEachBounded(stale, WRITE_CONCURRENCY, async ({ link, mapped }) => {
+    await report(await refreshLinkedRecord(deps, journal, kind, link, mapped, entities.get(link.psaId) ?? null), link);
+  });
+}
+
+/**
  * Brings one linked PSA record back in line with its Intacct record (R2, R3, R10), or removes
  * the link when its PSA record is gone (R6). Shared by the sync, imports and re-linking.
  */
@@ -111,6 +138,10 @@ export async function refreshLinkedRecord<T extends LinkedEntity, M extends Mapp
   if (result.kind === 'gone' || result.kind === 'refused') {
     if (!journal.dryRun) await deps.links.deleteIfPointsTo(link.tenantId, kind.object, link.recordNo, link.psaId);
     return { ...recordOf(link, 'skipped'), warnings: [DANGLING_LINK_WARNING] };
+  }
+  if (!journal.dryRun) {
+    const fingerprint = kind.fingerprint(mapped);
+    if (link.fingerprint !== fingerprint) await deps.links.setFingerprint(link, fingerprint);
   }
   if (result.kind === 'unchanged') {
     return { ...recordOf(link, 'unchanged'), warnings: mapped.warnings };

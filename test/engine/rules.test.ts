@@ -177,6 +177,22 @@ describe('R6 a record deleted in the PSA leaves Intacct untouched and can be re-
   });
 });
 
+describe('R6 after a PSA delete that stopped half way', () => {
+  it('the sync removes the leftover link instead of trusting it, and the customer can be imported again', async () => {
+    await importClients(h, tenant, { customerIds: [customerId(12)] });
+    const client = await clientOf(h, tenant, customerId(12));
+    h.spy.failOnWrite(2, [h.dynamo.names.links]); // the link's removal, after the client's
+
+    await expect(deleteClient(h.deps, tenant, client!.id)).rejects.toThrow(/Simulated crash/);
+    const [run] = await nightlySync(h, tenant, 'clients');
+
+    expect(await h.stores.links.get(tenant, 'customer', client!.integrations.intacct!.recordNo)).toBeNull();
+    expect((await recordsOf(h, tenant, run!.id)).map((r) => r.outcome)).toEqual(['skipped']);
+    await importClients(h, tenant, { customerIds: [customerId(12)] });
+    expect((await clientOf(h, tenant, customerId(12)))!.id).not.toBe(client!.id);
+  });
+});
+
 describe('R7 the daily sync does not import new Intacct records', () => {
   it('leaves a customer created in Intacct after the import alone', async () => {
     await importClients(h, tenant, { all: true });

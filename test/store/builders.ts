@@ -76,6 +76,7 @@ export function aLink(overrides: Partial<Link> = {}): Link {
     intacctId: 'C-100',
     psaId: 'client-1',
     createdAt: CREATED_AT,
+    fingerprint: null,
     ...overrides,
   };
 }

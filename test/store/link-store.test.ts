@@ -104,3 +104,41 @@ describe('link store', () => {
     await expect(stores.links.get(freshTenant(), 'customer', recordNo)).rejects.toBeInstanceOf(InvalidInput);
   });
 });
+
+describe('link fingerprints', () => {
+  it('stores no fingerprint for a new link and records one over an unknown fingerprint', async () => {
+    const link = aLink({ tenantId: freshTenant(), fingerprint: null });
+    await stores.links.createIfAbsent(link);
+
+    expect((await stores.links.get(link.tenantId, link.object, link.recordNo))?.fingerprint).toBeNull();
+    expect(await stores.links.setFingerprint(link, 'fp-1')).toBe(true);
+    expect((await stores.links.get(link.tenantId, link.object, link.recordNo))?.fingerprint).toBe('fp-1');
+  });
+
+  it('refuses to record a fingerprint over a PSA edit made after the link was read', async () => {
+    const link = aLink({ tenantId: freshTenant(), fingerprint: null });
+    await stores.links.createIfAbsent(link);
+    await stores.links.setFingerprint(link, 'fp-1');
+    const readBySync = (await stores.links.get(link.tenantId, link.object, link.recordNo))!;
+
+    await stores.links.invalidateFingerprint(link.tenantId, link.object, link.recordNo, link.psaId);
+
+    expect(await stores.links.setFingerprint(readBySync, 'fp-2')).toBe(false);
+    const stored = (await stores.links.get(link.tenantId, link.object, link.recordNo))!;
+    expect(stored.fingerprint).not.toBe('fp-1');
+    expect(stored.fingerprint).not.toBe('fp-2');
+    expect(await stores.links.setFingerprint(stored, 'fp-2')).toBe(true);
+  });
+
+  it('invalidates only a link that points at the given PSA record', async () => {
+    const link = aLink({ tenantId: freshTenant(), fingerprint: null });
+    await stores.links.createIfAbsent(link);
+    await stores.links.setFingerprint(link, 'fp-1');
+
+    await stores.links.invalidateFingerprint(link.tenantId, link.object, link.recordNo, 'someone-else');
+    await stores.links.invalidateFingerprint(link.tenantId, link.object, '999', link.psaId);
+
+    expect((await stores.links.get(link.tenantId, link.object, link.recordNo))?.fingerprint).toBe('fp-1');
+    expect(await stores.links.get(link.tenantId, link.object, '999')).toBeNull();
+  });
+});

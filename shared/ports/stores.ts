@@ -22,6 +22,11 @@ export interface EntityStore<T extends { id: string; tenantId: string; version: 
   getMany(tenantId: string, ids: readonly string[]): Promise<Map<string, T>>;
   list(tenantId: string, page: PageRequest): Promise<Page<T>>;
   create(entity: T): Promise<void>;
+  /**
+   * Creates entities with ids nobody else can hold yet (freshly generated), 25 per request and
+   * without conditions; the caller guarantees the ids are new.
+   */
+  createNew(entities: readonly T[]): Promise<void>;
   /** Stores `entity` (whose `version` must already be `expectedVersion + 1`). */
   update(entity: T, expectedVersion: number): Promise<void>;
   delete(tenantId: string, id: string): Promise<void>;

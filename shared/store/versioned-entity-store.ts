@@ -5,7 +5,7 @@
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Conflict, InvalidInput } from '../domain/errors';
 import type { EntityStore, Page, PageRequest } from '../ports/stores';
-import { batchGetAll, type BatchRetryPolicy } from './batch';
+import { batchGetAll, batchPutAll, type BatchRetryPolicy } from './batch';
 import { isConditionalCheckFailed } from './dynamo-errors';
 import { readNumber, readString, type StoredItem } from './item-fields';
 import { ENTITY_TYPE_ATTRIBUTE, KEY_ATTRIBUTES, entityKey, type EntityType, type SecondaryIndexKey } from './keys';
@@ -145,6 +145,15 @@ export class VersionedEntityStore<T extends VersionedEntity> implements EntitySt
       }
       throw error;
     }
+  }
+
+  async createNew(entities: readonly T[]): Promise<void> {
+    await batchPutAll(
+      this.doc,
+      this.tableName,
+      entities.map((entity) => versionedToItem(this.codec, entity)),
+      this.batchRetry,
+    );
   }
 
   async update(entity: T, expectedVersion: number): Promise<void> {

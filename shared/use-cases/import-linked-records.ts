@@ -53,46 +53,81 @@ export async function importLinkedRecords<T extends LinkedEntity, M extends Mapp
         await journal.record(record);
       }
     });
+    const creations: Creation<T, M>[] = [];
     await forEachBounded(toImport, WRITE_CONCURRENCY, async (mapped) => {
-      await journal.record(await importUnlinked(deps, journal, plan, mapped, claimedMatches));
+      const outcome = await claimOrLink(deps, journal, plan, mapped, claimedMatches);
+      if ('record' in outcome) await journal.record(outcome.record);
+      else creations.push(outcome);
     });
+    await createClaimed(deps, journal, plan, creations);
     await journal.flush();
   }
   return seenIntacctIds;
 }
 
-async function importUnlinked<T extends LinkedEntity, M extends MappedRecord>(
+/** A new PSA record whose link is written and which is about to be created. */
+interface Creation<T extends LinkedEntity, M extends MappedRecord> {
+  link: Link;
+  mapped: M;
+  entity: T;
+}
+
+/**
+ * First step for an Intacct record nobody imported: link a same-name match when asked, or claim
+ * the Intacct record with a link to a new PSA id (conditional, so two writers never both win).
+ */
+async function claimOrLink<T extends LinkedEntity, M extends MappedRecord>(
   deps: Pick<SyncDeps, 'links' | 'clock' | 'ids'>,
   journal: RunJournal,
   plan: ImportPlan<T, M>,
   mapped: M,
   claimedMatches: Set<string>,
-): Promise<RunRecord> {
+): Promise<{ record: RunRecord } | Creation<T, M>> {
   const { kind } = plan;
   const now = deps.clock.now().toISOString();
   const match = plan.findMatch ? await plan.findMatch(mapped) : null;
   if (match && !claimedMatches.has(match.id)) {
     claimedMatches.add(match.id);
     const linked = await linkExisting(deps, journal, kind, mapped, match, now);
-    if (linked) return linked;
+    if (linked) return { record: linked };
   }
 
   const id = deps.ids.newId();
   const link = linkFor(journal.tenantId, kind, mapped, journal.dryRun ? null : id, now);
   if (journal.dryRun) {
-    return { ...recordOf(link, 'created'), psaId: null, warnings: mapped.warnings };
+    return { record: { ...recordOf(link, 'created'), psaId: null, warnings: mapped.warnings } };
   }
   if (!(await deps.links.createIfAbsent(link))) {
     return {
-      ...recordOf(link, 'skipped'),
-      psaId: null,
-      warnings: ['Imported at the same time by another run; left to that run.'],
+      record: {
+        ...recordOf(link, 'skipped'),
+        psaId: null,
+        warnings: ['Imported at the same time by another run; left to that run.'],
+      },
     };
   }
-  await kind.store.create(plan.create(mapped, id, now));
-  await deps.links.setFingerprint(link, kind.fingerprint(mapped));
-  if (kind.events.imported) journal.emit({ type: kind.events.imported, detail: eventDetail(kind, link, {}) });
-  return { ...recordOf(link, 'created'), warnings: mapped.warnings };
+  return { link, mapped, entity: plan.create(mapped, id, now) };
+}
+
+/**
+ * Second step: the claimed PSA records are created together (their ids are new, so a batch
+ * needs no conditions), then each link records the mapping it now matches. A crash before the
+ * fingerprints leaves links a re-run checks and completes.
+ */
+async function createClaimed<T extends LinkedEntity, M extends MappedRecord>(
+  deps: Pick<SyncDeps, 'links'>,
+  journal: RunJournal,
+  plan: ImportPlan<T, M>,
+  creations: Creation<T, M>[],
+): Promise<void> {
+  if (creations.length === 0) return;
+  const { kind } = plan;
+  await kind.store.createNew(creations.map(({ entity }) => entity));
+  await forEachBounded(creations, WRITE_CONCURRENCY, async ({ link, mapped }) => {
+    await deps.links.setFingerprint(link, kind.fingerprint(mapped));
+    if (kind.events.imported) journal.emit({ type: kind.events.imported, detail: eventDetail(kind, link, {}) });
+    await journal.record({ ...recordOf(link, 'created'), warnings: mapped.warnings });
+  });
 }
 
 /** Links an existing PSA record (a same-name match) instead of creating a new one. */

@@ -10,7 +10,7 @@ import { LinkCursor } from './record-merge';
 import type { RunJournal } from './run-journal';
 
 /** Entity writes in flight at once within one page. */
-export const WRITE_CONCURRENCY = 8;
+export const WRITE_CONCURRENCY = 16;
 /** Unlink candidates are checked against their PSA records this many at a time. */
 const CANDIDATE_READ_BATCH = 1000;
 

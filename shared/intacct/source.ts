@@ -1,12 +1,21 @@
+import { createHash } from 'node:crypto';
 import { IntacctFailure, type IntacctFailureCode } from '../domain/errors';
 import { CUSTOMER_FIELDS, DEPARTMENT_FIELDS, EMPLOYEE_FIELDS, type IntacctFields } from '../domain/intacct-records';
 import type { BrowseRequest, IntacctLogin, IntacctSource, IntacctSourceFactory, ListingPage } from '../ports/intacct-source';
-import { IntacctClient, type IntacctClientOptions, type QueryFilter } from './client';
-import { IntacctError, type IntacctErrorKind } from './errors';
+import { IntacctClient, type IntacctClientOptions, type IntacctRecord, type QueryFilter, type QueryRequest } from './client';
+import { DEFAULT_COMPANY_CONCURRENCY } from './company-concurrency';
+import { IntacctError, IntacctProtocolError, type IntacctErrorKind } from './errors';
+import { pipelinedKeysetListing, type KeysetPage } from './pipelined-listing';
 import { QUERY_MAX_PAGE_SIZE } from './query-builder';
 
 /** Ids per `in` filter: keeps each request small and well under Intacct's request size limits. */
 const IDS_PER_REQUEST = 500;
+
+/** Verified pages a listing holds ahead of its consumer, beyond those in flight: memory stays flat. */
+const LISTING_READ_AHEAD_PAGES = 2;
+
+/** Logins whose source (and so API session) a factory keeps for the next run in this process. */
+const CACHED_LOGINS = 16;
 
 const OBJECTS = {
   customer: { name: 'CUSTOMER', idField: 'CUSTOMERID', fields: CUSTOMER_FIELDS, searchFields: ['NAME', 'CUSTOMERID'] },
@@ -36,13 +45,27 @@ export interface GatewaySettings extends Omit<IntacctClientOptions, 'credentials
   senderPassword: string;
 }
 
-/** Builds a read-only Intacct source per tenant login over the XML gateway. */
+/**
+ * Builds a read-only Intacct source per tenant login over the XML gateway. Sources are kept per
+ * login (the few most recently used), so consecutive runs in one process, such as a
+ * clients sync then a users sync or a warm Lambda container, reuse the API session.
+ */
 export class XmlGatewaySourceFactory implements IntacctSourceFactory {
+  readonly #sources = new Map<string, XmlGatewaySource>();
+
   constructor(private readonly settings: GatewaySettings) {}
 
   forLogin(login: IntacctLogin): IntacctSource {
+    const key = loginKey(login);
+    const cached = this.#sources.get(key);
+    if (cached) {
+      // Re-inserted so the map's order stays least recently used first.
+      this.#sources.delete(key);
+      this.#sources.set(key, cached);
+      return cached;
+    }
     const { senderId, senderPassword, ...options } = this.settings;
-    return new XmlGatewaySource(
+    const source = new XmlGatewaySource(
       new IntacctClient({
         ...options,
         credentials: {
@@ -54,18 +77,44 @@ export class XmlGatewaySourceFactory implements IntacctSourceFactory {
           ...(login.entityId ? { entityId: login.entityId } : {}),
         },
       }),
+      { concurrency: options.concurrency ?? DEFAULT_COMPANY_CONCURRENCY },
     );
+    this.#sources.set(key, source);
+    for (const oldest of this.#sources.keys()) {
+      if (this.#sources.size <= CACHED_LOGINS) break;
+      this.#sources.delete(oldest);
+    }
+    return source;
   }
 }
 
+/** Identifies a login without holding its password: a changed password must give a new session. */
+function loginKey(login: IntacctLogin): string {
+  const passwordDigest = createHash('sha256').update(login.userPassword, 'utf8').digest('hex');
+  return JSON.stringify([login.companyId, login.userId, login.entityId ?? '', passwordDigest]);
+}
+
+/** How a source lists. */
+export interface XmlGatewaySourceOptions {
+  /** Requests one listing keeps in flight; the company's allowance, default 2. */
+  concurrency?: number;
+}
+
 /**
- * IntacctSource over the connector. Listings page by RECORDNO (keyset: `RECORDNO > last seen`,
- * largest pages) rather than by offset, so records created or deleted while a listing runs can
- * neither shift a page nor hide a record that still exists (a hidden one would be unlinked).
- * Only the fields the mapping needs are selected.
+ * IntacctSource over the connector. Listings page by RECORDNO (keyset: `RECORDNO > last verified`,
+ * largest pages, overlapping by one record, several in flight; see pipelined-listing), so records
+ * created or deleted while a listing runs can never hide a record that still exists (a hidden one
+ * would be unlinked) nor repeat one. Only the fields the mapping needs are selected.
  */
 export class XmlGatewaySource implements IntacctSource {
-  constructor(private readonly client: IntacctClient) {}
+  readonly #concurrency: number;
+
+  constructor(
+    private readonly client: IntacctClient,
+    options: XmlGatewaySourceOptions = {},
+  ) {
+    this.#concurrency = options.concurrency ?? DEFAULT_COMPANY_CONCURRENCY;
+  }
 
   listCustomers(): AsyncIterable<ListingPage> {
     return this.listAll('customer');
@@ -107,28 +156,44 @@ export class XmlGatewaySource implements IntacctSource {
     await translated(() => this.client.verifyCredentials());
   }
 
-  private async *listAll(object: ObjectName, extraFilter?: QueryFilter, fields?: readonly string[]): AsyncIterable<ListingPage> {
+  private listAll(object: ObjectName, extraFilter?: QueryFilter, fields?: readonly string[]): AsyncIterable<ListingPage> {
     const spec = OBJECTS[object];
-    let after: string | null = null;
-    let totalCount: number | null = null;
-    for (;;) {
-      const keyset: QueryFilter | undefined = after === null ? undefined : { field: 'RECORDNO', op: 'greaterthan', value: after };
+    const fetchPage = (anchor: string | null, offset: number): Promise<KeysetPage<IntacctRecord>> => {
+      const keyset: QueryFilter | undefined = anchor === null ? undefined : { field: 'RECORDNO', op: 'greaterthan', value: anchor };
       const filters = [extraFilter, keyset].filter((f): f is QueryFilter => f !== undefined);
-      const pages = this.client.query({
-        object: spec.name,
-        fields: [...(fields ?? spec.fields)],
-        ...(filters.length === 0 ? {} : { filter: filters.length === 1 ? filters[0]! : { and: filters } }),
-        orderBy: [{ field: 'RECORDNO' }],
-        pageSize: QUERY_MAX_PAGE_SIZE,
-      });
-      const first = await translated(() => pages.next());
-      if (first.done) return;
-      const page = first.value;
-      totalCount ??= page.totalCount;
-      if (page.records.length > 0) yield { records: page.records, totalCount };
-      const last = page.records.at(-1);
-      if (page.numRemaining === 0 || !last) return;
-      after = last.RECORDNO ?? '';
+      return translated(() =>
+        this.onePage({
+          object: spec.name,
+          fields: [...(fields ?? spec.fields)],
+          ...(filters.length === 0 ? {} : { filter: filters.length === 1 ? filters[0]! : { and: filters } }),
+          orderBy: [{ field: 'RECORDNO' }],
+          pageSize: QUERY_MAX_PAGE_SIZE,
+          offset,
+        }),
+      );
+    };
+    return pipelinedKeysetListing({
+      fetchPage,
+      recordNoOf: (record) => record.RECORDNO!,
+      pageSize: QUERY_MAX_PAGE_SIZE,
+      concurrency: this.#concurrency,
+      readAheadPages: LISTING_READ_AHEAD_PAGES,
+    });
+  }
+
+  /** The one page of `request` at its offset; every record must carry the RECORDNO the keyset pages by. */
+  private async onePage(request: QueryRequest): Promise<KeysetPage<IntacctRecord>> {
+    const pages = this.client.query(request);
+    try {
+      const first = await pages.next();
+      if (first.done) return { records: [], totalCount: 0, numRemaining: 0 };
+      const { records, totalCount, numRemaining } = first.value;
+      if (records.some((record) => !record.RECORDNO)) {
+        throw new IntacctProtocolError('Intacct returned a record without RECORDNO in a listing ordered by it');
+      }
+      return { records, totalCount, numRemaining };
+    } finally {
+      await pages.return(undefined);
     }
   }
 

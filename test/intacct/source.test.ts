@@ -7,6 +7,7 @@ import { XmlGatewaySourceFactory } from '../../shared/intacct/source';
 import { IntacctAdmin } from '../support/intacct-admin';
 
 const CUSTOMERS = 2_500;
+const READER = { companyId: 'SOURCE-CO', userId: 'reader', userPassword: 'reader-pass' };
 
 let emulator: RunningEmulator;
 let factory: XmlGatewaySourceFactory;
@@ -47,7 +48,9 @@ describe('XmlGatewaySource', () => {
     expect(recordNos).toEqual([...recordNos].sort((a, b) => a - b));
     expect(new Set(recordNos).size).toBe(CUSTOMERS);
     expect(totals).toEqual([CUSTOMERS, CUSTOMERS]);
+    // Pages overlap by one record (0..1999, then 1999..2499), which still takes two requests.
     expect(emulator.stats().byFunction.query).toBe(2);
+    expect(emulator.stats().byFunction.query).toBeLessThanOrEqual(Math.ceil(CUSTOMERS / 2_000) + 1);
     expect(Object.keys(records[0]!)).not.toContain('WHENMODIFIED');
   });
 
@@ -89,6 +92,38 @@ describe('XmlGatewaySource', () => {
     const existing = employees.records.map((r) => r.RECORDNO!);
 
     expect(await source.existingRecordNos('employee', [...existing, '999999'])).toEqual(new Set(existing));
+  });
+
+  it('reuses the source and its API session for the same login, so a second run signs in no more', async () => {
+    const sessionFactory = new XmlGatewaySourceFactory({
+      endpointUrl: emulator.endpointUrl,
+      senderId: emulator.senderId,
+      senderPassword: emulator.senderPassword,
+    });
+    emulator.resetStats();
+
+    await listAll(sessionFactory.forLogin(READER).listDepartments());
+    await listAll(sessionFactory.forLogin({ ...READER }).listEmployees());
+
+    expect(emulator.stats().byFunction.getAPISession).toBe(1);
+    expect(sessionFactory.forLogin({ ...READER })).toBe(sessionFactory.forLogin(READER));
+  });
+
+  it('signs in afresh for a different password, and keeps entities apart', async () => {
+    const sessionFactory = new XmlGatewaySourceFactory({
+      endpointUrl: emulator.endpointUrl,
+      senderId: emulator.senderId,
+      senderPassword: emulator.senderPassword,
+    });
+    await listAll(sessionFactory.forLogin(READER).listDepartments());
+    emulator.resetStats();
+
+    const other = sessionFactory.forLogin({ ...READER, userPassword: 'a-rotated-password' });
+    await other.verifyCredentials().catch(() => undefined);
+
+    expect(other).not.toBe(sessionFactory.forLogin(READER));
+    expect(sessionFactory.forLogin({ ...READER, entityId: 'E100' })).not.toBe(sessionFactory.forLogin(READER));
+    expect(emulator.stats().byFunction.getAPISession).toBe(1);
   });
 
   it('turns a refused sign-in into intacct_auth_failed without the password', async () => {

@@ -230,6 +230,11 @@ export function applyDepartmentSync(
   return { next, changes, linkChanged };
 }
 
+/** Identity and bookkeeping every new PSA record starts with. */
+function newRecordBase(id: string, tenantId: string, now: string) {
+  return { id, tenantId, version: FIRST_VERSION, createdAt: now, updatedAt: now };
+}
+
 /** A new PSA client imported from an Intacct customer, linked to it (R1). */
 export function newClientFromIntacct(args: {
   id: string;
@@ -239,11 +244,7 @@ export function newClientFromIntacct(args: {
 }): Client {
   const { id, tenantId, mapped, now } = args;
   return {
-    id,
-    tenantId,
-    version: FIRST_VERSION,
-    createdAt: now,
-    updatedAt: now,
+    ...newRecordBase(id, tenantId, now),
     ...mapped.fields,
     notes: '',
     integrations: { intacct: clientLink(mapped, now) },
@@ -266,11 +267,7 @@ export function newUserFromIntacct(args: {
 }): User {
   const { id, tenantId, mapped, permissionProfile, assignDepartment, departmentPsaId, now } = args;
   return {
-    id,
-    tenantId,
-    version: FIRST_VERSION,
-    createdAt: now,
-    updatedAt: now,
+    ...newRecordBase(id, tenantId, now),
     ...mapped.fields,
     email: '',
     permissionProfile,
@@ -290,11 +287,7 @@ export function newDepartmentFromIntacct(args: {
 }): Department {
   const { id, tenantId, mapped, now } = args;
   return {
-    id,
-    tenantId,
-    version: FIRST_VERSION,
-    createdAt: now,
-    updatedAt: now,
+    ...newRecordBase(id, tenantId, now),
     name: mapped.name,
     integrations: { intacct: departmentLink(mapped, now) },
   };

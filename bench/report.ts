@@ -96,12 +96,14 @@ export function judgeTargets(input: ReportInput): TargetVerdict[] {
       const expectedEntityWrites = changedInIntacct + editedInPsa + deletedInIntacct;
       const entityWrites = tableWrites(b3, 'entities');
       const linkWrites = tableWrites(b3, 'links');
+      // Each changed or edited record's link takes its new fingerprint; each deleted one's link goes.
+      const expectedLinkWrites = changedInIntacct + editedInPsa + deletedInIntacct;
       verdicts.push({
         target: `B3 (${profile.label}): writes exactly the changed records`,
-        met: entityWrites === expectedEntityWrites && linkWrites === deletedInIntacct,
+        met: entityWrites === expectedEntityWrites && linkWrites === expectedLinkWrites,
         detail:
           `${entityWrites} entity writes for ${changedInIntacct} changed + ${editedInPsa} PSA-edited + ${deletedInIntacct} deleted ` +
-          `(expected ${expectedEntityWrites}); ${linkWrites} link writes (expected ${deletedInIntacct})`,
+          `(expected ${expectedEntityWrites}); ${linkWrites} link writes, one per changed record (expected ${expectedLinkWrites})`,
       });
     }
     const withLatency = profile.model.base > 0 || profile.model.perRecord > 0;

@@ -56,6 +56,11 @@ export class RunJournal {
     this.run.progress.total = total;
   }
 
+  /** Counts records looked at that need no outcome (Intacct records nobody imported, R7). */
+  passOver(count: number): void {
+    this.run.progress.processed += count;
+  }
+
   /** Adds one record's outcome; `linked` counts as an update of an existing PSA record. */
   async record(record: RunRecord): Promise<void> {
     const counts = this.run.counts;

@@ -52,6 +52,7 @@ export async function syncLinkedRecords<T extends LinkedEntity, M extends Mapped
       candidates.push(...passed);
       if (match) matched.push({ link: match, mapped });
     }
+    journal.passOver(page.records.length - matched.length);
     await refreshLinkedPage(deps, journal, kind, matched, beforeWrites, async (record) => {
       if (record.outcome === 'updated' || record.outcome === 'unchanged') stillLinked += 1;
       await journal.record(record);

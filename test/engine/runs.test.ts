@@ -85,3 +85,15 @@ describe('dry runs', () => {
     expect((await recordsOf(h, tenant, dry.id)).map(strip).sort()).toEqual((await recordsOf(h, tenant, real.id)).map(strip).sort());
   });
 });
+
+describe('run progress', () => {
+  it('a sync counts every Intacct record it listed, imported or not, so progress reaches its total', async () => {
+    const customers = await intacctIds(h, 'customer');
+    await importClients(h, tenant, { customerIds: customers.slice(0, 5) });
+
+    const [run] = await nightlySync(h, tenant, 'clients');
+
+    expect(run!.progress).toEqual({ processed: customers.length, total: customers.length });
+    expect(run!.counts.unchanged).toBe(5);
+  });
+});

@@ -124,6 +124,16 @@ describe('npm start', () => {
     expect(stderr).toContain(`TOKEN=$(node -p "require('${join(dataDir, 'runtime.json')}').tenants[0].adminToken")`);
     for (const line of stdout.trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
 
+    // The tour works verbatim: every curl line, pasted into a shell after the TOKEN line, answers 2xx.
+    const tour = stderr.split('\n').map((line) => line.trim());
+    const tokenLine = tour.find((line) => line.startsWith('TOKEN='))!;
+    const curls = tour.filter((line) => line.startsWith('curl '));
+    expect(curls.length).toBeGreaterThan(3);
+    for (const curl of curls) {
+      const pasted = await run('bash', ['-c', `${tokenLine}\n${curl.replace(/^curl -s /, 'curl -s -o /dev/null -w "%{http_code}" ')}`], {});
+      expect(pasted.stdout, curl).toMatch(/^2\d\d$/);
+    }
+
     child.kill('SIGTERM');
 
     expect(await exited).toBe(0);

@@ -46,24 +46,30 @@ export async function runQueuedSync(deps: SyncDeps, tenantId: string, runId: str
  * 1. Clients: re-apply every linked customer's mapping, unlink removed customers.
  * 2. Users: departments first (names, unlinks), then every linked employee; a department an
  *    assigned user now needs is created once.
- * Each object family gets its own run, so one failing does not hide the other's result.
+ * Each object family gets its own run, so one failing does not hide the other's result; the two
+ * run side by side.
  */
 export async function syncTenant(
   deps: SyncDeps,
   request: { tenantId: string; scope: SyncScope; dryRun?: boolean; trigger: RunTrigger },
 ): Promise<SyncRun[]> {
-  const runs: SyncRun[] = [];
-  for (const type of RUN_TYPES[request.scope]) {
-    const run = await createQueuedRun(deps, {
-      tenantId: request.tenantId,
-      type,
-      trigger: request.trigger,
-      dryRun: request.dryRun ?? false,
-      request: {},
-    });
-    runs.push(await runQueuedSync(deps, request.tenantId, run.id));
-  }
-  return runs;
+  // Clients and users hold separate leases and share the company's request slots, so running them
+  // side by side overlaps one's Intacct round trips with the other's work.
+  const outcomes = await Promise.allSettled(
+    RUN_TYPES[request.scope].map(async (type) => {
+      const run = await createQueuedRun(deps, {
+        tenantId: request.tenantId,
+        type,
+        trigger: request.trigger,
+        dryRun: request.dryRun ?? false,
+        request: {},
+      });
+      return runQueuedSync(deps, request.tenantId, run.id);
+    }),
+  );
+  const failure = outcomes.find((outcome) => outcome.status === 'rejected');
+  if (failure) throw failure.reason;
+  return outcomes.map((outcome) => (outcome as PromiseFulfilledResult<SyncRun>).value);
 }
 
 async function syncClients(deps: SyncDeps, journal: RunJournal): Promise<RunBodyResult> {

@@ -1,58 +1,47 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStores, type Stores } from '../../shared/store/dynamo-client';
-import { startDynalite, type RunningDynalite } from '../support/dynalite';
+import { describe, expect, it } from 'vitest';
 import { aConnection, collectPages } from './builders';
+import { tenantSequence, useStores } from './store-fixture';
 
 const CONNECTION_PAGE_SIZE = 2;
 
-let dynamo: RunningDynalite;
-let stores: Stores;
-
-beforeAll(async () => {
-  dynamo = await startDynalite();
-  stores = createStores(dynamo.doc, dynamo.names, { connectionPageSize: CONNECTION_PAGE_SIZE });
-});
-
-afterAll(async () => {
-  await dynamo.close();
-});
+const fixture = useStores({ connectionPageSize: CONNECTION_PAGE_SIZE });
 
 describe('connection store', () => {
   it('reads back a stored connection and answers null for a tenant without one', async () => {
     const connection = aConnection({ tenantId: 'solo', entityId: 'US-EAST' });
 
-    await stores.connections.put(connection);
+    await fixture.stores.connections.put(connection);
 
-    expect(await stores.connections.get('solo')).toEqual(connection);
-    expect(await stores.connections.get('nobody')).toBeNull();
+    expect(await fixture.stores.connections.get('solo')).toEqual(connection);
+    expect(await fixture.stores.connections.get('nobody')).toBeNull();
   });
 
   it('records the finish of a clients sync without touching the users one', async () => {
-    await stores.connections.put(aConnection({ tenantId: 'syncing' }));
+    await fixture.stores.connections.put(aConnection({ tenantId: 'syncing' }));
 
-    await stores.connections.recordSyncFinished('syncing', 'clients', '2024-05-02T03:00:00.000Z');
+    await fixture.stores.connections.recordSyncFinished('syncing', 'clients', '2024-05-02T03:00:00.000Z');
 
-    expect((await stores.connections.get('syncing'))?.lastSync).toEqual({
+    expect((await fixture.stores.connections.get('syncing'))?.lastSync).toEqual({
       clients: '2024-05-02T03:00:00.000Z',
       users: null,
     });
   });
 
   it('does not bring back a deleted connection when a sync finishes after the disconnect', async () => {
-    await stores.connections.put(aConnection({ tenantId: 'gone' }));
-    await stores.connections.delete('gone');
+    await fixture.stores.connections.put(aConnection({ tenantId: 'gone' }));
+    await fixture.stores.connections.delete('gone');
 
-    await stores.connections.recordSyncFinished('gone', 'users', '2024-05-02T03:00:00.000Z');
+    await fixture.stores.connections.recordSyncFinished('gone', 'users', '2024-05-02T03:00:00.000Z');
 
-    expect(await stores.connections.get('gone')).toBeNull();
+    expect(await fixture.stores.connections.get('gone')).toBeNull();
   });
 
   it('lists every connected tenant across several pages and omits disconnected ones', async () => {
     const tenants = ['t-1', 't-2', 't-3', 't-4', 't-5'];
-    for (const tenantId of tenants) await stores.connections.put(aConnection({ tenantId, secretRef: `ref/${tenantId}` }));
-    await stores.connections.delete('t-3');
+    for (const tenantId of tenants) await fixture.stores.connections.put(aConnection({ tenantId, secretRef: `ref/${tenantId}` }));
+    await fixture.stores.connections.delete('t-3');
 
-    const { items, pageCount } = await collectPages(stores.connections.listConnected());
+    const { items, pageCount } = await collectPages(fixture.stores.connections.listConnected());
     const listed = items.map((connection) => connection.tenantId).filter((tenantId) => tenants.includes(tenantId));
 
     expect(listed).toEqual(['t-1', 't-2', 't-4', 't-5']);

@@ -1,35 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { InvalidInput } from '../../shared/domain/errors';
-import { createStores, type Stores } from '../../shared/store/dynamo-client';
-import { startDynalite, type RunningDynalite } from '../support/dynalite';
 import { aLink, collectPages } from './builders';
+import { tenantSequence, useStores } from './store-fixture';
 
 /** Small pages, so a handful of links already spans several Query pages. */
 const LINK_PAGE_SIZE = 2;
 
-let dynamo: RunningDynalite;
-let stores: Stores;
+const fixture = useStores({ linkPageSize: LINK_PAGE_SIZE });
 
-beforeAll(async () => {
-  dynamo = await startDynalite();
-  stores = createStores(dynamo.doc, dynamo.names, { linkPageSize: LINK_PAGE_SIZE });
-});
-
-afterAll(async () => {
-  await dynamo.close();
-});
-
-let tenantCounter = 0;
-const freshTenant = (): string => `tenant-${++tenantCounter}`;
+const freshTenant = tenantSequence();
 
 describe('link store', () => {
   it('iterates links in ascending numeric recordNo order across several pages', async () => {
     const tenantId = freshTenant();
     for (const recordNo of ['9', '10', '100', '2', '1000000']) {
-      await stores.links.createIfAbsent(aLink({ tenantId, recordNo, psaId: `psa-${recordNo}` }));
+      await fixture.stores.links.createIfAbsent(aLink({ tenantId, recordNo, psaId: `psa-${recordNo}` }));
     }
 
-    const { items, pageCount } = await collectPages(stores.links.iterate(tenantId, 'customer'));
+    const { items, pageCount } = await collectPages(fixture.stores.links.iterate(tenantId, 'customer'));
 
     expect(items.map((link) => link.recordNo)).toEqual(['2', '9', '10', '100', '1000000']);
     expect(pageCount).toBeGreaterThan(1);
@@ -37,57 +25,57 @@ describe('link store', () => {
 
   it('iterates only the asked object of the asked tenant', async () => {
     const tenantId = freshTenant();
-    await stores.links.createIfAbsent(aLink({ tenantId, object: 'customer', recordNo: '1' }));
-    await stores.links.createIfAbsent(aLink({ tenantId, object: 'employee', recordNo: '2' }));
-    await stores.links.createIfAbsent(aLink({ tenantId: freshTenant(), object: 'employee', recordNo: '3' }));
+    await fixture.stores.links.createIfAbsent(aLink({ tenantId, object: 'customer', recordNo: '1' }));
+    await fixture.stores.links.createIfAbsent(aLink({ tenantId, object: 'employee', recordNo: '2' }));
+    await fixture.stores.links.createIfAbsent(aLink({ tenantId: freshTenant(), object: 'employee', recordNo: '3' }));
 
-    const { items } = await collectPages(stores.links.iterate(tenantId, 'employee'));
+    const { items } = await collectPages(fixture.stores.links.iterate(tenantId, 'employee'));
 
     expect(items.map((link) => link.recordNo)).toEqual(['2']);
   });
 
   it('yields no page for an object without links', async () => {
-    expect(await collectPages(stores.links.iterate(freshTenant(), 'department'))).toEqual({ items: [], pageCount: 0 });
+    expect(await collectPages(fixture.stores.links.iterate(freshTenant(), 'department'))).toEqual({ items: [], pageCount: 0 });
   });
 
   it('creates a link once: the second createIfAbsent answers false and keeps the first', async () => {
     const link = aLink({ tenantId: freshTenant(), psaId: 'first' });
 
-    const created = await stores.links.createIfAbsent(link);
-    const createdAgain = await stores.links.createIfAbsent({ ...link, psaId: 'second' });
+    const created = await fixture.stores.links.createIfAbsent(link);
+    const createdAgain = await fixture.stores.links.createIfAbsent({ ...link, psaId: 'second' });
 
     expect([created, createdAgain]).toEqual([true, false]);
-    expect(await stores.links.get(link.tenantId, link.object, link.recordNo)).toEqual(link);
+    expect(await fixture.stores.links.get(link.tenantId, link.object, link.recordNo)).toEqual(link);
   });
 
   it('deletes a link that points at the given PSA record', async () => {
     const link = aLink({ tenantId: freshTenant() });
-    await stores.links.createIfAbsent(link);
+    await fixture.stores.links.createIfAbsent(link);
 
-    await stores.links.deleteIfPointsTo(link.tenantId, link.object, link.recordNo, link.psaId);
+    await fixture.stores.links.deleteIfPointsTo(link.tenantId, link.object, link.recordNo, link.psaId);
 
-    expect(await stores.links.get(link.tenantId, link.object, link.recordNo)).toBeNull();
+    expect(await fixture.stores.links.get(link.tenantId, link.object, link.recordNo)).toBeNull();
   });
 
   it('leaves a link alone when it points at another PSA record', async () => {
     const link = aLink({ tenantId: freshTenant(), psaId: 'current' });
-    await stores.links.createIfAbsent(link);
+    await fixture.stores.links.createIfAbsent(link);
 
-    await stores.links.deleteIfPointsTo(link.tenantId, link.object, link.recordNo, 'someone-else');
+    await fixture.stores.links.deleteIfPointsTo(link.tenantId, link.object, link.recordNo, 'someone-else');
 
-    expect(await stores.links.get(link.tenantId, link.object, link.recordNo)).toEqual(link);
+    expect(await fixture.stores.links.get(link.tenantId, link.object, link.recordNo)).toEqual(link);
   });
 
   it('treats deleting a missing link as a no-op', async () => {
-    await expect(stores.links.deleteIfPointsTo(freshTenant(), 'customer', '5', 'x')).resolves.toBeUndefined();
+    await expect(fixture.stores.links.deleteIfPointsTo(freshTenant(), 'customer', '5', 'x')).resolves.toBeUndefined();
   });
 
   it('answers getMany by recordNo, missing records absent', async () => {
     const tenantId = freshTenant();
-    await stores.links.createIfAbsent(aLink({ tenantId, recordNo: '1', psaId: 'p1' }));
-    await stores.links.createIfAbsent(aLink({ tenantId, recordNo: '2', psaId: 'p2' }));
+    await fixture.stores.links.createIfAbsent(aLink({ tenantId, recordNo: '1', psaId: 'p1' }));
+    await fixture.stores.links.createIfAbsent(aLink({ tenantId, recordNo: '2', psaId: 'p2' }));
 
-    const found = await stores.links.getMany(tenantId, 'customer', ['2', '1', '3']);
+    const found = await fixture.stores.links.getMany(tenantId, 'customer', ['2', '1', '3']);
 
     expect([...found.keys()].sort()).toEqual(['1', '2']);
     expect(found.get('2')?.psaId).toBe('p2');
@@ -95,50 +83,50 @@ describe('link store', () => {
 
   it('never answers another tenant\'s link', async () => {
     const link = aLink({ tenantId: freshTenant() });
-    await stores.links.createIfAbsent(link);
+    await fixture.stores.links.createIfAbsent(link);
 
-    expect(await stores.links.get(freshTenant(), link.object, link.recordNo)).toBeNull();
+    expect(await fixture.stores.links.get(freshTenant(), link.object, link.recordNo)).toBeNull();
   });
 
   it.each(['', 'abc', '-1', '1234567890123'])('refuses recordNo %j with InvalidInput', async (recordNo) => {
-    await expect(stores.links.get(freshTenant(), 'customer', recordNo)).rejects.toBeInstanceOf(InvalidInput);
+    await expect(fixture.stores.links.get(freshTenant(), 'customer', recordNo)).rejects.toBeInstanceOf(InvalidInput);
   });
 });
 
 describe('link fingerprints', () => {
   it('stores no fingerprint for a new link and records one over an unknown fingerprint', async () => {
     const link = aLink({ tenantId: freshTenant(), fingerprint: null });
-    await stores.links.createIfAbsent(link);
+    await fixture.stores.links.createIfAbsent(link);
 
-    expect((await stores.links.get(link.tenantId, link.object, link.recordNo))?.fingerprint).toBeNull();
-    expect(await stores.links.setFingerprint(link, 'fp-1')).toBe(true);
-    expect((await stores.links.get(link.tenantId, link.object, link.recordNo))?.fingerprint).toBe('fp-1');
+    expect((await fixture.stores.links.get(link.tenantId, link.object, link.recordNo))?.fingerprint).toBeNull();
+    expect(await fixture.stores.links.setFingerprint(link, 'fp-1')).toBe(true);
+    expect((await fixture.stores.links.get(link.tenantId, link.object, link.recordNo))?.fingerprint).toBe('fp-1');
   });
 
   it('refuses to record a fingerprint over a PSA edit made after the link was read', async () => {
     const link = aLink({ tenantId: freshTenant(), fingerprint: null });
-    await stores.links.createIfAbsent(link);
-    await stores.links.setFingerprint(link, 'fp-1');
-    const readBySync = (await stores.links.get(link.tenantId, link.object, link.recordNo))!;
+    await fixture.stores.links.createIfAbsent(link);
+    await fixture.stores.links.setFingerprint(link, 'fp-1');
+    const readBySync = (await fixture.stores.links.get(link.tenantId, link.object, link.recordNo))!;
 
-    await stores.links.invalidateFingerprint(link.tenantId, link.object, link.recordNo, link.psaId);
+    await fixture.stores.links.invalidateFingerprint(link.tenantId, link.object, link.recordNo, link.psaId);
 
-    expect(await stores.links.setFingerprint(readBySync, 'fp-2')).toBe(false);
-    const stored = (await stores.links.get(link.tenantId, link.object, link.recordNo))!;
+    expect(await fixture.stores.links.setFingerprint(readBySync, 'fp-2')).toBe(false);
+    const stored = (await fixture.stores.links.get(link.tenantId, link.object, link.recordNo))!;
     expect(stored.fingerprint).not.toBe('fp-1');
     expect(stored.fingerprint).not.toBe('fp-2');
-    expect(await stores.links.setFingerprint(stored, 'fp-2')).toBe(true);
+    expect(await fixture.stores.links.setFingerprint(stored, 'fp-2')).toBe(true);
   });
 
   it('invalidates only a link that points at the given PSA record', async () => {
     const link = aLink({ tenantId: freshTenant(), fingerprint: null });
-    await stores.links.createIfAbsent(link);
-    await stores.links.setFingerprint(link, 'fp-1');
+    await fixture.stores.links.createIfAbsent(link);
+    await fixture.stores.links.setFingerprint(link, 'fp-1');
 
-    await stores.links.invalidateFingerprint(link.tenantId, link.object, link.recordNo, 'someone-else');
-    await stores.links.invalidateFingerprint(link.tenantId, link.object, '999', link.psaId);
+    await fixture.stores.links.invalidateFingerprint(link.tenantId, link.object, link.recordNo, 'someone-else');
+    await fixture.stores.links.invalidateFingerprint(link.tenantId, link.object, '999', link.psaId);
 
-    expect((await stores.links.get(link.tenantId, link.object, link.recordNo))?.fingerprint).toBe('fp-1');
-    expect(await stores.links.get(link.tenantId, link.object, '999')).toBeNull();
+    expect((await fixture.stores.links.get(link.tenantId, link.object, link.recordNo))?.fingerprint).toBe('fp-1');
+    expect(await fixture.stores.links.get(link.tenantId, link.object, '999')).toBeNull();
   });
 });

@@ -1,29 +1,17 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Conflict, InvalidInput, NotFound } from '../../shared/domain/errors';
-import { createStores, type Stores } from '../../shared/store/dynamo-client';
 import { runRecordKey } from '../../shared/store/keys';
-import { startDynalite, type RunningDynalite } from '../support/dynalite';
 import { aRun, aRunRecord } from './builders';
+import { tenantSequence, useStores } from './store-fixture';
 
 const NOW = new Date('2024-05-01T08:00:00.000Z');
 const RETENTION_DAYS = 90;
 const SECONDS_PER_DAY = 86_400;
 
-let dynamo: RunningDynalite;
-let stores: Stores;
+const fixture = useStores({ clock: { now: () => NOW }, runRecordRetentionDays: RETENTION_DAYS });
 
-beforeAll(async () => {
-  dynamo = await startDynalite();
-  stores = createStores(dynamo.doc, dynamo.names, { clock: { now: () => NOW }, runRecordRetentionDays: RETENTION_DAYS });
-});
-
-afterAll(async () => {
-  await dynamo.close();
-});
-
-let tenantCounter = 0;
-const freshTenant = (): string => `tenant-${++tenantCounter}`;
+const freshTenant = tenantSequence();
 
 describe('run store: runs', () => {
   it('reads back a created run with its nested maps and lists', async () => {
@@ -33,38 +21,38 @@ describe('run store: runs', () => {
       heldUnlinks: [{ object: 'customer', recordNo: '12', intacctId: 'C-12', psaId: 'client-12' }],
     });
 
-    await stores.runs.create(run);
+    await fixture.stores.runs.create(run);
 
-    expect(await stores.runs.get(run.tenantId, run.id)).toEqual(run);
+    expect(await fixture.stores.runs.get(run.tenantId, run.id)).toEqual(run);
   });
 
   it('refuses to create the same run twice with Conflict', async () => {
     const run = aRun({ tenantId: freshTenant() });
-    await stores.runs.create(run);
+    await fixture.stores.runs.create(run);
 
-    await expect(stores.runs.create(run)).rejects.toBeInstanceOf(Conflict);
+    await expect(fixture.stores.runs.create(run)).rejects.toBeInstanceOf(Conflict);
   });
 
   it('overwrites the summary on save', async () => {
     const run = aRun({ tenantId: freshTenant() });
-    await stores.runs.create(run);
+    await fixture.stores.runs.create(run);
     const finished = { ...run, status: 'succeeded' as const, finishedAt: NOW.toISOString(), recordCount: 3 };
 
-    await stores.runs.save(finished);
+    await fixture.stores.runs.save(finished);
 
-    expect(await stores.runs.get(run.tenantId, run.id)).toEqual(finished);
+    expect(await fixture.stores.runs.get(run.tenantId, run.id)).toEqual(finished);
   });
 
   it('refuses to save a run that was never created', async () => {
-    await expect(stores.runs.save(aRun({ tenantId: freshTenant() }))).rejects.toBeInstanceOf(NotFound);
+    await expect(fixture.stores.runs.save(aRun({ tenantId: freshTenant() }))).rejects.toBeInstanceOf(NotFound);
   });
 
   it('lists runs newest first across pages', async () => {
     const tenantId = freshTenant();
-    for (const id of ['run-0002', 'run-0004', 'run-0001', 'run-0003']) await stores.runs.create(aRun({ tenantId, id }));
+    for (const id of ['run-0002', 'run-0004', 'run-0001', 'run-0003']) await fixture.stores.runs.create(aRun({ tenantId, id }));
 
-    const first = await stores.runs.list(tenantId, { limit: 3 });
-    const second = await stores.runs.list(tenantId, { limit: 3, cursor: first.nextCursor });
+    const first = await fixture.stores.runs.list(tenantId, { limit: 3 });
+    const second = await fixture.stores.runs.list(tenantId, { limit: 3, cursor: first.nextCursor });
 
     expect(first.items.map((run) => run.id)).toEqual(['run-0004', 'run-0003', 'run-0002']);
     expect(second.items.map((run) => run.id)).toEqual(['run-0001']);
@@ -73,11 +61,11 @@ describe('run store: runs', () => {
 
   it('keeps a run\'s records out of the run listing, and other tenants\' runs out of get', async () => {
     const run = aRun({ tenantId: freshTenant() });
-    await stores.runs.create(run);
-    await stores.runs.appendRecords(run.tenantId, run.id, 0, [aRunRecord()]);
+    await fixture.stores.runs.create(run);
+    await fixture.stores.runs.appendRecords(run.tenantId, run.id, 0, [aRunRecord()]);
 
-    expect((await stores.runs.list(run.tenantId, { limit: 10 })).items.map((r) => r.id)).toEqual([run.id]);
-    expect(await stores.runs.get(freshTenant(), run.id)).toBeNull();
+    expect((await fixture.stores.runs.list(run.tenantId, { limit: 10 })).items.map((r) => r.id)).toEqual([run.id]);
+    expect(await fixture.stores.runs.get(freshTenant(), run.id)).toBeNull();
   });
 });
 
@@ -85,13 +73,13 @@ describe('run store: records', () => {
   it('lists appended records in sequence order across pages and appends', async () => {
     const tenantId = freshTenant();
     const records = Array.from({ length: 12 }, (_, i) => aRunRecord({ recordNo: String(i), intacctId: `C-${i}` }));
-    await stores.runs.appendRecords(tenantId, 'run-1', 10, records.slice(10));
-    await stores.runs.appendRecords(tenantId, 'run-1', 0, records.slice(0, 10));
+    await fixture.stores.runs.appendRecords(tenantId, 'run-1', 10, records.slice(10));
+    await fixture.stores.runs.appendRecords(tenantId, 'run-1', 0, records.slice(0, 10));
 
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page = await stores.runs.listRecords(tenantId, 'run-1', { limit: 5, cursor });
+      const page = await fixture.stores.runs.listRecords(tenantId, 'run-1', { limit: 5, cursor });
       seen.push(...page.items.map((record) => record.recordNo));
       cursor = page.nextCursor;
     } while (cursor);
@@ -103,20 +91,20 @@ describe('run store: records', () => {
     const tenantId = freshTenant();
     const records = Array.from({ length: 60 }, (_, i) => aRunRecord({ recordNo: String(i) }));
 
-    await stores.runs.appendRecords(tenantId, 'run-1', 0, records);
+    await fixture.stores.runs.appendRecords(tenantId, 'run-1', 0, records);
 
-    const page = await stores.runs.listRecords(tenantId, 'run-1', { limit: 100 });
+    const page = await fixture.stores.runs.listRecords(tenantId, 'run-1', { limit: 100 });
     expect(page.items).toHaveLength(60);
     expect(page.items[59]?.recordNo).toBe('59');
   });
 
   it('overwrites rather than duplicates records re-appended at the same sequence', async () => {
     const tenantId = freshTenant();
-    await stores.runs.appendRecords(tenantId, 'run-1', 0, [aRunRecord({ outcome: 'failed' })]);
+    await fixture.stores.runs.appendRecords(tenantId, 'run-1', 0, [aRunRecord({ outcome: 'failed' })]);
 
-    await stores.runs.appendRecords(tenantId, 'run-1', 0, [aRunRecord({ outcome: 'updated' })]);
+    await fixture.stores.runs.appendRecords(tenantId, 'run-1', 0, [aRunRecord({ outcome: 'updated' })]);
 
-    const page = await stores.runs.listRecords(tenantId, 'run-1', { limit: 10 });
+    const page = await fixture.stores.runs.listRecords(tenantId, 'run-1', { limit: 10 });
     expect(page.items.map((record) => record.outcome)).toEqual(['updated']);
   });
 
@@ -130,17 +118,17 @@ describe('run store: records', () => {
       error: { code: 'invalid_record', message: 'bad' },
     });
 
-    await stores.runs.appendRecords(tenantId, 'run-1', 0, [record]);
+    await fixture.stores.runs.appendRecords(tenantId, 'run-1', 0, [record]);
 
-    expect((await stores.runs.listRecords(tenantId, 'run-1', { limit: 1 })).items).toEqual([record]);
+    expect((await fixture.stores.runs.listRecords(tenantId, 'run-1', { limit: 1 })).items).toEqual([record]);
   });
 
   it('gives each record a TTL of the retention period from the clock\'s now, in epoch seconds', async () => {
     const tenantId = freshTenant();
-    await stores.runs.appendRecords(tenantId, 'run-1', 0, [aRunRecord()]);
+    await fixture.stores.runs.appendRecords(tenantId, 'run-1', 0, [aRunRecord()]);
 
-    const stored = await dynamo.doc.send(
-      new GetCommand({ TableName: dynamo.names.runs, Key: runRecordKey(tenantId, 'run-1', 0) }),
+    const stored = await fixture.dynamo.doc.send(
+      new GetCommand({ TableName: fixture.dynamo.names.runs, Key: runRecordKey(tenantId, 'run-1', 0) }),
     );
 
     expect(stored.Item?.expiresAt).toBe(NOW.getTime() / 1000 + RETENTION_DAYS * SECONDS_PER_DAY);
@@ -148,18 +136,18 @@ describe('run store: records', () => {
 
   it('refuses a cursor of one run on another run\'s records', async () => {
     const tenantId = freshTenant();
-    await stores.runs.appendRecords(tenantId, 'run-1', 0, [aRunRecord(), aRunRecord()]);
-    const page = await stores.runs.listRecords(tenantId, 'run-1', { limit: 1 });
+    await fixture.stores.runs.appendRecords(tenantId, 'run-1', 0, [aRunRecord(), aRunRecord()]);
+    const page = await fixture.stores.runs.listRecords(tenantId, 'run-1', { limit: 1 });
 
     await expect(
-      stores.runs.listRecords(tenantId, 'run-2', { limit: 1, cursor: page.nextCursor }),
+      fixture.stores.runs.listRecords(tenantId, 'run-2', { limit: 1, cursor: page.nextCursor }),
     ).rejects.toBeInstanceOf(InvalidInput);
   });
 
   it('never lists another tenant\'s records', async () => {
     const tenantId = freshTenant();
-    await stores.runs.appendRecords(tenantId, 'run-1', 0, [aRunRecord()]);
+    await fixture.stores.runs.appendRecords(tenantId, 'run-1', 0, [aRunRecord()]);
 
-    expect((await stores.runs.listRecords(freshTenant(), 'run-1', { limit: 10 })).items).toEqual([]);
+    expect((await fixture.stores.runs.listRecords(freshTenant(), 'run-1', { limit: 10 })).items).toEqual([]);
   });
 });

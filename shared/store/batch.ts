@@ -28,6 +28,26 @@ function chunks<T>(values: readonly T[], size: number): T[][] {
 }
 
 /**
+ * Sends `initial` and whatever DynamoDB hands back unprocessed, with exponential backoff, until
+ * nothing is left; gives up loudly after `retry.maxAttempts`.
+ */
+async function untilProcessed<T>(
+  what: string,
+  initial: T[],
+  retry: BatchRetryPolicy,
+  send: (pending: T[]) => Promise<T[]>,
+): Promise<void> {
+  let pending = initial;
+  for (let attempt = 1; pending.length > 0; attempt += 1) {
+    if (attempt > retry.maxAttempts) {
+      throw new Error(`${what} left ${pending.length} unprocessed after ${retry.maxAttempts} attempts`);
+    }
+    if (attempt > 1) await sleep(retry.baseDelayMs * 2 ** (attempt - 2));
+    pending = await send(pending);
+  }
+}
+
+/**
  * Reads `keys` from one table (strongly consistent). Duplicate keys are read once, since
  * DynamoDB refuses a batch that repeats a key. Missing items are simply absent from the answer.
  */
@@ -40,18 +60,14 @@ export async function batchGetAll(
   const unique = [...new Map(keys.map((key) => [`${key.pk}\u0000${key.sk}`, key])).values()];
   const found: StoredItem[] = [];
   for (const chunk of chunks(unique, BATCH_GET_MAX_KEYS)) {
-    let pending: Record<string, unknown>[] = chunk.map((key) => ({ ...key }));
-    for (let attempt = 1; pending.length > 0; attempt += 1) {
-      if (attempt > retry.maxAttempts) {
-        throw new Error(`BatchGetItem on ${tableName} left ${pending.length} keys unprocessed after ${retry.maxAttempts} attempts`);
-      }
-      if (attempt > 1) await sleep(retry.baseDelayMs * 2 ** (attempt - 2));
+    const keysOfChunk: Record<string, unknown>[] = chunk.map((key) => ({ ...key }));
+    await untilProcessed(`BatchGetItem on ${tableName}`, keysOfChunk, retry, async (pending) => {
       const answer = await doc.send(
         new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }),
       );
       found.push(...(answer.Responses?.[tableName] ?? []));
-      pending = answer.UnprocessedKeys?.[tableName]?.Keys ?? [];
-    }
+      return answer.UnprocessedKeys?.[tableName]?.Keys ?? [];
+    });
   }
   return found;
 }
@@ -64,16 +80,12 @@ export async function batchPutAll(
   retry: BatchRetryPolicy = DEFAULT_BATCH_RETRY,
 ): Promise<void> {
   for (const chunk of chunks(items, BATCH_WRITE_MAX_ITEMS)) {
-    let pending: { PutRequest?: { Item: Record<string, unknown> | undefined } }[] = chunk.map((item) => ({
+    const puts: { PutRequest?: { Item: Record<string, unknown> | undefined } }[] = chunk.map((item) => ({
       PutRequest: { Item: item },
     }));
-    for (let attempt = 1; pending.length > 0; attempt += 1) {
-      if (attempt > retry.maxAttempts) {
-        throw new Error(`BatchWriteItem on ${tableName} left ${pending.length} items unprocessed after ${retry.maxAttempts} attempts`);
-      }
-      if (attempt > 1) await sleep(retry.baseDelayMs * 2 ** (attempt - 2));
+    await untilProcessed(`BatchWriteItem on ${tableName}`, puts, retry, async (pending) => {
       const answer = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
-      pending = answer.UnprocessedItems?.[tableName] ?? [];
-    }
+      return answer.UnprocessedItems?.[tableName] ?? [];
+    });
   }
 }

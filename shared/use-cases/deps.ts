@@ -1,5 +1,5 @@
 import type { EventPublisher } from '../ports/events';
-import type { IntacctSource, IntacctSourceFactory } from '../ports/intacct-source';
+import type { IntacctSourceFactory } from '../ports/intacct-source';
 import type { Clock, IdGenerator } from '../ports/runtime';
 import type { SecretStore } from '../ports/secrets';
 import type { Stores } from '../ports/stores';
@@ -13,4 +13,3 @@ export interface SyncDeps extends Stores {
   ids: IdGenerator;
 }
 
-export type { IntacctSource };

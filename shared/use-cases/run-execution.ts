@@ -83,8 +83,3 @@ export async function executeRun(
     return finished;
   }
 }
-
-/** Loads a queued run for a worker; null when it does not exist in this tenant. */
-export async function loadRun(deps: Pick<SyncDeps, 'runs'>, tenantId: string, runId: string): Promise<SyncRun | null> {
-  return deps.runs.get(tenantId, runId);
-}

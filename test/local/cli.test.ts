@@ -99,7 +99,10 @@ describe('npm run invoke', () => {
 describe('npm start', () => {
   it('writes runtime.json, serves the API, and stops cleanly on SIGTERM', async () => {
     const dataDir = await newDataDir();
-    const child = spawn(TSX, ['local/start.ts', '--reset'], {
+    // Node itself with tsx as a loader, so SIGTERM reaches the runtime: the tsx CLI's own relay
+    // SIGKILLs its child if the child does not acknowledge a signal within 30 ms, which a busy
+    // machine can miss.
+    const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts', '--reset'], {
       cwd: REPO_ROOT,
       env: { ...process.env, LOCAL_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'WARN' },
       stdio: ['ignore', 'pipe', 'pipe'],

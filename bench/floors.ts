@@ -13,7 +13,7 @@ import type { IntacctLogin } from '../shared/ports/intacct-source';
 import { createDynamoClient } from '../shared/store/dynamo-client';
 import { KEY_ATTRIBUTES } from '../shared/store/keys';
 import type { TableNames } from '../shared/store/tables';
-import { WRITE_CONCURRENCY } from '../shared/use-cases/sync-linked-records';
+import { WRITE_CONCURRENCY } from '../shared/use-cases/engine/linked-records';
 import { COMPANY_CONCURRENCY, FLOOR_BATCH_SIZE, FLOOR_PAGE_SIZE } from './config';
 import type { DynamoTraffic } from './dynamo-counter';
 import { createBenchTables, type DynamoTarget, type EmulatorTarget } from './infra';

@@ -15,15 +15,16 @@ import { batchPutAll, BATCH_WRITE_MAX_ITEMS } from '../shared/store/batch';
 import { DynamoClientStore } from '../shared/store/client-store';
 import type { StoredItem } from '../shared/store/item-fields';
 import { DynamoLinkStore } from '../shared/store/link-store';
+import type { QueuedWorkers } from '../shared/adapters/queued-workers';
 import type { TableNames } from '../shared/store/tables';
-import { forEachBounded } from '../shared/use-cases/bounded';
-import type { SyncDeps } from '../shared/use-cases/deps';
+import { forEachBounded } from '../shared/use-cases/engine/bounded';
+import type { SyncDeps } from '../shared/use-cases/engine/deps';
 import { editClient } from '../shared/use-cases/edit-client';
-import { queueClientImport, runClientImport } from '../shared/use-cases/import-clients';
-import { queueUserImport, runUserImport, type UserImportRequest } from '../shared/use-cases/import-users';
-import { intacctForTenant } from '../shared/use-cases/intacct-for-tenant';
-import { clientKind } from '../shared/use-cases/kinds';
-import { WRITE_CONCURRENCY } from '../shared/use-cases/sync-linked-records';
+import { queueClientImport } from '../shared/use-cases/import-clients';
+import { queueUserImport, type UserImportRequest } from '../shared/use-cases/import-users';
+import { intacctForTenant } from '../shared/use-cases/engine/intacct-for-tenant';
+import { clientKind } from '../shared/use-cases/engine/kinds';
+import { WRITE_CONCURRENCY } from '../shared/use-cases/engine/linked-records';
 import { syncTenant, type SyncScope } from '../shared/use-cases/sync-tenant';
 import { B3_PICK_OFFSETS, B3_SHARES, BYTES_PER_MEBIBYTE, MS_PER_SECOND, RSS_SAMPLE_INTERVAL_MS, type LatencyProfile } from './config';
 import type { DynamoTraffic, TableTraffic } from './dynamo-counter';
@@ -139,8 +140,21 @@ interface ScenarioPlan {
   measure(deps: SyncDeps, job: ScenarioJob, prepared: Prepared): Promise<SyncRun[]>;
 }
 
-const nightly = (deps: SyncDeps, tenantId: string, scope: SyncScope): Promise<SyncRun[]> =>
-  syncTenant(deps, { tenantId, scope, trigger: 'schedule' });
+/** The nightly sync of a tenant to its end, continuations included (they queue on the deps' workers). */
+async function nightly(deps: SyncDeps, tenantId: string, scope: SyncScope): Promise<SyncRun[]> {
+  const { runs } = await syncTenant(deps, { tenantId, scope, trigger: 'schedule' });
+  await drain(deps);
+  return finalRuns(deps, tenantId, runs);
+}
+
+/** Executes whatever the engine queued for its workers (the worker of an import, continuations). */
+async function drain(deps: SyncDeps): Promise<void> {
+  await (deps.workers as QueuedWorkers).drain();
+}
+
+async function finalRuns(deps: SyncDeps, tenantId: string, runs: readonly SyncRun[]): Promise<SyncRun[]> {
+  return Promise.all(runs.map(async (run) => (await deps.runs.get(tenantId, run.id)) ?? run));
+}
 
 async function employeeIdsOf(deps: SyncDeps, tenantId: string): Promise<string[]> {
   const source = await intacctForTenant(deps, tenantId);
@@ -151,14 +165,14 @@ async function employeeIdsOf(deps: SyncDeps, tenantId: string): Promise<string[]
 
 /** Imports every customer, and every employee with departments on, as an admin selecting all would. */
 async function importAll(deps: SyncDeps, tenantId: string, employeeIds: readonly string[]): Promise<SyncRun[]> {
-  const clientRun = await queueClientImport(deps, tenantId, { all: true }, 'api');
-  const runs = [await runClientImport(deps, tenantId, clientRun.id)];
+  const runs = [await queueClientImport(deps, tenantId, { all: true }, 'api')];
+  await drain(deps);
   if (employeeIds.length > 0) {
     const request: UserImportRequest = { employeeIds: [...employeeIds], permissionProfile: IMPORT_PROFILE, assignDepartments: true };
-    const userRun = await queueUserImport(deps, tenantId, request, 'api');
-    runs.push(await runUserImport(deps, tenantId, userRun.id));
+    runs.push(await queueUserImport(deps, tenantId, request, 'api'));
+    await drain(deps);
   }
-  return runs;
+  return finalRuns(deps, tenantId, runs);
 }
 
 async function allLinks(deps: SyncDeps, tenantId: string): Promise<Link[]> {
@@ -374,6 +388,7 @@ export async function runSeedJob(job: SeedJob): Promise<SeedResult> {
           psaId: id,
           createdAt: now,
           fingerprint: kind.fingerprint(mapped),
+          claim: null,
         });
       }
       await putInBatches(wiring.doc, job.tables.entities, clients.items);

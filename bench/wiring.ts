@@ -15,7 +15,8 @@ import type { IntacctLogin } from '../shared/ports/intacct-source';
 import { createDynamoClient, createStores, documentClientFor } from '../shared/store/dynamo-client';
 import type { TableNames } from '../shared/store/tables';
 import { connectIntacct } from '../shared/use-cases/connect-intacct';
-import type { SyncDeps } from '../shared/use-cases/deps';
+import type { SyncDeps } from '../shared/use-cases/engine/deps';
+import { QueuedWorkers } from '../shared/adapters/queued-workers';
 import { countDynamo, type DynamoCounter } from './dynamo-counter';
 import type { DynamoTarget, EmulatorTarget } from './infra';
 
@@ -30,6 +31,8 @@ export class CountingPublisher implements EventPublisher {
 
 export interface BenchWiring {
   deps: SyncDeps;
+  /** Runs queued by the engine (imports, continuations), executed by `workers.drain()`. */
+  workers: QueuedWorkers;
   doc: DynamoDBDocumentClient;
   raw: DynamoDBClient;
   dynamo: DynamoCounter;
@@ -43,6 +46,7 @@ export function wireEngine(emulator: EmulatorTarget, dynamo: DynamoTarget, names
   const doc = documentClientFor(raw);
   const counter = countDynamo(doc);
   const events = new CountingPublisher();
+  const workers = new QueuedWorkers();
   const deps: SyncDeps = {
     ...createStores(doc, names, { clock: systemClock }),
     secrets: new MemorySecretStore(),
@@ -52,10 +56,12 @@ export function wireEngine(emulator: EmulatorTarget, dynamo: DynamoTarget, names
       senderPassword: emulator.senderPassword,
     }),
     events,
+    workers,
     clock: systemClock,
     ids: new TimeOrderedIds(),
   };
-  return { deps, doc, raw, dynamo: counter, events, close: () => raw.destroy() };
+  workers.attach(deps);
+  return { deps, workers, doc, raw, dynamo: counter, events, close: () => raw.destroy() };
 }
 
 /**

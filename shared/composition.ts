@@ -14,14 +14,11 @@ import { SenderSecretSourceFactory } from './adapters/sender-secret-source-facto
 import { systemClock } from './adapters/system-clock';
 import { TimeOrderedIds } from './adapters/time-ordered-ids';
 import type { AppConfig } from './config';
-import type { WorkerLauncher } from './http/worker-launcher';
 import { XmlGatewaySourceFactory } from './intacct/source';
 import type { IntacctSourceFactory } from './ports/intacct-source';
 import type { SecretStore } from './ports/secrets';
 import { createDocumentClient, createStores } from './store/dynamo-client';
-import type { SyncDeps } from './use-cases/deps';
-
-export type { WorkerLauncher };
+import type { SyncDeps } from './use-cases/engine/deps';
 
 /** Local endpoints (dynalite, the local bus and runtime) check that requests are signed, not by whom. */
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -60,14 +57,11 @@ export function buildDeps(config: AppConfig): SyncDeps {
     secrets: secretStore(config, secretsManager),
     intacct: intacctSources(config, secretsManager),
     events: new EventBridgePublisher(eventBridge, config.eventBusName),
+    // Workers start (and continue themselves) as asynchronous Lambda invocations.
+    workers: new LambdaWorkerLauncher(new LambdaClient(awsClientSettings(config, config.lambdaEndpoint)), config.functions),
     clock: systemClock,
     ids: new TimeOrderedIds(),
   };
-}
-
-/** Starts the import and sync workers as asynchronous Lambda invocations. */
-export function buildLauncher(config: AppConfig): WorkerLauncher {
-  return new LambdaWorkerLauncher(new LambdaClient(awsClientSettings(config, config.lambdaEndpoint)), config.functions);
 }
 
 /** The JSON logger at the configured level. */

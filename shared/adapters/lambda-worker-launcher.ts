@@ -1,16 +1,25 @@
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import type { WorkerLauncher, WorkerFunctionNames } from '../http/worker-launcher';
+import { FAMILY_OF_RUN, type RunType } from '../domain/runs';
+import type { RunLaunch, WorkerLauncher } from '../ports/workers';
 
 /** Lambda answers an accepted asynchronous invocation with this status. */
 const ACCEPTED_STATUS = 202;
+
+/** The worker functions runs are handed to. */
+export interface WorkerFunctionNames {
+  clientImport: string;
+  userImport: string;
+  tenantSync: string;
+}
 
 export class WorkerLaunchError extends Error {
   override name = 'WorkerLaunchError';
 }
 
 /**
- * Starts the workers the API hands runs to, as asynchronous Lambda invocations (InvocationType
- * `Event`): Lambda queues the event, retries a failed worker and keeps the API answer fast.
+ * Starts the worker of a run as an asynchronous Lambda invocation (InvocationType `Event`): Lambda
+ * queues the event, retries a failed worker and keeps the caller fast. Imports go to their import
+ * function, syncs (and confirmations) to tenant-sync with the run's family as scope.
  */
 export class LambdaWorkerLauncher implements WorkerLauncher {
   constructor(
@@ -18,16 +27,15 @@ export class LambdaWorkerLauncher implements WorkerLauncher {
     private readonly functions: WorkerFunctionNames,
   ) {}
 
-  startClientImport(request: { tenantId: string; runId: string }): Promise<void> {
-    return this.invoke(this.functions.clientImport, request);
-  }
-
-  startUserImport(request: { tenantId: string; runId: string }): Promise<void> {
-    return this.invoke(this.functions.userImport, request);
-  }
-
-  startSync(request: { tenantId: string; scope: 'clients' | 'users' | 'all'; runId: string }): Promise<void> {
-    return this.invoke(this.functions.tenantSync, request);
+  start(launch: RunLaunch): Promise<void> {
+    const base = { tenantId: launch.tenantId, runId: launch.runId, ...(launch.handoff ? { handoff: launch.handoff } : {}) };
+    const targets: Record<RunType, () => Promise<void>> = {
+      client_import: () => this.invoke(this.functions.clientImport, base),
+      user_import: () => this.invoke(this.functions.userImport, base),
+      client_sync: () => this.invoke(this.functions.tenantSync, { ...base, scope: FAMILY_OF_RUN[launch.type] }),
+      user_sync: () => this.invoke(this.functions.tenantSync, { ...base, scope: FAMILY_OF_RUN[launch.type] }),
+    };
+    return targets[launch.type]();
   }
 
   private async invoke(functionName: string, payload: Record<string, unknown>): Promise<void> {

@@ -1,5 +1,5 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { BrowseRequest, IntacctLogin, IntacctSource, IntacctSourceFactory, ListingPage } from '../ports/intacct-source';
+import type { BrowseRequest, CallOptions, IntacctLogin, IntacctSource, IntacctSourceFactory, ListingOptions, ListingPage } from '../ports/intacct-source';
 import type { IntacctFields } from '../domain/intacct-records';
 import { XmlGatewaySourceFactory, type GatewaySettings } from '../intacct/source';
 
@@ -59,39 +59,39 @@ class DeferredSource implements IntacctSource {
     return this.source;
   }
 
-  async *listCustomers(): AsyncIterable<ListingPage> {
-    yield* (await this.real()).listCustomers();
+  async *listCustomers(options?: ListingOptions): AsyncIterable<ListingPage> {
+    yield* (await this.real()).listCustomers(options);
   }
 
-  async *listEmployees(): AsyncIterable<ListingPage> {
-    yield* (await this.real()).listEmployees();
+  async *listEmployees(options?: ListingOptions): AsyncIterable<ListingPage> {
+    yield* (await this.real()).listEmployees(options);
   }
 
-  async *listDepartments(): AsyncIterable<ListingPage> {
-    yield* (await this.real()).listDepartments();
+  async *listDepartments(options?: ListingOptions): AsyncIterable<ListingPage> {
+    yield* (await this.real()).listDepartments(options);
   }
 
-  async *customersById(customerIds: readonly string[]): AsyncIterable<ListingPage> {
-    yield* (await this.real()).customersById(customerIds);
+  async *customersById(customerIds: readonly string[], options?: ListingOptions): AsyncIterable<ListingPage> {
+    yield* (await this.real()).customersById(customerIds, options);
   }
 
-  async *employeesById(employeeIds: readonly string[]): AsyncIterable<ListingPage> {
-    yield* (await this.real()).employeesById(employeeIds);
+  async *employeesById(employeeIds: readonly string[], options?: ListingOptions): AsyncIterable<ListingPage> {
+    yield* (await this.real()).employeesById(employeeIds, options);
   }
 
-  async existingRecordNos(object: 'customer' | 'employee' | 'department', recordNos: readonly string[]): Promise<Set<string>> {
-    return (await this.real()).existingRecordNos(object, recordNos);
+  async existingRecordNos(object: 'customer' | 'employee' | 'department', recordNos: readonly string[], options?: CallOptions): Promise<Set<string>> {
+    return (await this.real()).existingRecordNos(object, recordNos, options);
   }
 
-  async browseCustomers(request: BrowseRequest): Promise<IntacctFields[]> {
-    return (await this.real()).browseCustomers(request);
+  async browseCustomers(request: BrowseRequest, options?: CallOptions): Promise<IntacctFields[]> {
+    return (await this.real()).browseCustomers(request, options);
   }
 
-  async browseEmployees(request: BrowseRequest): Promise<IntacctFields[]> {
-    return (await this.real()).browseEmployees(request);
+  async browseEmployees(request: BrowseRequest, options?: CallOptions): Promise<IntacctFields[]> {
+    return (await this.real()).browseEmployees(request, options);
   }
 
-  async verifyCredentials(): Promise<void> {
-    return (await this.real()).verifyCredentials();
+  async verifyCredentials(options?: CallOptions): Promise<void> {
+    return (await this.real()).verifyCredentials(options);
   }
 }

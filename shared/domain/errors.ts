@@ -28,18 +28,20 @@ export class Conflict extends DomainError {}
 /** 422: a precondition does not hold (not connected, invite without email). */
 export class PreconditionFailed extends DomainError {}
 
-/** Why Intacct could not be used, as the API names it (502 with this code). */
+/** Why Intacct could not be used, as the API names it (502 with this code; 504 for `intacct_timeout`). */
 export type IntacctFailureCode =
   | 'intacct_auth_failed'
   | 'intacct_permission_denied'
   | 'intacct_rate_limited'
   | 'intacct_unavailable'
   | 'intacct_protocol_error'
-  | 'intacct_query_failed';
+  | 'intacct_query_failed'
+  /** The caller's deadline passed before Intacct answered (its AbortSignal aborted). */
+  | 'intacct_timeout';
 
 /**
- * 502: Intacct refused or failed. Raised by the Intacct source adapter from the connector's
- * typed errors; carries Intacct's error number, never a credential.
+ * 502 (504 for `intacct_timeout`): Intacct refused or failed. Raised by the Intacct source adapter
+ * from the connector's typed errors; carries Intacct's error number, never a credential.
  */
 export class IntacctFailure extends DomainError {
   constructor(

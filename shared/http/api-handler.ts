@@ -1,7 +1,7 @@
 import httpRouter from '@middy/http-router';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { createLogger, type Logger } from '../adapters/logger';
-import type { SyncDeps } from '../use-cases/deps';
+import type { SyncDeps } from '../use-cases/engine/deps';
 import { authorize } from './auth';
 import { HttpError } from './http-error';
 import { jsonResult } from './json-result';
@@ -9,7 +9,6 @@ import { httpStack } from './middy-stack';
 import { parseInput } from './request-input';
 import type { ApiRoute, ApiServices } from './route';
 import { API_ROUTES } from './routes';
-import type { WorkerLauncher } from './worker-launcher';
 
 export interface ApiHandlerOptions {
   logger?: Logger;
@@ -35,12 +34,12 @@ async function runRoute(route: ApiRoute, services: ApiServices, event: APIGatewa
 /**
  * The HTTP API handler over `deps`: routing by (method, path template), then auth, validation,
  * one use case and its presenter; any failure becomes the spec's error JSON. functions/api.ts
- * builds it from the configuration; tests build it over their own deps and launcher.
+ * builds it from the configuration; tests build it over their own deps.
  */
-export function createApiHandler(deps: SyncDeps, launcher: WorkerLauncher, options: ApiHandlerOptions = {}) {
+export function createApiHandler(deps: SyncDeps, options: ApiHandlerOptions = {}) {
   const logger = options.logger ?? createLogger();
   const routes = options.routes ?? API_ROUTES;
-  const services: ApiServices = { deps, launcher, logger };
+  const services: ApiServices = { deps, logger };
   const templates = [...new Set(routes.map((route) => route.path))].map(templatePattern);
   const router = httpRouter<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>({
     routes: routes.map((route) => ({

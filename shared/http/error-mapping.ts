@@ -23,6 +23,7 @@ const STATUS_OF_DOMAIN_ERROR: readonly [new (...args: never[]) => DomainError, n
   [PreconditionFailed, 422],
   [IntacctFailure, 502],
 ];
+const GATEWAY_TIMEOUT = 504;
 const BAD_REQUEST = 400;
 const CONFLICT = 409;
 const INTERNAL_ERROR = 500;
@@ -49,6 +50,10 @@ export function mapError(error: unknown): MappedError {
   if (error instanceof HttpError) return answer(error.status, error.code, error.message, error.details);
   if (error instanceof ZodError) {
     return answer(BAD_REQUEST, 'invalid_request', 'The request is not valid; see details.', detailsOf(error));
+  }
+  // Intacct not answering before the caller's deadline is a gateway timeout; every other Intacct failure is 502.
+  if (error instanceof IntacctFailure && error.code === 'intacct_timeout') {
+    return answer(GATEWAY_TIMEOUT, error.code, error.message, error.details);
   }
   if (error instanceof DomainError) {
     const status = STATUS_OF_DOMAIN_ERROR.find(([type]) => error instanceof type)?.[1];

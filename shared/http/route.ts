@@ -1,16 +1,14 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { z } from 'zod';
 import type { Logger } from '../adapters/logger';
-import type { SyncDeps } from '../use-cases/deps';
+import type { SyncDeps } from '../use-cases/engine/deps';
 import type { Caller, RouteAccess } from './auth';
-import type { WorkerLauncher } from './worker-launcher';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-/** What every route handler may use: the ports, the worker launcher and the logger. */
+/** What every route handler may use: the ports and the logger. */
 export interface ApiServices {
   deps: SyncDeps;
-  launcher: WorkerLauncher;
   logger: Logger;
 }
 

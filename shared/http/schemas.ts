@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { PERMISSION_PROFILES } from '../domain/entities';
 import { canTravelToIntacct } from '../domain/intacct-records';
+import { INTACCT_OBJECTS, RECORD_OUTCOMES, RUN_STATUSES, RUN_TRIGGERS, RUN_TYPES } from '../domain/runs';
 
 export const DEFAULT_PAGE_LIMIT = 50;
 export const MAX_PAGE_LIMIT = 200;
@@ -63,6 +64,8 @@ export const ConnectIntacctBody = z.strictObject({
   userId: requiredIntacctText,
   password: intacctText(z.string().min(1).max(MAX_SECRET_LENGTH)),
   entityId: requiredIntacctText.nullable().optional(),
+  /** Connecting another company (or entity) than the links were made with: unlink them all first. */
+  resetLinks: z.boolean().optional(),
 });
 
 export const ClientImportBody = z
@@ -218,10 +221,10 @@ const counts = z.strictObject({
 
 export const Run = z.strictObject({
   id: z.string(),
-  type: z.enum(['client_import', 'user_import', 'client_sync', 'user_sync']),
-  trigger: z.enum(['api', 'schedule', 'manual']),
+  type: z.enum(RUN_TYPES),
+  trigger: z.enum(RUN_TRIGGERS),
   dryRun: z.boolean(),
-  status: z.enum(['queued', 'running', 'succeeded', 'failed', 'needs_review']),
+  status: z.enum(RUN_STATUSES),
   startedAt: timestamp.nullable(),
   finishedAt: timestamp.nullable(),
   progress: z.strictObject({ processed: z.number().int(), total: z.number().int() }),
@@ -230,11 +233,11 @@ export const Run = z.strictObject({
 });
 
 export const RunRecord = z.strictObject({
-  object: z.enum(['customer', 'employee', 'department']),
+  object: z.enum(INTACCT_OBJECTS),
   intacctId: z.string(),
   recordNo: z.string(),
   psaId: z.string().nullable(),
-  outcome: z.enum(['created', 'updated', 'unchanged', 'unlinked', 'linked', 'skipped', 'failed']),
+  outcome: z.enum(RECORD_OUTCOMES),
   changes: z.array(z.strictObject({ field: z.string(), from: z.unknown(), to: z.unknown() })),
   warnings: z.array(z.string()),
   error: z.strictObject({ code: z.string(), message: z.string() }).nullable(),

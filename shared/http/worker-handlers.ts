@@ -3,15 +3,17 @@
  * parse the event, call one use case, answer JSON. functions/*.ts build them from the
  * configuration; tests build them over their own deps.
  */
+import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import type { Logger } from '../adapters/logger';
 import type { SyncRun } from '../domain/runs';
-import type { SyncDeps } from '../use-cases/deps';
+import type { Invocation } from '../ports/runtime';
+import type { SyncDeps } from '../use-cases/engine/deps';
 import { runClientImport } from '../use-cases/import-clients';
 import { runUserImport } from '../use-cases/import-users';
-import { requestNightlySyncs } from '../use-cases/request-nightly-syncs';
-import { runQueuedSync, syncTenant } from '../use-cases/sync-tenant';
+import { nightOf, requestNightlySyncs } from '../use-cases/request-nightly-syncs';
+import { runQueuedSync, syncTenant, type TenantSyncResult } from '../use-cases/sync-tenant';
 import { detailsOf } from './error-mapping';
 import { workerStack } from './middy-stack';
 import { presentRun } from './presenters';
@@ -27,22 +29,39 @@ const tenantId = z.string().trim().min(1).regex(/^[^#\s]+$/, 'must not contain #
 const syncScope = z.enum(['clients', 'users', 'all']);
 const TENANT_SYNC_REQUESTED = 'TenantSyncRequested';
 
-/** What the API hands an import worker. */
-export const ImportWorkerEvent = z.strictObject({ tenantId, runId: psaId });
+/** Left on a run's lease by the invocation that continues the run in a new one. */
+const handoff = z.string().min(1).max(100);
+
+/** What the API hands an import worker, or an import continuing itself (with `handoff`). */
+export const ImportWorkerEvent = z.strictObject({ tenantId, runId: psaId, handoff: handoff.optional() });
 
 /** The nightly fan-out's event, as EventBridge delivers it (the envelope carries more fields). */
 export const TenantSyncRequestedEvent = z.object({
   'detail-type': z.literal(TENANT_SYNC_REQUESTED),
-  detail: z.object({ tenantId, scope: syncScope.optional() }),
+  time: z.string().optional(),
+  detail: z.object({ tenantId, scope: syncScope.optional(), night: z.iso.date().optional() }),
 });
 
-/** A manual `aws lambda invoke`, or the API's sync now (with the queued run's id). */
+/** A manual `aws lambda invoke`, or the API's sync now / a sync continuing itself (with the run's id). */
 export const ManualTenantSyncEvent = z.strictObject({
   tenantId,
   scope: syncScope,
   dryRun: z.boolean().optional(),
   runId: psaId.optional(),
+  handoff: handoff.optional(),
 });
+
+/**
+ * This invocation as the engine sees it: its time left, and an id unique to this attempt (Lambda
+ * reuses the request id when it retries an event, and a retry must not pass for the attempt it replaces).
+ */
+function invocationOf(context: Context, handoffToken?: string): Invocation {
+  return {
+    id: `${context.awsRequestId}:${randomUUID()}`,
+    remainingMs: () => context.getRemainingTimeInMillis(),
+    ...(handoffToken ? { handoff: handoffToken } : {}),
+  };
+}
 
 function parseEvent<T extends z.ZodType>(schema: T, event: unknown, what: string): z.output<T> {
   const result = schema.safeParse(event);
@@ -52,16 +71,17 @@ function parseEvent<T extends z.ZodType>(schema: T, event: unknown, what: string
 }
 
 function logFinished(logger: Logger, run: SyncRun): void {
-  logger.info('Run finished', { tenantId: run.tenantId, runId: run.id, runType: run.type, status: run.status, counts: run.counts });
+  const message = run.status === 'running' ? 'Run continues in a new invocation' : 'Run finished';
+  logger.info(message, { tenantId: run.tenantId, runId: run.id, runType: run.type, status: run.status, counts: run.counts });
 }
 
-type ImportRunner = (deps: SyncDeps, tenantId: string, runId: string) => Promise<SyncRun>;
+type ImportRunner = (deps: SyncDeps, tenantId: string, runId: string, invocation: Invocation) => Promise<SyncRun>;
 
 function importWorker(deps: SyncDeps, logger: Logger, what: string, runImport: ImportRunner) {
-  return workerStack(async (event: unknown, _context: Context): Promise<RunJson> => {
+  return workerStack(async (event: unknown, context: Context): Promise<RunJson> => {
     const request = parseEvent(ImportWorkerEvent, event, what);
     logger.appendKeys({ tenantId: request.tenantId, runId: request.runId });
-    const run = await runImport(deps, request.tenantId, request.runId);
+    const run = await runImport(deps, request.tenantId, request.runId, invocationOf(context, request.handoff));
     logFinished(logger, run);
     return presentRun(run);
   }, logger);
@@ -77,35 +97,47 @@ export function createUserImportHandler(deps: SyncDeps, logger: Logger) {
   return importWorker(deps, logger, 'user import', runUserImport);
 }
 
-/** daily-sync: the schedule's event → one TenantSyncRequested per connected tenant → `{ tenants }`. */
+/** daily-sync: the schedule's event → one TenantSyncRequested per connected tenant → `{ tenants, night }`. */
 export function createDailySyncHandler(deps: SyncDeps, logger: Logger) {
-  return workerStack(async (_event: unknown, _context: Context): Promise<{ tenants: number }> => {
-    const answer = await requestNightlySyncs(deps);
+  return workerStack(async (event: unknown, _context: Context): Promise<{ tenants: number; night: string }> => {
+    const firedAt = scheduledTime(event) ?? deps.clock.now();
+    const answer = await requestNightlySyncs(deps, nightOf(firedAt));
     logger.info('Nightly syncs requested', answer);
     return answer;
   }, logger);
 }
 
+/** The `time` of a scheduled event (the night it belongs to, even when delivered late or again). */
+function scheduledTime(event: unknown): Date | null {
+  const time = typeof event === 'object' && event !== null ? (event as { time?: unknown }).time : undefined;
+  return typeof time === 'string' && !Number.isNaN(Date.parse(time)) ? new Date(time) : null;
+}
+
 /**
- * tenant-sync: the nightly TenantSyncRequested event (scope defaults to all), or a manual
- * `{ tenantId, scope, dryRun?, runId? }` (with runId: execute that queued run) → `{ runs }`.
+ * tenant-sync: the nightly TenantSyncRequested event (scope defaults to all; one per tenant and
+ * night), or a manual `{ tenantId, scope, dryRun?, runId?, handoff? }` (with runId: execute or
+ * continue that queued run) → `{ runs, skipped }`.
  */
 export function createTenantSyncHandler(deps: SyncDeps, logger: Logger) {
-  return workerStack(async (event: unknown, _context: Context): Promise<{ runs: RunJson[] }> => {
+  return workerStack(async (event: unknown, context: Context): Promise<{ runs: RunJson[]; skipped: TenantSyncResult['skipped'] }> => {
     const isBusEvent = typeof event === 'object' && event !== null && 'detail-type' in event;
-    let runs: SyncRun[];
+    let result: TenantSyncResult;
     if (isBusEvent) {
-      const { detail } = parseEvent(TenantSyncRequestedEvent, event, TENANT_SYNC_REQUESTED);
+      const parsed = parseEvent(TenantSyncRequestedEvent, event, TENANT_SYNC_REQUESTED);
+      const { detail } = parsed;
       logger.appendKeys({ tenantId: detail.tenantId });
-      runs = await syncTenant(deps, { tenantId: detail.tenantId, scope: detail.scope ?? 'all', trigger: 'schedule' });
+      const night = detail.night ?? nightOf(parsed.time ? new Date(parsed.time) : deps.clock.now());
+      result = await syncTenant(deps, { tenantId: detail.tenantId, scope: detail.scope ?? 'all', trigger: 'schedule', night }, invocationOf(context));
     } else {
       const request = parseEvent(ManualTenantSyncEvent, event, 'tenant sync');
       logger.appendKeys({ tenantId: request.tenantId, ...(request.runId ? { runId: request.runId } : {}) });
-      runs = request.runId
-        ? [await runQueuedSync(deps, request.tenantId, request.runId)]
-        : await syncTenant(deps, { tenantId: request.tenantId, scope: request.scope, dryRun: request.dryRun ?? false, trigger: 'manual' });
+      const invocation = invocationOf(context, request.handoff);
+      result = request.runId
+        ? { runs: [await runQueuedSync(deps, request.tenantId, request.runId, invocation)], skipped: [] }
+        : await syncTenant(deps, { tenantId: request.tenantId, scope: request.scope, dryRun: request.dryRun ?? false, trigger: 'manual' }, invocation);
     }
-    runs.forEach((run) => logFinished(logger, run));
-    return { runs: runs.map(presentRun) };
+    result.runs.forEach((run) => logFinished(logger, run));
+    for (const skipped of result.skipped) logger.info('Sync skipped', { tenantId: result.runs[0]?.tenantId, ...skipped });
+    return { runs: result.runs.map(presentRun), skipped: result.skipped };
   }, logger);
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { abandonedError, throwIfAbandoned, untilAbandoned } from './abort';
 import { companySemaphore, DEFAULT_COMPANY_CONCURRENCY, type Semaphore } from './company-concurrency';
 import {
   IntacctAuthenticationError,
@@ -53,10 +54,16 @@ export interface IntacctClientOptions {
   concurrency?: number;
   /** Largest answer accepted, default 64 MiB. */
   maxResponseBytes?: number;
-  sleep?: (ms: number) => Promise<void>;
+  /** Waits between attempts; a call's abort ends the wait either way (the signal is passed for the timer's sake). */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   random?: () => number;
   /** Metrics hook, called before every HTTP attempt; it never sees credentials. */
   onRequest?: (info: { function: string; attempt: number }) => void;
+}
+
+/** Per-call options: `signal` abandons the call (its request on the wire, its retry waits, its wait for a company slot). */
+export interface RequestOptions {
+  signal?: AbortSignal;
 }
 
 /** One page of a listing; `offset` is the position of its first record in the whole result. */
@@ -148,16 +155,20 @@ export class IntacctClient {
       options.concurrency ?? DEFAULT_COMPANY_CONCURRENCY,
     );
     this.#onRequest = options.onRequest;
-    this.#sessions = new SessionCache(() => this.#openSession());
+    this.#sessions = new SessionCache((signal) => this.#openSession(signal));
   }
 
-  /** Lists with `query`, page by page (offset paging) until Intacct reports nothing remaining. */
-  async *query(request: QueryRequest): AsyncGenerator<QueryPage> {
+  /**
+   * Lists with `query`, page by page (offset paging) until Intacct reports nothing remaining.
+   * Once `options.signal` aborts, the page being fetched rejects with IntacctTimeoutError.
+   */
+  async *query(request: QueryRequest, options: RequestOptions = {}): AsyncGenerator<QueryPage> {
+    const { signal } = options;
     let offset = request.offset ?? 0;
     // Built before the first request so a bad request fails without touching the network.
     let functionXml = buildQueryXml(request, offset);
     for (;;) {
-      const result = await this.#callWithSession('query', functionXml);
+      const result = await this.#callWithSession('query', functionXml, signal);
       const page = readListPage(result.data, offset);
       yield { records: page.records, totalCount: page.totalCount, offset, numRemaining: page.numRemaining };
       if (page.numRemaining === 0) return;
@@ -170,9 +181,10 @@ export class IntacctClient {
   }
 
   /** Lists with `readByQuery`, then `readMore` on its result id until nothing remains. */
-  async *readByQuery(request: ReadByQueryRequest): AsyncGenerator<QueryPage> {
+  async *readByQuery(request: ReadByQueryRequest, options: RequestOptions = {}): AsyncGenerator<QueryPage> {
+    const { signal } = options;
     const firstXml = buildReadByQueryXml(request);
-    let page: ListPage = readListPage((await this.#callWithSession('readByQuery', firstXml)).data);
+    let page: ListPage = readListPage((await this.#callWithSession('readByQuery', firstXml, signal)).data);
     let resultId = page.resultId;
     let delivered = 0;
     for (;;) {
@@ -183,7 +195,7 @@ export class IntacctClient {
         throw new IntacctProtocolError('Intacct reported records remaining but gave no resultId');
       }
       const remainingBefore = page.numRemaining;
-      page = readListPage((await this.#callWithSession('readMore', buildReadMoreXml(resultId))).data, delivered);
+      page = readListPage((await this.#callWithSession('readMore', buildReadMoreXml(resultId), signal)).data, delivered);
       resultId = page.resultId ?? resultId;
       // readMore moves a server-side cursor, so a retried call may have skipped a page: refuse to hide that.
       if (page.records.length + page.numRemaining !== remainingBefore || page.records.length === 0) {
@@ -193,29 +205,30 @@ export class IntacctClient {
   }
 
   /** Opens a fresh API session; throws IntacctAuthenticationError (never retried) for bad credentials. */
-  async verifyCredentials(): Promise<void> {
-    await this.#sessions.renew();
+  async verifyCredentials(options: RequestOptions = {}): Promise<void> {
+    await this.#sessions.renew(options.signal);
   }
 
-  async #openSession(): Promise<ApiSession> {
+  /** `signal` is the session cache's own: it aborts only once every call waiting for this session gave up. */
+  async #openSession(signal: AbortSignal): Promise<ApiSession> {
     const { userId, companyId, userPassword, entityId } = this.#credentials;
     const login = { userId, companyId, userPassword, ...(entityId ? { entityId } : {}) };
-    const result = await this.#exchange('getAPISession', getApiSessionFunctionXml(), { login }, this.#endpoint.href);
+    const result = await this.#exchange('getAPISession', getApiSessionFunctionXml(), { login }, this.#endpoint.href, signal);
     const session = readApiSession(result.data);
     this.#issuedSessionIds.add(session.sessionId);
     return session;
   }
 
   /** Calls a function on the current session; one authentication failure renews the session and tries once more. */
-  async #callWithSession(functionName: string, functionXml: string): Promise<GatewayResult> {
-    const session = await this.#sessions.get();
+  async #callWithSession(functionName: string, functionXml: string, signal: AbortSignal | undefined): Promise<GatewayResult> {
+    const session = await this.#sessions.get(signal);
     try {
-      return await this.#exchange(functionName, functionXml, { sessionId: session.sessionId }, this.#urlFor(session));
+      return await this.#exchange(functionName, functionXml, { sessionId: session.sessionId }, this.#urlFor(session), signal);
     } catch (error) {
       if (!(error instanceof IntacctAuthenticationError)) throw error;
-      await this.#sessions.invalidate(session);
-      const renewed = await this.#sessions.get();
-      return this.#exchange(functionName, functionXml, { sessionId: renewed.sessionId }, this.#urlFor(renewed));
+      await untilAbandoned(this.#sessions.invalidate(session), signal);
+      const renewed = await this.#sessions.get(signal);
+      return this.#exchange(functionName, functionXml, { sessionId: renewed.sessionId }, this.#urlFor(renewed), signal);
     }
   }
 
@@ -223,13 +236,19 @@ export class IntacctClient {
     return sessionEndpoint(this.#endpoint, session.endpoint);
   }
 
-  /** One function over HTTP with retries; each attempt holds a company slot only while on the wire. */
+  /**
+   * One function over HTTP with retries; each attempt holds a company slot only while on the wire.
+   * An abort of `signal` stops the attempt on the wire, a retry wait or the wait for a slot (leaving
+   * the queue), and rejects with IntacctTimeoutError; an already-aborted signal sends nothing.
+   */
   async #exchange(
     functionName: string,
     functionXml: string,
     authentication: RequestAuthentication,
     url: string,
+    signal: AbortSignal | undefined,
   ): Promise<GatewayResult> {
+    throwIfAbandoned(signal);
     const requestXml = buildRequestXml({
       sender: { senderId: this.#credentials.senderId, senderPassword: this.#credentials.senderPassword },
       authentication,
@@ -239,17 +258,23 @@ export class IntacctClient {
     });
     const limits = { timeoutMs: this.#timeoutMs, maxResponseBytes: this.#maxResponseBytes };
     try {
-      return await withRetry(async (attempt) => {
-        this.#notify(functionName, attempt);
-        const release = await this.#semaphore.acquire();
-        let answer: HttpAnswer;
-        try {
-          answer = await postXml(url, requestXml, limits);
-        } finally {
-          release();
-        }
-        return interpretAnswer(answer);
-      }, this.#retryPolicy);
+      return await withRetry(
+        async (attempt) => {
+          this.#notify(functionName, attempt);
+          const release = await this.#semaphore.acquire(signal).catch((error: unknown) => {
+            throw signal?.aborted ? abandonedError() : error;
+          });
+          let answer: HttpAnswer;
+          try {
+            answer = await postXml(url, requestXml, limits, signal);
+          } finally {
+            release();
+          }
+          return interpretAnswer(answer);
+        },
+        this.#retryPolicy,
+        signal,
+      );
     } catch (error) {
       if (error instanceof IntacctError) throw redactSecrets(error, this.#secrets());
       throw error;

@@ -19,18 +19,28 @@ export class Semaphore {
     return this.#inFlight;
   }
 
+  /** Callers queued for a slot. */
+  get waiting(): number {
+    return this.#waiting.length;
+  }
+
   /** Lowers the limit; slots already held finish normally. Raising is refused so a shared limit only tightens. */
   tighten(limit: number): void {
     this.#limit = Math.min(this.#limit, checkLimit(limit));
   }
 
-  /** Resolves with a release function once a slot is free. */
-  async acquire(): Promise<Release> {
+  /**
+   * Resolves with a release function once a slot is free. When `signal` aborts first, the caller
+   * leaves the queue (it never takes a slot, now or later) and the promise rejects with the
+   * signal's reason; an already-aborted signal rejects at once.
+   */
+  async acquire(signal?: AbortSignal): Promise<Release> {
+    signal?.throwIfAborted();
     if (this.#inFlight < this.#limit && this.#waiting.length === 0) {
       this.#inFlight += 1;
     } else {
       // The releaser hands its slot straight to us, so #inFlight is already counted on wake-up.
-      await new Promise<void>((resolve) => this.#waiting.push(resolve));
+      await this.#wait(signal);
     }
     let released = false;
     return () => {
@@ -38,6 +48,24 @@ export class Semaphore {
       released = true;
       this.#handOver();
     };
+  }
+
+  #wait(signal: AbortSignal | undefined): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = (): void => {
+        const index = this.#waiting.indexOf(wake);
+        // Not queued any more means the slot was already handed over: keep it, the caller releases it.
+        if (index < 0) return;
+        this.#waiting.splice(index, 1);
+        reject(signal?.reason);
+      };
+      const wake = (): void => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      this.#waiting.push(wake);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
   }
 
   #handOver(): void {

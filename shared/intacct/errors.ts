@@ -1,5 +1,8 @@
-/** What went wrong, in the terms a caller acts on (reconnect, grant access, wait, retry, fix the request). */
-export type IntacctErrorKind = 'authentication' | 'permission' | 'rate_limit' | 'transient' | 'protocol' | 'query';
+/**
+ * What went wrong, in the terms a caller acts on (reconnect, grant access, wait, retry, fix the
+ * request); `timeout` is the caller's own deadline (its AbortSignal) passing before Intacct answered.
+ */
+export type IntacctErrorKind = 'authentication' | 'permission' | 'rate_limit' | 'transient' | 'protocol' | 'query' | 'timeout';
 
 /** Intacct's own diagnostics, as far as they reached us, plus the HTTP status when one applies. */
 export interface IntacctErrorDetails {
@@ -80,6 +83,18 @@ export class IntacctQueryError extends IntacctError {
   constructor(message: string, details: IntacctErrorDetails = {}) {
     super('query', message, { ...details, retryable: details.retryable ?? false });
     this.name = 'IntacctQueryError';
+  }
+}
+
+/**
+ * The caller's AbortSignal aborted (its deadline passed) before the call finished: the request on
+ * the wire, a retry wait or a wait for a company slot was abandoned. Never retried. Unlike a
+ * transient timeout (Intacct slower than the per-request limit, retried), the caller gave up.
+ */
+export class IntacctTimeoutError extends IntacctError {
+  constructor(message = 'The call was abandoned: its deadline passed before Intacct answered', details: IntacctErrorDetails = {}) {
+    super('timeout', message, { ...details, retryable: false });
+    this.name = 'IntacctTimeoutError';
   }
 }
 

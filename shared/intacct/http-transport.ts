@@ -1,3 +1,4 @@
+import { abandonedError } from './abort';
 import { IntacctProtocolError, IntacctTransientError } from './errors';
 
 /** A gateway answer as raw text, before any XML is looked at. */
@@ -42,16 +43,21 @@ async function readCappedBody(response: Response, maxResponseBytes: number): Pro
 
 /**
  * POSTs an XML request and returns the status and body. The timeout covers the whole exchange,
- * body included; timeouts and network failures become transient errors. No part of the request
- * (which holds credentials) is ever copied into an error.
+ * body included; timeouts and network failures become transient errors. An abort of the caller's
+ * `signal` stops the exchange at any point (nothing is sent when it aborted already) and rejects
+ * with IntacctTimeoutError. No part of the request (which holds credentials) is ever copied into an error.
  */
-export async function postXml(url: string, requestXml: string, limits: PostLimits): Promise<HttpAnswer> {
+export async function postXml(url: string, requestXml: string, limits: PostLimits, signal?: AbortSignal): Promise<HttpAnswer> {
+  if (signal?.aborted) throw abandonedError();
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
     controller.abort();
   }, limits.timeoutMs);
+  // Linked by hand rather than with AbortSignal.any: a run-long signal then holds nothing per request.
+  const onCallerAbort = (): void => controller.abort();
+  signal?.addEventListener('abort', onCallerAbort, { once: true });
   try {
     const response = await fetch(url, {
       method: 'POST',
@@ -62,6 +68,7 @@ export async function postXml(url: string, requestXml: string, limits: PostLimit
     const body = await readCappedBody(response, limits.maxResponseBytes);
     return { status: response.status, body };
   } catch (error) {
+    if (signal?.aborted) throw abandonedError();
     if (error instanceof IntacctProtocolError) throw error;
     if (timedOut) {
       throw new IntacctTransientError(`Intacct did not answer within ${limits.timeoutMs} ms`);
@@ -69,6 +76,7 @@ export async function postXml(url: string, requestXml: string, limits: PostLimit
     throw new IntacctTransientError(`Intacct request failed: ${networkReason(error)}`, { cause: error });
   } finally {
     clearTimeout(timer);
+    signal?.removeEventListener('abort', onCallerAbort);
   }
 }
 

@@ -5,6 +5,7 @@ export {
   type IntacctClientOptions,
   type IntacctCredentials,
   type IntacctRecord,
+  type RequestOptions,
   type QueryFilter,
   type QueryPage,
   type QueryRequest,
@@ -18,6 +19,7 @@ export {
   IntacctTransientError,
   IntacctProtocolError,
   IntacctQueryError,
+  IntacctTimeoutError,
   INTACCT_ERRORNO,
   type IntacctErrorKind,
 } from './errors';

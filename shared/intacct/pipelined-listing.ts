@@ -8,6 +8,9 @@
  * then it continues the previous page without a gap, whatever changed before it. When it is not
  * (a deletion or insertion shifted the offsets), that page and every later speculative one are
  * dropped and the listing restarts from the last verified RECORDNO.
+ *
+ * A listing can start after a given RECORDNO (to resume from a checkpoint), and can be given a
+ * signal: every page request gets it, and once it aborts the consumer's next() rejects.
  */
 
 /** One answer to a page request: records ascending by RECORDNO, and Intacct's counts. */
@@ -17,8 +20,11 @@ export interface KeysetPage<R> {
   numRemaining: number;
 }
 
-/** Asks `RECORDNO > anchor` (everything when null), ordered by RECORDNO, `pageSize` records from `offset`. */
-export type KeysetPageFetcher<R> = (anchor: string | null, offset: number) => Promise<KeysetPage<R>>;
+/**
+ * Asks `RECORDNO > anchor` (everything when null), ordered by RECORDNO, `pageSize` records from
+ * `offset`; `signal` is the listing's, for the request to stop when it aborts.
+ */
+export type KeysetPageFetcher<R> = (anchor: string | null, offset: number, signal: AbortSignal | undefined) => Promise<KeysetPage<R>>;
 
 export interface PipelinedListingOptions<R> {
   fetchPage: KeysetPageFetcher<R>;
@@ -30,6 +36,14 @@ export interface PipelinedListingOptions<R> {
   concurrency: number;
   /** Verified pages held for the consumer at most, beyond the requests in flight. */
   readAheadPages: number;
+  /** List only records after this RECORDNO (a checkpoint); from the first record when absent. */
+  afterRecordNo?: string;
+  /**
+   * Given to every page request. Once it aborts, no request is sent and next() rejects with
+   * `abortError()` (default: the signal's reason), also while pages are still buffered.
+   */
+  signal?: AbortSignal;
+  abortError?: () => unknown;
 }
 
 /** One page handed to the consumer; `totalCount` is the listing's size as its first answer counted it. */
@@ -62,7 +76,7 @@ class KeysetPipeline<R> implements AsyncIterator<PipelinedPage<R>> {
   /** Offset step between consecutive pages: one record of each page repeats as the next page's first. */
   readonly #stride: number;
 
-  #anchor: string | null = null;
+  #anchor: string | null;
   /** Bumped on every restart, so answers to dropped requests are recognised and ignored. */
   #epoch = 0;
   /** Requests of the current epoch by page index, until verified or dropped. */
@@ -72,7 +86,7 @@ class KeysetPipeline<R> implements AsyncIterator<PipelinedPage<R>> {
   /** Highest page index worth asking for in this epoch, as the latest verified page counts it. */
   #lastPlanned = 0;
   /** The last RECORDNO handed out: the next page must start with it, and a restart continues after it. */
-  #lastVerified: string | null = null;
+  #lastVerified: string | null;
   #totalCount: number | null = null;
   /** Requests on the wire, dropped ones included: they still hold a slot of the company's allowance. */
   #inFlight = 0;
@@ -81,15 +95,26 @@ class KeysetPipeline<R> implements AsyncIterator<PipelinedPage<R>> {
   #closed = false;
   #failure: { error: unknown } | undefined;
   #wake: (() => void) | undefined;
+  readonly #onAbort = (): void => this.#notify();
 
   constructor(options: PipelinedListingOptions<R>) {
     this.#options = options;
     this.#stride = options.pageSize - 1;
+    this.#anchor = options.afterRecordNo ?? null;
+    // A restart before any page was verified must still continue after the checkpoint.
+    this.#lastVerified = this.#anchor;
+    options.signal?.addEventListener('abort', this.#onAbort, { once: true });
   }
 
   async next(): Promise<IteratorResult<PipelinedPage<R>>> {
     for (;;) {
       if (this.#closed) return { done: true, value: undefined };
+      const signal = this.#options.signal;
+      if (signal?.aborted && (this.#verified.length > 0 || !this.#complete)) {
+        // Requests in flight got the same signal and stop on their own, giving back their slots.
+        this.#close();
+        throw this.#options.abortError ? this.#options.abortError() : signal.reason;
+      }
       this.#fill();
       const page = this.#verified.shift();
       if (page) {
@@ -97,10 +122,13 @@ class KeysetPipeline<R> implements AsyncIterator<PipelinedPage<R>> {
         return { done: false, value: page };
       }
       if (this.#failure) {
-        this.#closed = true;
+        this.#close();
         throw this.#failure.error;
       }
-      if (this.#complete) return { done: true, value: undefined };
+      if (this.#complete) {
+        this.#close();
+        return { done: true, value: undefined };
+      }
       await new Promise<void>((resolve) => {
         this.#wake = resolve;
       });
@@ -109,10 +137,15 @@ class KeysetPipeline<R> implements AsyncIterator<PipelinedPage<R>> {
 
   /** The consumer stopped early: send nothing more; answers still on the way are ignored. */
   async return(): Promise<IteratorResult<PipelinedPage<R>>> {
-    this.#closed = true;
+    this.#close();
     this.#verified.length = 0;
     this.#slots.clear();
     return { done: true, value: undefined };
+  }
+
+  #close(): void {
+    this.#closed = true;
+    this.#options.signal?.removeEventListener('abort', this.#onAbort);
   }
 
   /** Sends requests while the allowance, the plan and the read-ahead bound all permit. */
@@ -122,6 +155,7 @@ class KeysetPipeline<R> implements AsyncIterator<PipelinedPage<R>> {
       !this.#closed &&
       !this.#complete &&
       !this.#failure &&
+      !this.#options.signal?.aborted &&
       this.#inFlight < this.#options.concurrency &&
       this.#nextToRequest <= this.#lastPlanned &&
       this.#verified.length + this.#slots.size < maxAhead
@@ -147,7 +181,7 @@ class KeysetPipeline<R> implements AsyncIterator<PipelinedPage<R>> {
     };
     let sent: Promise<KeysetPage<R>>;
     try {
-      sent = this.#options.fetchPage(this.#anchor, index * this.#stride);
+      sent = this.#options.fetchPage(this.#anchor, index * this.#stride, this.#options.signal);
     } catch (error) {
       sent = Promise.reject(error);
     }

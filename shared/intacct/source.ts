@@ -1,10 +1,18 @@
 import { createHash } from 'node:crypto';
 import { IntacctFailure, type IntacctFailureCode } from '../domain/errors';
 import { CUSTOMER_FIELDS, DEPARTMENT_FIELDS, EMPLOYEE_FIELDS, type IntacctFields } from '../domain/intacct-records';
-import type { BrowseRequest, IntacctLogin, IntacctSource, IntacctSourceFactory, ListingPage } from '../ports/intacct-source';
+import type {
+  BrowseRequest,
+  CallOptions,
+  IntacctLogin,
+  IntacctSource,
+  IntacctSourceFactory,
+  ListingOptions,
+  ListingPage,
+} from '../ports/intacct-source';
 import { IntacctClient, type IntacctClientOptions, type IntacctRecord, type QueryFilter, type QueryRequest } from './client';
 import { DEFAULT_COMPANY_CONCURRENCY } from './company-concurrency';
-import { IntacctError, IntacctProtocolError, type IntacctErrorKind } from './errors';
+import { IntacctError, IntacctProtocolError, IntacctTimeoutError, type IntacctErrorKind } from './errors';
 import { pipelinedKeysetListing, type KeysetPage } from './pipelined-listing';
 import { QUERY_MAX_PAGE_SIZE } from './query-builder';
 
@@ -37,7 +45,25 @@ const FAILURE_CODES: Record<IntacctErrorKind, IntacctFailureCode> = {
   transient: 'intacct_unavailable',
   protocol: 'intacct_protocol_error',
   query: 'intacct_query_failed',
+  timeout: 'intacct_timeout',
 };
+
+/** Smallest page a keyset listing can use: consecutive pages overlap by one record. */
+const MIN_LISTING_PAGE_SIZE = 2;
+const RECORDNO_TEXT = /^\d+$/;
+
+/** The listing options checked: a RECORDNO anchor in digits, a page size within 2..2000. */
+function checkedListing(options: ListingOptions): { afterRecordNo?: string; pageSize: number; signal?: AbortSignal } {
+  const pageSize = options.pageSize ?? QUERY_MAX_PAGE_SIZE;
+  if (!Number.isInteger(pageSize) || pageSize < MIN_LISTING_PAGE_SIZE || pageSize > QUERY_MAX_PAGE_SIZE) {
+    throw new RangeError(`pageSize must be an integer from ${MIN_LISTING_PAGE_SIZE} to ${QUERY_MAX_PAGE_SIZE}`);
+  }
+  const { afterRecordNo, signal } = options;
+  if (afterRecordNo !== undefined && !RECORDNO_TEXT.test(afterRecordNo)) {
+    throw new RangeError('afterRecordNo must be a RECORDNO (digits only)');
+  }
+  return { pageSize, ...(afterRecordNo === undefined ? {} : { afterRecordNo }), ...(signal ? { signal } : {}) };
+}
 
 /** The Intacct sender (web services vendor) the service signs in as, and connector settings. */
 export interface GatewaySettings extends Omit<IntacctClientOptions, 'credentials'> {
@@ -116,74 +142,86 @@ export class XmlGatewaySource implements IntacctSource {
     this.#concurrency = options.concurrency ?? DEFAULT_COMPANY_CONCURRENCY;
   }
 
-  listCustomers(): AsyncIterable<ListingPage> {
-    return this.listAll('customer');
+  listCustomers(options: ListingOptions = {}): AsyncIterable<ListingPage> {
+    return this.listAll('customer', checkedListing(options));
   }
 
-  listEmployees(): AsyncIterable<ListingPage> {
-    return this.listAll('employee');
+  listEmployees(options: ListingOptions = {}): AsyncIterable<ListingPage> {
+    return this.listAll('employee', checkedListing(options));
   }
 
-  listDepartments(): AsyncIterable<ListingPage> {
-    return this.listAll('department');
+  listDepartments(options: ListingOptions = {}): AsyncIterable<ListingPage> {
+    return this.listAll('department', checkedListing(options));
   }
 
-  customersById(customerIds: readonly string[]): AsyncIterable<ListingPage> {
-    return this.listByIds('customer', OBJECTS.customer.idField, customerIds);
+  customersById(customerIds: readonly string[], options: ListingOptions = {}): AsyncIterable<ListingPage> {
+    return this.listByIds('customer', OBJECTS.customer.idField, customerIds, checkedListing(options));
   }
 
-  employeesById(employeeIds: readonly string[]): AsyncIterable<ListingPage> {
-    return this.listByIds('employee', OBJECTS.employee.idField, employeeIds);
+  employeesById(employeeIds: readonly string[], options: ListingOptions = {}): AsyncIterable<ListingPage> {
+    return this.listByIds('employee', OBJECTS.employee.idField, employeeIds, checkedListing(options));
   }
 
-  async existingRecordNos(object: ObjectName, recordNos: readonly string[]): Promise<Set<string>> {
+  async existingRecordNos(object: ObjectName, recordNos: readonly string[], options: CallOptions = {}): Promise<Set<string>> {
     const found = new Set<string>();
-    for await (const page of this.listByIds(object, 'RECORDNO', recordNos, ['RECORDNO'])) {
+    const listing = { pageSize: QUERY_MAX_PAGE_SIZE, ...(options.signal ? { signal: options.signal } : {}) };
+    for await (const page of this.listByIds(object, 'RECORDNO', recordNos, listing, ['RECORDNO'])) {
       for (const record of page.records) found.add(record.RECORDNO ?? '');
     }
     return found;
   }
 
-  browseCustomers(request: BrowseRequest): Promise<IntacctFields[]> {
-    return this.browse('customer', request);
+  browseCustomers(request: BrowseRequest, options: CallOptions = {}): Promise<IntacctFields[]> {
+    return this.browse('customer', request, options);
   }
 
-  browseEmployees(request: BrowseRequest): Promise<IntacctFields[]> {
-    return this.browse('employee', request);
+  browseEmployees(request: BrowseRequest, options: CallOptions = {}): Promise<IntacctFields[]> {
+    return this.browse('employee', request, options);
   }
 
-  async verifyCredentials(): Promise<void> {
-    await translated(() => this.client.verifyCredentials());
+  async verifyCredentials(options: CallOptions = {}): Promise<void> {
+    await translated(() => this.client.verifyCredentials(options));
   }
 
-  private listAll(object: ObjectName, extraFilter?: QueryFilter, fields?: readonly string[]): AsyncIterable<ListingPage> {
+  private listAll(
+    object: ObjectName,
+    listing: { afterRecordNo?: string; pageSize: number; signal?: AbortSignal },
+    extraFilter?: QueryFilter,
+    fields?: readonly string[],
+  ): AsyncIterable<ListingPage> {
     const spec = OBJECTS[object];
+    const { pageSize, signal } = listing;
     const fetchPage = (anchor: string | null, offset: number): Promise<KeysetPage<IntacctRecord>> => {
       const keyset: QueryFilter | undefined = anchor === null ? undefined : { field: 'RECORDNO', op: 'greaterthan', value: anchor };
       const filters = [extraFilter, keyset].filter((f): f is QueryFilter => f !== undefined);
       return translated(() =>
-        this.onePage({
-          object: spec.name,
-          fields: [...(fields ?? spec.fields)],
-          ...(filters.length === 0 ? {} : { filter: filters.length === 1 ? filters[0]! : { and: filters } }),
-          orderBy: [{ field: 'RECORDNO' }],
-          pageSize: QUERY_MAX_PAGE_SIZE,
-          offset,
-        }),
+        this.onePage(
+          {
+            object: spec.name,
+            fields: [...(fields ?? spec.fields)],
+            ...(filters.length === 0 ? {} : { filter: filters.length === 1 ? filters[0]! : { and: filters } }),
+            orderBy: [{ field: 'RECORDNO' }],
+            pageSize,
+            offset,
+          },
+          signal,
+        ),
       );
     };
     return pipelinedKeysetListing({
       fetchPage,
       recordNoOf: (record) => record.RECORDNO!,
-      pageSize: QUERY_MAX_PAGE_SIZE,
+      pageSize,
       concurrency: this.#concurrency,
       readAheadPages: LISTING_READ_AHEAD_PAGES,
+      ...(listing.afterRecordNo === undefined ? {} : { afterRecordNo: listing.afterRecordNo }),
+      ...(signal ? { signal, abortError: () => failureOf(new IntacctTimeoutError()) } : {}),
     });
   }
 
   /** The one page of `request` at its offset; every record must carry the RECORDNO the keyset pages by. */
-  private async onePage(request: QueryRequest): Promise<KeysetPage<IntacctRecord>> {
-    const pages = this.client.query(request);
+  private async onePage(request: QueryRequest, signal: AbortSignal | undefined): Promise<KeysetPage<IntacctRecord>> {
+    const pages = this.client.query(request, signal ? { signal } : {});
     try {
       const first = await pages.next();
       if (first.done) return { records: [], totalCount: 0, numRemaining: 0 };
@@ -197,48 +235,73 @@ export class XmlGatewaySource implements IntacctSource {
     }
   }
 
+  /**
+   * The records of the ids after `afterRecordNo`, ascending. Up to IDS_PER_REQUEST ids are one
+   * streamed keyset listing. More ids take one listing per chunk, and each chunk is ascending on its
+   * own only, so the chunks are read whole (at most one record per id) and merged: the listing stays
+   * ascending throughout, and a run resumed after its last RECORDNO skips nothing of a later chunk.
+   */
   private async *listByIds(
     object: ObjectName,
     field: string,
     ids: readonly string[],
+    listing: { afterRecordNo?: string; pageSize: number; signal?: AbortSignal },
     fields?: readonly string[],
   ): AsyncIterable<ListingPage> {
     const unique = [...new Set(ids)];
+    if (unique.length === 0) return;
+    if (unique.length <= IDS_PER_REQUEST) {
+      yield* this.listAll(object, listing, { field, op: 'in', values: unique }, fields);
+      return;
+    }
+    const records: IntacctFields[] = [];
     for (let start = 0; start < unique.length; start += IDS_PER_REQUEST) {
       const values = unique.slice(start, start + IDS_PER_REQUEST);
-      yield* this.listAll(object, { field, op: 'in', values }, fields);
+      for await (const page of this.listAll(object, listing, { field, op: 'in', values }, fields)) records.push(...page.records);
+    }
+    records.sort((a, b) => Number(a.RECORDNO) - Number(b.RECORDNO));
+    for (let start = 0; start < records.length; start += listing.pageSize) {
+      yield { records: records.slice(start, start + listing.pageSize), totalCount: records.length };
     }
   }
 
-  private async browse(object: ObjectName, { search, limit, afterRecordNo }: BrowseRequest): Promise<IntacctFields[]> {
+  private async browse(
+    object: ObjectName,
+    { search, limit, afterRecordNo }: BrowseRequest,
+    { signal }: CallOptions,
+  ): Promise<IntacctFields[]> {
     const spec = OBJECTS[object];
     const term = search?.trim();
     const filters: QueryFilter[] = [];
     if (term) filters.push({ or: spec.searchFields.map((field) => ({ field, op: 'like' as const, value: `%${term}%` })) });
     if (afterRecordNo) filters.push({ field: 'RECORDNO', op: 'greaterthan', value: afterRecordNo });
-    const pages = this.client.query({
-      object: spec.name,
-      fields: [...spec.fields],
-      ...(filters.length === 0 ? {} : { filter: filters.length === 1 ? filters[0]! : { and: filters } }),
-      orderBy: [{ field: 'RECORDNO' }],
-      caseInsensitive: true,
-      pageSize: Math.min(Math.max(limit, 1), QUERY_MAX_PAGE_SIZE),
-    });
+    const pages = this.client.query(
+      {
+        object: spec.name,
+        fields: [...spec.fields],
+        ...(filters.length === 0 ? {} : { filter: filters.length === 1 ? filters[0]! : { and: filters } }),
+        orderBy: [{ field: 'RECORDNO' }],
+        caseInsensitive: true,
+        pageSize: Math.min(Math.max(limit, 1), QUERY_MAX_PAGE_SIZE),
+      },
+      signal ? { signal } : {},
+    );
     const first = await translated(() => pages.next());
     return first.done ? [] : first.value.records.slice(0, limit);
   }
 }
 
-/** Turns the connector's typed errors into the domain's IntacctFailure (502 with a code). */
+/** Turns the connector's typed errors into the domain's IntacctFailure (502 with a code, 504 for intacct_timeout). */
 async function translated<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    if (error instanceof IntacctError) {
-      throw new IntacctFailure(FAILURE_CODES[error.kind], describe(error), error.errorno ?? null);
-    }
-    throw error;
+    throw error instanceof IntacctError ? failureOf(error) : error;
   }
+}
+
+function failureOf(error: IntacctError): IntacctFailure {
+  return new IntacctFailure(FAILURE_CODES[error.kind], describe(error), error.errorno ?? null);
 }
 
 function describe(error: IntacctError): string {
@@ -252,6 +315,8 @@ function describe(error: IntacctError): string {
       return 'Sage Intacct is limiting requests right now; try again shortly.';
     case 'transient':
       return 'Sage Intacct did not answer properly; try again shortly.';
+    case 'timeout':
+      return 'Sage Intacct did not answer in time; try again shortly.';
     default:
       return `Sage Intacct could not answer the request${detail}.`;
   }

@@ -6,30 +6,50 @@ export interface ListingPage {
   totalCount: number;
 }
 
+/** Per-call options: `signal` aborts the call (its in-flight HTTP attempt, its retry waits and its wait for a company slot). */
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+/** A listing can start after a RECORDNO (to resume a run from a checkpoint) and use smaller pages. */
+export interface ListingOptions extends CallOptions {
+  afterRecordNo?: string;
+  pageSize?: number;
+}
+
 /**
  * Read-only view of one tenant's Intacct company, as the use cases need it.
  * Every listing is ascending by RECORDNO (numeric) and streamed page by page, so a sync can
  * merge it with the link records stored in the same order without holding the company in memory.
+ *
+ * Every method takes optional call options last. A listing given `afterRecordNo` holds only the
+ * records whose RECORDNO is greater (numerically); `pageSize` (2..2000, default 2000) caps its
+ * requests. When `signal` aborts, the call (for a listing: its pending page) rejects promptly with
+ * IntacctFailure `intacct_timeout`, an already-aborted signal before any request.
  */
 export interface IntacctSource {
-  listCustomers(): AsyncIterable<ListingPage>;
-  listEmployees(): AsyncIterable<ListingPage>;
-  listDepartments(): AsyncIterable<ListingPage>;
+  listCustomers(options?: ListingOptions): AsyncIterable<ListingPage>;
+  listEmployees(options?: ListingOptions): AsyncIterable<ListingPage>;
+  listDepartments(options?: ListingOptions): AsyncIterable<ListingPage>;
   /** Customers whose CUSTOMERID is one of `customerIds`, ascending RECORDNO. */
-  customersById(customerIds: readonly string[]): AsyncIterable<ListingPage>;
+  customersById(customerIds: readonly string[], options?: ListingOptions): AsyncIterable<ListingPage>;
   /** Employees whose EMPLOYEEID is one of `employeeIds`, ascending RECORDNO. */
-  employeesById(employeeIds: readonly string[]): AsyncIterable<ListingPage>;
+  employeesById(employeeIds: readonly string[], options?: ListingOptions): AsyncIterable<ListingPage>;
   /** Records of `object` whose RECORDNO is one of `recordNos` (used to re-check held unlinks). */
-  existingRecordNos(object: 'customer' | 'employee' | 'department', recordNos: readonly string[]): Promise<Set<string>>;
+  existingRecordNos(
+    object: 'customer' | 'employee' | 'department',
+    recordNos: readonly string[],
+    options?: CallOptions,
+  ): Promise<Set<string>>;
   /**
    * One page of customers for the import dialog: those whose name or id contains `search`,
    * ascending RECORDNO, after `afterRecordNo` when given (the previous page's last one).
    */
-  browseCustomers(request: BrowseRequest): Promise<IntacctFields[]>;
+  browseCustomers(request: BrowseRequest, options?: CallOptions): Promise<IntacctFields[]>;
   /** As `browseCustomers`, matching the contact name or employee id. */
-  browseEmployees(request: BrowseRequest): Promise<IntacctFields[]>;
-  /** Signs in once; throws an IntacctError when Intacct refuses. */
-  verifyCredentials(): Promise<void>;
+  browseEmployees(request: BrowseRequest, options?: CallOptions): Promise<IntacctFields[]>;
+  /** Signs in once; throws an IntacctFailure when Intacct refuses. */
+  verifyCredentials(options?: CallOptions): Promise<void>;
 }
 
 export interface BrowseRequest {

@@ -1,5 +1,6 @@
 import type { Client, Department, IntacctObject, User } from '../domain/entities';
-import type { RunRecord, SyncRun } from '../domain/runs';
+import type { DomainEvent } from '../domain/events';
+import type { HeldUnlink, RunFamily, RunRecord, RunStatus, SyncRun } from '../domain/runs';
 
 export interface PageRequest {
   limit: number;
@@ -30,6 +31,8 @@ export interface EntityStore<T extends { id: string; tenantId: string; version: 
   /** Stores `entity` (whose `version` must already be `expectedVersion + 1`). */
   update(entity: T, expectedVersion: number): Promise<void>;
   delete(tenantId: string, id: string): Promise<void>;
+  /** Deletes the entity if its stored version is still `expectedVersion`; answers whether it did. */
+  deleteIfVersion(tenantId: string, id: string, expectedVersion: number): Promise<boolean>;
 }
 
 export interface ClientStore extends EntityStore<Client> {
@@ -43,8 +46,8 @@ export type DepartmentStore = EntityStore<Department>;
 /**
  * A link between one Intacct record and one PSA record (invariant I1, Intacct side).
  * Keyed by (tenant, object, recordNo); listed in ascending numeric recordNo order.
- * A link whose PSA record no longer exists is dangling (a PSA delete or an import that
- * crashed half way) and is treated as absent by every reader.
+ * A link whose PSA record no longer exists is dangling (a PSA delete) and is treated as absent
+ * by every reader, unless it is claimed by a run that is still creating that record.
  */
 export interface Link {
   tenantId: string;
@@ -60,53 +63,119 @@ export interface Link {
    * record, the PSA record already matches it and the sync need not even read it.
    */
   fingerprint: string | null;
+  /**
+   * Set from the moment a run writes a new link until the PSA record behind it exists (created, or
+   * an existing one linked): the link is the run's, not dangling, while that run is alive.
+   */
+  claim: LinkClaim | null;
+}
+
+export interface LinkClaim {
+  runId: string;
+  /** `create`: a new PSA record with the link's psaId; `link`: an existing PSA record (linkMatches). */
+  intent: 'create' | 'link';
 }
 
 export interface LinkStore {
   get(tenantId: string, object: IntacctObject, recordNo: string): Promise<Link | null>;
   getMany(tenantId: string, object: IntacctObject, recordNos: readonly string[]): Promise<Map<string, Link>>;
-  /** Every link of `object`, ascending numeric recordNo, page by page. */
-  iterate(tenantId: string, object: IntacctObject): AsyncIterable<Link[]>;
+  /** Every link of `object` after `afterRecordNo` (all when null), ascending numeric recordNo, page by page. */
+  iterate(tenantId: string, object: IntacctObject, afterRecordNo?: string | null): AsyncIterable<Link[]>;
   /** Creates the link unless one exists for the same record; answers whether it was created. */
   createIfAbsent(link: Link): Promise<boolean>;
   /** Deletes the link if it still points at `psaId`; a no-op otherwise. */
   deleteIfPointsTo(tenantId: string, object: IntacctObject, recordNo: string, psaId: string): Promise<void>;
   /**
    * Records that the PSA record now matches the mapping fingerprinted `next`, unless the link
-   * changed since it was read with fingerprint `seen` (a PSA edit in between); answers whether
-   * it was recorded.
+   * changed since it was read with fingerprint `link.fingerprint` (a PSA edit in between);
+   * answers whether it was recorded.
    */
   setFingerprint(link: Link, next: string): Promise<boolean>;
+  /**
+   * Ends `runId`'s claim on the link (its PSA record now exists) and records the mapping it matches;
+   * answers false when the link is no longer that claim (taken over, or removed).
+   */
+  completeClaim(link: Link, runId: string, fingerprint: string): Promise<boolean>;
+  /** Moves the claim of a run that is gone to `toRunId`; answers false when the link changed since read. */
+  takeOverClaim(link: Link, toRunId: string): Promise<boolean>;
   /**
    * Marks the link's fingerprint unknown with a value no mapping has, before a PSA edit of a
    * mapped field or a PSA delete, so the next sync looks at the PSA record again.
    */
   invalidateFingerprint(tenantId: string, object: IntacctObject, recordNo: string, psaId: string): Promise<void>;
+  /** Whether the tenant has any link of `object`. */
+  hasAny(tenantId: string, object: IntacctObject): Promise<boolean>;
 }
+
+/**
+ * An event waiting to be published, written before the change it announces. `proof` says what
+ * the PSA record looks like once the change is made; a run that finds the entry after a crash
+ * publishes it only if the proof holds (the change happened), so nothing is lost or invented.
+ */
+export interface OutboxEntry {
+  event: DomainEvent;
+  proof: OutboxProof;
+  /** The outcome the run reports for the record when the change turns out to have happened. */
+  record: RunRecord | null;
+}
+
+/** What is true once the change an outbox entry announces has been made. */
+export type OutboxProof =
+  /** The PSA record `psaId` exists and has these values at these dotted paths. */
+  | { of: 'entity'; object: IntacctObject; psaId: string; expect: Record<string, unknown> }
+  /** The run was saved with this status. */
+  | { of: 'run'; status: RunStatus };
 
 export interface RunStore {
   create(run: SyncRun): Promise<void>;
   get(tenantId: string, runId: string): Promise<SyncRun | null>;
-  /** Overwrites the run's summary (status, progress, counts, error). */
-  save(run: SyncRun): Promise<void>;
+  /**
+   * Saves the run's summary (status, progress, counts, checkpoint, error) if its stored status is one
+   * of `statuses` and, when given, its stored execution is `execution`; answers whether it was saved.
+   */
+  saveIf(run: SyncRun, condition: { statuses: readonly RunStatus[]; execution?: string | null }): Promise<boolean>;
   /** Newest first. */
   list(tenantId: string, page: PageRequest): Promise<Page<SyncRun>>;
   /** Appends per-record outcomes; `firstSeq` numbers them so a listing keeps their order. */
   appendRecords(tenantId: string, runId: string, firstSeq: number, records: readonly RunRecord[]): Promise<void>;
   listRecords(tenantId: string, runId: string, page: PageRequest): Promise<Page<RunRecord>>;
+  /** Removes outcomes numbered `fromSeq` and above (left by an attempt that got further before it stopped). */
+  trimRecords(tenantId: string, runId: string, fromSeq: number): Promise<void>;
+  /** Stores unlink candidates of a run (one item each; storing one again overwrites it). */
+  putUnlinkCandidates(tenantId: string, runId: string, candidates: readonly HeldUnlink[]): Promise<void>;
+  /** Candidates of `object` after `afterRecordNo`, ascending numeric recordNo, at most `limit`. */
+  listUnlinkCandidates(tenantId: string, runId: string, object: IntacctObject, afterRecordNo: string | null, limit: number): Promise<HeldUnlink[]>;
+  putOutbox(tenantId: string, runId: string, entries: readonly OutboxEntry[]): Promise<void>;
+  listOutbox(tenantId: string, runId: string): Promise<OutboxEntry[]>;
+  deleteOutbox(tenantId: string, runId: string, eventIds: readonly string[]): Promise<void>;
+  /** Marks the nightly sync of `night` (YYYY-MM-DD) as requested for the tenant; false when it already was. */
+  markNightly(tenantId: string, night: string): Promise<boolean>;
+  nightlyRequested(tenantId: string, night: string): Promise<boolean>;
 }
 
-/** Scope a lease guards: imports and syncs of one object family never overlap in a tenant. */
-export type LeaseScope = 'clients' | 'users';
+/** The lease that keeps a tenant's runs of one family from overlapping. */
+export interface Lease {
+  tenantId: string;
+  family: RunFamily;
+  /** The run holding it. */
+  holder: string;
+  /** The worker invocation executing that run, or a hand-off token, or null while the run is queued. */
+  execution: string | null;
+  /** ISO-8601 UTC; past it, the holder is presumed gone. */
+  until: string;
+}
 
 export interface LeaseStore {
-  /** Takes the lease when free or expired; answers false when another holder has it. */
-  acquire(tenantId: string, scope: LeaseScope, holder: string, until: Date, now: Date): Promise<boolean>;
-  /** Extends a lease this holder has; answers false when it was lost. */
-  renew(tenantId: string, scope: LeaseScope, holder: string, until: Date): Promise<boolean>;
-  release(tenantId: string, scope: LeaseScope, holder: string): Promise<void>;
-  /** Whether someone holds an unexpired lease at `now`. */
-  isHeld(tenantId: string, scope: LeaseScope, now: Date): Promise<boolean>;
+  get(tenantId: string, family: RunFamily): Promise<Lease | null>;
+  /** Stores `next` if the stored lease is still exactly `expected` (null: none stored); answers whether it was. */
+  replace(expected: Lease | null, next: Lease): Promise<boolean>;
+  /**
+   * Extends the lease while `holder` and `execution` still have it, passing it to `nextExecution`
+   * when given (a hand-off); answers false when it was lost.
+   */
+  renew(tenantId: string, family: RunFamily, holder: string, execution: string | null, until: string, nextExecution?: string): Promise<boolean>;
+  /** Removes the lease if `holder` still has it. */
+  release(tenantId: string, family: RunFamily, holder: string): Promise<void>;
 }
 
 /** A tenant's Intacct connection. The password lives in the SecretStore under `secretRef`. */
@@ -127,7 +196,18 @@ export interface ConnectionStore {
   delete(tenantId: string): Promise<void>;
   /** Every connected tenant, page by page (the nightly fan-out). */
   listConnected(): AsyncIterable<Connection[]>;
-  recordSyncFinished(tenantId: string, scope: LeaseScope, finishedAt: string): Promise<void>;
+  recordSyncFinished(tenantId: string, family: RunFamily, finishedAt: string): Promise<void>;
+  /**
+   * The Intacct company (and entity) the tenant's links were made with; kept when the tenant
+   * disconnects, so a connection to another company can be told apart from a reconnect.
+   */
+  linkedCompany(tenantId: string): Promise<LinkedCompany | null>;
+  setLinkedCompany(tenantId: string, company: LinkedCompany): Promise<void>;
+}
+
+export interface LinkedCompany {
+  companyId: string;
+  entityId: string | null;
 }
 
 /** Every store the use cases work with. */

@@ -73,17 +73,36 @@ export async function batchGetAll(
 }
 
 /** Puts `items` into one table, 25 per request, until every item is written. */
-export async function batchPutAll(
+export function batchPutAll(
   doc: DynamoDBDocumentClient,
   tableName: string,
   items: readonly StoredItem[],
   retry: BatchRetryPolicy = DEFAULT_BATCH_RETRY,
 ): Promise<void> {
-  for (const chunk of chunks(items, BATCH_WRITE_MAX_ITEMS)) {
-    const puts: { PutRequest?: { Item: Record<string, unknown> | undefined } }[] = chunk.map((item) => ({
-      PutRequest: { Item: item },
-    }));
-    await untilProcessed(`BatchWriteItem on ${tableName}`, puts, retry, async (pending) => {
+  return batchWriteAll(doc, tableName, items.map((item) => ({ PutRequest: { Item: item } })), retry);
+}
+
+/** Deletes the items with `keys` from one table, 25 per request; absent items are no error. */
+export function batchDeleteAll(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  keys: readonly PrimaryKey[],
+  retry: BatchRetryPolicy = DEFAULT_BATCH_RETRY,
+): Promise<void> {
+  const unique = [...new Map(keys.map((key) => [`${key.pk}\u0000${key.sk}`, key])).values()];
+  return batchWriteAll(doc, tableName, unique.map((key) => ({ DeleteRequest: { Key: { ...key } } })), retry);
+}
+
+type WriteRequest = { PutRequest?: { Item: Record<string, unknown> | undefined }; DeleteRequest?: { Key: Record<string, unknown> | undefined } };
+
+async function batchWriteAll(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  requests: readonly WriteRequest[],
+  retry: BatchRetryPolicy,
+): Promise<void> {
+  for (const chunk of chunks(requests, BATCH_WRITE_MAX_ITEMS)) {
+    await untilProcessed(`BatchWriteItem on ${tableName}`, chunk, retry, async (pending) => {
       const answer = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
       return answer.UnprocessedItems?.[tableName] ?? [];
     });

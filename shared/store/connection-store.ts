@@ -3,7 +3,8 @@
  * them; their last-sync times live in the runs table (see `syncStateKey`).
  */
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Connection, ConnectionStore, LeaseScope } from '../ports/stores';
+import type { RunFamily } from '../domain/runs';
+import type { Connection, ConnectionStore, LinkedCompany } from '../ports/stores';
 import { readNullableString, readString, type StoredItem } from './item-fields';
 import {
   CONNECTED_PARTITION,
@@ -32,9 +33,11 @@ const CONNECTION_ATTRIBUTES = {
 const SYNC_STATE_ATTRIBUTES = {
   lastSyncClients: 'lastSyncClients',
   lastSyncUsers: 'lastSyncUsers',
+  linkedCompanyId: 'linkedCompanyId',
+  linkedEntityId: 'linkedEntityId',
 } as const;
 
-const LAST_SYNC_ATTRIBUTE: Record<LeaseScope, string> = {
+const LAST_SYNC_ATTRIBUTE: Record<RunFamily, string> = {
   clients: SYNC_STATE_ATTRIBUTES.lastSyncClients,
   users: SYNC_STATE_ATTRIBUTES.lastSyncUsers,
 };
@@ -125,7 +128,30 @@ export class DynamoConnectionStore implements ConnectionStore {
     for await (const items of pages) yield items.map((item) => fromItem(item, undefined));
   }
 
-  async recordSyncFinished(tenantId: string, scope: LeaseScope, finishedAt: string): Promise<void> {
+  async linkedCompany(tenantId: string): Promise<LinkedCompany | null> {
+    const state = await this.syncState(tenantId);
+    const companyId = state ? readNullableString(state, SYNC_STATE_ATTRIBUTES.linkedCompanyId) : null;
+    if (state === undefined || companyId === null) return null;
+    return { companyId, entityId: readNullableString(state, SYNC_STATE_ATTRIBUTES.linkedEntityId) };
+  }
+
+  async setLinkedCompany(tenantId: string, company: LinkedCompany): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.syncStateTableName,
+        Key: syncStateKey(tenantId),
+        UpdateExpression: 'SET #companyId = :companyId, #entityId = :entityId, #entityType = :entityType',
+        ExpressionAttributeNames: {
+          '#companyId': SYNC_STATE_ATTRIBUTES.linkedCompanyId,
+          '#entityId': SYNC_STATE_ATTRIBUTES.linkedEntityId,
+          '#entityType': ENTITY_TYPE_ATTRIBUTE,
+        },
+        ExpressionAttributeValues: { ':companyId': company.companyId, ':entityId': company.entityId, ':entityType': 'SyncState' },
+      }),
+    );
+  }
+
+  async recordSyncFinished(tenantId: string, scope: RunFamily, finishedAt: string): Promise<void> {
     await this.doc.send(
       new UpdateCommand({
         TableName: this.syncStateTableName,

@@ -6,3 +6,14 @@ const CONDITIONAL_CHECK_FAILED = 'ConditionalCheckFailedException';
 export function isConditionalCheckFailed(error: unknown): boolean {
   return error instanceof Error && error.name === CONDITIONAL_CHECK_FAILED;
 }
+
+/** Runs a conditional write; answers whether its condition held (any other failure is thrown). */
+export async function conditionHolds(write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (error) {
+    if (isConditionalCheckFailed(error)) return false;
+    throw error;
+  }
+}

@@ -25,7 +25,19 @@ export const EXPIRES_AT_ATTRIBUTE = 'expiresAt';
 /** The one global secondary index of the entities table. */
 export const SECONDARY_INDEX_NAME = 'gsi1';
 
-export type EntityType = 'Client' | 'User' | 'Department' | 'Connection' | 'SyncState' | 'Link' | 'Run' | 'RunRecord' | 'Lease';
+export type EntityType =
+  | 'Client'
+  | 'User'
+  | 'Department'
+  | 'Connection'
+  | 'SyncState'
+  | 'Link'
+  | 'Run'
+  | 'RunRecord'
+  | 'UnlinkCandidate'
+  | 'OutboxEntry'
+  | 'Nightly'
+  | 'Lease';
 
 export interface PrimaryKey {
   pk: string;
@@ -112,20 +124,25 @@ export function connectedIndexKey(tenantId: string): SecondaryIndexKey {
 export const linkPartition = (tenantId: string, object: IntacctObject): string =>
   `${tenantPrefix(tenantId)}${SEPARATOR}${OBJECT_SEGMENTS[object]}`;
 
-/** Key of the link of one Intacct record; RECORDNO zero-padded so links sort numerically. */
-export function linkKey(tenantId: string, object: IntacctObject, recordNo: string): PrimaryKey {
+/** A RECORDNO as a sort key segment: zero-padded, so string order is numeric order. */
+function recordNoSegment(recordNo: string): string {
   if (!DIGITS_ONLY.test(recordNo) || recordNo.length > RECORD_NO_WIDTH) {
     throw new InvalidInput('invalid_record_no', `recordNo must be an integer of at most ${RECORD_NO_WIDTH} digits.`, [
       { field: 'recordNo', message: `must be an integer of at most ${RECORD_NO_WIDTH} digits` },
     ]);
   }
-  return { pk: linkPartition(tenantId, object), sk: `REC${SEPARATOR}${recordNo.padStart(RECORD_NO_WIDTH, '0')}` };
+  return `REC${SEPARATOR}${recordNo.padStart(RECORD_NO_WIDTH, '0')}`;
+}
+
+/** Key of the link of one Intacct record; RECORDNO zero-padded so links sort numerically. */
+export function linkKey(tenantId: string, object: IntacctObject, recordNo: string): PrimaryKey {
+  return { pk: linkPartition(tenantId, object), sk: recordNoSegment(recordNo) };
 }
 
 /** Partition holding a tenant's runs, sorted by their time-ordered ids. */
 export const runPartition = (tenantId: string): string => `${tenantPrefix(tenantId)}${SEPARATOR}RUN`;
 
-/** Key of one run summary. */
+/** Key of one run summary. Run ids are time-ordered, so the partition lists newest last. */
 export function runKey(tenantId: string, runId: string): PrimaryKey {
   return { pk: runPartition(tenantId), sk: keySegment(runId, 'runId') };
 }
@@ -142,6 +159,29 @@ export function runRecordKey(tenantId: string, runId: string, seq: number): Prim
     ]);
   }
   return { pk: runRecordPartition(tenantId, runId), sk: String(seq).padStart(RUN_RECORD_SEQ_WIDTH, '0') };
+}
+
+/** Partition holding a run's unlink candidates of one Intacct object (held ones included). */
+export const runCandidatePartition = (tenantId: string, runId: string, object: IntacctObject): string =>
+  `${runPartition(tenantId)}${SEPARATOR}${keySegment(runId, 'runId')}${SEPARATOR}UNLINK${SEPARATOR}${OBJECT_SEGMENTS[object]}`;
+
+/** Key of one unlink candidate; RECORDNO zero-padded so candidates list in Intacct order. */
+export function runCandidateKey(tenantId: string, runId: string, object: IntacctObject, recordNo: string): PrimaryKey {
+  return { pk: runCandidatePartition(tenantId, runId, object), sk: recordNoSegment(recordNo) };
+}
+
+/** Partition holding a run's events written before the changes they announce. */
+export const runOutboxPartition = (tenantId: string, runId: string): string =>
+  `${runPartition(tenantId)}${SEPARATOR}${keySegment(runId, 'runId')}${SEPARATOR}OUTBOX`;
+
+/** Key of one outbox entry, by its event id. */
+export function runOutboxKey(tenantId: string, runId: string, eventId: string): PrimaryKey {
+  return { pk: runOutboxPartition(tenantId, runId), sk: keySegment(eventId, 'eventId') };
+}
+
+/** Key of the marker that the nightly sync of one night was requested for a tenant. */
+export function nightlyKey(tenantId: string, night: string): PrimaryKey {
+  return { pk: `${tenantPrefix(tenantId)}${SEPARATOR}NIGHTLY`, sk: keySegment(night, 'night') };
 }
 
 /** Key of the lease guarding one scope of a tenant. */

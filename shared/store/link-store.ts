@@ -1,10 +1,11 @@
 /** Links between Intacct records and PSA records, one partition per tenant and Intacct object. */
 import { randomUUID } from 'node:crypto';
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { IntacctObject } from '../domain/entities';
-import type { Link, LinkStore } from '../ports/stores';
+import { INTACCT_OBJECTS } from '../domain/runs';
+import type { Link, LinkClaim, LinkStore } from '../ports/stores';
 import { batchGetAll, type BatchRetryPolicy } from './batch';
-import { isConditionalCheckFailed } from './dynamo-errors';
+import { conditionHolds, isConditionalCheckFailed } from './dynamo-errors';
 import { readEnum, readNullableString, readString, type StoredItem } from './item-fields';
 import { ENTITY_TYPE_ATTRIBUTE, KEY_ATTRIBUTES, linkKey, linkPartition } from './keys';
 import { iteratePartition } from './paging';
@@ -17,12 +18,15 @@ const LINK_ATTRIBUTES = {
   psaId: 'psaId',
   createdAt: 'createdAt',
   fingerprint: 'fingerprint',
+  claimRunId: 'claimRunId',
+  claimIntent: 'claimIntent',
 } as const;
+
+const CLAIM_INTENTS = ['create', 'link'] as const;
 
 /** Prefix of a fingerprint set by a PSA edit: no mapping's fingerprint ever starts so. */
 const EDITED_FINGERPRINT_PREFIX = 'edited:';
 
-const INTACCT_OBJECTS = ['customer', 'employee', 'department'] as const satisfies readonly IntacctObject[];
 
 /** Links per Query page when a sync walks every link of an object. */
 export const DEFAULT_LINK_PAGE_SIZE = 500;
@@ -39,7 +43,15 @@ function toItem(link: Link): StoredItem {
     [LINK_ATTRIBUTES.createdAt]: link.createdAt,
     // An unknown fingerprint is stored as no attribute, which is what the conditions test for.
     ...(link.fingerprint === null ? {} : { [LINK_ATTRIBUTES.fingerprint]: link.fingerprint }),
+    ...(link.claim === null
+      ? {}
+      : { [LINK_ATTRIBUTES.claimRunId]: link.claim.runId, [LINK_ATTRIBUTES.claimIntent]: link.claim.intent }),
   };
+}
+
+function claimOf(item: StoredItem): LinkClaim | null {
+  const runId = readNullableString(item, LINK_ATTRIBUTES.claimRunId);
+  return runId === null ? null : { runId, intent: readEnum(item, LINK_ATTRIBUTES.claimIntent, CLAIM_INTENTS) };
 }
 
 function fromItem(item: StoredItem): Link {
@@ -51,6 +63,7 @@ function fromItem(item: StoredItem): Link {
     psaId: readString(item, LINK_ATTRIBUTES.psaId),
     createdAt: readString(item, LINK_ATTRIBUTES.createdAt),
     fingerprint: readNullableString(item, LINK_ATTRIBUTES.fingerprint),
+    claim: claimOf(item),
   };
 }
 
@@ -90,32 +103,43 @@ export class DynamoLinkStore implements LinkStore {
     return new Map(items.map((item) => fromItem(item)).map((link) => [link.recordNo, link]));
   }
 
-  async *iterate(tenantId: string, object: IntacctObject): AsyncIterable<Link[]> {
+  async *iterate(tenantId: string, object: IntacctObject, afterRecordNo: string | null = null): AsyncIterable<Link[]> {
     const pages = iteratePartition({
       doc: this.doc,
       tableName: this.tableName,
       partitionAttribute: KEY_ATTRIBUTES.partitionKey,
       partition: linkPartition(tenantId, object),
       pageSize: this.pageSize,
+      ...(afterRecordNo === null ? {} : { after: linkKey(tenantId, object, afterRecordNo) }),
     });
     for await (const items of pages) yield items.map(fromItem);
   }
 
-  async createIfAbsent(link: Link): Promise<boolean> {
-    try {
-      await this.doc.send(
+  async hasAny(tenantId: string, object: IntacctObject): Promise<boolean> {
+    const answer = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': KEY_ATTRIBUTES.partitionKey },
+        ExpressionAttributeValues: { ':pk': linkPartition(tenantId, object) },
+        Limit: 1,
+        ConsistentRead: true,
+      }),
+    );
+    return (answer.Items ?? []).length > 0;
+  }
+
+  createIfAbsent(link: Link): Promise<boolean> {
+    return conditionHolds(() =>
+      this.doc.send(
         new PutCommand({
           TableName: this.tableName,
           Item: toItem(link),
           ConditionExpression: 'attribute_not_exists(#pk)',
           ExpressionAttributeNames: { '#pk': KEY_ATTRIBUTES.partitionKey },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async deleteIfPointsTo(tenantId: string, object: IntacctObject, recordNo: string, psaId: string): Promise<void> {
@@ -137,8 +161,8 @@ export class DynamoLinkStore implements LinkStore {
 
   async setFingerprint(link: Link, next: string): Promise<boolean> {
     const seen = link.fingerprint === null ? 'attribute_not_exists(#fingerprint)' : '#fingerprint = :seen';
-    try {
-      await this.doc.send(
+    return conditionHolds(() =>
+      this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: linkKey(link.tenantId, link.object, link.recordNo),
@@ -151,12 +175,45 @@ export class DynamoLinkStore implements LinkStore {
             ...(link.fingerprint === null ? {} : { ':seen': link.fingerprint }),
           },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return false;
-      throw error;
-    }
+      ),
+    );
+  }
+
+  async completeClaim(link: Link, runId: string, fingerprint: string): Promise<boolean> {
+    return conditionHolds(() =>
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: linkKey(link.tenantId, link.object, link.recordNo),
+          UpdateExpression: 'SET #fingerprint = :fingerprint REMOVE #claimRunId, #claimIntent',
+          ConditionExpression: '#psaId = :psaId AND #claimRunId = :runId',
+          ExpressionAttributeNames: {
+            '#fingerprint': LINK_ATTRIBUTES.fingerprint,
+            '#psaId': LINK_ATTRIBUTES.psaId,
+            '#claimRunId': LINK_ATTRIBUTES.claimRunId,
+            '#claimIntent': LINK_ATTRIBUTES.claimIntent,
+          },
+          ExpressionAttributeValues: { ':fingerprint': fingerprint, ':psaId': link.psaId, ':runId': runId },
+        }),
+      ),
+    );
+  }
+
+  async takeOverClaim(link: Link, toRunId: string): Promise<boolean> {
+    const claim = link.claim;
+    if (claim === null) return false;
+    return conditionHolds(() =>
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: linkKey(link.tenantId, link.object, link.recordNo),
+          UpdateExpression: 'SET #claimRunId = :toRunId',
+          ConditionExpression: '#psaId = :psaId AND #claimRunId = :fromRunId',
+          ExpressionAttributeNames: { '#psaId': LINK_ATTRIBUTES.psaId, '#claimRunId': LINK_ATTRIBUTES.claimRunId },
+          ExpressionAttributeValues: { ':psaId': link.psaId, ':fromRunId': claim.runId, ':toRunId': toRunId },
+        }),
+      ),
+    );
   }
 
   async invalidateFingerprint(tenantId: string, object: IntacctObject, recordNo: string, psaId: string): Promise<void> {

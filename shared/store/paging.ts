@@ -123,11 +123,13 @@ export interface PartitionScan {
   partitionAttribute: string;
   partition: string;
   pageSize: number;
+  /** Start after this key (which need not exist); from the start when omitted. */
+  after?: PrimaryKey;
 }
 
 /** Every item of one partition, in sort-key order, one DynamoDB page at a time (empty pages skipped). */
 export async function* iteratePartition(scan: PartitionScan): AsyncIterable<StoredItem[]> {
-  let startKey: Record<string, unknown> | undefined;
+  let startKey: Record<string, unknown> | undefined = scan.after ? { ...scan.after } : undefined;
   do {
     const answer = await scan.doc.send(
       new QueryCommand({

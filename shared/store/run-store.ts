@@ -1,11 +1,26 @@
 /** Sync runs and their per-record outcomes in the runs table. */
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { Conflict, NotFound } from '../domain/errors';
-import type { HeldUnlink, RecordOutcome, RunCounts, RunRecord, RunStatus, RunTrigger, RunType, SyncRun } from '../domain/runs';
-import type { Page, PageRequest, RunStore } from '../ports/stores';
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { IntacctObject } from '../domain/entities';
+import { Conflict } from '../domain/errors';
+import { DOMAIN_EVENT_TYPES, type DomainEvent } from '../domain/events';
+import {
+  INTACCT_OBJECTS,
+  parseRunRequest,
+  RECORD_OUTCOMES,
+  RUN_STATUSES,
+  RUN_TRIGGERS,
+  RUN_TYPES,
+  type HeldUnlink,
+  type RunCheckpoint,
+  type RunCounts,
+  type RunRecord,
+  type RunStatus,
+  type SyncRun,
+} from '../domain/runs';
+import type { OutboxEntry, Page, PageRequest, RunStore } from '../ports/stores';
 import type { Clock } from '../ports/runtime';
-import { batchPutAll, type BatchRetryPolicy } from './batch';
-import { isConditionalCheckFailed } from './dynamo-errors';
+import { batchDeleteAll, batchPutAll, type BatchRetryPolicy } from './batch';
+import { conditionHolds, isConditionalCheckFailed } from './dynamo-errors';
 import {
   readBoolean,
   readEnum,
@@ -17,27 +32,27 @@ import {
   readString,
   type StoredItem,
 } from './item-fields';
-import { ENTITY_TYPE_ATTRIBUTE, EXPIRES_AT_ATTRIBUTE, KEY_ATTRIBUTES, runKey, runPartition, runRecordKey, runRecordPartition } from './keys';
-import { queryPartitionPage } from './paging';
+import {
+  ENTITY_TYPE_ATTRIBUTE,
+  EXPIRES_AT_ATTRIBUTE,
+  KEY_ATTRIBUTES,
+  nightlyKey,
+  primaryKeyOf,
+  runCandidateKey,
+  runCandidatePartition,
+  runKey,
+  runOutboxKey,
+  runOutboxPartition,
+  runPartition,
+  runRecordKey,
+  runRecordPartition,
+} from './keys';
+import { iteratePartition, queryPartitionPage } from './paging';
 
 /** How long per-record outcomes are kept before DynamoDB's TTL removes them. */
 export const DEFAULT_RUN_RECORD_RETENTION_DAYS = 90;
 const SECONDS_PER_DAY = 86_400;
 const MS_PER_SECOND = 1000;
-
-const RUN_TYPES = ['client_import', 'user_import', 'client_sync', 'user_sync'] as const satisfies readonly RunType[];
-const RUN_TRIGGERS = ['api', 'schedule', 'manual'] as const satisfies readonly RunTrigger[];
-const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'needs_review'] as const satisfies readonly RunStatus[];
-const RECORD_OBJECTS = ['customer', 'employee', 'department'] as const satisfies readonly RunRecord['object'][];
-const RECORD_OUTCOMES = [
-  'created',
-  'updated',
-  'unchanged',
-  'unlinked',
-  'linked',
-  'skipped',
-  'failed',
-] as const satisfies readonly RecordOutcome[];
 
 const RUN_ATTRIBUTES = {
   id: 'id',
@@ -52,10 +67,19 @@ const RUN_ATTRIBUTES = {
   progress: 'progress',
   counts: 'counts',
   error: 'error',
-  heldUnlinks: 'heldUnlinks',
+  heldCount: 'heldCount',
   recordCount: 'recordCount',
+  checkpoint: 'checkpoint',
+  execution: 'execution',
   createdAt: 'createdAt',
 } as const;
+
+const CANDIDATE_ATTRIBUTES = { object: 'object', recordNo: 'recordNo', intacctId: 'intacctId', psaId: 'psaId', createdAt: 'createdAt' } as const;
+const OUTBOX_ATTRIBUTES = { type: 'type', detail: 'detail', proof: 'proof', record: 'record' } as const;
+/** Nightly markers are only needed for the night they mark. */
+const NIGHTLY_RETENTION_DAYS = 3;
+/** A run's unlink candidates and outbox are read a page at a time. */
+const RUN_ITEM_PAGE_SIZE = 500;
 
 const RUN_RECORD_ATTRIBUTES = {
   tenantId: 'tenantId',
@@ -87,28 +111,34 @@ function runToItem(run: SyncRun): StoredItem {
     [RUN_ATTRIBUTES.progress]: run.progress,
     [RUN_ATTRIBUTES.counts]: run.counts,
     [RUN_ATTRIBUTES.error]: run.error,
-    [RUN_ATTRIBUTES.heldUnlinks]: run.heldUnlinks,
+    [RUN_ATTRIBUTES.heldCount]: run.heldCount,
     [RUN_ATTRIBUTES.recordCount]: run.recordCount,
+    [RUN_ATTRIBUTES.checkpoint]: run.checkpoint,
+    // No execution yet is no attribute, which is what the conditions test for.
+    ...(run.execution === null ? {} : { [RUN_ATTRIBUTES.execution]: run.execution }),
     [RUN_ATTRIBUTES.createdAt]: run.createdAt,
   };
 }
 
 function runFromItem(item: StoredItem): SyncRun {
+  const type = readEnum(item, RUN_ATTRIBUTES.type, RUN_TYPES);
   return {
     id: readString(item, RUN_ATTRIBUTES.id),
     tenantId: readString(item, RUN_ATTRIBUTES.tenantId),
-    type: readEnum(item, RUN_ATTRIBUTES.type, RUN_TYPES),
+    type,
     trigger: readEnum(item, RUN_ATTRIBUTES.trigger, RUN_TRIGGERS),
     dryRun: readBoolean(item, RUN_ATTRIBUTES.dryRun),
     status: readEnum(item, RUN_ATTRIBUTES.status, RUN_STATUSES),
-    request: readMap<Record<string, unknown>>(item, RUN_ATTRIBUTES.request),
+    request: parseRunRequest(type, readMap<Record<string, unknown>>(item, RUN_ATTRIBUTES.request)),
     startedAt: readNullableString(item, RUN_ATTRIBUTES.startedAt),
     finishedAt: readNullableString(item, RUN_ATTRIBUTES.finishedAt),
     progress: readMap<SyncRun['progress']>(item, RUN_ATTRIBUTES.progress),
     counts: readMap<RunCounts>(item, RUN_ATTRIBUTES.counts),
     error: readNullableMap<NonNullable<SyncRun['error']>>(item, RUN_ATTRIBUTES.error),
-    heldUnlinks: readList<HeldUnlink>(item, RUN_ATTRIBUTES.heldUnlinks),
+    heldCount: readNumber(item, RUN_ATTRIBUTES.heldCount),
     recordCount: readNumber(item, RUN_ATTRIBUTES.recordCount),
+    checkpoint: readNullableMap<RunCheckpoint>(item, RUN_ATTRIBUTES.checkpoint),
+    execution: readNullableString(item, RUN_ATTRIBUTES.execution),
     createdAt: readString(item, RUN_ATTRIBUTES.createdAt),
   };
 }
@@ -134,7 +164,7 @@ function runRecordToItem(tenantId: string, runId: string, seq: number, record: R
 
 function runRecordFromItem(item: StoredItem): RunRecord {
   return {
-    object: readEnum(item, RUN_RECORD_ATTRIBUTES.object, RECORD_OBJECTS),
+    object: readEnum(item, RUN_RECORD_ATTRIBUTES.object, INTACCT_OBJECTS),
     intacctId: readString(item, RUN_RECORD_ATTRIBUTES.intacctId),
     recordNo: readString(item, RUN_RECORD_ATTRIBUTES.recordNo),
     psaId: readNullableString(item, RUN_RECORD_ATTRIBUTES.psaId),
@@ -191,21 +221,26 @@ export class DynamoRunStore implements RunStore {
     return answer.Item ? runFromItem(answer.Item) : null;
   }
 
-  /** Overwrites an existing run; throws NotFound rather than bring back a run that was never created. */
-  async save(run: SyncRun): Promise<void> {
-    try {
-      await this.doc.send(
+  async saveIf(run: SyncRun, condition: { statuses: readonly RunStatus[]; execution?: string | null }): Promise<boolean> {
+    const statuses = Object.fromEntries(condition.statuses.map((status, index) => [`:status${index}`, status]));
+    const execution =
+      condition.execution === undefined
+        ? null
+        : condition.execution === null
+          ? { expression: 'attribute_not_exists(#execution)', values: {} }
+          : { expression: '#execution = :execution', values: { ':execution': condition.execution } };
+    const expression = [`#status IN (${Object.keys(statuses).join(', ')})`, ...(execution ? [execution.expression] : [])].join(' AND ');
+    return conditionHolds(() =>
+      this.doc.send(
         new PutCommand({
           TableName: this.tableName,
           Item: runToItem(run),
-          ConditionExpression: 'attribute_exists(#pk)',
-          ExpressionAttributeNames: { '#pk': KEY_ATTRIBUTES.partitionKey },
+          ConditionExpression: expression,
+          ExpressionAttributeNames: { '#status': RUN_ATTRIBUTES.status, ...(execution ? { '#execution': RUN_ATTRIBUTES.execution } : {}) },
+          ExpressionAttributeValues: { ...statuses, ...(execution ? execution.values : {}) },
         }),
-      );
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) throw new NotFound('run_not_found', `Run ${run.id} does not exist.`);
-      throw error;
-    }
+      ),
+    );
   }
 
   list(tenantId: string, page: PageRequest): Promise<Page<SyncRun>> {
@@ -221,7 +256,7 @@ export class DynamoRunStore implements RunStore {
 
   /** Re-appending the same `firstSeq` overwrites those records, so a retried batch does not duplicate them. */
   async appendRecords(tenantId: string, runId: string, firstSeq: number, records: readonly RunRecord[]): Promise<void> {
-    const expiresAt = Math.floor(this.clock.now().getTime() / MS_PER_SECOND) + this.recordRetentionSeconds;
+    const expiresAt = this.expiresAt();
     const items = records.map((record, index) => runRecordToItem(tenantId, runId, firstSeq + index, record, expiresAt));
     await batchPutAll(this.doc, this.tableName, items, this.batchRetry);
   }
@@ -233,6 +268,122 @@ export class DynamoRunStore implements RunStore {
       partition: runRecordPartition(tenantId, runId),
       page,
       fromItem: runRecordFromItem,
+    });
+  }
+
+  async trimRecords(tenantId: string, runId: string, fromSeq: number): Promise<void> {
+    const after = fromSeq === 0 ? undefined : runRecordKey(tenantId, runId, fromSeq - 1);
+    for await (const items of this.partition(runRecordPartition(tenantId, runId), after)) {
+      await batchDeleteAll(this.doc, this.tableName, items.map(primaryKeyOf), this.batchRetry);
+    }
+  }
+
+  async putUnlinkCandidates(tenantId: string, runId: string, candidates: readonly HeldUnlink[]): Promise<void> {
+    const items = candidates.map((candidate) => ({
+      ...runCandidateKey(tenantId, runId, candidate.object, candidate.recordNo),
+      [ENTITY_TYPE_ATTRIBUTE]: 'UnlinkCandidate',
+      [EXPIRES_AT_ATTRIBUTE]: this.expiresAt(),
+      [CANDIDATE_ATTRIBUTES.object]: candidate.object,
+      [CANDIDATE_ATTRIBUTES.recordNo]: candidate.recordNo,
+      [CANDIDATE_ATTRIBUTES.intacctId]: candidate.intacctId,
+      [CANDIDATE_ATTRIBUTES.psaId]: candidate.psaId,
+      [CANDIDATE_ATTRIBUTES.createdAt]: candidate.createdAt,
+    }));
+    await batchPutAll(this.doc, this.tableName, items, this.batchRetry);
+  }
+
+  async listUnlinkCandidates(
+    tenantId: string,
+    runId: string,
+    object: IntacctObject,
+    afterRecordNo: string | null,
+    limit: number,
+  ): Promise<HeldUnlink[]> {
+    const answer = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': KEY_ATTRIBUTES.partitionKey },
+        ExpressionAttributeValues: { ':pk': runCandidatePartition(tenantId, runId, object) },
+        ...(afterRecordNo === null ? {} : { ExclusiveStartKey: { ...runCandidateKey(tenantId, runId, object, afterRecordNo) } }),
+        Limit: limit,
+        ConsistentRead: true,
+      }),
+    );
+    return (answer.Items ?? []).map((item) => ({
+      object: readEnum(item, CANDIDATE_ATTRIBUTES.object, INTACCT_OBJECTS),
+      recordNo: readString(item, CANDIDATE_ATTRIBUTES.recordNo),
+      intacctId: readString(item, CANDIDATE_ATTRIBUTES.intacctId),
+      psaId: readString(item, CANDIDATE_ATTRIBUTES.psaId),
+      createdAt: readString(item, CANDIDATE_ATTRIBUTES.createdAt),
+    }));
+  }
+
+  async putOutbox(tenantId: string, runId: string, entries: readonly OutboxEntry[]): Promise<void> {
+    const items = entries.map((entry) => ({
+      ...runOutboxKey(tenantId, runId, entry.event.detail.eventId),
+      [ENTITY_TYPE_ATTRIBUTE]: 'OutboxEntry',
+      [EXPIRES_AT_ATTRIBUTE]: this.expiresAt(),
+      [OUTBOX_ATTRIBUTES.type]: entry.event.type,
+      [OUTBOX_ATTRIBUTES.detail]: entry.event.detail,
+      [OUTBOX_ATTRIBUTES.proof]: entry.proof,
+      [OUTBOX_ATTRIBUTES.record]: entry.record,
+    }));
+    await batchPutAll(this.doc, this.tableName, items, this.batchRetry);
+  }
+
+  async listOutbox(tenantId: string, runId: string): Promise<OutboxEntry[]> {
+    const entries: OutboxEntry[] = [];
+    for await (const items of this.partition(runOutboxPartition(tenantId, runId))) {
+      for (const item of items) {
+        entries.push({
+          event: {
+            type: readEnum(item, OUTBOX_ATTRIBUTES.type, DOMAIN_EVENT_TYPES),
+            detail: readMap<DomainEvent['detail']>(item, OUTBOX_ATTRIBUTES.detail),
+          },
+          proof: readMap<OutboxEntry['proof']>(item, OUTBOX_ATTRIBUTES.proof),
+          record: readNullableMap<RunRecord>(item, OUTBOX_ATTRIBUTES.record),
+        });
+      }
+    }
+    return entries;
+  }
+
+  async deleteOutbox(tenantId: string, runId: string, eventIds: readonly string[]): Promise<void> {
+    await batchDeleteAll(this.doc, this.tableName, eventIds.map((eventId) => runOutboxKey(tenantId, runId, eventId)), this.batchRetry);
+  }
+
+  markNightly(tenantId: string, night: string): Promise<boolean> {
+    const expiresAt = Math.floor(this.clock.now().getTime() / MS_PER_SECOND) + NIGHTLY_RETENTION_DAYS * SECONDS_PER_DAY;
+    return conditionHolds(() =>
+      this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...nightlyKey(tenantId, night), [ENTITY_TYPE_ATTRIBUTE]: 'Nightly', [EXPIRES_AT_ATTRIBUTE]: expiresAt },
+          ConditionExpression: 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': KEY_ATTRIBUTES.partitionKey },
+        }),
+      ),
+    );
+  }
+
+  async nightlyRequested(tenantId: string, night: string): Promise<boolean> {
+    const answer = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: nightlyKey(tenantId, night), ConsistentRead: true }));
+    return answer.Item !== undefined;
+  }
+
+  private expiresAt(): number {
+    return Math.floor(this.clock.now().getTime() / MS_PER_SECOND) + this.recordRetentionSeconds;
+  }
+
+  private partition(partition: string, after?: { pk: string; sk: string }): AsyncIterable<StoredItem[]> {
+    return iteratePartition({
+      doc: this.doc,
+      tableName: this.tableName,
+      partitionAttribute: KEY_ATTRIBUTES.partitionKey,
+      partition,
+      pageSize: RUN_ITEM_PAGE_SIZE,
+      ...(after ? { after } : {}),
     });
   }
 }

@@ -6,7 +6,7 @@ import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } fr
 import { Conflict, InvalidInput } from '../domain/errors';
 import type { EntityStore, Page, PageRequest } from '../ports/stores';
 import { batchGetAll, batchPutAll, type BatchRetryPolicy } from './batch';
-import { isConditionalCheckFailed } from './dynamo-errors';
+import { conditionHolds, isConditionalCheckFailed } from './dynamo-errors';
 import { readNumber, readString, type StoredItem } from './item-fields';
 import { ENTITY_TYPE_ATTRIBUTE, KEY_ATTRIBUTES, entityKey, type EntityType, type SecondaryIndexKey } from './keys';
 import { queryPartitionPage } from './paging';
@@ -182,6 +182,20 @@ export class VersionedEntityStore<T extends VersionedEntity> implements EntitySt
       }
       throw error;
     }
+  }
+
+  deleteIfVersion(tenantId: string, id: string, expectedVersion: number): Promise<boolean> {
+    return conditionHolds(() =>
+      this.doc.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: entityKey(this.codec.partition(tenantId), id),
+          ConditionExpression: '#version = :expected',
+          ExpressionAttributeNames: { '#version': VERSIONED_ATTRIBUTES.version },
+          ExpressionAttributeValues: { ':expected': expectedVersion },
+        }),
+      ),
+    );
   }
 
   async delete(tenantId: string, id: string): Promise<void> {

@@ -1,8 +1,9 @@
 import { mapCustomer } from '../domain/mapping';
 import type { IntacctRecordStatus } from '../domain/entities';
-import type { SyncDeps } from './deps';
-import { findUnlinkedClientNamed } from './import-clients';
-import { intacctForTenant } from './intacct-for-tenant';
+import type { CallOptions } from '../ports/intacct-source';
+import type { SyncDeps } from './engine/deps';
+import { findUnlinkedClientNamed } from './engine/client-matches';
+import { intacctForTenant } from './engine/intacct-for-tenant';
 
 /** One Intacct customer as the import dialog shows it. */
 export interface CustomerChoice {
@@ -44,13 +45,14 @@ export async function browseIntacctCustomers(
   deps: Pick<SyncDeps, 'connections' | 'secrets' | 'intacct' | 'links' | 'clients'>,
   tenantId: string,
   query: BrowseQuery,
+  options: CallOptions = {},
 ): Promise<Browsed<CustomerChoice>> {
   const source = await intacctForTenant(deps, tenantId);
   const records = await source.browseCustomers({
     limit: query.limit,
     ...(query.search ? { search: query.search } : {}),
     ...(query.cursor ? { afterRecordNo: query.cursor } : {}),
-  });
+  }, options);
   const customers = records.map(mapCustomer);
   const links = await deps.links.getMany(tenantId, 'customer', customers.map((customer) => customer.recordNo));
   const clients = await deps.clients.getMany(tenantId, [...links.values()].map((link) => link.psaId));

@@ -1,8 +1,9 @@
 import type { IntacctRecordStatus } from '../domain/entities';
 import { mapDepartment, mapEmployee } from '../domain/mapping';
 import type { Browsed, BrowseQuery } from './browse-intacct-customers';
-import type { SyncDeps } from './deps';
-import { intacctForTenant } from './intacct-for-tenant';
+import type { CallOptions } from '../ports/intacct-source';
+import type { SyncDeps } from './engine/deps';
+import { intacctForTenant } from './engine/intacct-for-tenant';
 
 /** One Intacct employee as the import dialog shows it. */
 export interface EmployeeChoice {
@@ -30,17 +31,18 @@ export async function browseIntacctEmployees(
   deps: Pick<SyncDeps, 'connections' | 'secrets' | 'intacct' | 'links' | 'users'>,
   tenantId: string,
   query: BrowseQuery,
+  options: CallOptions = {},
 ): Promise<Browsed<EmployeeChoice>> {
   const source = await intacctForTenant(deps, tenantId);
   const records = await source.browseEmployees({
     limit: query.limit,
     ...(query.search ? { search: query.search } : {}),
     ...(query.cursor ? { afterRecordNo: query.cursor } : {}),
-  });
+  }, options);
   const employees = records.map(mapEmployee);
   const departmentNames = new Map<string, string>();
   if (employees.some((employee) => employee.departmentIntacctId !== null)) {
-    for await (const page of source.listDepartments()) {
+    for await (const page of source.listDepartments(options)) {
       for (const department of page.records.map(mapDepartment)) departmentNames.set(department.departmentId, department.name);
     }
   }

@@ -1,64 +1,40 @@
 import { Conflict, NotFound } from '../domain/errors';
-import type { HeldUnlink, SyncRun } from '../domain/runs';
-import type { IntacctSource } from '../ports/intacct-source';
-import type { SyncDeps } from './deps';
-import { intacctForTenant } from './intacct-for-tenant';
-import { clientKind, departmentKind, userKind } from './kinds';
-import type { LinkedEntity, LinkedKind, MappedRecord } from './linked-kind';
-import { withLease } from './lease';
-import { RunJournal } from './run-journal';
-import { recordOf, unlinkRecord } from './sync-linked-records';
+import { FAMILY_OF_RUN, type SyncRun } from '../domain/runs';
+import type { SyncDeps } from './engine/deps';
+import { leaseForQueuedRun } from './engine/leases';
+import { launchRun } from './engine/run-lifecycle';
 
 /**
  * Confirm held unlinks (I3), an admin action on a `needs_review` run:
- * 1. Re-check with Intacct which held records are still missing (one may have come back).
- * 2. Unlink those, keeping every PSA record and its data (R4); skip the rest.
- * 3. The run ends `succeeded`, its held records now counted as unlinked.
+ * 1. Take the run's family lease (409 while another import or sync of the family runs).
+ * 2. Move the run from `needs_review` back to `queued`, marked confirmed, in one conditional write:
+ *    a second confirm finds it no longer awaiting review (409). The held records, counted as skipped
+ *    while they waited, are taken out of the counts to be decided again.
+ * 3. Hand the run to its worker, which re-checks each held record with Intacct, unlinks those still
+ *    missing (keeping every PSA record and its data, R4) and ends the run `succeeded`.
  */
 export async function confirmUnlinks(deps: SyncDeps, tenantId: string, runId: string): Promise<SyncRun> {
   const run = await deps.runs.get(tenantId, runId);
   if (!run) throw new NotFound('run_not_found', 'No such sync run.');
-  if (run.status !== 'needs_review') {
-    throw new Conflict('run_not_awaiting_review', 'This run has no unlinks waiting for confirmation.');
+  const notAwaiting = new Conflict('run_not_awaiting_review', 'This run has no unlinks waiting for confirmation.');
+  if (run.status !== 'needs_review' || !run.checkpoint) throw notAwaiting;
+  const family = FAMILY_OF_RUN[run.type];
+  await leaseForQueuedRun(deps, tenantId, family, run.id);
+  const held = run.heldCount;
+  const confirmed: SyncRun = {
+    ...run,
+    status: 'queued',
+    finishedAt: null,
+    execution: null,
+    error: null,
+    counts: { ...run.counts, skipped: Math.max(0, run.counts.skipped - held) },
+    progress: { ...run.progress, processed: Math.max(0, run.progress.processed - held) },
+    checkpoint: { ...run.checkpoint, confirmed: true, candidateCursor: null },
+  };
+  if (!(await deps.runs.saveIf(confirmed, { statuses: ['needs_review'], execution: run.execution }))) {
+    await deps.leases.release(tenantId, family, run.id);
+    throw notAwaiting;
   }
-  const scope = run.type === 'client_sync' || run.type === 'client_import' ? 'clients' : 'users';
-  return withLease(deps, tenantId, scope, `${run.id}#confirm`, async () => {
-    const source = await intacctForTenant(deps, tenantId);
-    const journal = new RunJournal(deps, run, { keepUnchangedRecords: false });
-    const held = run.heldUnlinks;
-    // The held records were counted as skipped when the run stopped for review; they are decided now.
-    run.counts.skipped -= held.length;
-    run.progress.processed -= held.length;
-    const pick = (object: HeldUnlink['object']) => held.filter((unlink) => unlink.object === object);
-    await confirmFor(deps, journal, source, clientKind(deps), pick('customer'));
-    await confirmFor(deps, journal, source, departmentKind(deps), pick('department'));
-    await confirmFor(deps, journal, source, userKind(deps, () => null), pick('employee'));
-    run.heldUnlinks = [];
-    return journal.finish('succeeded');
-  });
-}
-
-async function confirmFor<T extends LinkedEntity, M extends MappedRecord>(
-  deps: SyncDeps,
-  journal: RunJournal,
-  source: IntacctSource,
-  kind: LinkedKind<T, M>,
-  held: HeldUnlink[],
-): Promise<void> {
-  if (held.length === 0) return;
-  const stillThere = await source.existingRecordNos(kind.object, held.map((unlink) => unlink.recordNo));
-  const entities = await kind.store.getMany(journal.tenantId, held.map((unlink) => unlink.psaId));
-  for (const unlink of held) {
-    const link = { tenantId: journal.tenantId, ...unlink, createdAt: '', fingerprint: null };
-    const entity = entities.get(unlink.psaId);
-    if (stillThere.has(unlink.recordNo) || !entity) {
-      await journal.record({
-        ...recordOf(link, 'skipped'),
-        warnings: [entity ? 'The Intacct record exists again; left linked.' : 'The PSA record no longer exists.'],
-      });
-    } else {
-      await journal.record(await unlinkRecord(deps, journal, kind, link, entity));
-    }
-  }
-  await journal.flush();
+  await launchRun(deps, confirmed);
+  return confirmed;
 }

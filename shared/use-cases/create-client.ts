@@ -1,5 +1,5 @@
 import type { Client, ClientMappedFields } from '../domain/entities';
-import type { SyncDeps } from './deps';
+import type { SyncDeps } from './engine/deps';
 
 export type ClientInput = Partial<ClientMappedFields> & { name: string; notes?: string };
 

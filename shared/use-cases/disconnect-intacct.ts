@@ -1,5 +1,5 @@
 import { PreconditionFailed } from '../domain/errors';
-import type { SyncDeps } from './deps';
+import type { SyncDeps } from './engine/deps';
 
 /**
  * Disconnect a tenant from Intacct: the nightly sync stops (it only visits connected tenants),

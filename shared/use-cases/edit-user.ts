@@ -1,8 +1,8 @@
 import type { PermissionProfile, User } from '../domain/entities';
 import { InvalidInput, NotFound } from '../domain/errors';
 import { USER_MAPPED_FIELDS } from '../domain/field-diff';
-import type { SyncDeps } from './deps';
-import { writeWithVersionCheck } from './entity-writes';
+import type { SyncDeps } from './engine/deps';
+import { editLinkedRecord } from './engine/entity-writes';
 
 export interface UserPatch {
   firstName?: string;
@@ -35,18 +35,16 @@ export async function editUser(
       { field: 'departmentId', message: 'no such department in this workspace' },
     ]);
   }
-  const link = user.integrations.intacct;
-  if (link && SYNCED_USER_FIELDS.some((field) => field in patch)) {
-    // First, so the next sync looks at this user again even if this process stops after it (R3).
-    await deps.links.invalidateFingerprint(tenantId, 'employee', link.recordNo, userId);
-  }
   const now = deps.clock.now().toISOString();
-  const result = await writeWithVersionCheck(
-    deps.users,
-    user,
-    (current) => ({ next: { ...current, ...patch, version: current.version + 1, updatedAt: now }, changes: [] }),
-    false,
-  );
+  // The link of the version each attempt overwrites is invalidated first, so the next sync looks at
+  // this user again however the edit interleaves with a sync or a link (R3).
+  const touchesSynced = SYNCED_USER_FIELDS.some((field) => field in patch);
+  const result = await editLinkedRecord(deps, { object: 'employee', store: deps.users, linkOf: (u) => u.integrations.intacct }, user, touchesSynced, (current) => ({
+    ...current,
+    ...patch,
+    version: current.version + 1,
+    updatedAt: now,
+  }));
   if (result.kind !== 'written') throw new NotFound('user_not_found', 'No such user.');
   return result.entity;
 }

@@ -1,16 +1,10 @@
-import type { PermissionProfile, User } from '../domain/entities';
+import type { PermissionProfile } from '../domain/entities';
 import { InvalidInput, NotFound } from '../domain/errors';
-import type { IntacctFields } from '../domain/intacct-records';
 import type { RunTrigger, SyncRun } from '../domain/runs';
-import { newUserFromIntacct } from '../domain/sync-rules';
-import type { SyncDeps } from './deps';
-import { DepartmentDirectory } from './department-directory';
-import { importLinkedRecords } from './import-linked-records';
-import { intacctForTenant } from './intacct-for-tenant';
-import { userKind, type EmployeeRecord } from './kinds';
-import { recordMissingSelection } from './missing-selection';
-import { createQueuedRun, executeRun } from './run-execution';
-import { assertNoRunInProgress } from './run-in-progress';
+import type { Invocation } from '../ports/runtime';
+import type { SyncDeps } from './engine/deps';
+import { intacctForTenant } from './engine/intacct-for-tenant';
+import { executeRun, launchRun, queueRun } from './engine/run-lifecycle';
 
 export interface UserImportRequest {
   employeeIds: string[];
@@ -21,29 +15,30 @@ export interface UserImportRequest {
 
 /**
  * Import team members from Intacct, step one (the API call), R8:
- * 1. Check the tenant is connected and the selection is not empty.
- * 2. Queue a `user_import` run carrying the selection, profile and department choice.
+ * 1. Check the selection is not empty and the tenant is connected.
+ * 2. Queue a `user_import` run carrying the selection, profile and department choice under the users
+ *    lease (409 while another import or sync of users is queued or running); hand it to its worker.
  */
-export async function queueUserImport(
-  deps: SyncDeps,
-  tenantId: string,
-  request: UserImportRequest,
-  trigger: RunTrigger,
-): Promise<SyncRun> {
+export async function queueUserImport(deps: SyncDeps, tenantId: string, request: UserImportRequest, trigger: RunTrigger): Promise<SyncRun> {
   if (request.employeeIds.length === 0) {
     throw new InvalidInput('invalid_request', 'Select at least one team member to import.', [
       { field: 'employeeIds', message: 'give at least one employee id' },
     ]);
   }
   await intacctForTenant(deps, tenantId);
-  await assertNoRunInProgress(deps, tenantId, 'users');
-  return createQueuedRun(deps, {
+  const run = await queueRun(deps, {
     tenantId,
-    type: 'user_import',
+    request: {
+      type: 'user_import',
+      employeeIds: [...new Set(request.employeeIds)],
+      permissionProfile: request.permissionProfile,
+      assignDepartments: request.assignDepartments,
+    },
     trigger,
     dryRun: request.dryRun ?? false,
-    request: { ...request },
   });
+  await launchRun(deps, run);
+  return run;
 }
 
 /**
@@ -54,42 +49,8 @@ export async function queueUserImport(
  * 3. Import each employee as a user with the chosen permission profile, no email, not invited;
  *    an employee already linked only has its mapped fields refreshed.
  */
-export async function runUserImport(deps: SyncDeps, tenantId: string, runId: string): Promise<SyncRun> {
+export async function runUserImport(deps: SyncDeps, tenantId: string, runId: string, invocation?: Invocation): Promise<SyncRun> {
   const run = await deps.runs.get(tenantId, runId);
   if (!run || run.type !== 'user_import') throw new NotFound('run_not_found', 'No such user import run.');
-  const request = run.request as unknown as UserImportRequest;
-  return executeRun(deps, run, async (journal) => {
-    const source = await intacctForTenant(deps, tenantId);
-    // A selection is what an admin ticked in a dialog: small enough to hold for the department pass.
-    const selected: IntacctFields[] = [];
-    for await (const page of source.employeesById(request.employeeIds)) selected.push(...page.records);
-
-    const directory = request.assignDepartments ? await DepartmentDirectory.load(deps, journal, source) : null;
-    if (directory) {
-      await directory.ensure(selected.map((fields) => fields.DEPARTMENTID ?? '').filter((id) => id !== ''));
-    }
-    const departmentFor = (departmentIntacctId: string | null) => directory?.psaIdFor(departmentIntacctId) ?? null;
-    const seen = await importLinkedRecords<User, EmployeeRecord>(
-      deps,
-      journal,
-      {
-        kind: userKind(deps, departmentFor),
-        create: (mapped, id, now) =>
-          newUserFromIntacct({
-            id,
-            tenantId,
-            mapped,
-            permissionProfile: request.permissionProfile,
-            assignDepartment: request.assignDepartments,
-            departmentPsaId: departmentFor(mapped.departmentIntacctId),
-            now,
-          }),
-      },
-      (async function* () {
-        if (selected.length > 0) yield { records: selected, totalCount: selected.length };
-      })(),
-    );
-    await recordMissingSelection(journal, 'employee', request.employeeIds, seen);
-    return { status: 'succeeded' };
-  });
+  return executeRun(deps, tenantId, runId, invocation);
 }

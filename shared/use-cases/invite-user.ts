@@ -1,7 +1,8 @@
 import type { User } from '../domain/entities';
 import { NotFound, PreconditionFailed } from '../domain/errors';
-import type { SyncDeps } from './deps';
-import { writeWithVersionCheck } from './entity-writes';
+import { domainEvent } from '../domain/events';
+import type { SyncDeps } from './engine/deps';
+import { writeWithVersionCheck } from './engine/entity-writes';
 
 /**
  * Invite a team member (R9):
@@ -28,6 +29,6 @@ export async function inviteUser(deps: Pick<SyncDeps, 'users' | 'events' | 'cloc
   if (result.kind === 'refused') {
     throw new PreconditionFailed('email_required', 'Add an email address to this team member before inviting them.');
   }
-  await deps.events.publish([{ type: 'UserInvited', detail: { tenantId, userId } }]);
+  await deps.events.publish([domainEvent('UserInvited', { tenantId, userId }, [userId, result.entity.version])]);
   return result.entity;
 }

@@ -1,25 +1,29 @@
 import type { Client, User } from '../domain/entities';
 import { Conflict, NotFound } from '../domain/errors';
+import { domainEvent } from '../domain/events';
 import type { IntacctFields } from '../domain/intacct-records';
-import type { ListingPage } from '../ports/intacct-source';
+import { FAMILY_OF_OBJECT } from '../domain/runs';
+import type { CallOptions, ListingPage } from '../ports/intacct-source';
 import type { Link } from '../ports/stores';
-import type { SyncDeps } from './deps';
-import { writeWithVersionCheck } from './entity-writes';
-import { intacctForTenant } from './intacct-for-tenant';
-import { linkFor } from './import-linked-records';
-import { clientKind, userKind } from './kinds';
-import { linkedDepartments } from './department-directory';
-import { entityAcceptsLink, type LinkedEntity, type LinkedKind, type MappedRecord } from './linked-kind';
+import type { SyncDeps } from './engine/deps';
+import { linkedDepartments } from './engine/department-directory';
+import { writeWithVersionCheck } from './engine/entity-writes';
+import { intacctForTenant } from './engine/intacct-for-tenant';
+import { clientKind, userKind } from './engine/kinds';
+import { isLeaseLive } from './engine/leases';
+import { entityAcceptsLink, type LinkedEntity, type LinkedKind, type MappedRecord } from './engine/linked-kind';
 
 /**
  * Re-link a PSA client to an Intacct customer by hand (R5):
  * 1. The client must exist in this tenant and not be linked to another customer (I1).
- * 2. The customer must exist in Intacct and not be linked to another client (409 otherwise).
- * 3. Write the link, then the client with its mapped fields refreshed at once; ClientLinked.
+ * 2. The customer must exist in Intacct (the record Intacct answers must be the one asked for) and
+ *    not be linked to another client, nor be claimed by an import still running (409 otherwise).
+ * 3. Write the link, then the client with its mapped fields refreshed at once, then the link's
+ *    fingerprint (only if nobody edited the client meanwhile); ClientLinked.
  */
-export async function linkClient(deps: SyncDeps, tenantId: string, clientId: string, customerId: string): Promise<Client> {
+export async function linkClient(deps: SyncDeps, tenantId: string, clientId: string, customerId: string, options: CallOptions = {}): Promise<Client> {
   const source = await intacctForTenant(deps, tenantId);
-  return linkByHand(deps, tenantId, clientKind(deps), clientId, () => firstOf(source.customersById([customerId])), {
+  return linkByHand(deps, tenantId, clientKind(deps), clientId, customerId, (ids) => source.customersById(ids, options), {
     entityMissing: new NotFound('client_not_found', 'No such client.'),
     recordMissing: new NotFound('customer_not_found', `Intacct has no customer with id ${customerId}.`),
     noun: 'customer',
@@ -27,11 +31,11 @@ export async function linkClient(deps: SyncDeps, tenantId: string, clientId: str
 }
 
 /** Re-link a PSA user to an Intacct employee by hand (R5); as `linkClient`, with UserLinked. */
-export async function linkUser(deps: SyncDeps, tenantId: string, userId: string, employeeId: string): Promise<User> {
+export async function linkUser(deps: SyncDeps, tenantId: string, userId: string, employeeId: string, options: CallOptions = {}): Promise<User> {
   const source = await intacctForTenant(deps, tenantId);
   const departments = await linkedDepartments(deps, tenantId);
   const kind = userKind(deps, (departmentIntacctId) => (departmentIntacctId ? (departments.get(departmentIntacctId) ?? null) : null));
-  return linkByHand(deps, tenantId, kind, userId, () => firstOf(source.employeesById([employeeId])), {
+  return linkByHand(deps, tenantId, kind, userId, employeeId, (ids) => source.employeesById(ids, options), {
     entityMissing: new NotFound('user_not_found', 'No such user.'),
     recordMissing: new NotFound('employee_not_found', `Intacct has no employee with id ${employeeId}.`),
     noun: 'employee',
@@ -43,20 +47,30 @@ async function linkByHand<T extends LinkedEntity, M extends MappedRecord>(
   tenantId: string,
   kind: LinkedKind<T, M>,
   entityId: string,
-  fetchRecord: () => Promise<IntacctFields | null>,
+  intacctId: string,
+  list: (ids: string[]) => AsyncIterable<ListingPage>,
   errors: { entityMissing: NotFound; recordMissing: NotFound; noun: string },
 ): Promise<T> {
   const entity = await kind.store.get(tenantId, entityId);
   if (!entity) throw errors.entityMissing;
-  const fields = await fetchRecord();
+  const fields = await recordWithId(list([intacctId]), (record) => kind.map(record).intacctId === intacctId);
   if (!fields) throw errors.recordMissing;
   const mapped = kind.map(fields);
   if (!entityAcceptsLink(kind, entity, mapped.recordNo)) {
     throw new Conflict('already_linked', `This record is already linked to another Intacct ${errors.noun}; it cannot have two.`);
   }
   const now = deps.clock.now().toISOString();
-  const link = linkFor(tenantId, kind, mapped, entity.id, now);
-  await claimLink(deps, kind, link, errors.noun);
+  const proposed: Link = {
+    tenantId,
+    object: kind.object,
+    recordNo: mapped.recordNo,
+    intacctId: mapped.intacctId,
+    psaId: entity.id,
+    createdAt: now,
+    fingerprint: null,
+    claim: null,
+  };
+  const link = await claimLink(deps, kind, proposed, errors.noun);
 
   const result = await writeWithVersionCheck(
     kind.store,
@@ -64,51 +78,58 @@ async function linkByHand<T extends LinkedEntity, M extends MappedRecord>(
     (current) => (entityAcceptsLink(kind, current, mapped.recordNo) ? kind.apply(current, mapped, now) : null),
     false,
   );
-  if (result.kind === 'gone') {
+  if (result.kind === 'gone' || result.kind === 'refused') {
     await deps.links.deleteIfPointsTo(tenantId, kind.object, link.recordNo, link.psaId);
-    throw errors.entityMissing;
-  }
-  if (result.kind === 'refused') {
-    await deps.links.deleteIfPointsTo(tenantId, kind.object, link.recordNo, link.psaId);
+    if (result.kind === 'gone') throw errors.entityMissing;
     throw new Conflict('already_linked', `This record was linked to another Intacct ${errors.noun} meanwhile.`);
   }
-  const claimed = await deps.links.get(tenantId, kind.object, link.recordNo);
-  if (claimed && claimed.psaId === entity.id) await deps.links.setFingerprint(claimed, kind.fingerprint(mapped));
+  // Conditional on the link as written: a PSA edit since has invalidated it, and then it stays so.
+  await deps.links.setFingerprint(link, kind.fingerprint(mapped));
   if (kind.events.linked) {
-    await deps.events.publish([
-      {
-        type: kind.events.linked,
-        detail: { tenantId, [kind.eventIdKey]: entity.id, [kind.eventIntacctIdKey]: mapped.intacctId, recordNo: mapped.recordNo },
-      },
-    ]);
+    const detail = { tenantId, [kind.eventIdKey]: entity.id, [kind.eventIntacctIdKey]: mapped.intacctId, recordNo: mapped.recordNo };
+    await deps.events.publish([domainEvent(kind.events.linked, detail, [entity.id, mapped.recordNo, link.createdAt])]);
   }
   return result.entity;
 }
 
-/** Writes the link, or finds it already ours; another live PSA record holding it is a conflict (I1). */
+/**
+ * Writes the link, or finds it already ours. Another live PSA record holding it, or an import still
+ * creating one for it (a claim of a run that holds its lease), is a conflict (I1); a link whose PSA
+ * record is gone is dangling and is replaced.
+ */
 async function claimLink<T extends LinkedEntity, M extends MappedRecord>(
   deps: SyncDeps,
   kind: LinkedKind<T, M>,
   link: Link,
   noun: string,
-): Promise<void> {
+): Promise<Link> {
+  const linkedElsewhere = new Conflict(`${noun}_linked_elsewhere`, `This Intacct ${noun} is already linked to another PSA record.`);
   for (;;) {
-    if (await deps.links.createIfAbsent(link)) return;
+    if (await deps.links.createIfAbsent(link)) return link;
     const existing = await deps.links.get(link.tenantId, kind.object, link.recordNo);
     if (!existing) continue;
-    if (existing.psaId === link.psaId) return;
-    const holder = await kind.store.get(link.tenantId, existing.psaId);
-    if (holder && entityAcceptsLink(kind, holder, existing.recordNo)) {
-      throw new Conflict(`${noun}_linked_elsewhere`, `This Intacct ${noun} is already linked to another PSA record.`);
+    if (existing.claim && (await claimIsLive(deps, link.tenantId, kind, existing.claim.runId))) {
+      throw new Conflict(`${noun}_linked_elsewhere`, `This Intacct ${noun} is being imported right now; try again when the import has finished.`);
     }
-    // The link is dangling (its PSA record was deleted): remove it and claim the record.
+    if (existing.psaId === link.psaId) return existing;
+    const holder = await kind.store.get(link.tenantId, existing.psaId);
+    if (holder && entityAcceptsLink(kind, holder, existing.recordNo)) throw linkedElsewhere;
+    // The link is dangling (its PSA record was deleted, or an import that stopped never made it).
     await deps.links.deleteIfPointsTo(link.tenantId, kind.object, existing.recordNo, existing.psaId);
   }
 }
 
-async function firstOf(pages: AsyncIterable<ListingPage>): Promise<IntacctFields | null> {
+/** Whether the run that claimed a link still holds its family's lease (is alive). */
+async function claimIsLive<T extends LinkedEntity, M extends MappedRecord>(deps: SyncDeps, tenantId: string, kind: LinkedKind<T, M>, runId: string): Promise<boolean> {
+  const lease = await deps.leases.get(tenantId, FAMILY_OF_OBJECT[kind.object]);
+  return lease !== null && lease.holder === runId && isLeaseLive(lease, deps.clock.now());
+}
+
+/** The first listed record `matches` accepts: Intacct must answer the record asked for, not just any. */
+async function recordWithId(pages: AsyncIterable<ListingPage>, matches: (record: IntacctFields) => boolean): Promise<IntacctFields | null> {
   for await (const page of pages) {
-    if (page.records[0]) return page.records[0];
+    const found = page.records.find(matches);
+    if (found) return found;
   }
   return null;
 }

@@ -1,25 +1,24 @@
-import { NotFound } from '../domain/errors';
-import type { RunTrigger, RunType, SyncRun } from '../domain/runs';
-import type { SyncDeps } from './deps';
-import { DepartmentDirectory } from './department-directory';
-import { intacctForTenant } from './intacct-for-tenant';
-import { clientKind, userKind } from './kinds';
-import { createQueuedRun, executeRun, type RunBodyResult } from './run-execution';
-import { assertNoRunInProgress } from './run-in-progress';
-import type { RunJournal } from './run-journal';
-import { syncLinkedRecords } from './sync-linked-records';
+import { Conflict, NotFound } from '../domain/errors';
+import { isSyncRun, type RunFamily, type RunTrigger, type SyncRun } from '../domain/runs';
+import type { Invocation } from '../ports/runtime';
+import type { SyncDeps } from './engine/deps';
+import { intacctForTenant } from './engine/intacct-for-tenant';
+import { executeRun, launchRun, queueRun, standaloneInvocation, type ExecuteOptions } from './engine/run-lifecycle';
 
 export type SyncScope = 'clients' | 'users' | 'all';
 
-const RUN_TYPES: Record<SyncScope, RunType[]> = {
-  clients: ['client_sync'],
-  users: ['user_sync'],
-  all: ['client_sync', 'user_sync'],
+const FAMILIES: Record<SyncScope, RunFamily[]> = {
+  clients: ['clients'],
+  users: ['users'],
+  all: ['clients', 'users'],
 };
 
+const SYNC_TYPE = { clients: 'client_sync', users: 'user_sync' } as const;
+
 /**
- * Sync now (the API call): check the tenant is connected, queue a `client_sync` or `user_sync`
- * run and answer it; a worker executes it with `runQueuedSync`.
+ * Sync now (the API call): check the tenant is connected, queue a `client_sync` or `user_sync` run
+ * under its family's lease (409 while another import or sync of the family is queued or running)
+ * and hand it to its worker.
  */
 export async function queueSync(
   deps: SyncDeps,
@@ -28,75 +27,83 @@ export async function queueSync(
   options: { dryRun: boolean; trigger: RunTrigger },
 ): Promise<SyncRun> {
   await intacctForTenant(deps, tenantId);
-  await assertNoRunInProgress(deps, tenantId, type === 'client_sync' ? 'clients' : 'users');
-  return createQueuedRun(deps, { tenantId, type, trigger: options.trigger, dryRun: options.dryRun, request: {} });
+  const run = await queueRun(deps, { tenantId, request: { type, resetLinks: false }, trigger: options.trigger, dryRun: options.dryRun });
+  await launchRun(deps, run);
+  return run;
 }
 
-/** Executes a queued sync run. */
-export async function runQueuedSync(deps: SyncDeps, tenantId: string, runId: string): Promise<SyncRun> {
+/** Executes (or continues) a queued sync run. */
+export async function runQueuedSync(
+  deps: SyncDeps,
+  tenantId: string,
+  runId: string,
+  invocation?: Invocation,
+  options: ExecuteOptions = {},
+): Promise<SyncRun> {
   const run = await deps.runs.get(tenantId, runId);
-  if (!run || (run.type !== 'client_sync' && run.type !== 'user_sync')) {
-    throw new NotFound('run_not_found', 'No such sync run.');
-  }
-  return executeRun(deps, run, (journal) => (run.type === 'client_sync' ? syncClients(deps, journal) : syncUsers(deps, journal)));
+  if (!run || !isSyncRun(run.type)) throw new NotFound('run_not_found', 'No such sync run.');
+  return executeRun(deps, tenantId, runId, invocation, options);
+}
+
+export interface TenantSyncRequest {
+  tenantId: string;
+  scope: SyncScope;
+  dryRun?: boolean;
+  trigger: RunTrigger;
+  /** The night (YYYY-MM-DD, UTC) a scheduled sync belongs to: one sync per tenant and night. */
+  night?: string;
+}
+
+export interface TenantSyncResult {
+  runs: SyncRun[];
+  /** Families not synced because a run of theirs was already queued or running (no failed run, no alarm). */
+  skipped: { family: RunFamily; reason: 'run_in_progress' | 'already_requested' }[];
 }
 
 /**
  * The daily sync of one tenant (the nightly event, or a manual invoke), R3–R10:
- * 1. Clients: re-apply every linked customer's mapping, unlink removed customers.
- * 2. Users: departments first (names, unlinks), then every linked employee; a department an
- *    assigned user now needs is created once.
- * Each object family gets its own run, so one failing does not hide the other's result; the two
- * run side by side.
+ * 1. A nightly request delivered again for the same night is dropped (EventBridge and Lambda deliver
+ *    at least once).
+ * 2. Each object family gets its own run, queued under its lease; a family already busy is skipped.
+ * 3. The runs execute side by side in this invocation (clients; users with their departments), each
+ *    continuing in a fresh invocation if it needs more time.
  */
 export async function syncTenant(
   deps: SyncDeps,
-  request: { tenantId: string; scope: SyncScope; dryRun?: boolean; trigger: RunTrigger },
-): Promise<SyncRun[]> {
+  request: TenantSyncRequest,
+  invocation: Invocation = standaloneInvocation(deps),
+  options: ExecuteOptions = {},
+): Promise<TenantSyncResult> {
+  const families = FAMILIES[request.scope];
+  if (request.night && (await deps.runs.nightlyRequested(request.tenantId, request.night))) {
+    return { runs: [], skipped: families.map((family) => ({ family, reason: 'already_requested' })) };
+  }
+  const queued: SyncRun[] = [];
+  const skipped: TenantSyncResult['skipped'] = [];
+  for (const family of families) {
+    try {
+      queued.push(
+        await queueRun(deps, {
+          tenantId: request.tenantId,
+          request: { type: SYNC_TYPE[family], resetLinks: false },
+          trigger: request.trigger,
+          dryRun: request.dryRun ?? false,
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof Conflict && error.code === 'run_in_progress')) throw error;
+      skipped.push({ family, reason: 'run_in_progress' });
+    }
+  }
+  // Marked once the runs are queued: a delivery retried after a crash before this point still syncs,
+  // one arriving meanwhile finds the families busy, one arriving later finds the mark.
+  if (request.night) await deps.runs.markNightly(request.tenantId, request.night);
   // Clients and users hold separate leases and share the company's request slots, so running them
   // side by side overlaps one's Intacct round trips with the other's work.
   const outcomes = await Promise.allSettled(
-    RUN_TYPES[request.scope].map(async (type) => {
-      const run = await createQueuedRun(deps, {
-        tenantId: request.tenantId,
-        type,
-        trigger: request.trigger,
-        dryRun: request.dryRun ?? false,
-        request: {},
-      });
-      return runQueuedSync(deps, request.tenantId, run.id);
-    }),
+    queued.map((run, index) => executeRun(deps, request.tenantId, run.id, index === 0 ? invocation : { ...invocation, id: deps.ids.newId() }, options)),
   );
   const failure = outcomes.find((outcome) => outcome.status === 'rejected');
   if (failure) throw failure.reason;
-  return outcomes.map((outcome) => (outcome as PromiseFulfilledResult<SyncRun>).value);
-}
-
-async function syncClients(deps: SyncDeps, journal: RunJournal): Promise<RunBodyResult> {
-  const source = await intacctForTenant(deps, journal.tenantId);
-  return syncLinkedRecords(deps, journal, clientKind(deps), source.listCustomers());
-}
-
-async function syncUsers(deps: SyncDeps, journal: RunJournal): Promise<RunBodyResult> {
-  const source = await intacctForTenant(deps, journal.tenantId);
-  const directory = await DepartmentDirectory.load(deps, journal, source);
-  const departments = await directory.sync();
-  const users = await syncLinkedRecords(
-    deps,
-    journal,
-    userKind(deps, (departmentIntacctId) => directory.psaIdFor(departmentIntacctId)),
-    source.listEmployees(),
-    async (page) => {
-      const needed = page
-        .filter(({ entity }) => entity?.integrations.intacct?.assignDepartment)
-        .map(({ mapped }) => mapped.departmentIntacctId)
-        .filter((id): id is string => id !== null && directory.psaIdFor(id) === null);
-      await directory.ensure(needed);
-    },
-  );
-  const held = [
-    ...(departments.status === 'needs_review' ? departments.held : []),
-    ...(users.status === 'needs_review' ? users.held : []),
-  ];
-  return held.length > 0 ? { status: 'needs_review', held } : { status: 'succeeded' };
+  return { runs: outcomes.map((outcome) => (outcome as PromiseFulfilledResult<SyncRun>).value), skipped };
 }

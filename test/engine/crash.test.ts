@@ -106,6 +106,8 @@ describe('I6 imports and syncs converge after a crash at any write', () => {
       await importUsers(h, tenant, { employeeIds: employees, permissionProfile: 'collaborator', assignDepartments: true });
       const clients = await allClients(h, tenant);
       for (const client of clients.slice(0, 3)) await editClient(h.deps, tenant, client.id, { name: 'PSA edit', notes: 'kept' });
+      // Company 2 stands for company 1 the morning after: the same records, changed overnight.
+      await h.stores.connections.setLinkedCompany(tenant, { companyId: h.emulator.companies[1]!.companyId, entityId: null });
       const company = h.emulator.companies[1]!;
       await connectIntacct(h.deps, tenant, { companyId: company.companyId, userId: company.userId, password: company.userPassword });
       return tenant;

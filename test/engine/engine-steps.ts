@@ -1,25 +1,38 @@
 import type { Client, User } from '../../shared/domain/entities';
 import type { RunRecord, SyncRun } from '../../shared/domain/runs';
-import { queueClientImport, runClientImport, type ClientImportRequest } from '../../shared/use-cases/import-clients';
-import { queueUserImport, runUserImport, type UserImportRequest } from '../../shared/use-cases/import-users';
+import { queueClientImport, type ClientImportRequest } from '../../shared/use-cases/import-clients';
+import { queueUserImport, type UserImportRequest } from '../../shared/use-cases/import-users';
 import { syncTenant, type SyncScope } from '../../shared/use-cases/sync-tenant';
 import type { EngineHarness } from '../support/engine-harness';
 
 /** Steps the engine tests take, as an admin and the nightly schedule would. */
 
+/** The run as stored now. */
+export async function runNow(h: EngineHarness, tenantId: string, runId: string): Promise<SyncRun> {
+  const run = await h.stores.runs.get(tenantId, runId);
+  if (!run) throw new Error(`run ${runId} is gone`);
+  return run;
+}
+
+/** Queues an import as the API does, then lets its worker (and any continuation) run to the end. */
 export async function importClients(h: EngineHarness, tenantId: string, request: ClientImportRequest): Promise<SyncRun> {
   const run = await queueClientImport(h.deps, tenantId, request, 'api');
-  return runClientImport(h.deps, tenantId, run.id);
+  await h.workers.drain();
+  return runNow(h, tenantId, run.id);
 }
 
 export async function importUsers(h: EngineHarness, tenantId: string, request: UserImportRequest): Promise<SyncRun> {
   const run = await queueUserImport(h.deps, tenantId, request, 'api');
-  return runUserImport(h.deps, tenantId, run.id);
+  await h.workers.drain();
+  return runNow(h, tenantId, run.id);
 }
 
+/** The nightly sync of a tenant a day later, to its end (continuations included); answers its runs. */
 export async function nightlySync(h: EngineHarness, tenantId: string, scope: SyncScope = 'all', dryRun = false): Promise<SyncRun[]> {
   h.clock.advance(24 * 60 * 60_000);
-  return syncTenant(h.deps, { tenantId, scope, trigger: 'schedule', dryRun });
+  const { runs } = await syncTenant(h.deps, { tenantId, scope, trigger: 'schedule', dryRun }, h.workers.invocation(), h.workers.options);
+  await h.workers.drain();
+  return Promise.all(runs.map((run) => runNow(h, tenantId, run.id)));
 }
 
 export async function allClients(h: EngineHarness, tenantId: string): Promise<Client[]> {

@@ -25,6 +25,7 @@ import {
   intacctIds,
   nightlySync,
   recordsOf,
+  runNow,
 } from './engine-steps';
 
 let h: EngineHarness;
@@ -145,7 +146,10 @@ describe('I3 unlinks happen only after a complete listing, and never en masse wi
     expect(run!.counts.unlinked).toBe(0);
     expect((await allClients(h, tenant)).every((c) => c.integrations.intacct?.status === 'linked')).toBe(true);
 
-    const confirmed = await confirmUnlinks(h.deps, tenant, run!.id);
+    const queued = await confirmUnlinks(h.deps, tenant, run!.id);
+    expect(queued.status).toBe('queued');
+    await h.workers.drain();
+    const confirmed = await runNow(h, tenant, run!.id);
 
     expect(confirmed.status).toBe('succeeded');
     expect(confirmed.counts.unlinked).toBe(doomed.length);

@@ -34,7 +34,7 @@ beforeEach(() => {
 });
 
 const eventsFor = (count: number): DomainEvent[] =>
-  Array.from({ length: count }, (_, index) => ({ type: 'ClientUpdated', detail: { tenantId: 't-1', clientId: `c-${index}` } }));
+  Array.from({ length: count }, (_, index) => ({ type: 'ClientUpdated', detail: { tenantId: 't-1', eventId: `e-${index}`, clientId: `c-${index}` } }));
 
 describe('EventBridgePublisher', () => {
   const publisher = (maxAttempts?: number) =>
@@ -48,7 +48,7 @@ describe('EventBridgePublisher', () => {
     expect(aws.events[0]).toEqual({
       Source: 'psa.intacct-sync',
       DetailType: 'ClientUpdated',
-      Detail: JSON.stringify({ tenantId: 't-1', clientId: 'c-0' }),
+      Detail: JSON.stringify({ tenantId: 't-1', eventId: 'e-0', clientId: 'c-0' }),
       EventBusName: 'bus-1',
     });
   });
@@ -78,15 +78,17 @@ describe('LambdaWorkerLauncher', () => {
       tenantSync: 'fn-tenant-sync',
     });
 
-  it('invokes each worker asynchronously (InvocationType Event) with its request', async () => {
-    await launcher().startClientImport({ tenantId: 't-1', runId: 'r-1' });
-    await launcher().startUserImport({ tenantId: 't-1', runId: 'r-2' });
-    await launcher().startSync({ tenantId: 't-1', scope: 'clients', runId: 'r-3' });
+  it('invokes each run type\'s worker asynchronously (InvocationType Event) with its request', async () => {
+    await launcher().start({ tenantId: 't-1', runId: 'r-1', type: 'client_import' });
+    await launcher().start({ tenantId: 't-1', runId: 'r-2', type: 'user_import' });
+    await launcher().start({ tenantId: 't-1', runId: 'r-3', type: 'client_sync' });
+    await launcher().start({ tenantId: 't-1', runId: 'r-4', type: 'user_sync', handoff: 'h-1' });
 
     expect(aws.invokes).toEqual([
       { functionName: 'fn-client-import', invocationType: 'Event', payload: { tenantId: 't-1', runId: 'r-1' } },
       { functionName: 'fn-user-import', invocationType: 'Event', payload: { tenantId: 't-1', runId: 'r-2' } },
-      { functionName: 'fn-tenant-sync', invocationType: 'Event', payload: { tenantId: 't-1', scope: 'clients', runId: 'r-3' } },
+      { functionName: 'fn-tenant-sync', invocationType: 'Event', payload: { tenantId: 't-1', runId: 'r-3', scope: 'clients' } },
+      { functionName: 'fn-tenant-sync', invocationType: 'Event', payload: { tenantId: 't-1', runId: 'r-4', handoff: 'h-1', scope: 'users' } },
     ]);
   });
 });

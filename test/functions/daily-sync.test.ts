@@ -7,7 +7,7 @@ import { EVENT_BUS_NAME, startFunctionEnvironment, type FunctionEnvironment } fr
 let fn: FunctionEnvironment;
 let handler: (event: unknown, context: Context) => Promise<unknown>;
 const context = { awsRequestId: 'daily-sync-request' } as Context;
-const scheduledEvent = { version: '0', 'detail-type': 'Scheduled Event', source: 'aws.events', detail: {} };
+const scheduledEvent = { version: '0', 'detail-type': 'Scheduled Event', source: 'aws.events', time: '2026-11-25T02:00:00Z', detail: {} };
 
 beforeAll(async () => {
   fn = await startFunctionEnvironment([{}, {}, {}]);
@@ -17,14 +17,14 @@ beforeAll(async () => {
 afterAll(async () => fn.close());
 
 describe('daily-sync', () => {
-  it('puts one TenantSyncRequested { tenantId, scope: all } per connected tenant on the bus', async () => {
+  it('puts one TenantSyncRequested { tenantId, scope: all, night } per connected tenant on the bus', async () => {
     const answer = await handler(scheduledEvent, context);
 
-    expect(answer).toEqual({ tenants: 2 });
+    expect(answer).toEqual({ tenants: 2, night: '2026-11-25' });
     const requested = fn.aws.events.filter((entry) => entry.DetailType === 'TenantSyncRequested');
     expect(requested.map((entry) => JSON.parse(entry.Detail)).sort((a, b) => a.tenantId.localeCompare(b.tenantId))).toEqual([
-      { tenantId: fn.tenants[0], scope: 'all' },
-      { tenantId: fn.tenants[1], scope: 'all' },
+      { tenantId: fn.tenants[0], scope: 'all', night: '2026-11-25', eventId: expect.any(String) },
+      { tenantId: fn.tenants[1], scope: 'all', night: '2026-11-25', eventId: expect.any(String) },
     ]);
     for (const entry of requested) expect(entry).toMatchObject({ Source: 'psa.intacct-sync', EventBusName: EVENT_BUS_NAME });
   });

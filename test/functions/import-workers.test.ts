@@ -12,7 +12,7 @@ let fn: FunctionEnvironment;
 let tenant: string;
 let clientImport: Handler;
 let userImport: Handler;
-const context = { awsRequestId: 'import-request' } as Context;
+const context = { awsRequestId: 'import-request', getRemainingTimeInMillis: () => 900_000 } as Context;
 
 beforeAll(async () => {
   fn = await startFunctionEnvironment([{ customers: CUSTOMERS, employees: 3, departments: 2 }]);

@@ -9,7 +9,7 @@ import { startFunctionEnvironment, type FunctionEnvironment } from './support/fu
 let fn: FunctionEnvironment;
 let tenant: string;
 let handler: (event: unknown, context: Context) => Promise<{ runs: unknown[] }>;
-const context = { awsRequestId: 'tenant-sync-request' } as Context;
+const context = { awsRequestId: 'tenant-sync-request', getRemainingTimeInMillis: () => 900_000 } as Context;
 const RUN_PAGE = { limit: 100 };
 
 beforeAll(async () => {
@@ -21,13 +21,13 @@ beforeAll(async () => {
 });
 afterAll(async () => fn.close());
 
-const busEvent = (detail: Record<string, unknown>) => ({
+const busEvent = (detail: Record<string, unknown>, time = '2026-11-25T02:00:00Z') => ({
   version: '0',
   id: 'event-1',
   'detail-type': 'TenantSyncRequested',
   source: 'psa.intacct-sync',
   account: '000000000000',
-  time: '2026-11-25T02:00:00Z',
+  time,
   region: 'local',
   resources: [],
   detail,
@@ -49,9 +49,22 @@ describe('tenant-sync, the nightly event', () => {
   });
 
   it('keeps to the scope the event names', async () => {
-    const answer = await handler(busEvent({ tenantId: tenant, scope: 'clients' }), context);
+    const answer = await handler(busEvent({ tenantId: tenant, scope: 'clients', night: '2026-11-26' }), context);
 
     expect(answer.runs.map((run) => Run.parse(run).type)).toEqual(['client_sync']);
+  });
+
+  it('drops a request for a night already synced (a duplicate delivery), starting no run', async () => {
+    const before = await runCount();
+
+    const answer = (await handler(busEvent({ tenantId: tenant }), context)) as { runs: unknown[]; skipped: unknown[] };
+
+    expect(answer.runs).toEqual([]);
+    expect(answer.skipped).toEqual([
+      { family: 'clients', reason: 'already_requested' },
+      { family: 'users', reason: 'already_requested' },
+    ]);
+    expect(await runCount()).toBe(before);
   });
 });
 

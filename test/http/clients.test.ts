@@ -22,7 +22,7 @@ afterEach(async () => api.close());
 async function importCustomers(customerIds: string[]): Promise<void> {
   const answer = await admin({ method: 'POST', path: '/clients/import', body: { customerIds } });
   expect(answer.status).toBe(202);
-  await api.launcher.runAll(api.h.deps);
+  await api.workers.drain();
 }
 
 async function listClients() {
@@ -36,7 +36,7 @@ describe('POST /clients/import', () => {
 
     expect(answer.status).toBe(202);
     expect(RunAccepted.parse(answer.body).runId).not.toBe('');
-    expect(api.launcher.calls).toEqual([{ worker: 'client-import', request: { tenantId: api.h.tenants[0], runId: answer.body.runId } }]);
+    expect(api.workers.launches).toEqual([{ tenantId: api.h.tenants[0], runId: answer.body.runId, type: 'client_import' }]);
     const run = await admin({ method: 'GET', path: `/sync-runs/${answer.body.runId}` });
     expect(Run.parse(run.body)).toMatchObject({ type: 'client_import', trigger: 'api', status: 'queued', dryRun: false });
   });
@@ -49,13 +49,14 @@ describe('POST /clients/import', () => {
 
   it('answers 409 run_in_progress while a client run holds the lease', async () => {
     const now = api.h.clock.now();
-    await api.h.deps.leases.acquire(api.h.tenants[0]!, 'clients', 'another-run', new Date(now.getTime() + 60_000), now);
+    const until = new Date(now.getTime() + 60_000).toISOString();
+    await api.h.deps.leases.replace(null, { tenantId: api.h.tenants[0]!, family: 'clients', holder: 'another-run', execution: 'elsewhere', until });
 
     const answer = await admin({ method: 'POST', path: '/clients/import', body: { all: true } });
 
     expect(answer.status).toBe(409);
     expect(answer.body.error.code).toBe('run_in_progress');
-    expect(api.launcher.calls).toEqual([]);
+    expect(api.workers.launches).toEqual([]);
   });
 
   it('answers 409 run_in_progress while a client run is queued and its worker has not started yet', async () => {
@@ -69,7 +70,7 @@ describe('POST /clients/import', () => {
   });
 
   it('closes the run as failed when the worker cannot be started', async () => {
-    api.launcher.failNext = true;
+    api.workers.failNext = 1;
 
     const answer = await admin({ method: 'POST', path: '/clients/import', body: { all: true } });
 
@@ -252,10 +253,8 @@ describe('POST /clients/sync', () => {
     const answer = await admin({ method: 'POST', path: '/clients/sync' });
 
     expect(answer.status).toBe(202);
-    expect(api.launcher.calls).toEqual([
-      { worker: 'tenant-sync', request: { tenantId: api.h.tenants[0], scope: 'clients', runId: answer.body.runId } },
-    ]);
-    await api.launcher.runAll(api.h.deps);
+    expect(api.workers.launches).toEqual([{ tenantId: api.h.tenants[0], runId: answer.body.runId, type: 'client_sync' }]);
+    await api.workers.drain();
     const run = await admin({ method: 'GET', path: `/sync-runs/${answer.body.runId}` });
     expect(Run.parse(run.body)).toMatchObject({ type: 'client_sync', status: 'succeeded' });
   });

@@ -10,7 +10,7 @@ import { createApiHandler } from '../../shared/http/api-handler';
 import { API_ROUTES } from '../../shared/http/routes';
 import { ErrorBody } from '../../shared/http/schemas';
 import type { ClientStore } from '../../shared/ports/stores';
-import { apiEvent, claimsOf, RecordingLauncher, startApiHarness, type ApiHarness } from './support/api-client';
+import { apiEvent, claimsOf, startApiHarness, type ApiHarness } from './support/api-client';
 
 let api: ApiHarness;
 let clientId: string;
@@ -174,7 +174,7 @@ describe('unexpected failures', () => {
 
   function handlerWithClients(override: Partial<ClientStore>, logger = new CapturingLogger({ logLevel: 'SILENT' })) {
     const clients = Object.assign(Object.create(api.h.deps.clients) as ClientStore, override);
-    return createApiHandler({ ...api.h.deps, clients }, new RecordingLauncher(), { logger });
+    return createApiHandler({ ...api.h.deps, clients }, { logger });
   }
 
   it('answers 500 internal_error and logs the request id, never the body', async () => {

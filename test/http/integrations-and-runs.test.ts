@@ -1,6 +1,6 @@
 /** The Intacct connection and run history routes through the real handler, over real parts. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { IntacctConnection, Run, RunRecord, pageOf } from '../../shared/http/schemas';
+import { IntacctConnection, Run, RunAccepted, RunRecord, pageOf } from '../../shared/http/schemas';
 import { importClients, nightlySync } from '../engine/engine-steps';
 import { startApiHarness, type ApiHarness } from './support/api-client';
 
@@ -124,19 +124,25 @@ describe('POST /sync-runs/{id}/confirm-unlinks', () => {
     return run!;
   }
 
-  it('applies the held unlinks: 200 with the run, now succeeded', async () => {
+  it('queues the held unlinks on the same run: 202 { runId }, then the run ends succeeded', async () => {
     const run = await runNeedingReview();
 
     const answer = await admin({ method: 'POST', path: `/sync-runs/${run.id}/confirm-unlinks` });
+    const again = await admin({ method: 'POST', path: `/sync-runs/${run.id}/confirm-unlinks` });
 
-    expect(answer.status).toBe(200);
-    expect(Run.parse(answer.body)).toMatchObject({ id: run.id, status: 'succeeded', counts: { unlinked: REMOVED } });
+    expect(answer.status).toBe(202);
+    expect(RunAccepted.parse(answer.body)).toEqual({ runId: run.id });
+    expect(again.status).toBe(409);
+    await api.workers.drain();
+    const finished = await admin({ method: 'GET', path: `/sync-runs/${run.id}` });
+    expect(Run.parse(finished.body)).toMatchObject({ id: run.id, status: 'succeeded', counts: { unlinked: REMOVED } });
   });
 
   it('answers 409 run_in_progress while another client run holds the lease', async () => {
     const run = await runNeedingReview();
     const now = api.h.clock.now();
-    await api.h.deps.leases.acquire(api.h.tenants[0]!, 'clients', 'another-run', new Date(now.getTime() + 60_000), now);
+    const until = new Date(now.getTime() + 60_000).toISOString();
+    await api.h.deps.leases.replace(null, { tenantId: api.h.tenants[0]!, family: 'clients', holder: 'another-run', execution: 'elsewhere', until });
 
     const answer = await admin({ method: 'POST', path: `/sync-runs/${run.id}/confirm-unlinks` });
 

@@ -22,7 +22,7 @@ async function importEmployees(employeeIds: string[], assignDepartments = true):
     body: { employeeIds, permissionProfile: 'manager', assignDepartments },
   });
   expect(answer.status).toBe(202);
-  await api.launcher.runAll(api.h.deps);
+  await api.workers.drain();
 }
 
 async function firstUser() {
@@ -38,7 +38,7 @@ describe('POST /users/import', () => {
     });
 
     expect(answer.status).toBe(202);
-    expect(api.launcher.calls).toEqual([{ worker: 'user-import', request: { tenantId: api.h.tenants[0], runId: answer.body.runId } }]);
+    expect(api.workers.launches).toEqual([{ tenantId: api.h.tenants[0], runId: answer.body.runId, type: 'user_import' }]);
   });
 });
 
@@ -89,7 +89,7 @@ describe('PATCH /users/{id} and POST /users/{id}/invite', () => {
     expect(User.parse(edited.body)).toMatchObject({ email: 'ann@example.com', notes: 'New hire' });
     expect(invited.status).toBe(200);
     expect(User.parse(invited.body).invitationStatus).toBe('invited');
-    expect(api.h.events.ofType('UserInvited')).toEqual([{ type: 'UserInvited', detail: { tenantId: api.h.tenants[0], userId: user.id } }]);
+    expect(api.h.events.ofType('UserInvited')).toEqual([{ type: 'UserInvited', detail: { tenantId: api.h.tenants[0], userId: user.id, eventId: expect.any(String) } }]);
   });
 
   it('refuses a collaborator: 403', async () => {
@@ -175,6 +175,6 @@ describe('POST /users/sync', () => {
     const answer = await admin({ method: 'POST', path: '/users/sync', body: { dryRun: true } });
 
     expect(answer.status).toBe(202);
-    expect(api.launcher.calls[0]).toEqual({ worker: 'tenant-sync', request: { tenantId: api.h.tenants[0], scope: 'users', runId: answer.body.runId } });
+    expect(api.workers.launches[0]).toEqual({ tenantId: api.h.tenants[0], runId: answer.body.runId, type: 'user_sync' });
   });
 });

@@ -77,6 +77,7 @@ export function aLink(overrides: Partial<Link> = {}): Link {
     psaId: 'client-1',
     createdAt: CREATED_AT,
     fingerprint: null,
+    claim: null,
     ...overrides,
   };
 }
@@ -89,14 +90,16 @@ export function aRun(overrides: Partial<SyncRun> = {}): SyncRun {
     trigger: 'schedule',
     dryRun: false,
     status: 'queued',
-    request: { all: true },
+    request: { type: 'client_sync', resetLinks: false },
     startedAt: null,
     finishedAt: null,
     progress: { processed: 0, total: 0 },
     counts: { created: 0, updated: 0, unchanged: 0, unlinked: 0, skipped: 0, failed: 0 },
     error: null,
-    heldUnlinks: [],
+    heldCount: 0,
     recordCount: 0,
+    checkpoint: null,
+    execution: null,
     createdAt: CREATED_AT,
     ...overrides,
   };

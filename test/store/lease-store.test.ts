@@ -1,91 +1,73 @@
+/** The lease store's compare-and-set against the real DynamoDB API (dynalite). */
 import { describe, expect, it } from 'vitest';
+import type { Lease } from '../../shared/ports/stores';
 import { tenantSequence, useStores } from './store-fixture';
 
-const MINUTE_MS = 60_000;
-const NOW = new Date('2024-05-01T08:00:00.000Z');
-const inMinutes = (minutes: number): Date => new Date(NOW.getTime() + minutes * MINUTE_MS);
-
 const fixture = useStores();
-
 const freshTenant = tenantSequence();
 
-describe('lease store', () => {
-  it('grants a free lease', async () => {
-    expect(await fixture.stores.leases.acquire(freshTenant(), 'clients', 'worker-1', inMinutes(5), NOW)).toBe(true);
-  });
-
-  it('refuses a second holder while the lease runs', async () => {
-    const tenantId = freshTenant();
-    await fixture.stores.leases.acquire(tenantId, 'clients', 'worker-1', inMinutes(5), NOW);
-
-    expect(await fixture.stores.leases.acquire(tenantId, 'clients', 'worker-2', inMinutes(5), inMinutes(1))).toBe(false);
-  });
-
-  it('lets the same holder acquire again (a retried acquire)', async () => {
-    const tenantId = freshTenant();
-    await fixture.stores.leases.acquire(tenantId, 'users', 'worker-1', inMinutes(5), NOW);
-
-    expect(await fixture.stores.leases.acquire(tenantId, 'users', 'worker-1', inMinutes(6), inMinutes(1))).toBe(true);
-  });
-
-  it('keeps scopes and tenants apart', async () => {
-    const tenantId = freshTenant();
-    await fixture.stores.leases.acquire(tenantId, 'clients', 'worker-1', inMinutes(5), NOW);
-
-    expect(await fixture.stores.leases.acquire(tenantId, 'users', 'worker-2', inMinutes(5), NOW)).toBe(true);
-    expect(await fixture.stores.leases.acquire(freshTenant(), 'clients', 'worker-2', inMinutes(5), NOW)).toBe(true);
-  });
-
-  it('lets another holder take an expired lease, after which the old holder cannot renew', async () => {
-    const tenantId = freshTenant();
-    await fixture.stores.leases.acquire(tenantId, 'clients', 'worker-1', inMinutes(5), NOW);
-
-    const taken = await fixture.stores.leases.acquire(tenantId, 'clients', 'worker-2', inMinutes(15), inMinutes(10));
-    const renewedByOld = await fixture.stores.leases.renew(tenantId, 'clients', 'worker-1', inMinutes(20));
-
-    expect([taken, renewedByOld]).toEqual([true, false]);
-  });
-
-  it('extends a lease for its holder, so others stay refused past the first expiry', async () => {
-    const tenantId = freshTenant();
-    await fixture.stores.leases.acquire(tenantId, 'clients', 'worker-1', inMinutes(5), NOW);
-
-    expect(await fixture.stores.leases.renew(tenantId, 'clients', 'worker-1', inMinutes(30))).toBe(true);
-    expect(await fixture.stores.leases.acquire(tenantId, 'clients', 'worker-2', inMinutes(40), inMinutes(10))).toBe(false);
-  });
-
-  it('refuses to renew a lease nobody holds', async () => {
-    expect(await fixture.stores.leases.renew(freshTenant(), 'users', 'worker-1', inMinutes(5))).toBe(false);
-  });
-
-  it('frees the lease on release by its holder', async () => {
-    const tenantId = freshTenant();
-    await fixture.stores.leases.acquire(tenantId, 'clients', 'worker-1', inMinutes(5), NOW);
-
-    await fixture.stores.leases.release(tenantId, 'clients', 'worker-1');
-
-    expect(await fixture.stores.leases.acquire(tenantId, 'clients', 'worker-2', inMinutes(5), NOW)).toBe(true);
-  });
-
-  it('ignores a release by a holder that does not have the lease', async () => {
-    const tenantId = freshTenant();
-    await fixture.stores.leases.acquire(tenantId, 'clients', 'worker-1', inMinutes(5), NOW);
-
-    await fixture.stores.leases.release(tenantId, 'clients', 'worker-2');
-
-    expect(await fixture.stores.leases.acquire(tenantId, 'clients', 'worker-3', inMinutes(5), NOW)).toBe(false);
-    expect(await fixture.stores.leases.renew(tenantId, 'clients', 'worker-1', inMinutes(6))).toBe(true);
-  });
+const lease = (tenantId: string, overrides: Partial<Lease> = {}): Lease => ({
+  tenantId,
+  family: 'clients',
+  holder: 'run-1',
+  execution: null,
+  until: '2024-05-01T08:01:00.000Z',
+  ...overrides,
 });
 
-describe('isHeld', () => {
-  it('is true for an unexpired lease and false once it expired or was released', async () => {
-    await fixture.stores.leases.acquire('t-held', 'clients', 'run-1', inMinutes(15), NOW);
+describe('lease store', () => {
+  it('creates a lease only where none is stored', async () => {
+    const tenantId = freshTenant();
+    expect(await fixture.stores.leases.replace(null, lease(tenantId))).toBe(true);
+    expect(await fixture.stores.leases.replace(null, lease(tenantId, { holder: 'run-2' }))).toBe(false);
+    expect(await fixture.stores.leases.get(tenantId, 'clients')).toEqual(lease(tenantId));
+  });
 
-    expect(await fixture.stores.leases.isHeld('t-held', 'clients', NOW)).toBe(true);
-    expect(await fixture.stores.leases.isHeld('t-held', 'clients', inMinutes(20))).toBe(false);
-    expect(await fixture.stores.leases.isHeld('t-held', 'users', NOW)).toBe(false);
-    await fixture.stores.leases.release('t-held', 'clients', 'run-1');
-    expect(await fixture.stores.leases.isHeld('t-held', 'clients', NOW)).toBe(false);
+  it('replaces a lease only while it is exactly what was read', async () => {
+    const tenantId = freshTenant();
+    const first = lease(tenantId);
+    await fixture.stores.leases.replace(null, first);
+    const second = lease(tenantId, { holder: 'run-2', execution: 'invocation-1', until: '2024-05-01T08:05:00.000Z' });
+
+    expect(await fixture.stores.leases.replace(first, second)).toBe(true);
+    // A writer that read `first` too loses: of two racing takers, exactly one wins.
+    expect(await fixture.stores.leases.replace(first, lease(tenantId, { holder: 'run-3' }))).toBe(false);
+    expect((await fixture.stores.leases.get(tenantId, 'clients'))?.holder).toBe('run-2');
+  });
+
+  it('renews for its holder and execution only, and hands the execution on', async () => {
+    const tenantId = freshTenant();
+    await fixture.stores.leases.replace(null, lease(tenantId, { execution: 'invocation-1' }));
+
+    expect(await fixture.stores.leases.renew(tenantId, 'clients', 'run-1', 'invocation-2', '2024-05-01T08:02:00.000Z')).toBe(false);
+    expect(await fixture.stores.leases.renew(tenantId, 'clients', 'run-1', 'invocation-1', '2024-05-01T08:02:00.000Z', 'handoff-1')).toBe(true);
+    expect(await fixture.stores.leases.renew(tenantId, 'clients', 'run-1', 'invocation-1', '2024-05-01T08:03:00.000Z')).toBe(false);
+    expect(await fixture.stores.leases.get(tenantId, 'clients')).toEqual(
+      lease(tenantId, { execution: 'handoff-1', until: '2024-05-01T08:02:00.000Z' }),
+    );
+  });
+
+  it('renews a queued lease (no execution yet) for its holder', async () => {
+    const tenantId = freshTenant();
+    await fixture.stores.leases.replace(null, lease(tenantId));
+    expect(await fixture.stores.leases.renew(tenantId, 'clients', 'run-1', null, '2024-05-01T08:09:00.000Z')).toBe(true);
+  });
+
+  it('keeps families and tenants apart', async () => {
+    const tenantId = freshTenant();
+    await fixture.stores.leases.replace(null, lease(tenantId));
+
+    expect(await fixture.stores.leases.replace(null, lease(tenantId, { family: 'users' }))).toBe(true);
+    expect(await fixture.stores.leases.replace(null, lease(freshTenant()))).toBe(true);
+  });
+
+  it('releases only for its holder', async () => {
+    const tenantId = freshTenant();
+    await fixture.stores.leases.replace(null, lease(tenantId));
+
+    await fixture.stores.leases.release(tenantId, 'clients', 'run-2');
+    expect(await fixture.stores.leases.get(tenantId, 'clients')).not.toBeNull();
+    await fixture.stores.leases.release(tenantId, 'clients', 'run-1');
+    expect(await fixture.stores.leases.get(tenantId, 'clients')).toBeNull();
   });
 });

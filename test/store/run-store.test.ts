@@ -2,6 +2,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { Conflict, InvalidInput, NotFound } from '../../shared/domain/errors';
 import { runRecordKey } from '../../shared/store/keys';
+import { initialCheckpoint } from '../../shared/domain/runs';
 import { aRun, aRunRecord } from './builders';
 import { tenantSequence, useStores } from './store-fixture';
 
@@ -17,8 +18,11 @@ describe('run store: runs', () => {
   it('reads back a created run with its nested maps and lists', async () => {
     const run = aRun({
       tenantId: freshTenant(),
+      status: 'running',
       error: { code: 'intacct_unavailable', message: 'Intacct did not answer' },
-      heldUnlinks: [{ object: 'customer', recordNo: '12', intacctId: 'C-12', psaId: 'client-12' }],
+      heldCount: 2,
+      execution: 'invocation-1',
+      checkpoint: { ...initialCheckpoint(), step: 1, afterRecordNo: '42', heldObjects: ['customer'] },
     });
 
     await fixture.stores.runs.create(run);
@@ -33,18 +37,28 @@ describe('run store: runs', () => {
     await expect(fixture.stores.runs.create(run)).rejects.toBeInstanceOf(Conflict);
   });
 
-  it('overwrites the summary on save', async () => {
+  it('overwrites the summary on a save whose condition holds', async () => {
     const run = aRun({ tenantId: freshTenant() });
     await fixture.stores.runs.create(run);
     const finished = { ...run, status: 'succeeded' as const, finishedAt: NOW.toISOString(), recordCount: 3 };
 
-    await fixture.stores.runs.save(finished);
+    expect(await fixture.stores.runs.saveIf(finished, { statuses: ['queued', 'running'] })).toBe(true);
 
     expect(await fixture.stores.runs.get(run.tenantId, run.id)).toEqual(finished);
   });
 
+  it('saves only from the statuses and execution given', async () => {
+    const run = aRun({ tenantId: freshTenant(), status: 'running', execution: 'invocation-1' });
+    await fixture.stores.runs.create(run);
+
+    expect(await fixture.stores.runs.saveIf({ ...run, status: 'failed' }, { statuses: ['queued'] })).toBe(false);
+    expect(await fixture.stores.runs.saveIf({ ...run, status: 'failed' }, { statuses: ['running'], execution: 'invocation-2' })).toBe(false);
+    expect(await fixture.stores.runs.saveIf({ ...run, status: 'failed' }, { statuses: ['running'], execution: null })).toBe(false);
+    expect(await fixture.stores.runs.saveIf({ ...run, status: 'failed' }, { statuses: ['running'], execution: 'invocation-1' })).toBe(true);
+  });
+
   it('refuses to save a run that was never created', async () => {
-    await expect(fixture.stores.runs.save(aRun({ tenantId: freshTenant() }))).rejects.toBeInstanceOf(NotFound);
+    expect(await fixture.stores.runs.saveIf(aRun({ tenantId: freshTenant() }), { statuses: ['queued'] })).toBe(false);
   });
 
   it('lists runs newest first across pages', async () => {

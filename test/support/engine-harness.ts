@@ -6,11 +6,12 @@ import { TimeOrderedIds } from '../../shared/adapters/time-ordered-ids';
 import { XmlGatewaySourceFactory } from '../../shared/intacct/source';
 import { createStores, type Stores } from '../../shared/store/dynamo-client';
 import { connectIntacct } from '../../shared/use-cases/connect-intacct';
-import type { SyncDeps } from '../../shared/use-cases/deps';
+import type { SyncDeps } from '../../shared/use-cases/engine/deps';
 import { startDynalite, type RunningDynalite } from './dynalite';
 import { spyOnDynamo, type DynamoSpy } from './dynamo-spy';
 import { IntacctAdmin } from './intacct-admin';
 import { ManualClock } from './manual-clock';
+import { QueuedWorkers } from '../../shared/adapters/queued-workers';
 
 export interface EngineHarness {
   emulator: RunningEmulator;
@@ -18,6 +19,8 @@ export interface EngineHarness {
   stores: Stores;
   deps: SyncDeps;
   events: RecordingPublisher;
+  /** Runs handed to workers wait here until `workers.drain()`. */
+  workers: QueuedWorkers;
   clock: ManualClock;
   spy: DynamoSpy;
   /** Tenant ids connected to the emulator's companies, in order. */
@@ -48,6 +51,8 @@ export async function startEngineHarness(
   const spy = spyOnDynamo(dynamo.doc);
   const stores = createStores(dynamo.doc, dynamo.names, { clock });
   const events = new RecordingPublisher();
+  // Scheduled runs fail at once on Intacct unavailable unless a test gives them retry delays.
+  const workers = new QueuedWorkers({ scheduledRetryDelaysMs: [] });
   const deps: SyncDeps = {
     ...stores,
     secrets: new MemorySecretStore(),
@@ -58,9 +63,11 @@ export async function startEngineHarness(
       retry: { baseDelayMs: 5, maxDelayMs: 50 },
     }),
     events,
+    workers,
     clock,
     ids: new TimeOrderedIds(),
   };
+  workers.attach(deps);
   const tenants: string[] = [];
   for (const [index, company] of emulator.companies.entries()) {
     const tenantId = `tenant-${index + 1}`;
@@ -73,6 +80,7 @@ export async function startEngineHarness(
     stores,
     deps,
     events,
+    workers,
     clock,
     spy,
     tenants,

@@ -23,7 +23,8 @@ import {
   SyncBody,
   pageOf,
 } from '../schemas';
-import { launchQueuedRun } from './launch';
+import { apiDeadline } from '../intacct-deadline';
+import { accepted } from './launch';
 
 const clientNotFound = () => new NotFound('client_not_found', 'No such client.');
 
@@ -36,8 +37,8 @@ export const clientRoutes = [
     summary: 'Intacct customers for the import dialog, with their import state',
     query: BrowseQuery,
     success: { status: 200, description: 'A page of customers', schema: pageOf(CustomerChoice) },
-    errors: [422, 502],
-    handle: async ({ deps, tenantId, query }) => ({ status: 200, body: await browseIntacctCustomers(deps, tenantId, query) }),
+    errors: [422, 502, 504],
+    handle: async ({ deps, tenantId, query }) => ({ status: 200, body: await browseIntacctCustomers(deps, tenantId, query, apiDeadline()) }),
   }),
   defineRoute({
     method: 'POST',
@@ -48,8 +49,7 @@ export const clientRoutes = [
     success: { status: 202, description: 'Import queued', schema: RunAccepted },
     errors: [409, 422],
     handle: async (request) => {
-      const run = await queueClientImport(request.deps, request.tenantId, request.body, 'api');
-      return launchQueuedRun(request, run, () => request.launcher.startClientImport({ tenantId: request.tenantId, runId: run.id }));
+      return accepted(request, await queueClientImport(request.deps, request.tenantId, request.body, 'api'));
     },
   }),
   defineRoute({
@@ -62,10 +62,7 @@ export const clientRoutes = [
     success: { status: 202, description: 'Sync queued', schema: RunAccepted },
     errors: [409, 422],
     handle: async (request) => {
-      const run = await queueSync(request.deps, request.tenantId, 'client_sync', { dryRun: request.body.dryRun ?? false, trigger: 'api' });
-      return launchQueuedRun(request, run, () =>
-        request.launcher.startSync({ tenantId: request.tenantId, scope: 'clients', runId: run.id }),
-      );
+      return accepted(request, await queueSync(request.deps, request.tenantId, 'client_sync', { dryRun: request.body.dryRun ?? false, trigger: 'api' }));
     },
   }),
   defineRoute({
@@ -136,9 +133,9 @@ export const clientRoutes = [
     params: IdParams,
     body: LinkClientBody,
     success: { status: 200, description: 'Linked', schema: Client },
-    errors: [409, 422, 502],
+    errors: [409, 422, 502, 504],
     handle: async ({ deps, tenantId, params, body }) => {
-      const client = await linkClient(deps, tenantId, params.id, body.customerId);
+      const client = await linkClient(deps, tenantId, params.id, body.customerId, apiDeadline());
       return { status: 200, body: presentClient(client, await deps.connections.get(tenantId)) };
     },
   }),

@@ -1,5 +1,6 @@
 import { connectIntacct } from '../../use-cases/connect-intacct';
 import { disconnectIntacct } from '../../use-cases/disconnect-intacct';
+import { apiDeadline } from '../intacct-deadline';
 import { HTTP_NO_CONTENT } from '../json-result';
 import { presentConnection } from '../presenters';
 import { defineRoute } from '../route';
@@ -22,8 +23,11 @@ export const integrationRoutes = [
     summary: 'Connect to an Intacct company; the credentials are checked with Intacct first',
     body: ConnectIntacctBody,
     success: { status: 200, description: 'Connected', schema: IntacctConnection },
-    errors: [422, 502],
-    handle: async ({ deps, tenantId, body }) => ({ status: 200, body: presentConnection(await connectIntacct(deps, tenantId, body)) }),
+    errors: [409, 422, 502, 504],
+    handle: async ({ deps, tenantId, body }) => {
+      const { connection } = await connectIntacct(deps, tenantId, body, apiDeadline());
+      return { status: 200, body: presentConnection(connection) };
+    },
   }),
   defineRoute({
     method: 'DELETE',

@@ -1,15 +1,21 @@
 import { NotFound } from '../../domain/errors';
+import { isActiveStatus, type SyncRun } from '../../domain/runs';
 import { confirmUnlinks } from '../../use-cases/confirm-unlinks';
-import type { SyncDeps } from '../../use-cases/deps';
+import type { SyncDeps } from '../../use-cases/engine/deps';
+import { closeRunIfWorkerLost } from '../../use-cases/engine/run-lifecycle';
+import { accepted } from './launch';
 import { presentRun, presentRunRecord } from '../presenters';
 import { defineRoute } from '../route';
-import { IdParams, PageQuery, Run, RunRecord, pageOf } from '../schemas';
+import { IdParams, PageQuery, Run, RunAccepted, RunRecord, pageOf } from '../schemas';
 
-async function existingRun(deps: SyncDeps, tenantId: string, runId: string) {
+async function existingRun(deps: SyncDeps, tenantId: string, runId: string): Promise<SyncRun> {
   const run = await deps.runs.get(tenantId, runId);
   if (!run) throw new NotFound('run_not_found', 'No such sync run.');
-  return run;
+  return current(deps, run);
 }
+
+/** A run shown as queued or running whose worker is gone is closed `worker_lost` by whoever looks. */
+const current = (deps: SyncDeps, run: SyncRun): Promise<SyncRun> => (isActiveStatus(run.status) ? closeRunIfWorkerLost(deps, run) : Promise.resolve(run));
 
 /** Run history, per-record outcomes, and confirming held unlinks. */
 export const runRoutes = [
@@ -22,7 +28,8 @@ export const runRoutes = [
     success: { status: 200, description: 'A page of runs', schema: pageOf(Run) },
     handle: async ({ deps, tenantId, query }) => {
       const page = await deps.runs.list(tenantId, query);
-      return { status: 200, body: { items: page.items.map(presentRun), nextCursor: page.nextCursor } };
+      const runs = await Promise.all(page.items.map((run) => current(deps, run)));
+      return { status: 200, body: { items: runs.map(presentRun), nextCursor: page.nextCursor } };
     },
   }),
   defineRoute({
@@ -52,10 +59,10 @@ export const runRoutes = [
     method: 'POST',
     path: '/sync-runs/{id}/confirm-unlinks',
     access: 'admin',
-    summary: 'Apply the unlinks a needs_review run held back',
+    summary: 'Apply the unlinks a needs_review run held back (the same run runs again and ends succeeded)',
     params: IdParams,
-    success: { status: 200, description: 'The run, now finished', schema: Run },
-    errors: [409, 422, 502],
-    handle: async ({ deps, tenantId, params }) => ({ status: 200, body: presentRun(await confirmUnlinks(deps, tenantId, params.id)) }),
+    success: { status: 202, description: 'Confirmation queued', schema: RunAccepted },
+    errors: [409, 422],
+    handle: async (request) => accepted(request, await confirmUnlinks(request.deps, request.tenantId, request.params.id)),
   }),
 ];

@@ -1,6 +1,6 @@
 import type { Department, User } from '../../domain/entities';
 import { NotFound } from '../../domain/errors';
-import type { SyncDeps } from '../../use-cases/deps';
+import type { SyncDeps } from '../../use-cases/engine/deps';
 import { browseIntacctEmployees } from '../../use-cases/browse-intacct-employees';
 import { deleteUser } from '../../use-cases/delete-user';
 import { editUser } from '../../use-cases/edit-user';
@@ -24,7 +24,8 @@ import {
   UserImportBody,
   pageOf,
 } from '../schemas';
-import { launchQueuedRun } from './launch';
+import { apiDeadline } from '../intacct-deadline';
+import { accepted } from './launch';
 
 const userNotFound = () => new NotFound('user_not_found', 'No such user.');
 
@@ -52,8 +53,8 @@ export const userRoutes = [
     summary: 'Intacct employees for the import dialog, with their import state',
     query: BrowseQuery,
     success: { status: 200, description: 'A page of employees', schema: pageOf(EmployeeChoice) },
-    errors: [422, 502],
-    handle: async ({ deps, tenantId, query }) => ({ status: 200, body: await browseIntacctEmployees(deps, tenantId, query) }),
+    errors: [422, 502, 504],
+    handle: async ({ deps, tenantId, query }) => ({ status: 200, body: await browseIntacctEmployees(deps, tenantId, query, apiDeadline()) }),
   }),
   defineRoute({
     method: 'POST',
@@ -64,8 +65,7 @@ export const userRoutes = [
     success: { status: 202, description: 'Import queued', schema: RunAccepted },
     errors: [409, 422],
     handle: async (request) => {
-      const run = await queueUserImport(request.deps, request.tenantId, request.body, 'api');
-      return launchQueuedRun(request, run, () => request.launcher.startUserImport({ tenantId: request.tenantId, runId: run.id }));
+      return accepted(request, await queueUserImport(request.deps, request.tenantId, request.body, 'api'));
     },
   }),
   defineRoute({
@@ -78,8 +78,7 @@ export const userRoutes = [
     success: { status: 202, description: 'Sync queued', schema: RunAccepted },
     errors: [409, 422],
     handle: async (request) => {
-      const run = await queueSync(request.deps, request.tenantId, 'user_sync', { dryRun: request.body.dryRun ?? false, trigger: 'api' });
-      return launchQueuedRun(request, run, () => request.launcher.startSync({ tenantId: request.tenantId, scope: 'users', runId: run.id }));
+      return accepted(request, await queueSync(request.deps, request.tenantId, 'user_sync', { dryRun: request.body.dryRun ?? false, trigger: 'api' }));
     },
   }),
   defineRoute({
@@ -141,10 +140,10 @@ export const userRoutes = [
     params: IdParams,
     body: LinkUserBody,
     success: { status: 200, description: 'Linked', schema: UserSchema },
-    errors: [409, 422, 502],
+    errors: [409, 422, 502, 504],
     handle: async ({ deps, tenantId, params, body }) => ({
       status: 200,
-      body: await presentOne(deps, tenantId, await linkUser(deps, tenantId, params.id, body.employeeId)),
+      body: await presentOne(deps, tenantId, await linkUser(deps, tenantId, params.id, body.employeeId, apiDeadline())),
     }),
   }),
   defineRoute({

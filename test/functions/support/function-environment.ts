@@ -12,7 +12,7 @@ import type { EmulatorCompanySeed } from '../../../local/emulator';
 import { buildDeps } from '../../../shared/composition';
 import { loadConfig } from '../../../shared/config';
 import { connectIntacct } from '../../../shared/use-cases/connect-intacct';
-import type { SyncDeps } from '../../../shared/use-cases/deps';
+import type { SyncDeps } from '../../../shared/use-cases/engine/deps';
 import { startDynalite, type RunningDynalite } from '../../support/dynalite';
 import { startFakeAwsEndpoint, type FakeAwsEndpoint } from './aws-endpoint';
 

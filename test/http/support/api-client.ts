@@ -6,12 +6,8 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructured
 import type { PermissionProfile } from '../../../shared/domain/entities';
 import { createLogger } from '../../../shared/adapters/logger';
 import { createApiHandler } from '../../../shared/http/api-handler';
-import type { WorkerLauncher } from '../../../shared/http/worker-launcher';
-import { runClientImport } from '../../../shared/use-cases/import-clients';
-import { runUserImport } from '../../../shared/use-cases/import-users';
-import { runQueuedSync } from '../../../shared/use-cases/sync-tenant';
-import type { SyncDeps } from '../../../shared/use-cases/deps';
 import { startEngineHarness, type EngineHarness } from '../../support/engine-harness';
+import type { QueuedWorkers } from '../../../shared/adapters/queued-workers';
 
 export interface ApiEventInput {
   method: string;
@@ -72,63 +68,22 @@ export interface ApiAnswer {
   body: any;
 }
 
-/** Every call the API made to start a worker, in order. */
-export interface LaunchCall {
-  worker: 'client-import' | 'user-import' | 'tenant-sync';
-  request: { tenantId: string; runId: string; scope?: string };
-}
-
-/** Records launches; `failNext` makes the next launch throw, as a refused Lambda invoke would. */
-export class RecordingLauncher implements WorkerLauncher {
-  readonly calls: LaunchCall[] = [];
-  failNext = false;
-
-  async startClientImport(request: { tenantId: string; runId: string }): Promise<void> {
-    this.record({ worker: 'client-import', request });
-  }
-
-  async startUserImport(request: { tenantId: string; runId: string }): Promise<void> {
-    this.record({ worker: 'user-import', request });
-  }
-
-  async startSync(request: { tenantId: string; scope: 'clients' | 'users' | 'all'; runId: string }): Promise<void> {
-    this.record({ worker: 'tenant-sync', request });
-  }
-
-  /** Executes every recorded launch with the real workers' use cases, as Lambda would. */
-  async runAll(deps: SyncDeps): Promise<void> {
-    for (const { worker, request } of this.calls.splice(0)) {
-      if (worker === 'client-import') await runClientImport(deps, request.tenantId, request.runId);
-      if (worker === 'user-import') await runUserImport(deps, request.tenantId, request.runId);
-      if (worker === 'tenant-sync') await runQueuedSync(deps, request.tenantId, request.runId);
-    }
-  }
-
-  private record(call: LaunchCall): void {
-    if (this.failNext) {
-      this.failNext = false;
-      throw new Error('Lambda refused the invocation');
-    }
-    this.calls.push(call);
-  }
-}
-
-const context = { awsRequestId: 'lambda-request' } as Context;
+const context = { awsRequestId: 'lambda-request', getRemainingTimeInMillis: () => 29_000 } as Context;
 
 export interface ApiHarness {
   h: EngineHarness;
-  launcher: RecordingLauncher;
+  /** Runs the API handed to workers; `drain()` runs them as Lambda would. */
+  workers: QueuedWorkers;
   call(input: ApiEventInput): Promise<ApiAnswer>;
   /** Calls as an admin of tenant `tenantIndex` (0-based) unless `claims` says otherwise. */
   as(profile: PermissionProfile, tenantIndex?: number): (input: Omit<ApiEventInput, 'claims'>) => Promise<ApiAnswer>;
   close(): Promise<void>;
 }
 
-/** The API handler over the engine harness's deps (emulator over HTTP + dynalite) and a recording launcher. */
+/** The API handler over the engine harness's deps (emulator over HTTP + dynalite) and its test workers. */
 export async function startApiHarness(companies?: Parameters<typeof startEngineHarness>[0]): Promise<ApiHarness> {
   const h = await startEngineHarness(companies);
-  const launcher = new RecordingLauncher();
-  const handler = createApiHandler(h.deps, launcher, { logger: createLogger('SILENT') });
+  const handler = createApiHandler(h.deps, { logger: createLogger('SILENT') });
   const call = async (input: ApiEventInput): Promise<ApiAnswer> => {
     const result = (await handler(apiEvent(input), context)) as APIGatewayProxyStructuredResultV2;
     return {
@@ -139,7 +94,7 @@ export async function startApiHarness(companies?: Parameters<typeof startEngineH
   };
   return {
     h,
-    launcher,
+    workers: h.workers,
     call,
     as: (profile, tenantIndex = 0) => (input) => call({ ...input, claims: claimsOf(h.tenants[tenantIndex]!, profile) }),
     close: () => h.close(),

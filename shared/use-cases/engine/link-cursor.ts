@@ -1,5 +1,5 @@
-import { compareRecordNo } from '../domain/sync-rules';
-import type { Link } from '../ports/stores';
+import { compareRecordNo } from '../../domain/sync-rules';
+import type { Link } from '../../ports/stores';
 
 /**
  * Walks the link records (ascending RECORDNO) alongside an Intacct listing in the same order.
@@ -39,10 +39,13 @@ export class LinkCursor {
     }
   }
 
-  /** Every link after the last Intacct record: none of them has an Intacct record. */
-  async rest(): Promise<Link[]> {
+  /**
+   * Up to `max` of the links after the last Intacct record (none of them has an Intacct record);
+   * empty once all are handed out.
+   */
+  async rest(max = Number.POSITIVE_INFINITY): Promise<Link[]> {
     const remaining: Link[] = [];
-    for (let head = await this.peek(); head; head = await this.peek()) {
+    for (let head = await this.peek(); head && remaining.length < max; head = await this.peek()) {
       remaining.push(head);
       this.index += 1;
     }

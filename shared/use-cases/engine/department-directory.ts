@@ -1,16 +1,15 @@
-import { newDepartmentFromIntacct } from '../domain/sync-rules';
-import type { IntacctFields } from '../domain/intacct-records';
-import type { IntacctSource, ListingPage } from '../ports/intacct-source';
+import type { IntacctFields } from '../../domain/intacct-records';
+import { newDepartmentFromIntacct } from '../../domain/sync-rules';
+import type { CallOptions, IntacctSource } from '../../ports/intacct-source';
 import type { SyncDeps } from './deps';
-import { importLinkedRecords } from './import-linked-records';
+import { importChunk } from './import-records';
+import type { RunJournal } from './journal';
 import { departmentKind } from './kinds';
 import { entityAcceptsLink } from './linked-kind';
-import type { RunJournal } from './run-journal';
-import { syncLinkedRecords, type SyncOutcome } from './sync-linked-records';
 
 /**
  * The tenant's Intacct departments and the PSA departments linked to them (R8).
- * Intacct companies have few departments, so the listing is read once and kept for the run.
+ * Intacct companies have few departments, so the listing is read once per invocation and kept.
  */
 export class DepartmentDirectory {
   private psaIdByDepartmentId = new Map<string, string>();
@@ -21,11 +20,11 @@ export class DepartmentDirectory {
     private readonly intacctDepartments: IntacctFields[],
   ) {}
 
-  static async load(deps: SyncDeps, journal: RunJournal, source: IntacctSource): Promise<DepartmentDirectory> {
+  static async load(deps: SyncDeps, journal: RunJournal, source: IntacctSource, options: CallOptions): Promise<DepartmentDirectory> {
     const records: IntacctFields[] = [];
-    for await (const page of source.listDepartments()) records.push(...page.records);
+    for await (const page of source.listDepartments(options)) records.push(...page.records);
     const directory = new DepartmentDirectory(deps, journal, records);
-    await directory.reload();
+    directory.psaIdByDepartmentId = await linkedDepartments(deps, journal.tenantId);
     return directory;
   }
 
@@ -34,40 +33,24 @@ export class DepartmentDirectory {
     return departmentIntacctId === null ? null : (this.psaIdByDepartmentId.get(departmentIntacctId) ?? null);
   }
 
-  /** Refreshes linked departments' names and unlinks removed ones, as for clients. */
-  async sync(): Promise<SyncOutcome> {
-    const outcome = await syncLinkedRecords(this.deps, this.journal, departmentKind(this.deps), oneRun(this.intacctDepartments));
-    await this.reload();
-    return outcome;
-  }
-
   /** Creates the PSA department of each Intacct DEPARTMENTID that has none yet (once each). */
   async ensure(departmentIds: Iterable<string>): Promise<void> {
     const missing = new Set([...departmentIds].filter((id) => !this.psaIdByDepartmentId.has(id)));
     if (missing.size === 0) return;
-    const records = this.intacctDepartments.filter((fields) => missing.has(fields.DEPARTMENTID ?? ''));
-    await importLinkedRecords(
+    const kind = departmentKind(this.deps);
+    const records = this.intacctDepartments.filter((fields) => missing.has(fields.DEPARTMENTID ?? '')).map((fields) => kind.map(fields));
+    await importChunk(
       this.deps,
       this.journal,
-      {
-        kind: departmentKind(this.deps),
-        create: (mapped, id, now) => newDepartmentFromIntacct({ id, tenantId: this.journal.tenantId, mapped, now }),
-      },
-      oneRun(records),
+      { kind, create: (mapped, id, now) => newDepartmentFromIntacct({ id, tenantId: this.journal.tenantId, mapped, now }) },
+      records,
     );
-    await this.reload();
-  }
-
-  private async reload(): Promise<void> {
     this.psaIdByDepartmentId = await linkedDepartments(this.deps, this.journal.tenantId);
   }
 }
 
 /** DEPARTMENTID → id of the PSA department linked to it, for every live link of the tenant. */
-export async function linkedDepartments(
-  deps: Pick<SyncDeps, 'links' | 'departments'>,
-  tenantId: string,
-): Promise<Map<string, string>> {
+export async function linkedDepartments(deps: Pick<SyncDeps, 'links' | 'departments'>, tenantId: string): Promise<Map<string, string>> {
   const kind = departmentKind(deps);
   const byDepartmentId = new Map<string, string>();
   for await (const links of deps.links.iterate(tenantId, 'department')) {
@@ -78,8 +61,4 @@ export async function linkedDepartments(
     }
   }
   return byDepartmentId;
-}
-
-async function* oneRun(records: IntacctFields[]): AsyncIterable<ListingPage> {
-  if (records.length > 0) yield { records, totalCount: records.length };
 }

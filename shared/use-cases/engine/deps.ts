@@ -1,0 +1,16 @@
+import type { EventPublisher } from '../../ports/events';
+import type { IntacctSourceFactory } from '../../ports/intacct-source';
+import type { Clock, IdGenerator } from '../../ports/runtime';
+import type { SecretStore } from '../../ports/secrets';
+import type { Stores } from '../../ports/stores';
+import type { WorkerLauncher } from '../../ports/workers';
+
+/** Everything a use case may touch, wired once per process by the caller (handler, local runtime, test). */
+export interface SyncDeps extends Stores {
+  secrets: SecretStore;
+  intacct: IntacctSourceFactory;
+  events: EventPublisher;
+  workers: WorkerLauncher;
+  clock: Clock;
+  ids: IdGenerator;
+}

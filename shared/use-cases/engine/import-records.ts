@@ -1,0 +1,228 @@
+/**
+ * Importing a chunk of Intacct records (R1, R2, I1, I6). Writes go claim first, then the PSA record,
+ * then the claim is completed:
+ * 1. A new Intacct record is claimed with a conditional link write naming this run and a PSA id
+ *    decided up front, so two writers can never link it twice, and link-by-hand leaves a claim of a
+ *    live run alone.
+ * 2. The PSA records of the chunk are created together (fresh ids), or the same-name match is linked.
+ * 3. Each claim is completed with the fingerprint of the mapping now applied.
+ * A crash anywhere leaves claims the same run (resumed) or the next one completes: a claim whose PSA
+ * record exists is completed; one whose record is missing gets it created, with the same id.
+ */
+import type { RunRecord } from '../../domain/runs';
+import type { Link, OutboxEntry } from '../../ports/stores';
+import { forEachBounded } from './bounded';
+import type { SyncDeps } from './deps';
+import { writeWithVersionCheck } from './entity-writes';
+import type { RunJournal } from './journal';
+import { LeaseLost } from './leases';
+import { entityAcceptsLink, type LinkedEntity, type LinkedKind, type MappedRecord } from './linked-kind';
+import { refreshLinked, WRITE_CONCURRENCY } from './linked-records';
+import { publishStaged, stageEvents } from './outbox';
+import { eventIdOfEntry, importedEntry, linkedEntry, recordOf } from './records';
+
+export interface ImportPlan<T extends LinkedEntity, M extends MappedRecord> {
+  kind: LinkedKind<T, M>;
+  /** A new PSA record for an Intacct record nobody imported yet. */
+  create(mapped: M, id: string, now: string): T;
+  /** An existing unlinked PSA record to link instead of creating one (`linkMatches`), if any. */
+  findMatch?(mapped: M): Promise<T | null>;
+}
+
+export const TAKEN_MEANWHILE_WARNING = 'Linked to another PSA record by someone else meanwhile; left as it is.';
+
+type ImportDeps = Pick<SyncDeps, 'links' | 'clock' | 'ids' | 'runs' | 'events'>;
+
+/** A claim of this run whose PSA record is still to be created or linked. */
+interface Claimed<T, M> {
+  link: Link;
+  mapped: M;
+  /** For `link` claims: the PSA record to link. */
+  match: T | null;
+}
+
+/** Imports one chunk of listed Intacct records; answers nothing, reports every record to the journal. */
+export async function importChunk<T extends LinkedEntity, M extends MappedRecord>(
+  deps: ImportDeps,
+  journal: RunJournal,
+  plan: ImportPlan<T, M>,
+  chunk: readonly M[],
+): Promise<void> {
+  const { kind } = plan;
+  const runId = journal.run.id;
+  const links = await deps.links.getMany(journal.tenantId, kind.object, chunk.map((mapped) => mapped.recordNo));
+  const linked: { link: Link; mapped: M }[] = [];
+  const claimed: Claimed<T, M>[] = [];
+  const toImport: M[] = [];
+  for (const mapped of chunk) {
+    const link = links.get(mapped.recordNo);
+    if (!link) toImport.push(mapped);
+    else if (link.claim === null) linked.push({ link, mapped });
+    else if (link.claim.runId === runId || (!journal.dryRun && (await deps.links.takeOverClaim(link, runId)))) {
+      // Our own claim from before a crash, or one a stopped run left (we hold the family lease).
+      claimed.push({ link: { ...link, claim: { ...link.claim, runId } }, mapped, match: null });
+    } else if (journal.dryRun) {
+      linked.push({ link, mapped });
+    } else {
+      await journal.record({ ...recordOf(link, 'skipped'), warnings: [TAKEN_MEANWHILE_WARNING] });
+    }
+  }
+
+  // Already linked: refresh (R2). A link whose PSA record is gone was removed: import afresh.
+  for (const result of await refreshLinked(deps, journal, kind, linked)) {
+    if (result.kind === 'refreshed') await journal.record(result.record);
+    else toImport.push(linked.find(({ link }) => link.recordNo === result.link.recordNo)!.mapped);
+  }
+
+  const usedMatches = new Set<string>();
+  await forEachBounded(toImport, WRITE_CONCURRENCY, async (mapped) => {
+    const match = plan.findMatch ? await plan.findMatch(mapped) : null;
+    const useMatch = match !== null && !usedMatches.has(match.id);
+    if (useMatch) usedMatches.add(match.id);
+    const link = newLink(journal, kind, mapped, useMatch ? match.id : deps.ids.newId(), useMatch ? 'link' : 'create', deps.clock.now().toISOString());
+    if (journal.dryRun) {
+      await journal.record({ ...recordOf(link, useMatch ? 'linked' : 'created'), psaId: useMatch ? link.psaId : null, warnings: mapped.warnings });
+      return;
+    }
+    if (await deps.links.createIfAbsent(link)) claimed.push({ link, mapped, match: useMatch ? match : null });
+    else await journal.record({ ...recordOf(link, 'skipped'), psaId: null, warnings: [TAKEN_MEANWHILE_WARNING] });
+  });
+  if (claimed.length > 0) await completeClaims(deps, journal, plan, claimed);
+}
+
+function newLink<T extends LinkedEntity, M extends MappedRecord>(
+  journal: RunJournal,
+  kind: LinkedKind<T, M>,
+  mapped: M,
+  psaId: string,
+  intent: 'create' | 'link',
+  now: string,
+): Link {
+  return {
+    tenantId: journal.tenantId,
+    object: kind.object,
+    recordNo: mapped.recordNo,
+    intacctId: mapped.intacctId,
+    psaId,
+    createdAt: now,
+    // Unknown until the PSA record is written: a crash in between must not look up to date.
+    fingerprint: null,
+    claim: { runId: journal.run.id, intent },
+  };
+}
+
+/**
+ * Creates or links the PSA records behind this run's claims, then completes the claims. A `link`
+ * claim whose PSA record no longer accepts it (deleted, or linked elsewhere meanwhile) is given up
+ * and the Intacct record is imported as a new PSA record instead.
+ */
+async function completeClaims<T extends LinkedEntity, M extends MappedRecord>(
+  deps: ImportDeps,
+  journal: RunJournal,
+  plan: ImportPlan<T, M>,
+  claimed: Claimed<T, M>[],
+): Promise<void> {
+  const { kind } = plan;
+  const now = deps.clock.now().toISOString();
+  const existing = await kind.store.getMany(journal.tenantId, claimed.map(({ link }) => link.psaId));
+  const creations: { link: Link; mapped: M; entity: T | null }[] = [];
+  const linkings: { link: Link; mapped: M; entity: T }[] = [];
+  for (const { link, mapped, match } of claimed) {
+    const entity = existing.get(link.psaId) ?? match;
+    if (link.claim?.intent === 'link' && entity) linkings.push({ link, mapped, entity });
+    else if (link.claim?.intent === 'link') creations.push(...(await reclaimForCreation(deps, journal, link, mapped)));
+    else creations.push({ link, mapped, entity: existing.get(link.psaId) ?? null });
+  }
+
+  const record = (link: Link, mapped: M, outcome: RunRecord['outcome']): RunRecord => ({ ...recordOf(link, outcome), warnings: mapped.warnings });
+  const staged: OutboxEntry[] = [
+    ...creations.map(({ link, mapped }) => importedEntry(kind, link, record(link, mapped, 'created'))),
+    ...linkings.map(({ link, mapped }) => linkedEntry(kind, link, record(link, mapped, 'linked'))),
+  ].filter((entry): entry is OutboxEntry => entry !== null);
+  journal.assertOwned();
+  await stageEvents(deps, journal.run, staged);
+  const entryOf = new Map(staged.map((entry) => [String(entry.record?.recordNo), entry]));
+  const made = new Set<string>();
+
+  const toCreate = creations.filter(({ entity }) => entity === null).map(({ link, mapped }) => plan.create(mapped, link.psaId, now));
+  if (toCreate.length > 0) await kind.store.createNew(toCreate);
+  const outcomes: RunRecord[] = [];
+  await forEachBounded(creations, WRITE_CONCURRENCY, async ({ link, mapped }) => {
+    await complete(deps, journal, kind, link, kind.fingerprint(mapped), true);
+    const entry = entryOf.get(link.recordNo);
+    if (entry) made.add(eventIdOfEntry(entry));
+    outcomes.push(record(link, mapped, 'created'));
+  });
+  await forEachBounded(linkings, WRITE_CONCURRENCY, async ({ link, mapped, entity }) => {
+    const result = await writeWithVersionCheck(
+      kind.store,
+      entity,
+      (current) => (entityAcceptsLink(kind, current, link.recordNo) ? kind.apply(current, mapped, now) : null),
+      false,
+    );
+    if (result.kind === 'gone' || result.kind === 'refused') {
+      // The match was deleted or linked elsewhere meanwhile: import the record as a new PSA record.
+      const [fresh] = await reclaimForCreation(deps, journal, link, mapped);
+      if (!fresh) return;
+      const created = importedEntry(kind, fresh.link, record(fresh.link, mapped, 'created'));
+      const entries = created ? [created] : [];
+      await stageEvents(deps, journal.run, entries);
+      await kind.store.create(plan.create(mapped, fresh.link.psaId, now));
+      await complete(deps, journal, kind, fresh.link, kind.fingerprint(mapped), true);
+      await publishStaged(deps, journal.run, entries, new Set(entries.map(eventIdOfEntry)));
+      outcomes.push(record(fresh.link, mapped, 'created'));
+      return;
+    }
+    await complete(deps, journal, kind, link, kind.fingerprint(mapped), false);
+    const entry = entryOf.get(link.recordNo);
+    if (entry) made.add(eventIdOfEntry(entry));
+    outcomes.push({ ...record(link, mapped, 'linked'), changes: result.kind === 'written' ? result.changes : [] });
+  });
+  await publishStaged(deps, journal.run, staged, made);
+  for (const outcome of outcomes) await journal.record(outcome);
+}
+
+/**
+ * Completes this run's claim on `link`. The claim can only have been taken by someone who judged
+ * this run dead (its lease expired): then this run must stop, and a PSA record it created for the
+ * claim is removed again, so no Intacct record ends up with two PSA records (I1).
+ */
+async function complete<T extends LinkedEntity, M extends MappedRecord>(
+  deps: Pick<SyncDeps, 'links' | 'clock'>,
+  journal: RunJournal,
+  kind: LinkedKind<T, M>,
+  link: Link,
+  fingerprint: string,
+  createdHere: boolean,
+): Promise<void> {
+  if (await deps.links.completeClaim(link, journal.run.id, fingerprint)) return;
+  if (createdHere) await withdrawCreated(deps, kind, link);
+  throw new LeaseLost();
+}
+
+/** Deletes a PSA record this run created for a claim it lost; one somebody edited since is unlinked instead. */
+async function withdrawCreated<T extends LinkedEntity, M extends MappedRecord>(
+  deps: Pick<SyncDeps, 'clock'>,
+  kind: LinkedKind<T, M>,
+  link: Link,
+): Promise<void> {
+  const entity = await kind.store.get(link.tenantId, link.psaId);
+  if (!entity) return;
+  if (await kind.store.deleteIfVersion(link.tenantId, link.psaId, entity.version)) return;
+  const now = deps.clock.now().toISOString();
+  await writeWithVersionCheck(kind.store, entity, (current) => ({ next: kind.unlink(current, now), changes: [] }), false);
+}
+
+/** Gives up a `link` claim and claims the Intacct record again for a new PSA record. */
+async function reclaimForCreation<T extends LinkedEntity, M extends MappedRecord>(
+  deps: ImportDeps,
+  journal: RunJournal,
+  link: Link,
+  mapped: M,
+): Promise<{ link: Link; mapped: M; entity: null }[]> {
+  await deps.links.deleteIfPointsTo(link.tenantId, link.object, link.recordNo, link.psaId);
+  const fresh: Link = { ...link, psaId: deps.ids.newId(), createdAt: deps.clock.now().toISOString(), claim: { runId: journal.run.id, intent: 'create' } };
+  if (await deps.links.createIfAbsent(fresh)) return [{ link: fresh, mapped, entity: null }];
+  await journal.record({ ...recordOf(link, 'skipped'), psaId: null, warnings: [TAKEN_MEANWHILE_WARNING] });
+  return [];
+}

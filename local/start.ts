@@ -1,15 +1,27 @@
 /**
  * `npm start [-- --reset]`: the local runtime on PORT (default 3000) with its data under `.local/`
  * (or LOCAL_DATA_DIR). JSON logs go to stdout; the ready tour goes to stderr. Stops cleanly on
- * SIGINT/SIGTERM; a second signal stops at once.
+ * SIGINT/SIGTERM (running work gets a short grace, queued work is saved for the next start); a
+ * second, later signal stops at once.
+ *
+ * package.json runs this file with `node --import tsx`, not the tsx CLI: the CLI relays signals to
+ * a child process of its own and SIGKILLs it when it does not acknowledge within milliseconds,
+ * which a busy shutdown can miss. With tsx as a loader there is one process to signal.
  */
 import { parseArgs } from 'node:util';
-import { startLocalRuntime } from './runtime';
+import { startLocalRuntime, type LocalRuntime } from './runtime';
 import { defaultDataDir, USAGE_EXIT_CODE } from './runtime/entry-points';
 import { startupTour } from './runtime/tour';
 
-const USAGE = 'usage: npm start [-- --reset]   (env: PORT, LOCAL_DATA_DIR, SYNC_SCHEDULE, INTACCT_ENDPOINT_URL + INTACCT_SENDER_ID + INTACCT_SENDER_PASSWORD)';
+const USAGE =
+  'usage: npm start [-- --reset]   (env: PORT, LOCAL_DATA_DIR, SYNC_SCHEDULE, LOCAL_FUNCTION_TIMEOUT_S, INTACCT_ENDPOINT_URL + INTACCT_SENDER_ID + INTACCT_SENDER_PASSWORD)';
 const FAILURE_EXIT_CODE = 1;
+/**
+ * One stop request can arrive more than once: a kill of the process group (or Ctrl-C in a
+ * terminal) reaches this process directly and npm relays the same signal to it again a moment
+ * later. Repeats this close together are that echo, not a second request to stop at once.
+ */
+const SIGNAL_ECHO_MS = 1_000;
 
 function parseFlags(argv: string[]): { reset: boolean } {
   try {
@@ -21,26 +33,39 @@ function parseFlags(argv: string[]): { reset: boolean } {
   }
 }
 
+function exitAfter(closing: Promise<void>): void {
+  closing.then(
+    () => process.exit(0),
+    (error: unknown) => {
+      process.stderr.write(`local runtime did not stop cleanly: ${(error as Error).message}\n`);
+      process.exit(FAILURE_EXIT_CODE);
+    },
+  );
+}
+
 async function main(): Promise<void> {
   const { reset } = parseFlags(process.argv.slice(2));
   const dataDir = defaultDataDir();
-  const runtime = await startLocalRuntime({ dataDir, reset });
-  process.stderr.write(startupTour(runtime.runtimeInfo, dataDir, process.cwd()));
 
-  let stopping = false;
+  // Listening from the start, so a signal during startup still stops cleanly (and releases the
+  // data dir lock) once the runtime is up, instead of killing the process half-way.
+  let runtime: LocalRuntime | null = null;
+  let stopRequestedAt: number | null = null;
   const stop = (): void => {
-    if (stopping) process.exit(FAILURE_EXIT_CODE);
-    stopping = true;
-    runtime.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        process.stderr.write(`local runtime did not stop cleanly: ${(error as Error).message}\n`);
-        process.exit(FAILURE_EXIT_CODE);
-      },
-    );
+    const now = Date.now();
+    if (stopRequestedAt !== null) {
+      if (now - stopRequestedAt < SIGNAL_ECHO_MS) return;
+      process.exit(FAILURE_EXIT_CODE);
+    }
+    stopRequestedAt = now;
+    if (runtime) exitAfter(runtime.close());
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+
+  runtime = await startLocalRuntime({ dataDir, reset });
+  if (stopRequestedAt !== null) return exitAfter(runtime.close());
+  process.stderr.write(startupTour(runtime.runtimeInfo, dataDir, process.cwd()));
 }
 
 main().catch((error: unknown) => {

@@ -9,17 +9,12 @@ import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { StageSettings } from '../settings';
-import { FUNCTION_IDS, functionEntry, functionName, type FunctionId } from '../function-catalog';
+import { FUNCTION_IDS, FUNCTION_TIMEOUT_SECONDS, functionEntry, functionName, type FunctionId } from '../function-catalog';
 import { AppFunction, type TableAccess } from './app-function';
 import type { DataTables, TableId } from './data-tables';
 import { deadLetterQueue } from './dead-letter-queue';
 import type { SyncSecrets, TenantSecretAccess } from './secrets';
 
-/** API Gateway answers 503 after 30 s; the function must give up first. */
-const API_TIMEOUT = Duration.seconds(29);
-/** The Lambda maximum: an import or sync of a large company pages through thousands of records. */
-const WORKER_TIMEOUT = Duration.minutes(15);
-const DAILY_SYNC_TIMEOUT = Duration.minutes(5);
 /** Lambda's own default, stated: a run is idempotent (re-running completes it), so retries are safe. */
 export const ASYNC_RETRY_ATTEMPTS = 2;
 /** Past this an event is stale: the next night's run starts over anyway. */
@@ -31,10 +26,12 @@ export const API_INVOKED_WORKERS = ['client-import', 'user-import', 'tenant-sync
 const ASYNC_FUNCTIONS = ['client-import', 'user-import', 'tenant-sync', 'daily-sync'] as const satisfies readonly FunctionId[];
 type AsyncFunctionId = (typeof ASYNC_FUNCTIONS)[number];
 
-/** What each function may touch: per table read/write/none, tenant secrets, the sender, the bus. */
+/**
+ * What each function may touch: per table read/write/none, tenant secrets, the sender, the bus.
+ * Timeouts are not here: they live in function-catalog.ts, which the local runtime enforces too.
+ */
 interface FunctionAccess {
   description: string;
-  timeout: Duration;
   tables: Record<TableId, TableAccess | 'none'>;
   tenantSecrets: TenantSecretAccess | 'none';
   senderSecret: boolean;
@@ -48,13 +45,11 @@ const WORKER_ACCESS = {
   tenantSecrets: 'read',
   senderSecret: true,
   publishesEvents: true,
-  timeout: WORKER_TIMEOUT,
 } as const;
 
 export const FUNCTION_ACCESS: Readonly<Record<FunctionId, FunctionAccess>> = {
   api: {
     description: 'The HTTP API (every route of spec section 4)',
-    timeout: API_TIMEOUT,
     tables: READ_WRITE_ALL,
     tenantSecrets: 'manage',
     senderSecret: true,
@@ -65,7 +60,6 @@ export const FUNCTION_ACCESS: Readonly<Record<FunctionId, FunctionAccess>> = {
   'tenant-sync': { ...WORKER_ACCESS, description: 'One tenant\'s sync: TenantSyncRequested, the API\'s sync now, or a manual invoke' },
   'daily-sync': {
     description: 'Nightly fan-out: one TenantSyncRequested per connected tenant',
-    timeout: DAILY_SYNC_TIMEOUT,
     // It only walks the connected-tenants index; config still wants every table name.
     tables: { entities: 'read', links: 'none', runs: 'none' },
     tenantSecrets: 'none',
@@ -109,7 +103,7 @@ export class SyncFunctions extends Construct {
         entry: functionEntry(fid),
         functionName: names[fid],
         description: access.description,
-        timeout: access.timeout,
+        timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS[fid]),
         environment,
         logRetention: settings.logRetention,
         removalPolicy: settings.isProduction ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,

@@ -9,6 +9,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { LOCAL_ACCOUNT_ID } from './functions';
 import { verifyJwt, type JwtClaims } from './jwt';
 import { BodyTooLarge, apiError, readBody, sendJson, sendText } from './http-io';
+import { RuntimeStoppingError } from './invocation-host';
 import { errorMessage, type RuntimeLogger } from './logger';
 
 /** API Gateway's own payload limit is 10 MB; the PSA API never needs more than this. */
@@ -18,6 +19,7 @@ const HTTP_NO_CONTENT = 204;
 const HTTP_UNAUTHORIZED = 401;
 const HTTP_PAYLOAD_TOO_LARGE = 413;
 const HTTP_SERVER_ERROR = 500;
+const HTTP_UNAVAILABLE = 503;
 const PUBLIC_ROUTES = new Set(['GET /openapi.json']);
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
@@ -220,6 +222,10 @@ export async function serveApiRequest(request: IncomingMessage, response: Server
   try {
     result = normalizeHttpApiResult(await deps.invokeApi(event, requestId));
   } catch (error) {
+    if (error instanceof RuntimeStoppingError) {
+      // Refused before the handler ran: a retry against the next start is safe.
+      return sendJson(response, HTTP_UNAVAILABLE, apiError('unavailable', error.message), { ...CORS_HEADERS, 'retry-after': '5' });
+    }
     deps.logger.error('api handler threw', { requestId, method, path, error: errorMessage(error) });
     result = {
       statusCode: HTTP_SERVER_ERROR,

@@ -1,6 +1,6 @@
 /** Where the local runtime keeps its state: one directory, one file per concern. */
-import { mkdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 
 export interface DataPaths {
   root: string;
@@ -17,6 +17,10 @@ export interface DataPaths {
   runtimeInfo: string;
   /** What `npm run invoke` needs beyond runtime.json (table names, secret files, ...). */
   runtimeInternal: string;
+  /** Asynchronous invocations a stopped runtime handed back; the next start re-enqueues them. */
+  pendingInvocations: string;
+  /** The pid of the runtime using this directory (see data-dir-lock.ts). */
+  lock: string;
 }
 
 /** The paths of every file the runtime keeps under `root`. */
@@ -30,11 +34,25 @@ export function dataPaths(root: string): DataPaths {
     eventsLog: join(root, 'events.jsonl'),
     runtimeInfo: join(root, 'runtime.json'),
     runtimeInternal: join(root, 'runtime-internal.json'),
+    pendingInvocations: join(root, 'pending-invocations.json'),
+    lock: join(root, 'runtime.lock'),
   };
 }
 
-/** Creates the directory; with `reset`, empties it first so the runtime starts clean. */
+/**
+ * Creates the directory; with `reset`, empties it first so the runtime starts clean. The caller
+ * holds the lock by then, so reset keeps the lock file: removing it would let a second runtime in.
+ */
 export async function prepareDataDir(paths: DataPaths, reset: boolean): Promise<void> {
-  if (reset) await rm(paths.root, { recursive: true, force: true });
+  if (reset) {
+    const keep = basename(paths.lock);
+    const entries = await readdir(paths.root).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return [];
+      throw error;
+    });
+    for (const entry of entries) {
+      if (entry !== keep) await rm(join(paths.root, entry), { recursive: true, force: true });
+    }
+  }
   await mkdir(paths.dynamodb, { recursive: true });
 }

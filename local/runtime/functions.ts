@@ -2,11 +2,12 @@
  * The Lambda functions the runtime hosts, loaded in this process after the environment is set
  * (each reads its configuration once, at cold start, exactly as on Lambda).
  */
-import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
+import { FUNCTION_IDS, type FunctionId } from '../../infra/function-catalog';
 
-export const FUNCTION_NAMES = ['api', 'client-import', 'user-import', 'daily-sync', 'tenant-sync'] as const;
-export type FunctionName = (typeof FUNCTION_NAMES)[number];
+/** The stack's function list, so the local runtime hosts exactly what the cloud deploys. */
+export const FUNCTION_NAMES = FUNCTION_IDS;
+export type FunctionName = FunctionId;
 
 export type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
 export type FunctionHandlers = Record<FunctionName, LambdaHandler>;
@@ -14,15 +15,6 @@ export type FunctionHandlers = Record<FunctionName, LambdaHandler>;
 const LOCAL_ACCOUNT_ID = '000000000000';
 const LOCAL_REGION = 'local';
 const MEMORY_MB = '1024';
-const SECOND_MS = 1000;
-/** API Gateway gives up after 30 s; the workers get Lambda's 15 minutes. */
-const TIMEOUT_MS: Record<FunctionName, number> = {
-  api: 29 * SECOND_MS,
-  'client-import': 900 * SECOND_MS,
-  'user-import': 900 * SECOND_MS,
-  'daily-sync': 900 * SECOND_MS,
-  'tenant-sync': 900 * SECOND_MS,
-};
 
 type HandlerModule = { handler?: unknown };
 
@@ -70,9 +62,12 @@ export async function loadFunctionHandlers(environment: Readonly<Record<string, 
   return Object.fromEntries(entries) as FunctionHandlers;
 }
 
-/** A Lambda context for one invocation of `functionName`. */
-export function lambdaContext(functionName: FunctionName, requestId: string = randomUUID()): Context {
-  const deadline = Date.now() + TIMEOUT_MS[functionName];
+/**
+ * A Lambda context for one invocation of `functionName`. `remainingMs` is the invocation host's
+ * clock (its timeout, shortened while the runtime stops), so a worker reads the same countdown
+ * the host enforces.
+ */
+export function lambdaContext(functionName: FunctionName, requestId: string, remainingMs: () => number): Context {
   const unsupported = (): never => {
     throw new Error('Callback-style completion is not supported; return a promise.');
   };
@@ -85,16 +80,11 @@ export function lambdaContext(functionName: FunctionName, requestId: string = ra
     awsRequestId: requestId,
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: `local/${requestId}`,
-    getRemainingTimeInMillis: () => Math.max(deadline - Date.now(), 0),
+    getRemainingTimeInMillis: remainingMs,
     done: unsupported,
     fail: unsupported,
     succeed: unsupported,
   };
-}
-
-/** Runs one invocation of `name` with `event`. */
-export function invokeFunction(handlers: FunctionHandlers, name: FunctionName, event: unknown, requestId?: string): Promise<unknown> {
-  return handlers[name](event, lambdaContext(name, requestId));
 }
 
 export { LOCAL_ACCOUNT_ID, LOCAL_REGION };

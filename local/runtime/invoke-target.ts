@@ -2,14 +2,17 @@
  * Where `npm run invoke` runs a handler: against the running local runtime found through
  * runtime.json (its store, emulator, secrets and bus), else against an embedded throwaway one.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TableNames } from '../../shared/store/tables';
 import { dataPaths } from './data-dir';
 import { applyEnvironment } from './environment';
-import { invokeFunction, loadFunctionHandlers, type FunctionName } from './functions';
+import { loadFunctionHandlers, type FunctionName } from './functions';
 import { rememberOwnIntacctEndpoint } from './intacct-target';
+import { FunctionHost, functionTimeoutsMs, parseTimeoutOverride, TIMEOUT_OVERRIDE_VARIABLE } from './invocation-host';
+import { createRuntimeLogger } from './logger';
 import { startLocalRuntime } from './local-runtime';
 import { readJsonFile, type RuntimeInfo, type RuntimeInternalInfo } from './runtime-files';
 import { HEALTH_PATH } from './server';
@@ -44,7 +47,7 @@ function tableNamesOf(environment: Record<string, string>): TableNames {
   };
 }
 
-async function runningTarget(dataDir: string, logLevel: string): Promise<InvokeTarget | null> {
+async function runningTarget(dataDir: string, logLevel: string, log: (line: string) => void): Promise<InvokeTarget | null> {
   const paths = dataPaths(dataDir);
   const info = await readJsonFile<RuntimeInfo>(paths.runtimeInfo);
   const internal = await readJsonFile<RuntimeInternalInfo>(paths.runtimeInternal);
@@ -52,12 +55,14 @@ async function runningTarget(dataDir: string, logLevel: string): Promise<InvokeT
   const environment = { ...internal.environment, LOG_LEVEL: logLevel };
   applyEnvironment(environment);
   rememberOwnIntacctEndpoint(info.intacct.endpointUrl);
-  const handlers = await loadFunctionHandlers(environment);
+  // The same timeouts as the runtime's own invocations: `aws lambda invoke` would time out too.
+  const timeoutsMs = functionTimeoutsMs(parseTimeoutOverride(process.env[TIMEOUT_OVERRIDE_VARIABLE]));
+  const host = new FunctionHost(await loadFunctionHandlers(environment), timeoutsMs, createRuntimeLogger(log));
   return {
     kind: 'running',
     dynamodbEndpoint: info.dynamodbEndpoint,
     tableNames: tableNamesOf(environment),
-    invoke: (name, event) => invokeFunction(handlers, name, event),
+    invoke: (name, event) => host.invoke(name, event, randomUUID()),
     close: () => Promise.resolve(),
   };
 }
@@ -89,5 +94,5 @@ export async function openInvokeTarget(
   dataDir: string,
   options: { logLevel: string; log: (line: string) => void },
 ): Promise<InvokeTarget> {
-  return (await runningTarget(dataDir, options.logLevel)) ?? embeddedTarget(options.logLevel, options.log);
+  return (await runningTarget(dataDir, options.logLevel, options.log)) ?? embeddedTarget(options.logLevel, options.log);
 }

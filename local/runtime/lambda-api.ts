@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { isFunctionName, type FunctionName } from './functions';
 import { BodyTooLarge, readBody, sendJson, sendText } from './http-io';
+import { RuntimeStoppingError } from './invocation-host';
 import { errorMessage, type RuntimeLogger } from './logger';
 
 export const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
@@ -18,6 +19,7 @@ const HTTP_NO_CONTENT = 204;
 const HTTP_BAD_REQUEST = 400;
 const HTTP_NOT_FOUND = 404;
 const HTTP_PAYLOAD_TOO_LARGE = 413;
+const HTTP_UNAVAILABLE = 503;
 const AMZ_JSON = 'application/json';
 
 export interface LambdaApiDeps {
@@ -95,6 +97,8 @@ export async function serveInvoke(
     const result = await deps.invokeNow(name, payload.event, requestId);
     sendText(response, HTTP_OK, JSON.stringify(result) ?? 'null', headers);
   } catch (error) {
+    // Not the function's error: the service refuses the call, as Lambda answers a ServiceException.
+    if (error instanceof RuntimeStoppingError) return awsError(response, HTTP_UNAVAILABLE, 'ServiceException', error.message);
     deps.logger.error('invocation failed', { functionName: name, requestId, error: errorMessage(error) });
     sendJson(response, HTTP_OK, unhandledErrorPayload(error), { ...headers, 'x-amz-function-error': 'Unhandled' });
   }

@@ -7,15 +7,18 @@ import { randomUUID } from 'node:crypto';
 import { AsyncInvocations } from './async-invocations';
 import { parseCron } from './cron';
 import { dataPaths, prepareDataDir } from './data-dir';
+import { lockDataDir } from './data-dir-lock';
 import { connectDemoTenants, demoTenantsFor, withTokens } from './demo-tenants';
 import { startEmbeddedDynamo } from './dynamodb';
 import { applyEnvironment, functionEnvironment, LOCAL_EVENT_BUS_NAME } from './environment';
 import { LocalEventBus } from './event-bus';
-import { invokeFunction, loadFunctionHandlers, type FunctionHandlers, type FunctionName } from './functions';
+import { loadFunctionHandlers, type FunctionName } from './functions';
 import { externalIntacctFromEnv, startIntacctTarget } from './intacct-target';
+import { FunctionHost, functionTimeoutsMs, parseTimeoutOverride, TIMEOUT_OVERRIDE_VARIABLE } from './invocation-host';
 import { loadOrCreateSigningKey } from './jwt';
 import { createRuntimeLogger, errorMessage } from './logger';
 import { DEFAULT_SYNC_SCHEDULE, scheduledEvent } from './nightly';
+import { loadPendingInvocations, removePendingInvocations, savePendingInvocations } from './pending-invocations';
 import { writeRuntimeInfo, writeRuntimeInternal, type RuntimeInfo } from './runtime-files';
 import { startSchedule, type RunningSchedule } from './scheduler';
 import { startRuntimeServer } from './server';
@@ -23,11 +26,30 @@ import type { LocalRuntime, LocalRuntimeOptions } from './types';
 
 const DEFAULT_PORT = 3000;
 const MAX_PORT = 65_535;
+/**
+ * From the moment the runtime starts stopping, every running context reports at most this much
+ * time left, counting down, so a worker that re-reads getRemainingTimeInMillis() sees its time run
+ * out and hands off: checkpoint, then Invoke itself with InvocationType Event (kept for the next
+ * start). 3 s covers the chunk in hand, a checkpoint write and that Invoke against local endpoints
+ * (milliseconds to a few hundred each), and keeps Ctrl-C quick.
+ */
+export const SHUTDOWN_GRACE_MS = 3_000;
+/**
+ * How long past the grace the runtime still waits for running invocations before it abandons them
+ * (an abandoned async invocation is handed to the next start as the same attempt). Grace + this =
+ * 8 s, under the 10 s most supervisors (docker stop, systemd) allow between SIGTERM and SIGKILL.
+ */
+export const SHUTDOWN_DRAIN_BOUND_MS = 5_000;
 
 function resolvePort(option: number | undefined): number {
   const port = option ?? (process.env.PORT ? Number(process.env.PORT) : DEFAULT_PORT);
   if (!Number.isInteger(port) || port < 0 || port > MAX_PORT) throw new Error(`PORT must be a port number, got '${process.env.PORT}'.`);
   return port;
+}
+
+function resolveWorkerTimeout(option: number | undefined): number | null {
+  if (option === undefined) return parseTimeoutOverride(process.env[TIMEOUT_OVERRIDE_VARIABLE]);
+  return parseTimeoutOverride(String(option));
 }
 
 function resolveSchedule(option: string | null | undefined): string | null {
@@ -41,6 +63,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const port = resolvePort(options.port);
   const scheduleExpression = resolveSchedule(options.schedule);
   const schedule = scheduleExpression === null ? null : parseCron(scheduleExpression);
+  const timeoutsMs = functionTimeoutsMs(resolveWorkerTimeout(options.workerTimeoutSeconds));
+  const graceMs = options.shutdown?.graceMs ?? SHUTDOWN_GRACE_MS;
+  const drainBoundMs = options.shutdown?.drainBoundMs ?? SHUTDOWN_DRAIN_BOUND_MS;
   const paths = dataPaths(options.dataDir);
   const cleanups: (() => Promise<void> | void)[] = [];
   const closeAll = async (): Promise<void> => {
@@ -53,7 +78,19 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     }
   };
 
+  let host: FunctionHost | null = null;
+  /** Used when the start fails half-way: nothing gets a grace, nothing is waited for. */
+  const abandonAll = (): void => {
+    host?.beginShutdown(0);
+    host?.abandonRunning();
+  };
+
   try {
+    // First, before anything under the directory is read or written (--reset included).
+    const lock = await lockDataDir(paths.root, paths.lock, (pid) =>
+      logger.warn('data dir lock taken over from a runtime that is gone', { dataDir: paths.root, stalePid: pid }),
+    );
+    cleanups.push(() => lock.release());
     await prepareDataDir(paths, options.reset ?? false);
     const signingKey = await loadOrCreateSigningKey(paths.jwtKey);
     const dynamo = await startEmbeddedDynamo(options.inMemoryStore ? {} : { path: paths.dynamodb });
@@ -61,19 +98,28 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const intacct = await startIntacctTarget(options.intacct ?? externalIntacctFromEnv());
     cleanups.push(() => intacct.close());
 
-    let handlers: FunctionHandlers | null = null;
     let bus: LocalEventBus | null = null;
     const invokeNow = (name: FunctionName, event: unknown, requestId: string): Promise<unknown> => {
-      if (!handlers) throw new Error('The functions are not loaded yet.');
-      return invokeFunction(handlers, name, event, requestId);
+      if (!host) throw new Error('The functions are not loaded yet.');
+      return host.invoke(name, event, requestId);
     };
     const invocations = new AsyncInvocations(invokeNow, logger);
     const enqueue = (name: FunctionName, event: unknown): string => invocations.enqueue(name, event);
-    const queueNightly = (): string => enqueue('daily-sync', scheduledEvent(new Date()));
+    const queueNightly = (): string => enqueue('daily-sync', scheduledEvent(new Date(), true));
+    // Registered before the server, so it runs after the server has closed: nothing can enqueue
+    // any more, and what is left (queued, retries due, continuations) is saved for the next start.
+    cleanups.push(async () => {
+      await bus?.flushed();
+      const pending = await invocations.close();
+      await savePendingInvocations(paths.pendingInvocations, pending);
+      if (pending.length > 0) {
+        logger.info('pending invocations saved for the next start', { count: pending.length, file: paths.pendingInvocations });
+      }
+    });
 
     const server = await startRuntimeServer(port, {
-      api: () => (handlers ? { signingKey, invokeApi: (event, requestId) => invokeNow('api', event, requestId), logger } : null),
-      lambda: () => (handlers ? { invokeNow, enqueue, logger } : null),
+      api: () => (host ? { signingKey, invokeApi: (event, requestId) => invokeNow('api', event, requestId), logger } : null),
+      lambda: () => (host ? { invokeNow, enqueue, logger } : null),
       bus: () => bus,
       signingKey,
       queueNightly,
@@ -91,22 +137,23 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       logLevel: options.logLevel ?? process.env.LOG_LEVEL,
     });
     cleanups.push(applyEnvironment(environment));
-    handlers = await loadFunctionHandlers(environment);
+    const functionHost = new FunctionHost(await loadFunctionHandlers(environment), timeoutsMs, logger);
     bus = new LocalEventBus({ busName: LOCAL_EVENT_BUS_NAME, eventsLogPath: paths.eventsLog, enqueue, logger });
-    const eventBus = bus;
-    cleanups.push(() => eventBus.flushed());
-    // Running invocations finish (they call back into the server and the bus) before those stop.
-    cleanups.push(() => invocations.close());
+    host = functionHost;
 
     const tenants = withTokens(demoTenantsFor(intacct.companies), signingKey);
     await connectDemoTenants(tenants, (event) => invokeNow('api', event, event.requestContext.requestId), signingKey, logger);
 
+    // What the previous runtime handed back at its stop runs now, before anything new is scheduled.
+    const restored = await loadPendingInvocations(paths.pendingInvocations, logger);
+    invocations.restore(restored);
+    await removePendingInvocations(paths.pendingInvocations);
+    if (restored.length > 0) logger.info('pending invocations restored', { count: restored.length });
+
     let running: RunningSchedule | null = null;
-    if (schedule) {
-      const nightly = startSchedule(schedule, (scheduledAt) => enqueue('daily-sync', scheduledEvent(scheduledAt)));
-      running = nightly;
-      cleanups.push(() => nightly.stop());
-    }
+    if (schedule) running = startSchedule(schedule, (scheduledAt) => enqueue('daily-sync', scheduledEvent(scheduledAt)));
+    const nightly = running;
+    cleanups.push(() => nightly?.stop());
 
     const runtimeInfo: RuntimeInfo = {
       apiUrl: server.url,
@@ -128,21 +175,41 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       tenants: tenants.map((tenant) => tenant.tenantId).join(','),
     });
 
+    /**
+     * Stopping, in Lambda's terms: no new work starts, running invocations see a short grace on
+     * their clock and may hand work on through the still-open server (Invoke Event, PutEvents),
+     * then whatever still runs after grace + bound is abandoned; the rest of the cleanups close
+     * the server, save what is pending and release the data dir.
+     */
+    const drain = async (): Promise<void> => {
+      nightly?.stop();
+      invocations.beginDrain();
+      functionHost.beginShutdown(graceMs);
+      if (functionHost.runningCount > 0) {
+        logger.info('local runtime stopping; running invocations get a grace', { running: functionHost.runningCount, graceMs });
+      }
+      if (!(await functionHost.whenIdle(graceMs + drainBoundMs))) functionHost.abandonRunning();
+    };
+
     let closing: Promise<void> | null = null;
     return {
       apiUrl: server.url,
       runtimeInfo,
       async fireNightly() {
-        await invokeNow('daily-sync', scheduledEvent(new Date()), randomUUID());
+        await invokeNow('daily-sync', scheduledEvent(new Date(), true), randomUUID());
       },
       invoke: (name, event) => invokeNow(name, event, randomUUID()),
       whenIdle: () => invocations.whenIdle(),
       close() {
-        closing ??= closeAll().then(() => logger.info('local runtime stopped'));
+        closing ??= drain()
+          .catch((error: unknown) => logger.warn('shutdown step failed', { error: errorMessage(error) }))
+          .then(closeAll)
+          .then(() => logger.info('local runtime stopped'));
         return closing;
       },
     };
   } catch (error) {
+    abandonAll();
     await closeAll();
     throw error;
   }

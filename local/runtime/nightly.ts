@@ -17,15 +17,20 @@ export interface ScheduledEvent {
   detail: Record<string, never>;
 }
 
-/** The event a schedule rule delivers for the firing at `scheduledAt`. */
-export function scheduledEvent(scheduledAt: Date): ScheduledEvent {
+/**
+ * The event a schedule rule delivers for the firing at `scheduledAt`. EventBridge gives `time` in
+ * whole seconds; a firing by hand (`manual`) keeps its milliseconds, so two made within one second
+ * still count as two firings (tenant-sync syncs a tenant once per firing).
+ */
+export function scheduledEvent(scheduledAt: Date, manual = false): ScheduledEvent {
+  const time = scheduledAt.toISOString();
   return {
     version: '0',
     id: randomUUID(),
     'detail-type': 'Scheduled Event',
     source: 'aws.events',
     account: LOCAL_ACCOUNT_ID,
-    time: scheduledAt.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    time: manual ? time : time.replace(/\.\d{3}Z$/, 'Z'),
     region: LOCAL_REGION,
     resources: [`arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:rule/${NIGHTLY_RULE_NAME}`],
     detail: {},

@@ -35,7 +35,8 @@ export function startupTour(info: RuntimeInfo, dataDir: string, cwd: string): st
     `  curl -s -X POST ${api}/__local/nightly ${auth}`,
     `  npm run invoke -- tenant-sync '{"tenantId":"${first?.tenantId ?? 'demo-northwind'}","scope":"all"}'`,
     '',
-    'Ctrl-C stops it; data stays for the next `npm start` (`npm start -- --reset` starts clean).',
+    'Ctrl-C stops it: running imports and syncs get a few seconds to hand off, and unfinished work',
+    'and data stay for the next `npm start` (`npm start -- --reset` starts clean).',
     '',
   ].join('\n');
 }

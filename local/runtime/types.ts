@@ -20,6 +20,13 @@ export interface LocalRuntimeOptions {
   logLevel?: string;
   /** Receives each JSON log line; default stdout. */
   log?: (line: string) => void;
+  /**
+   * Timeout in seconds of every worker (client-import, user-import, tenant-sync, daily-sync; not
+   * api), in (0, 900]. Default: env LOCAL_FUNCTION_TIMEOUT_S, else the stack's timeouts.
+   */
+  workerTimeoutSeconds?: number;
+  /** For tests: the shutdown grace and the bound past it (defaults SHUTDOWN_GRACE_MS, SHUTDOWN_DRAIN_BOUND_MS). */
+  shutdown?: { graceMs?: number; drainBoundMs?: number };
 }
 
 export interface LocalRuntime {
@@ -32,6 +39,11 @@ export interface LocalRuntime {
   invoke(name: FunctionName, event: unknown): Promise<unknown>;
   /** Resolves once no asynchronous invocation is queued, running or waiting for a retry. */
   whenIdle(): Promise<void>;
+  /**
+   * Stops like a draining Lambda service: running invocations get a short grace on their clock to
+   * hand work on, queued and retrying async invocations are saved for the next start, then
+   * everything closes and the data dir is released.
+   */
   close(): Promise<void>;
 }
 

@@ -12,7 +12,7 @@ import type { Invocation } from '../ports/runtime';
 import type { SyncDeps } from '../use-cases/engine/deps';
 import { runClientImport } from '../use-cases/import-clients';
 import { runUserImport } from '../use-cases/import-users';
-import { nightOf, requestNightlySyncs } from '../use-cases/request-nightly-syncs';
+import { requestNightlySyncs } from '../use-cases/request-nightly-syncs';
 import { runQueuedSync, syncTenant, type TenantSyncResult } from '../use-cases/sync-tenant';
 import { detailsOf } from './error-mapping';
 import { workerStack } from './middy-stack';
@@ -38,8 +38,7 @@ export const ImportWorkerEvent = z.strictObject({ tenantId, runId: psaId, handof
 /** The nightly fan-out's event, as EventBridge delivers it (the envelope carries more fields). */
 export const TenantSyncRequestedEvent = z.object({
   'detail-type': z.literal(TENANT_SYNC_REQUESTED),
-  time: z.string().optional(),
-  detail: z.object({ tenantId, scope: syncScope.optional(), night: z.iso.date().optional() }),
+  detail: z.object({ tenantId, scope: syncScope.optional(), scheduledAt: z.iso.datetime().optional() }),
 });
 
 /** A manual `aws lambda invoke`, or the API's sync now / a sync continuing itself (with the run's id). */
@@ -97,25 +96,25 @@ export function createUserImportHandler(deps: SyncDeps, logger: Logger) {
   return importWorker(deps, logger, 'user import', runUserImport);
 }
 
-/** daily-sync: the schedule's event → one TenantSyncRequested per connected tenant → `{ tenants, night }`. */
+/** daily-sync: the schedule's event → one TenantSyncRequested per connected tenant → `{ tenants, scheduledAt }`. */
 export function createDailySyncHandler(deps: SyncDeps, logger: Logger) {
-  return workerStack(async (event: unknown, _context: Context): Promise<{ tenants: number; night: string }> => {
+  return workerStack(async (event: unknown, _context: Context): Promise<{ tenants: number; scheduledAt: string }> => {
     const firedAt = scheduledTime(event) ?? deps.clock.now();
-    const answer = await requestNightlySyncs(deps, nightOf(firedAt));
+    const answer = await requestNightlySyncs(deps, firedAt.toISOString());
     logger.info('Nightly syncs requested', answer);
     return answer;
   }, logger);
 }
 
-/** The `time` of a scheduled event (the night it belongs to, even when delivered late or again). */
+/** The `time` of a scheduled event: when the schedule fired, however late or often it is delivered. */
 function scheduledTime(event: unknown): Date | null {
   const time = typeof event === 'object' && event !== null ? (event as { time?: unknown }).time : undefined;
   return typeof time === 'string' && !Number.isNaN(Date.parse(time)) ? new Date(time) : null;
 }
 
 /**
- * tenant-sync: the nightly TenantSyncRequested event (scope defaults to all; one per tenant and
- * night), or a manual `{ tenantId, scope, dryRun?, runId?, handoff? }` (with runId: execute or
+ * tenant-sync: the nightly TenantSyncRequested event (scope defaults to all; one sync per tenant and
+ * firing of the schedule), or a manual `{ tenantId, scope, dryRun?, runId?, handoff? }` (with runId: execute or
  * continue that queued run) → `{ runs, skipped }`.
  */
 export function createTenantSyncHandler(deps: SyncDeps, logger: Logger) {
@@ -123,11 +122,10 @@ export function createTenantSyncHandler(deps: SyncDeps, logger: Logger) {
     const isBusEvent = typeof event === 'object' && event !== null && 'detail-type' in event;
     let result: TenantSyncResult;
     if (isBusEvent) {
-      const parsed = parseEvent(TenantSyncRequestedEvent, event, TENANT_SYNC_REQUESTED);
-      const { detail } = parsed;
+      const { detail } = parseEvent(TenantSyncRequestedEvent, event, TENANT_SYNC_REQUESTED);
       logger.appendKeys({ tenantId: detail.tenantId });
-      const night = detail.night ?? nightOf(parsed.time ? new Date(parsed.time) : deps.clock.now());
-      result = await syncTenant(deps, { tenantId: detail.tenantId, scope: detail.scope ?? 'all', trigger: 'schedule', night }, invocationOf(context));
+      const request = { tenantId: detail.tenantId, scope: detail.scope ?? 'all', trigger: 'schedule' as const };
+      result = await syncTenant(deps, { ...request, ...(detail.scheduledAt ? { scheduledAt: detail.scheduledAt } : {}) }, invocationOf(context));
     } else {
       const request = parseEvent(ManualTenantSyncEvent, event, 'tenant sync');
       logger.appendKeys({ tenantId: request.tenantId, ...(request.runId ? { runId: request.runId } : {}) });

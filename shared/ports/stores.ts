@@ -148,9 +148,9 @@ export interface RunStore {
   putOutbox(tenantId: string, runId: string, entries: readonly OutboxEntry[]): Promise<void>;
   listOutbox(tenantId: string, runId: string): Promise<OutboxEntry[]>;
   deleteOutbox(tenantId: string, runId: string, eventIds: readonly string[]): Promise<void>;
-  /** Marks the nightly sync of `night` (YYYY-MM-DD) as requested for the tenant; false when it already was. */
-  markNightly(tenantId: string, night: string): Promise<boolean>;
-  nightlyRequested(tenantId: string, night: string): Promise<boolean>;
+  /** Marks the nightly sync of the schedule's firing at `scheduledAt` as requested for the tenant; false when it already was. */
+  markNightly(tenantId: string, scheduledAt: string): Promise<boolean>;
+  nightlyRequested(tenantId: string, scheduledAt: string): Promise<boolean>;
 }
 
 /** The lease that keeps a tenant's runs of one family from overlapping. */

@@ -179,9 +179,9 @@ export function runOutboxKey(tenantId: string, runId: string, eventId: string): 
   return { pk: runOutboxPartition(tenantId, runId), sk: keySegment(eventId, 'eventId') };
 }
 
-/** Key of the marker that the nightly sync of one night was requested for a tenant. */
-export function nightlyKey(tenantId: string, night: string): PrimaryKey {
-  return { pk: `${tenantPrefix(tenantId)}${SEPARATOR}NIGHTLY`, sk: keySegment(night, 'night') };
+/** Key of the marker that the nightly sync of one firing of the schedule was requested for a tenant. */
+export function nightlyKey(tenantId: string, scheduledAt: string): PrimaryKey {
+  return { pk: `${tenantPrefix(tenantId)}${SEPARATOR}NIGHTLY`, sk: keySegment(scheduledAt, 'scheduledAt') };
 }
 
 /** Key of the lease guarding one scope of a tenant. */

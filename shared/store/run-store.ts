@@ -353,13 +353,13 @@ export class DynamoRunStore implements RunStore {
     await batchDeleteAll(this.doc, this.tableName, eventIds.map((eventId) => runOutboxKey(tenantId, runId, eventId)), this.batchRetry);
   }
 
-  markNightly(tenantId: string, night: string): Promise<boolean> {
+  markNightly(tenantId: string, scheduledAt: string): Promise<boolean> {
     const expiresAt = Math.floor(this.clock.now().getTime() / MS_PER_SECOND) + NIGHTLY_RETENTION_DAYS * SECONDS_PER_DAY;
     return conditionHolds(() =>
       this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...nightlyKey(tenantId, night), [ENTITY_TYPE_ATTRIBUTE]: 'Nightly', [EXPIRES_AT_ATTRIBUTE]: expiresAt },
+          Item: { ...nightlyKey(tenantId, scheduledAt), [ENTITY_TYPE_ATTRIBUTE]: 'Nightly', [EXPIRES_AT_ATTRIBUTE]: expiresAt },
           ConditionExpression: 'attribute_not_exists(#pk)',
           ExpressionAttributeNames: { '#pk': KEY_ATTRIBUTES.partitionKey },
         }),
@@ -367,8 +367,8 @@ export class DynamoRunStore implements RunStore {
     );
   }
 
-  async nightlyRequested(tenantId: string, night: string): Promise<boolean> {
-    const answer = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: nightlyKey(tenantId, night), ConsistentRead: true }));
+  async nightlyRequested(tenantId: string, scheduledAt: string): Promise<boolean> {
+    const answer = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: nightlyKey(tenantId, scheduledAt), ConsistentRead: true }));
     return answer.Item !== undefined;
   }
 

@@ -4,23 +4,23 @@ import type { SyncDeps } from './engine/deps';
 /**
  * The nightly fan-out (the schedule's target):
  * 1. Walk every connected tenant, page by page (a disconnected tenant is not listed, so its sync stops).
- * 2. Publish one `TenantSyncRequested` `{ tenantId, scope: 'all', night }` per tenant; the bus routes
- *    each to tenant-sync, so one slow or failing tenant never holds up another. `night` (the
- *    schedule's UTC date) lets tenant-sync drop a request delivered twice, or published again by a
- *    retried fan-out.
+ * 2. Publish one `TenantSyncRequested` `{ tenantId, scope: 'all', scheduledAt }` per tenant; the bus
+ *    routes each to tenant-sync, so one slow or failing tenant never holds up another. `scheduledAt`
+ *    (when the schedule fired) lets tenant-sync drop a request delivered twice, or published again
+ *    by a retried fan-out.
  * Answers how many tenants were asked to sync.
  */
-export async function requestNightlySyncs(deps: Pick<SyncDeps, 'connections' | 'events'>, night: string): Promise<{ tenants: number; night: string }> {
+export async function requestNightlySyncs(
+  deps: Pick<SyncDeps, 'connections' | 'events'>,
+  scheduledAt: string,
+): Promise<{ tenants: number; scheduledAt: string }> {
   let tenants = 0;
   for await (const connections of deps.connections.listConnected()) {
     const events: DomainEvent[] = connections.map((connection) =>
-      domainEvent('TenantSyncRequested', { tenantId: connection.tenantId, scope: 'all', night }, [night]),
+      domainEvent('TenantSyncRequested', { tenantId: connection.tenantId, scope: 'all', scheduledAt }, [scheduledAt]),
     );
     await deps.events.publish(events);
     tenants += events.length;
   }
-  return { tenants, night };
+  return { tenants, scheduledAt };
 }
-
-/** The night a schedule firing at `firedAt` belongs to: its UTC date, YYYY-MM-DD. */
-export const nightOf = (firedAt: Date): string => firedAt.toISOString().slice(0, 10);

@@ -50,8 +50,8 @@ export interface TenantSyncRequest {
   scope: SyncScope;
   dryRun?: boolean;
   trigger: RunTrigger;
-  /** The night (YYYY-MM-DD, UTC) a scheduled sync belongs to: one sync per tenant and night. */
-  night?: string;
+  /** When the schedule fired (ISO-8601), for a scheduled sync: one sync per tenant and firing. */
+  scheduledAt?: string;
 }
 
 export interface TenantSyncResult {
@@ -62,8 +62,8 @@ export interface TenantSyncResult {
 
 /**
  * The daily sync of one tenant (the nightly event, or a manual invoke), R3–R10:
- * 1. A nightly request delivered again for the same night is dropped (EventBridge and Lambda deliver
- *    at least once).
+ * 1. A nightly request delivered again for the same firing of the schedule is dropped (EventBridge
+ *    and Lambda deliver at least once, and a retried fan-out publishes every tenant again).
  * 2. Each object family gets its own run, queued under its lease; a family already busy is skipped.
  * 3. The runs execute side by side in this invocation (clients; users with their departments), each
  *    continuing in a fresh invocation if it needs more time.
@@ -75,7 +75,7 @@ export async function syncTenant(
   options: ExecuteOptions = {},
 ): Promise<TenantSyncResult> {
   const families = FAMILIES[request.scope];
-  if (request.night && (await deps.runs.nightlyRequested(request.tenantId, request.night))) {
+  if (request.scheduledAt && (await deps.runs.nightlyRequested(request.tenantId, request.scheduledAt))) {
     return { runs: [], skipped: families.map((family) => ({ family, reason: 'already_requested' })) };
   }
   const queued: SyncRun[] = [];
@@ -97,7 +97,7 @@ export async function syncTenant(
   }
   // Marked once the runs are queued: a delivery retried after a crash before this point still syncs,
   // one arriving meanwhile finds the families busy, one arriving later finds the mark.
-  if (request.night) await deps.runs.markNightly(request.tenantId, request.night);
+  if (request.scheduledAt) await deps.runs.markNightly(request.tenantId, request.scheduledAt);
   // Clients and users hold separate leases and share the company's request slots, so running them
   // side by side overlaps one's Intacct round trips with the other's work.
   const outcomes = await Promise.allSettled(

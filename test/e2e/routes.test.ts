@@ -624,7 +624,7 @@ describe('sync runs', () => {
     expect(records.body.items.filter((r: any) => r.outcome === 'created')).toHaveLength(CLIENTS_IMPORTED_IN_A);
   });
 
-  it('POST /sync-runs/{id}/confirm-unlinks applies the unlinks a needs_review run held back', async () => {
+  it('POST /sync-runs/{id}/confirm-unlinks queues the held unlinks on the same run (202), which ends succeeded; again is 409', async () => {
     const clientsB = (await otherAdmin.get(`/clients?limit=${WHOLE_LIST}`)).body.items as any[];
     const doomed = clientsB.slice(0, CUSTOMERS_DELETED_IN_B);
     await intacctB.delete('CUSTOMER', doomed.map((c) => c.integrations.intacct.recordNo));
@@ -634,10 +634,14 @@ describe('sync runs', () => {
     expect((await otherAdmin.get(`/clients/${doomed[0].id}`)).body.integrations.intacct.status).toBe('linked');
 
     const confirmed = await otherAdmin.post(`/sync-runs/${held.id}/confirm-unlinks`);
+    const again = await otherAdmin.post(`/sync-runs/${held.id}/confirm-unlinks`);
 
-    expect(confirmed.status, confirmed.text).toBe(200);
-    expectShape(confirmed.body, runShape);
-    expect(confirmed.body.id).toBe(held.id);
+    expect(confirmed.status, confirmed.text).toBe(202);
+    expect(confirmed.body).toEqual({ runId: held.id });
+    expect(again.status, again.text).toBe(409);
+    const finished = await otherAdmin.finishedRun(held.id);
+    expectShape(finished, runShape);
+    expect(finished).toMatchObject({ status: 'succeeded', counts: { unlinked: CUSTOMERS_DELETED_IN_B } });
     const after = (await otherAdmin.get(`/clients?limit=${WHOLE_LIST}`)).body.items as any[];
     const unlinked = after.filter((c) => c.integrations.intacct?.status === 'unlinked').map((c) => c.id);
     expect(unlinked.sort()).toEqual(doomed.map((c) => c.id).sort());

@@ -17,14 +17,14 @@ beforeAll(async () => {
 afterAll(async () => fn.close());
 
 describe('daily-sync', () => {
-  it('puts one TenantSyncRequested { tenantId, scope: all, night } per connected tenant on the bus', async () => {
+  it('puts one TenantSyncRequested { tenantId, scope: all, scheduledAt } per connected tenant on the bus', async () => {
     const answer = await handler(scheduledEvent, context);
 
-    expect(answer).toEqual({ tenants: 2, night: '2026-11-25' });
+    expect(answer).toEqual({ tenants: 2, scheduledAt: '2026-11-25T02:00:00.000Z' });
     const requested = fn.aws.events.filter((entry) => entry.DetailType === 'TenantSyncRequested');
     expect(requested.map((entry) => JSON.parse(entry.Detail)).sort((a, b) => a.tenantId.localeCompare(b.tenantId))).toEqual([
-      { tenantId: fn.tenants[0], scope: 'all', night: '2026-11-25', eventId: expect.any(String) },
-      { tenantId: fn.tenants[1], scope: 'all', night: '2026-11-25', eventId: expect.any(String) },
+      { tenantId: fn.tenants[0], scope: 'all', scheduledAt: '2026-11-25T02:00:00.000Z', eventId: expect.any(String) },
+      { tenantId: fn.tenants[1], scope: 'all', scheduledAt: '2026-11-25T02:00:00.000Z', eventId: expect.any(String) },
     ]);
     for (const entry of requested) expect(entry).toMatchObject({ Source: 'psa.intacct-sync', EventBusName: EVENT_BUS_NAME });
   });

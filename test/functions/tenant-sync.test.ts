@@ -21,7 +21,7 @@ beforeAll(async () => {
 });
 afterAll(async () => fn.close());
 
-const busEvent = (detail: Record<string, unknown>, time = '2026-11-25T02:00:00Z') => ({
+const busEvent = (detail: Record<string, unknown>, time = '2026-11-25T02:00:05Z') => ({
   version: '0',
   id: 'event-1',
   'detail-type': 'TenantSyncRequested',
@@ -37,7 +37,7 @@ const runCount = async () => (await fn.deps.runs.list(tenant, RUN_PAGE)).items.l
 
 describe('tenant-sync, the nightly event', () => {
   it('syncs clients and users as two scheduled runs', async () => {
-    const answer = await handler(busEvent({ tenantId: tenant }), context);
+    const answer = await handler(busEvent({ tenantId: tenant, scheduledAt: '2026-11-25T02:00:00.000Z' }), context);
 
     const runs = answer.runs.map((run) => Run.parse(run));
     expect(runs.map((run) => [run.type, run.trigger, run.status])).toEqual([
@@ -49,15 +49,18 @@ describe('tenant-sync, the nightly event', () => {
   });
 
   it('keeps to the scope the event names', async () => {
-    const answer = await handler(busEvent({ tenantId: tenant, scope: 'clients', night: '2026-11-26' }), context);
+    const answer = await handler(busEvent({ tenantId: tenant, scope: 'clients', scheduledAt: '2026-11-26T02:00:00.000Z' }), context);
 
     expect(answer.runs.map((run) => Run.parse(run).type)).toEqual(['client_sync']);
   });
 
-  it('drops a request for a night already synced (a duplicate delivery), starting no run', async () => {
+  it('drops a request for a firing of the schedule already synced (a duplicate delivery), starting no run', async () => {
     const before = await runCount();
 
-    const answer = (await handler(busEvent({ tenantId: tenant }), context)) as { runs: unknown[]; skipped: unknown[] };
+    const answer = (await handler(busEvent({ tenantId: tenant, scheduledAt: '2026-11-25T02:00:00.000Z' }, '2026-11-25T02:03:00Z'), context)) as {
+      runs: unknown[];
+      skipped: unknown[];
+    };
 
     expect(answer.runs).toEqual([]);
     expect(answer.skipped).toEqual([

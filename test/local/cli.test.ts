@@ -36,6 +36,13 @@ function run(command: string, args: string[], env: Record<string, string>): Prom
   });
 }
 
+/** npm prints its own banner lines (`> intacct-psa-sync@... start`) before the runtime's JSON lines. */
+const jsonLines = (stdout: string): string[] =>
+  stdout
+    .trim()
+    .split('\n')
+    .filter((line) => line.startsWith('{'));
+
 const invoke = (dataDir: string, ...args: string[]): Promise<Finished> =>
   run('npm', ['run', '--silent', 'invoke', '--', ...args], { LOCAL_DATA_DIR: dataDir });
 
@@ -97,50 +104,70 @@ describe('npm run invoke', () => {
 });
 
 describe('npm start', () => {
-  it('writes runtime.json, serves the API, and stops cleanly on SIGTERM', async () => {
+  it('writes runtime.json, serves the API, and stops cleanly when its process group gets SIGTERM', async () => {
     const dataDir = await newDataDir();
-    // Node itself with tsx as a loader, so SIGTERM reaches the runtime: the tsx CLI's own relay
-    // SIGKILLs its child if the child does not acknowledge a signal within 30 ms, which a busy
-    // machine can miss.
-    const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts', '--reset'], {
+    // `npm start` exactly as a developer or a supervisor runs it, in a process group of its own. A
+    // group SIGTERM (what docker stop or a CI runner's cancel sends; Ctrl-C does the same with
+    // SIGINT) reaches npm and node alike, and npm relays it to node a second time.
+    const child = spawn('npm', ['start', '--', '--reset'], {
       cwd: REPO_ROOT,
       env: { ...process.env, LOCAL_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'WARN' },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     });
+    const group = child.pid!;
     let stdout = '';
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString();
-        if (stdout.includes('"local runtime ready"')) resolve();
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.once('close', (code, signal) => resolve({ code, signal })),
+    );
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (chunk: Buffer) => {
+          stdout += chunk.toString();
+          if (stdout.includes('"local runtime ready"')) resolve();
+        });
+        child.once('close', () => reject(new Error(`start exited early: ${stderr}`)));
       });
-      child.once('close', () => reject(new Error(`start exited early: ${stderr}`)));
-    });
 
-    const info = (await readRuntimeJson(dataDir)) as RuntimeInfo;
-    const status = await fetch(`${info.apiUrl}/integrations/intacct`, {
-      headers: { authorization: `Bearer ${info.tenants[0]!.adminToken}` },
-    });
-    expect(await status.json()).toMatchObject({ connected: true });
-    expect(stderr).toContain(`TOKEN=$(node -p "require('${join(dataDir, 'runtime.json')}').tenants[0].adminToken")`);
-    for (const line of stdout.trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
+      const info = (await readRuntimeJson(dataDir)) as RuntimeInfo;
+      const status = await fetch(`${info.apiUrl}/integrations/intacct`, {
+        headers: { authorization: `Bearer ${info.tenants[0]!.adminToken}` },
+      });
+      expect(await status.json()).toMatchObject({ connected: true });
+      expect(stderr).toContain(`TOKEN=$(node -p "require('${join(dataDir, 'runtime.json')}').tenants[0].adminToken")`);
+      for (const line of jsonLines(stdout)) expect(() => JSON.parse(line)).not.toThrow();
 
-    // The tour works verbatim: every curl line, pasted into a shell after the TOKEN line, answers 2xx.
-    const tour = stderr.split('\n').map((line) => line.trim());
-    const tokenLine = tour.find((line) => line.startsWith('TOKEN='))!;
-    const curls = tour.filter((line) => line.startsWith('curl '));
-    expect(curls.length).toBeGreaterThan(3);
-    for (const curl of curls) {
-      const pasted = await run('bash', ['-c', `${tokenLine}\n${curl.replace(/^curl -s /, 'curl -s -o /dev/null -w "%{http_code}" ')}`], {});
-      expect(pasted.stdout, curl).toMatch(/^2\d\d$/);
+      // The tour works verbatim: every curl line, pasted into a shell after the TOKEN line, answers 2xx.
+      const tour = stderr.split('\n').map((line) => line.trim());
+      const tokenLine = tour.find((line) => line.startsWith('TOKEN='))!;
+      const curls = tour.filter((line) => line.startsWith('curl '));
+      expect(curls.length).toBeGreaterThan(3);
+      for (const curl of curls) {
+        const pasted = await run('bash', ['-c', `${tokenLine}\n${curl.replace(/^curl -s /, 'curl -s -o /dev/null -w "%{http_code}" ')}`], {});
+        expect(pasted.stdout, curl).toMatch(/^2\d\d$/);
+      }
+
+      process.kill(-group, 'SIGTERM');
+
+      expect(await exited).toEqual({ code: 0, signal: null });
+      expect(stdout).toContain('"local runtime stopped"');
+      // The data dir is released: the next start may use it.
+      expect(await readdir(dataDir)).not.toContain('runtime.lock');
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) process.kill(-group, 'SIGKILL');
     }
+  });
 
-    child.kill('SIGTERM');
+  it('fails to start with a message naming LOCAL_FUNCTION_TIMEOUT_S when it is not a number of seconds', async () => {
+    const dataDir = await newDataDir();
 
-    expect(await exited).toBe(0);
-    expect(stdout).toContain('"local runtime stopped"');
+    const result = await run('npm', ['start'], { LOCAL_DATA_DIR: dataDir, PORT: '0', LOCAL_FUNCTION_TIMEOUT_S: 'ten' });
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/local runtime failed to start: LOCAL_FUNCTION_TIMEOUT_S must be a number of seconds.*'ten'/);
+    expect(await readdir(dataDir)).toEqual([]);
   });
 
   it('refuses an unknown flag with exit code 2', async () => {

@@ -17,14 +17,16 @@ function runningRun(tenantId: string, processed: number, total: number): SyncRun
     trigger: 'manual',
     dryRun: false,
     status: 'running',
-    request: {},
+    request: { type: 'client_sync', resetLinks: false },
     startedAt: new Date().toISOString(),
     finishedAt: null,
     progress: { processed, total },
     counts: emptyCounts(),
     error: null,
-    heldUnlinks: [],
+    heldCount: 0,
     recordCount: 0,
+    checkpoint: null,
+    execution: null,
     createdAt: new Date().toISOString(),
   };
 }

@@ -1,6 +1,8 @@
 /**
  * An invocation's time, as a run spends it: work stops at a safe point while there is still time
  * to save a checkpoint and hand the run on, and nothing of the run outlives the invocation.
+ * The time left is asked of the host each time, not once, because the host may cut it short
+ * (the local runtime does when it is stopped, to have runs hand themselves on).
  */
 
 /** Kept back from the end of an invocation for the checkpoint, the hand-off and the clean-up. */
@@ -9,6 +11,8 @@ const MIN_SAFETY_MS = 500;
 const MAX_SAFETY_MS = 30_000;
 /** A chunk of work is assumed to take at least this long before one has been measured. */
 const MIN_CHUNK_ESTIMATE_MS = 50;
+/** How often the host's clock is looked at for the deadline while a chunk is in flight. */
+const DEADLINE_POLL_MS = 100;
 
 /** Thrown (as the signal's reason) when an invocation's usable time is up in the middle of a chunk. */
 export class DeadlineReached extends Error {
@@ -23,18 +27,24 @@ export class TimeBudget {
   readonly signal: AbortSignal;
   readonly #controller = new AbortController();
   readonly #timer: NodeJS.Timeout;
-  readonly #usableUntil: number;
+  readonly #safetyMs: number;
   #longestChunkMs = MIN_CHUNK_ESTIMATE_MS;
   #chunkStartedAt = performance.now();
 
   /** `remainingMs`: what the host says this invocation has left (Lambda's getRemainingTimeInMillis). */
-  constructor(remainingMs: number) {
-    const safety = Math.min(MAX_SAFETY_MS, Math.max(MIN_SAFETY_MS, remainingMs * SAFETY_SHARE));
-    const usable = Math.max(0, remainingMs - safety);
-    this.#usableUntil = performance.now() + usable;
+  constructor(private readonly remainingMs: () => number) {
+    this.#safetyMs = Math.min(MAX_SAFETY_MS, Math.max(MIN_SAFETY_MS, remainingMs() * SAFETY_SHARE));
     this.signal = this.#controller.signal;
-    this.#timer = setTimeout(() => this.#controller.abort(new DeadlineReached()), usable);
+    this.#timer = setInterval(() => {
+      if (this.usableMs() <= 0) this.#controller.abort(new DeadlineReached());
+    }, DEADLINE_POLL_MS);
     this.#timer.unref();
+    if (this.usableMs() <= 0) this.#controller.abort(new DeadlineReached());
+  }
+
+  /** Time left before the checkpoint and hand-off must start. */
+  usableMs(): number {
+    return this.remainingMs() - this.#safetyMs;
   }
 
   /** Marks the start of a chunk of work (a page, a batch of unlinks). */
@@ -50,15 +60,15 @@ export class TimeBudget {
 
   /** Whether a chunk as long as the longest so far fits in the usable time left. */
   hasRoom(): boolean {
-    return !this.signal.aborted && this.#usableUntil - performance.now() > this.#longestChunkMs;
+    return !this.signal.aborted && this.usableMs() > this.#longestChunkMs;
   }
 
-  /** Throws DeadlineReached once the usable time is up. */
-  check(): void {
-    if (this.signal.aborted) throw new DeadlineReached();
+  /** Whether a wait of `ms` fits in the usable time left. */
+  fits(ms: number): boolean {
+    return !this.signal.aborted && this.usableMs() > ms;
   }
 
   dispose(): void {
-    clearTimeout(this.#timer);
+    clearInterval(this.#timer);
   }
 }

@@ -211,7 +211,7 @@ export async function executeRun(
     return (await deps.runs.get(tenantId, runId)) ?? stored;
   }
   heartbeat.start();
-  const budget = new TimeBudget(invocation.remainingMs());
+  const budget = new TimeBudget(() => invocation.remainingMs());
   try {
     return await executeAttempts(deps, run, heartbeat, budget, options);
   } finally {
@@ -235,7 +235,7 @@ async function executeAttempts(
     const journal = new RunJournal(deps, run, { keepUnchangedRecords: !isSyncRun(run.type) }, heartbeat.lost);
     const progressAtStart = JSON.stringify(progressOf(run));
     try {
-      await waitForRetryTime(deps, run, budget);
+      if (!(await waitForRetryTime(deps, run, budget))) return await continueRun(deps, run, heartbeat);
       journal.recover(await settleOutbox(deps, run));
       const outcome = await runSteps({ deps, journal, budget, source: async () => (source ??= await intacctForTenant(deps, run.tenantId)) });
       if (outcome === 'yield') {
@@ -287,12 +287,16 @@ async function saveOwned(deps: SyncDeps, run: SyncRun): Promise<void> {
   if (!(await deps.runs.saveIf(run, { statuses: ['running'], execution: run.execution }))) throw new LeaseLost();
 }
 
-/** A scheduled run waiting to retry waits here, or (when the wait does not fit) in the next invocation. */
-async function waitForRetryTime(deps: SyncDeps, run: SyncRun, budget: TimeBudget): Promise<void> {
+/**
+ * A scheduled run waiting to retry waits here; answers false when the wait does not fit in this
+ * invocation (the run is then handed on to wait in the next).
+ */
+async function waitForRetryTime(deps: SyncDeps, run: SyncRun, budget: TimeBudget): Promise<boolean> {
   const retryAt = run.checkpoint?.retryAt;
-  if (!retryAt) return;
+  if (!retryAt) return true;
   const wait = Date.parse(retryAt) - deps.clock.now().getTime();
   if (wait > 0) {
+    if (!budget.fits(wait)) return false;
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(resolve, wait);
       budget.signal.addEventListener('abort', () => {
@@ -302,6 +306,7 @@ async function waitForRetryTime(deps: SyncDeps, run: SyncRun, budget: TimeBudget
     });
   }
   run.checkpoint!.retryAt = null;
+  return true;
 }
 
 /** Saves nothing new: passes the lease to a fresh invocation of the run's worker, which continues it. */

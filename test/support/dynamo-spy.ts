@@ -36,6 +36,11 @@ export interface DynamoSpy {
    * one of `tables` (any table when omitted) throw SimulatedCrash instead of being sent. Fires once.
    */
   failOnWrite(k: number, tables?: readonly string[]): void;
+  /**
+   * As failOnWrite, but every write after the k-th fails too: the process died there, and nothing
+   * it would still have done (closing its run, releasing its lease) reaches the store.
+   */
+  dieOnWrite(k: number): void;
   /** Forgets the counts and disarms. */
   reset(): void;
   /** Removes the spy from the client. */
@@ -45,6 +50,8 @@ export interface DynamoSpy {
 interface Arming {
   remaining: number;
   tables: ReadonlySet<string> | null;
+  /** Keep failing every write once fired. */
+  sticky: boolean;
 }
 
 let spyCount = 0;
@@ -91,8 +98,8 @@ export function spyOnDynamo(client: SpiedClient): DynamoSpy {
       const tables = [...perTable.keys()];
       if (arming && WRITE_OPERATIONS.has(operation) && tables.some((table) => arming?.tables?.has(table) ?? true)) {
         arming.remaining -= 1;
-        if (arming.remaining === 0) {
-          arming = null;
+        if (arming.remaining <= 0) {
+          if (!arming.sticky) arming = null;
           throw new SimulatedCrash(operation, tables);
         }
       }
@@ -124,7 +131,11 @@ export function spyOnDynamo(client: SpiedClient): DynamoSpy {
     writesByTable,
     failOnWrite(k, tables) {
       if (!Number.isInteger(k) || k < 1) throw new Error('failOnWrite needs a write number of 1 or more');
-      arming = { remaining: k, tables: tables ? new Set(tables) : null };
+      arming = { remaining: k, tables: tables ? new Set(tables) : null, sticky: false };
+    },
+    dieOnWrite(k) {
+      if (!Number.isInteger(k) || k < 1) throw new Error('dieOnWrite needs a write number of 1 or more');
+      arming = { remaining: k, tables: null, sticky: true };
     },
     reset() {
       commandCounts.clear();

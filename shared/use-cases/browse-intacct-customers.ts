@@ -1,6 +1,7 @@
 import { mapCustomer } from '../domain/mapping';
 import type { IntacctRecordStatus } from '../domain/entities';
 import type { CallOptions } from '../ports/intacct-source';
+import type { Browsed, BrowseQuery } from './engine/inputs';
 import type { SyncDeps } from './engine/deps';
 import { findUnlinkedClientNamed } from './engine/client-matches';
 import { intacctForTenant } from './engine/intacct-for-tenant';
@@ -19,18 +20,6 @@ export interface CustomerChoice {
     /** A same-name PSA client without a link, which `linkMatches` would link instead of creating. */
     possibleMatch?: { clientId: string; name: string };
   };
-}
-
-export interface BrowseQuery {
-  search?: string;
-  limit: number;
-  /** The RECORDNO the previous full page ended at. */
-  cursor?: string;
-}
-
-export interface Browsed<T> {
-  items: T[];
-  nextCursor: string | null;
 }
 
 /**

@@ -1,7 +1,6 @@
-import type { Client, ClientMappedFields } from '../domain/entities';
+import type { Client } from '../domain/entities';
+import type { ClientInput } from './engine/inputs';
 import type { SyncDeps } from './engine/deps';
-
-export type ClientInput = Partial<ClientMappedFields> & { name: string; notes?: string };
 
 /** Create a client in the PSA by hand: not linked to Intacct until an admin links it (R5). */
 export async function createClient(deps: Pick<SyncDeps, 'clients' | 'clock' | 'ids'>, tenantId: string, input: ClientInput): Promise<Client> {

@@ -3,7 +3,7 @@ import { NotFound } from '../domain/errors';
 import { CLIENT_MAPPED_FIELDS } from '../domain/field-diff';
 import type { SyncDeps } from './engine/deps';
 import { editLinkedRecord } from './engine/entity-writes';
-import type { ClientInput } from './create-client';
+import type { ClientInput } from './engine/inputs';
 
 /**
  * Edit a client in the PSA. Mapped fields may be edited, and the next sync puts Intacct's values

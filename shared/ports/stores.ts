@@ -148,9 +148,13 @@ export interface RunStore {
   putOutbox(tenantId: string, runId: string, entries: readonly OutboxEntry[]): Promise<void>;
   listOutbox(tenantId: string, runId: string): Promise<OutboxEntry[]>;
   deleteOutbox(tenantId: string, runId: string, eventIds: readonly string[]): Promise<void>;
-  /** Marks the nightly sync of the schedule's firing at `scheduledAt` as requested for the tenant; false when it already was. */
-  markNightly(tenantId: string, scheduledAt: string): Promise<boolean>;
-  nightlyRequested(tenantId: string, scheduledAt: string): Promise<boolean>;
+  /**
+   * Records the runs the nightly sync of the schedule's firing at `scheduledAt` started for the
+   * tenant; false when that firing was already recorded.
+   */
+  markNightly(tenantId: string, scheduledAt: string, runIds: readonly string[]): Promise<boolean>;
+  /** The runs recorded for that firing, or null when none was. */
+  nightlyRuns(tenantId: string, scheduledAt: string): Promise<string[] | null>;
 }
 
 /** The lease that keeps a tenant's runs of one family from overlapping. */

@@ -76,6 +76,7 @@ const RUN_ATTRIBUTES = {
 
 const CANDIDATE_ATTRIBUTES = { object: 'object', recordNo: 'recordNo', intacctId: 'intacctId', psaId: 'psaId', createdAt: 'createdAt' } as const;
 const OUTBOX_ATTRIBUTES = { type: 'type', detail: 'detail', proof: 'proof', record: 'record' } as const;
+const NIGHTLY_RUN_IDS = 'runIds';
 /** Nightly markers are only needed for the night they mark. */
 const NIGHTLY_RETENTION_DAYS = 3;
 /** A run's unlink candidates and outbox are read a page at a time. */
@@ -353,13 +354,13 @@ export class DynamoRunStore implements RunStore {
     await batchDeleteAll(this.doc, this.tableName, eventIds.map((eventId) => runOutboxKey(tenantId, runId, eventId)), this.batchRetry);
   }
 
-  markNightly(tenantId: string, scheduledAt: string): Promise<boolean> {
+  markNightly(tenantId: string, scheduledAt: string, runIds: readonly string[]): Promise<boolean> {
     const expiresAt = Math.floor(this.clock.now().getTime() / MS_PER_SECOND) + NIGHTLY_RETENTION_DAYS * SECONDS_PER_DAY;
     return conditionHolds(() =>
       this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...nightlyKey(tenantId, scheduledAt), [ENTITY_TYPE_ATTRIBUTE]: 'Nightly', [EXPIRES_AT_ATTRIBUTE]: expiresAt },
+          Item: { ...nightlyKey(tenantId, scheduledAt), [ENTITY_TYPE_ATTRIBUTE]: 'Nightly', [EXPIRES_AT_ATTRIBUTE]: expiresAt, [NIGHTLY_RUN_IDS]: [...runIds] },
           ConditionExpression: 'attribute_not_exists(#pk)',
           ExpressionAttributeNames: { '#pk': KEY_ATTRIBUTES.partitionKey },
         }),
@@ -367,9 +368,9 @@ export class DynamoRunStore implements RunStore {
     );
   }
 
-  async nightlyRequested(tenantId: string, scheduledAt: string): Promise<boolean> {
+  async nightlyRuns(tenantId: string, scheduledAt: string): Promise<string[] | null> {
     const answer = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: nightlyKey(tenantId, scheduledAt), ConsistentRead: true }));
-    return answer.Item !== undefined;
+    return answer.Item ? readList<string>(answer.Item, NIGHTLY_RUN_IDS) : null;
   }
 
   private expiresAt(): number {

@@ -1,5 +1,5 @@
 import { Conflict, NotFound } from '../domain/errors';
-import { isSyncRun, type RunFamily, type RunTrigger, type SyncRun } from '../domain/runs';
+import { FAMILY_OF_RUN, isSyncRun, type RunFamily, type RunTrigger, type SyncRun } from '../domain/runs';
 import type { Invocation } from '../ports/runtime';
 import type { SyncDeps } from './engine/deps';
 import { intacctForTenant } from './engine/intacct-for-tenant';
@@ -75,9 +75,8 @@ export async function syncTenant(
   options: ExecuteOptions = {},
 ): Promise<TenantSyncResult> {
   const families = FAMILIES[request.scope];
-  if (request.scheduledAt && (await deps.runs.nightlyRequested(request.tenantId, request.scheduledAt))) {
-    return { runs: [], skipped: families.map((family) => ({ family, reason: 'already_requested' })) };
-  }
+  const started = request.scheduledAt ? await deps.runs.nightlyRuns(request.tenantId, request.scheduledAt) : null;
+  if (started) return continueStarted(deps, request.tenantId, started, families, invocation, options);
   const queued: SyncRun[] = [];
   const skipped: TenantSyncResult['skipped'] = [];
   for (const family of families) {
@@ -95,9 +94,9 @@ export async function syncTenant(
       skipped.push({ family, reason: 'run_in_progress' });
     }
   }
-  // Marked once the runs are queued: a delivery retried after a crash before this point still syncs,
-  // one arriving meanwhile finds the families busy, one arriving later finds the mark.
-  if (request.scheduledAt) await deps.runs.markNightly(request.tenantId, request.scheduledAt);
+  // Recorded once the runs are queued: a delivery retried after a crash before this point syncs
+  // afresh, one arriving meanwhile finds the families busy, one arriving later finds the runs.
+  if (request.scheduledAt) await deps.runs.markNightly(request.tenantId, request.scheduledAt, queued.map((run) => run.id));
   // Clients and users hold separate leases and share the company's request slots, so running them
   // side by side overlaps one's Intacct round trips with the other's work.
   const outcomes = await Promise.allSettled(
@@ -106,4 +105,22 @@ export async function syncTenant(
   const failure = outcomes.find((outcome) => outcome.status === 'rejected');
   if (failure) throw failure.reason;
   return { runs: outcomes.map((outcome) => (outcome as PromiseFulfilledResult<SyncRun>).value), skipped };
+}
+
+/**
+ * A nightly request delivered again for a firing already handled: its runs are taken up where they
+ * are (a run whose worker died continues from its checkpoint; a finished or running one is left as
+ * it is), so a retried delivery neither repeats the sync nor loses it.
+ */
+async function continueStarted(
+  deps: SyncDeps,
+  tenantId: string,
+  runIds: readonly string[],
+  families: readonly RunFamily[],
+  invocation: Invocation,
+  options: ExecuteOptions,
+): Promise<TenantSyncResult> {
+  const runs = await Promise.all(runIds.map((runId, index) => executeRun(deps, tenantId, runId, index === 0 ? invocation : { ...invocation, id: deps.ids.newId() }, options)));
+  const covered = new Set(runs.map((run) => FAMILY_OF_RUN[run.type]));
+  return { runs, skipped: families.filter((family) => !covered.has(family)).map((family) => ({ family, reason: 'already_requested' as const })) };
 }

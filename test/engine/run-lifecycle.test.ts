@@ -108,6 +108,28 @@ describe('a dead worker', () => {
   });
 });
 
+describe('a nightly request delivered again', () => {
+  it('after its worker died, continues the same runs from their checkpoints instead of starting new ones', async () => {
+    const tenant = await newTenant(2);
+    await importClients(h, tenant, { all: true });
+    const scheduledAt = '2026-11-26T02:00:00.000Z';
+    // The first delivery's invocation has no time left: its runs save where they are and hand
+    // themselves on, and that hand-off is lost with the invocation.
+    const first = await syncTenant(h.deps, { tenantId: tenant, scope: 'all', trigger: 'schedule', scheduledAt }, { id: 'dying', remainingMs: () => 0 });
+    h.workers.drop();
+    expect(first.runs.map((run) => run.status)).toEqual(['running', 'running']);
+
+    h.clock.advance(61_000);
+    const again = await syncTenant(h.deps, { tenantId: tenant, scope: 'all', trigger: 'schedule', scheduledAt }, h.workers.invocation());
+    await h.workers.drain();
+
+    expect(again.runs.map((run) => run.id)).toEqual(first.runs.map((run) => run.id));
+    const finished = await Promise.all(first.runs.map((run) => runNow(h, tenant, run.id)));
+    expect(finished.map((run) => run.status)).toEqual(['succeeded', 'succeeded']);
+    expect(finished[0]!.counts.unchanged).toBe(30);
+  });
+});
+
 describe('a scheduled run meeting Intacct unavailable', () => {
   it('waits and tries again from its checkpoint, then succeeds; a manual run fails at once', async () => {
     const tenant = await newTenant(2);

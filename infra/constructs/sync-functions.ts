@@ -3,7 +3,7 @@
  * only the grants its use cases need; the workers the API starts asynchronously retry and send
  * what still fails to a dead-letter queue.
  */
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { EventBus } from 'aws-cdk-lib/aws-events';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
@@ -138,5 +138,12 @@ export class SyncFunctions extends Construct {
       ['lambda:InvokeFunction'],
       API_INVOKED_WORKERS.map((fid) => this.functions[fid].function.functionArn),
     );
+    // A run that needs more than one invocation continues itself in a new invocation of its own
+    // function. The ARN is spelled from the known name: referring to the function's own ARN from its
+    // role would make a dependency cycle.
+    for (const fid of API_INVOKED_WORKERS) {
+      const ownArn = Stack.of(this).formatArn({ service: 'lambda', resource: 'function', resourceName: names[fid], arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+      this.functions[fid].allow(['lambda:InvokeFunction'], [ownArn]);
+    }
   }
 }

@@ -52,6 +52,8 @@ const workerStatements = (fid: FunctionId) => [
   ...statement(['secretsmanager:GetSecretValue'], TENANT_SECRETS),
   ...statement(['secretsmanager:GetSecretValue'], '<secret:sender>'),
   ...statement(['events:PutEvents'], '<bus.Arn>'),
+  // A run continuing itself in a new invocation of its own function.
+  ...statement(['lambda:InvokeFunction'], `arn:<AWS::Partition>:lambda:<AWS::Region>:<AWS::AccountId>:function:IntacctPsaSync-dev-${fid}`),
   ...failureQueueStatement(fid),
 ];
 

@@ -6,6 +6,9 @@ export default defineConfig({
     // Integration tests start real servers (emulator, dynalite, local runtime) on loopback;
     // forks keep each file's servers and module state apart.
     pool: 'forks',
+    // Most test files wait on loopback I/O, leases and timers rather than on the CPU, so a few run
+    // side by side even on a two-core machine (vitest's default there is one at a time).
+    maxWorkers: 3,
     testTimeout: 60_000,
     // The AWS SDK warns on every Node 20 process that it will need Node 22 in 2027 (the Lambda
     // runtime is nodejs22.x already); the warning says nothing about our tests.

@@ -83,6 +83,8 @@ export interface RunCheckpoint {
   afterRecordNo: string | null;
   /** Records per Intacct request; halved when a page could not be fetched within an invocation. */
   pageSize: number;
+  /** Time one record of work has taken (ms), measured by earlier invocations: it sizes their chunks. */
+  msPerRecord: number;
   /** Linked records the current merge found still in Intacct (the mass-unlink guard's base). */
   stillLinked: number;
   /** Unlink candidates the current merge stored. */
@@ -172,6 +174,7 @@ export const initialCheckpoint = (): RunCheckpoint => ({
   step: 0,
   afterRecordNo: null,
   pageSize: DEFAULT_PAGE_SIZE,
+  msPerRecord: 0,
   stillLinked: 0,
   candidates: 0,
   unlinkMode: null,

@@ -51,8 +51,8 @@ export async function startEngineHarness(
   const spy = spyOnDynamo(dynamo.doc);
   const stores = createStores(dynamo.doc, dynamo.names, { clock });
   const events = new RecordingPublisher();
-  // Scheduled runs fail at once on Intacct unavailable unless a test gives them retry delays.
-  const workers = new QueuedWorkers({ scheduledRetryDelaysMs: [] });
+  // Runs fail at once on Intacct unavailable unless a test gives them retry delays.
+  const workers = new QueuedWorkers({ scheduledRetryDelaysMs: [], briefRetryDelaysMs: [] });
   const deps: SyncDeps = {
     ...stores,
     secrets: new MemorySecretStore(),

@@ -9,10 +9,16 @@
 const SAFETY_SHARE = 0.2;
 const MIN_SAFETY_MS = 500;
 const MAX_SAFETY_MS = 30_000;
-/** A chunk of work is assumed to take at least this long before one has been measured. */
-const MIN_CHUNK_ESTIMATE_MS = 50;
 /** How often the host's clock is looked at for the deadline while a chunk is in flight. */
 const DEADLINE_POLL_MS = 100;
+/** A chunk is sized to take at most this share of the usable time left (the rest absorbs slow writes). */
+const CHUNK_SHARE = 0.5;
+/** The smallest chunk worth its checkpoint; an invocation does at least one, so every invocation makes progress. */
+export const MIN_CHUNK_RECORDS = 10;
+/** Before any record has been timed, a chunk this small measures how long records take. */
+const FIRST_CHUNK_RECORDS = 50;
+/** Weight of the newest chunk in the running estimate of time per record. */
+const ESTIMATE_WEIGHT = 0.5;
 
 /** Thrown (as the signal's reason) when an invocation's usable time is up in the middle of a chunk. */
 export class DeadlineReached extends Error {
@@ -28,11 +34,20 @@ export class TimeBudget {
   readonly #controller = new AbortController();
   readonly #timer: NodeJS.Timeout;
   readonly #safetyMs: number;
-  #longestChunkMs = MIN_CHUNK_ESTIMATE_MS;
   #chunkStartedAt = performance.now();
+  #chunksDone = 0;
+  /** Measured time per record of work, carried from invocation to invocation in the checkpoint; 0 = not yet known. */
+  msPerRecord: number;
 
-  /** `remainingMs`: what the host says this invocation has left (Lambda's getRemainingTimeInMillis). */
-  constructor(private readonly remainingMs: () => number) {
+  /**
+   * `remainingMs`: what the host says this invocation has left (Lambda's getRemainingTimeInMillis);
+   * `msPerRecord`: what earlier invocations of the run measured.
+   */
+  constructor(
+    private readonly remainingMs: () => number,
+    msPerRecord = 0,
+  ) {
+    this.msPerRecord = msPerRecord;
     this.#safetyMs = Math.min(MAX_SAFETY_MS, Math.max(MIN_SAFETY_MS, remainingMs() * SAFETY_SHARE));
     this.signal = this.#controller.signal;
     this.#timer = setInterval(() => {
@@ -47,20 +62,32 @@ export class TimeBudget {
     return this.remainingMs() - this.#safetyMs;
   }
 
-  /** Marks the start of a chunk of work (a page, a batch of unlinks). */
+  /**
+   * How many records (at most `most`) the next chunk may take so that it ends well before the usable
+   * time is up, from the time per record measured so far; 0 when even a small chunk no longer fits.
+   * The first chunk of an invocation always gets at least MIN_CHUNK_RECORDS, so each makes progress.
+   */
+  chunkSize(most: number): number {
+    if (this.signal.aborted) return 0;
+    const usable = this.usableMs();
+    if (this.msPerRecord === 0) return usable > 0 || this.#chunksDone === 0 ? Math.min(most, FIRST_CHUNK_RECORDS) : 0;
+    const fitting = Math.floor((usable * CHUNK_SHARE) / this.msPerRecord);
+    if (fitting >= most) return most;
+    if (fitting >= MIN_CHUNK_RECORDS) return fitting;
+    return this.#chunksDone === 0 ? Math.min(most, MIN_CHUNK_RECORDS) : 0;
+  }
+
+  /** Marks the start of a chunk of work (some records, a batch of unlinks). */
   startChunk(): void {
     this.#chunkStartedAt = performance.now();
   }
 
-  /** Marks the end of a chunk; answers whether another one as long as the longest so far still fits. */
-  endChunk(): boolean {
-    this.#longestChunkMs = Math.max(this.#longestChunkMs, performance.now() - this.#chunkStartedAt);
-    return this.hasRoom();
-  }
-
-  /** Whether a chunk as long as the longest so far fits in the usable time left. */
-  hasRoom(): boolean {
-    return !this.signal.aborted && this.usableMs() > this.#longestChunkMs;
+  /** Marks the end of a chunk of `records` records, learning how long a record takes. */
+  endChunk(records: number): void {
+    this.#chunksDone += 1;
+    if (records <= 0) return;
+    const measured = (performance.now() - this.#chunkStartedAt) / records;
+    this.msPerRecord = this.msPerRecord === 0 ? measured : ESTIMATE_WEIGHT * measured + (1 - ESTIMATE_WEIGHT) * this.msPerRecord;
   }
 
   /** Whether a wait of `ms` fits in the usable time left. */

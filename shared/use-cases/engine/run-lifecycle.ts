@@ -49,12 +49,21 @@ const TRANSIENT_INTACCT_CODES: readonly string[] = ['intacct_unavailable', 'inta
  */
 export const SCHEDULED_RETRY_DELAYS_MS: readonly number[] = [60_000, 120_000, 240_000, 480_000];
 
+/**
+ * Waits before trying again from the checkpoint when Intacct is briefly unavailable or limiting
+ * requests (a rate limit, the company's request slots still held by an invocation that just
+ * stopped), for any run, while the invocation has time for the wait.
+ */
+export const BRIEF_RETRY_DELAYS_MS: readonly number[] = [1_000, 2_000, 4_000, 8_000];
+
 /** A whole Lambda invocation's worth of time, for callers that are not an invocation (tests, scripts). */
 const STANDALONE_INVOCATION_MS = 15 * 60_000;
 
 export interface ExecuteOptions {
   /** Waits before the retries of a scheduled run that met Intacct unavailable; default SCHEDULED_RETRY_DELAYS_MS. */
   scheduledRetryDelaysMs?: readonly number[];
+  /** Waits before any run's retries within one invocation; default BRIEF_RETRY_DELAYS_MS. */
+  briefRetryDelaysMs?: readonly number[];
 }
 
 /** An invocation for callers that are not a worker invocation: a fresh id and fifteen minutes. */
@@ -211,7 +220,7 @@ export async function executeRun(
     return (await deps.runs.get(tenantId, runId)) ?? stored;
   }
   heartbeat.start();
-  const budget = new TimeBudget(() => invocation.remainingMs());
+  const budget = new TimeBudget(() => invocation.remainingMs(), run.checkpoint!.msPerRecord ?? 0);
   try {
     return await executeAttempts(deps, run, heartbeat, budget, options);
   } finally {
@@ -231,6 +240,7 @@ async function executeAttempts(
   const delays = options.scheduledRetryDelaysMs ?? SCHEDULED_RETRY_DELAYS_MS;
   let run = started;
   let source: IntacctSource | null = null;
+  let briefRetries = 0;
   for (;;) {
     const journal = new RunJournal(deps, run, { keepUnchangedRecords: !isSyncRun(run.type) }, heartbeat.lost);
     const progressAtStart = JSON.stringify(progressOf(run));
@@ -251,6 +261,13 @@ async function executeAttempts(
         if (JSON.stringify(progressOf(saved)) === progressAtStart) shrinkPages(saved);
         await saveOwned(deps, saved);
         return await continueRun(deps, saved, heartbeat);
+      }
+      const brief = (options.briefRetryDelaysMs ?? BRIEF_RETRY_DELAYS_MS)[briefRetries];
+      if (isTransient(error) && brief !== undefined && budget.fits(brief)) {
+        briefRetries += 1;
+        await sleepWithin(budget, brief);
+        run = saved;
+        continue;
       }
       const checkpoint = saved.checkpoint!;
       const delay = delays[checkpoint.retries];
@@ -297,16 +314,25 @@ async function waitForRetryTime(deps: SyncDeps, run: SyncRun, budget: TimeBudget
   const wait = Date.parse(retryAt) - deps.clock.now().getTime();
   if (wait > 0) {
     if (!budget.fits(wait)) return false;
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(resolve, wait);
-      budget.signal.addEventListener('abort', () => {
-        clearTimeout(timer);
-        reject(new DeadlineReached());
-      });
-    });
+    await sleepWithin(budget, wait);
   }
   run.checkpoint!.retryAt = null;
   return true;
+}
+
+/** Waits `ms`, or rejects with DeadlineReached if the invocation's usable time ends first. */
+function sleepWithin(budget: TimeBudget, ms: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(new DeadlineReached());
+    };
+    const timer = setTimeout(() => {
+      budget.signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    budget.signal.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 /** Saves nothing new: passes the lease to a fresh invocation of the run's worker, which continues it. */

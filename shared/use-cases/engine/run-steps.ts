@@ -76,7 +76,7 @@ export async function runSteps(ctx: StepContext): Promise<StepsOutcome> {
 function runStep(ctx: StepContext, step: RunStep): Promise<StepResult> {
   switch (step.do) {
     case 'import':
-      return importStep(ctx, step.object);
+      return importStep(ctx);
     case 'report_missing':
       return reportMissingStep(ctx, step.object);
     case 'merge':
@@ -90,25 +90,48 @@ function runStep(ctx: StepContext, step: RunStep): Promise<StepResult> {
   }
 }
 
-/** Ends a chunk: saves the checkpoint and answers whether the invocation has room for another. */
-async function endChunk(ctx: StepContext): Promise<boolean> {
-  await ctx.journal.checkpoint();
-  return ctx.budget.endChunk();
+/**
+ * Works through `items` in chunks sized to the invocation's time left (at most `most` each), saving
+ * the checkpoint `advance` moves after each; answers false when the invocation must hand the run on.
+ */
+async function inChunks<T>(ctx: StepContext, items: readonly T[], most: number, work: (chunk: T[]) => Promise<void>): Promise<boolean> {
+  for (let offset = 0; offset < items.length; ) {
+    const size = ctx.budget.chunkSize(most);
+    if (size === 0) return false;
+    const chunk = items.slice(offset, offset + size);
+    await timed(ctx, chunk.length, () => work(chunk));
+    offset += chunk.length;
+  }
+  return true;
 }
 
-function listingOptions(ctx: StepContext): ListingOptions {
+/** Does one chunk of `records` records, learns its time per record, and saves the checkpoint. */
+async function timed(ctx: StepContext, records: number, work: () => Promise<void>): Promise<void> {
+  ctx.budget.startChunk();
+  await work();
+  ctx.budget.endChunk(records);
+  checkpointOf(ctx.journal.run).msPerRecord = ctx.budget.msPerRecord;
+  await ctx.journal.checkpoint();
+}
+
+/** A batch of `most` at the most, or null when the invocation has no room left for one. */
+const batchSize = (ctx: StepContext, most: number): number | null => {
+  const size = ctx.budget.chunkSize(most);
+  return size === 0 ? null : size;
+};
+
+/**
+ * Options of a step's Intacct listing: from the checkpoint on, in the checkpoint's page size, stopped
+ * at the invocation's deadline or when `stop` aborts (the step is left with pages still in flight:
+ * they must not hold the company's request slots while the next invocation starts).
+ */
+function listingOptions(ctx: StepContext, stop: AbortSignal): ListingOptions {
   const checkpoint = checkpointOf(ctx.journal.run);
   return {
-    signal: ctx.budget.signal,
+    signal: AbortSignal.any([ctx.budget.signal, stop]),
     pageSize: checkpoint.pageSize || DEFAULT_PAGE_SIZE,
     ...(checkpoint.afterRecordNo === null ? {} : { afterRecordNo: checkpoint.afterRecordNo }),
   };
-}
-
-function chunksOf<T>(values: readonly T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let start = 0; start < values.length; start += size) chunks.push(values.slice(start, start + size));
-  return chunks;
 }
 
 /** The Intacct listing an import of `request` reads. */
@@ -124,12 +147,21 @@ function importListing(source: IntacctSource, request: RunRequest, options: List
 }
 
 /** Import the selected (or all) records, R1, R2, R8. */
-async function importStep(ctx: StepContext, object: IntacctObject): Promise<StepResult> {
-  const { deps, journal } = ctx;
-  const request = journal.run.request;
-  const tenantId = journal.tenantId;
+async function importStep(ctx: StepContext): Promise<StepResult> {
+  const request = ctx.journal.run.request;
   const source = await ctx.source();
-  const listing = importListing(source, request, listingOptions(ctx));
+  const stop = new AbortController();
+  const listing = importListing(source, request, listingOptions(ctx, stop.signal));
+  try {
+    return await importWith(ctx, request, source, listing);
+  } finally {
+    stop.abort();
+  }
+}
+
+async function importWith(ctx: StepContext, request: RunRequest, source: IntacctSource, listing: AsyncIterable<ListingPage>): Promise<StepResult> {
+  const { deps, journal } = ctx;
+  const tenantId = journal.tenantId;
   if (request.type === 'client_import') {
     const plan: ImportPlan<Client, CustomerRecord> = {
       kind: clientKind(deps),
@@ -138,7 +170,7 @@ async function importStep(ctx: StepContext, object: IntacctObject): Promise<Step
     };
     return importAll(ctx, plan, listing, null);
   }
-  if (request.type !== 'user_import') throw new Error(`A ${request.type} run has no ${object} import step.`);
+  if (request.type !== 'user_import') throw new Error(`A ${request.type} run has no import step.`);
   const directory = request.assignDepartments ? await DepartmentDirectory.load(deps, journal, source, { signal: ctx.budget.signal }) : null;
   const departmentFor = (departmentIntacctId: string | null) => directory?.psaIdFor(departmentIntacctId) ?? null;
   const plan: ImportPlan<User, EmployeeRecord> = {
@@ -170,12 +202,12 @@ async function importAll<T extends LinkedEntity, M extends MappedRecord>(
     journal.setTotal(base + page.totalCount);
     // With department assignment on, each employee's Intacct department gets its PSA department first.
     if (directory) await directory.ensure(page.records.map((fields) => fields.DEPARTMENTID ?? '').filter((id) => id !== ''));
-    for (const chunk of chunksOf(page.records.map((fields) => plan.kind.map(fields)), RECORDS_PER_CHUNK)) {
-      ctx.budget.startChunk();
+    const mapped = page.records.map((fields) => plan.kind.map(fields));
+    const finished = await inChunks(ctx, mapped, RECORDS_PER_CHUNK, async (chunk) => {
       await importChunk(deps, journal, plan, chunk);
       checkpoint.afterRecordNo = chunk.at(-1)?.recordNo ?? checkpoint.afterRecordNo;
-      if (!(await endChunk(ctx))) return 'yield';
-    }
+    });
+    if (!finished) return 'yield';
   }
   return 'done';
 }
@@ -232,9 +264,17 @@ function kindOf(deps: SyncDeps, object: IntacctObject): LinkedKind<LinkedEntity,
  * Intacct records without a link are left alone: a sync never imports.
  */
 async function mergeStep(ctx: StepContext, object: IntacctObject): Promise<StepResult> {
-  const { deps, journal } = ctx;
   const source = await ctx.source();
-  const listing = syncListing(source, object, listingOptions(ctx));
+  const stop = new AbortController();
+  try {
+    return await mergeFrom(ctx, object, source, syncListing(source, object, listingOptions(ctx, stop.signal)));
+  } finally {
+    stop.abort();
+  }
+}
+
+async function mergeFrom(ctx: StepContext, object: IntacctObject, source: IntacctSource, listing: AsyncIterable<ListingPage>): Promise<StepResult> {
+  const { deps, journal } = ctx;
   if (object === 'customer') return mergeWith(ctx, clientKind(deps), listing);
   if (object === 'department') return mergeWith(ctx, departmentKind(deps), listing);
   const directory = await DepartmentDirectory.load(deps, journal, source, { signal: ctx.budget.signal });
@@ -261,8 +301,7 @@ async function mergeWith<T extends LinkedEntity, M extends MappedRecord>(
   const base = run.progress.processed;
   for await (const page of listing) {
     journal.setTotal(base + page.totalCount);
-    for (const chunk of chunksOf(page.records, RECORDS_PER_CHUNK)) {
-      ctx.budget.startChunk();
+    const finished = await inChunks(ctx, page.records, RECORDS_PER_CHUNK, async (chunk) => {
       const matched: { link: Link; mapped: M }[] = [];
       const passed: Link[] = [];
       for (const fields of chunk) {
@@ -282,16 +321,19 @@ async function mergeWith<T extends LinkedEntity, M extends MappedRecord>(
       }
       await storeCandidates(ctx, kind, passed);
       checkpoint.afterRecordNo = chunk.at(-1)?.RECORDNO ?? checkpoint.afterRecordNo;
-      if (!(await endChunk(ctx))) return 'yield';
-    }
+    });
+    if (!finished) return 'yield';
   }
-  for (let rest = await cursor.rest(RECORDS_PER_CHUNK); rest.length > 0; rest = await cursor.rest(RECORDS_PER_CHUNK)) {
-    ctx.budget.startChunk();
-    await storeCandidates(ctx, kind, rest);
-    checkpoint.afterRecordNo = rest.at(-1)?.recordNo ?? checkpoint.afterRecordNo;
-    if (!(await endChunk(ctx))) return 'yield';
+  for (;;) {
+    const size = batchSize(ctx, RECORDS_PER_CHUNK);
+    if (size === null) return 'yield';
+    const rest = await cursor.rest(size);
+    if (rest.length === 0) return 'done';
+    await timed(ctx, rest.length, async () => {
+      await storeCandidates(ctx, kind, rest);
+      checkpoint.afterRecordNo = rest.at(-1)?.recordNo ?? checkpoint.afterRecordNo;
+    });
   }
-  return 'done';
 }
 
 /**
@@ -339,16 +381,18 @@ async function unlinkStep(ctx: StepContext, object: IntacctObject): Promise<Step
   }
   const kind = kindOf(deps, object);
   for (;;) {
-    const batch = await deps.runs.listUnlinkCandidates(run.tenantId, run.id, object, checkpoint.candidateCursor, CANDIDATES_PER_CHUNK);
+    const size = batchSize(ctx, CANDIDATES_PER_CHUNK);
+    if (size === null) return 'yield';
+    const batch = await deps.runs.listUnlinkCandidates(run.tenantId, run.id, object, checkpoint.candidateCursor, size);
     if (batch.length === 0) return 'done';
-    ctx.budget.startChunk();
-    if (checkpoint.unlinkMode === 'hold') {
-      for (const candidate of batch) await journal.record({ ...recordOf(candidate, 'skipped'), warnings: [HELD_UNLINK_WARNING] });
-    } else {
-      for (const record of await unlinkMany(deps, journal, kind, batch)) await journal.record(record);
-    }
-    checkpoint.candidateCursor = batch.at(-1)?.recordNo ?? checkpoint.candidateCursor;
-    if (!(await endChunk(ctx))) return 'yield';
+    await timed(ctx, batch.length, async () => {
+      if (checkpoint.unlinkMode === 'hold') {
+        for (const candidate of batch) await journal.record({ ...recordOf(candidate, 'skipped'), warnings: [HELD_UNLINK_WARNING] });
+      } else {
+        for (const record of await unlinkMany(deps, journal, kind, batch)) await journal.record(record);
+      }
+      checkpoint.candidateCursor = batch.at(-1)?.recordNo ?? checkpoint.candidateCursor;
+    });
   }
 }
 
@@ -365,23 +409,25 @@ async function confirmStep(ctx: StepContext): Promise<StepResult> {
   const source = await ctx.source();
   while (checkpoint.heldObjects.length > 0) {
     const object = checkpoint.heldObjects[0] as IntacctObject;
-    const batch = await deps.runs.listUnlinkCandidates(run.tenantId, run.id, object, checkpoint.candidateCursor, CANDIDATES_PER_CHUNK);
+    const size = batchSize(ctx, CANDIDATES_PER_CHUNK);
+    if (size === null) return 'yield';
+    const batch = await deps.runs.listUnlinkCandidates(run.tenantId, run.id, object, checkpoint.candidateCursor, size);
     if (batch.length === 0) {
       checkpoint.heldObjects = checkpoint.heldObjects.slice(1);
       checkpoint.candidateCursor = null;
       await journal.checkpoint(true);
       continue;
     }
-    ctx.budget.startChunk();
-    const stillThere = await source.existingRecordNos(object, batch.map((candidate) => candidate.recordNo), { signal: ctx.budget.signal });
-    const gone = batch.filter((candidate) => !stillThere.has(candidate.recordNo));
-    for (const candidate of batch.filter((held) => stillThere.has(held.recordNo))) {
-      await journal.record({ ...recordOf(candidate, 'skipped'), warnings: [BACK_IN_INTACCT_WARNING] });
-    }
-    const records: RunRecord[] = await unlinkMany(deps, journal, kindOf(deps, object), gone);
-    for (const record of records) await journal.record(record);
-    checkpoint.candidateCursor = batch.at(-1)?.recordNo ?? checkpoint.candidateCursor;
-    if (!(await endChunk(ctx))) return 'yield';
+    await timed(ctx, batch.length, async () => {
+      const stillThere = await source.existingRecordNos(object, batch.map((candidate) => candidate.recordNo), { signal: ctx.budget.signal });
+      const gone = batch.filter((candidate) => !stillThere.has(candidate.recordNo));
+      for (const candidate of batch.filter((held) => stillThere.has(held.recordNo))) {
+        await journal.record({ ...recordOf(candidate, 'skipped'), warnings: [BACK_IN_INTACCT_WARNING] });
+      }
+      const records: RunRecord[] = await unlinkMany(deps, journal, kindOf(deps, object), gone);
+      for (const record of records) await journal.record(record);
+      checkpoint.candidateCursor = batch.at(-1)?.recordNo ?? checkpoint.candidateCursor;
+    });
   }
   return 'done';
 }
@@ -393,13 +439,12 @@ async function unlinkAllStep(ctx: StepContext, object: IntacctObject): Promise<S
   const checkpoint = checkpointOf(run);
   const kind = kindOf(deps, object);
   for await (const links of deps.links.iterate(run.tenantId, object, checkpoint.afterRecordNo)) {
-    for (const chunk of chunksOf(links, CANDIDATES_PER_CHUNK)) {
-      ctx.budget.startChunk();
+    const finished = await inChunks(ctx, links, CANDIDATES_PER_CHUNK, async (chunk) => {
       journal.setTotal(run.progress.total + chunk.length);
       for (const record of await unlinkMany(deps, journal, kind, chunk.map(candidateOf))) await journal.record(record);
       checkpoint.afterRecordNo = chunk.at(-1)?.recordNo ?? checkpoint.afterRecordNo;
-      if (!(await endChunk(ctx))) return 'yield';
-    }
+    });
+    if (!finished) return 'yield';
   }
   return 'done';
 }

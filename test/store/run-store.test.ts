@@ -1,6 +1,6 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { Conflict, InvalidInput, NotFound } from '../../shared/domain/errors';
+import { Conflict, InvalidInput } from '../../shared/domain/errors';
 import { runRecordKey } from '../../shared/store/keys';
 import { initialCheckpoint } from '../../shared/domain/runs';
 import { aRun, aRunRecord } from './builders';

@@ -214,7 +214,7 @@ async function withdrawCreated<T extends LinkedEntity, M extends MappedRecord>(
 }
 
 /** Gives up a `link` claim and claims the Intacct record again for a new PSA record. */
-async function reclaimForCreation<T extends LinkedEntity, M extends MappedRecord>(
+async function reclaimForCreation<M extends MappedRecord>(
   deps: ImportDeps,
   journal: RunJournal,
   link: Link,

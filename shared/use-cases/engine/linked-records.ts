@@ -96,7 +96,7 @@ export async function refreshLinked<T extends LinkedEntity, M extends MappedReco
       results.push({ kind: 'dangling', link });
       return;
     }
-    if (!journal.dryRun) await recordMappingApplied(deps, kind, link, journal.run.id, kind.fingerprint(mapped));
+    if (!journal.dryRun) await recordMappingApplied(deps, link, journal.run.id, kind.fingerprint(mapped));
     if (result.kind === 'unchanged' || (result.kind === 'written' && result.changes.length === 0)) {
       results.push({ kind: 'refreshed', link, record: { ...recordOf(link, 'unchanged'), warnings: mapped.warnings } });
       return;
@@ -112,9 +112,8 @@ export async function refreshLinked<T extends LinkedEntity, M extends MappedReco
  * Records on the link that its PSA record matches the mapping fingerprinted `fingerprint`. A link
  * still claimed by a run that stopped before completing it is completed here (its PSA record exists).
  */
-async function recordMappingApplied<T extends LinkedEntity, M extends MappedRecord>(
+async function recordMappingApplied(
   deps: Pick<SyncDeps, 'links'>,
-  kind: LinkedKind<T, M>,
   link: Link,
   runId: string,
   fingerprint: string,

@@ -20,6 +20,8 @@ import { allClients, allUsers, importClients, importUsers, intacctIds, nightlySy
 
 /** A dead worker's lease expires after a minute; the recovery comes later than that. */
 const AFTER_LEASE_EXPIRY_MS = 2 * 60_000;
+/** Each test dies at every write in turn (over a hundred runs): minutes on a busy machine. */
+const CRASH_LOOP_TIMEOUT_MS = 600_000;
 /** Generous upper bound on the writes one run makes, so a broken loop cannot spin forever. */
 const MAX_WRITES = 400;
 
@@ -150,7 +152,7 @@ describe('I6 imports, syncs and confirmations converge after the process dies at
       expect(await activeRuns(tenant)).toEqual([]);
     }
     expect(deaths).toBeGreaterThan(100);
-  });
+  }, CRASH_LOOP_TIMEOUT_MS);
 
   it('a sync with updates, unlinks and departments: its retry or the next sync ends as an uncrashed sync, with every event published', async () => {
     const customers = await intacctIds(h, 'customer', 1);
@@ -216,7 +218,7 @@ describe('I6 imports, syncs and confirmations converge after the process dies at
       expect(await activeRuns(tenant)).toEqual([]);
     }
     expect(deaths).toBeGreaterThan(15);
-  });
+  }, CRASH_LOOP_TIMEOUT_MS);
 
   it('a confirmation of held unlinks: its retry or a confirmation again unlinks each held client once, with every ClientUnlinked published', async () => {
     const removed = (await intacctIds(h, 'customer', 3)).slice(0, 15);
@@ -269,6 +271,6 @@ describe('I6 imports, syncs and confirmations converge after the process dies at
       expect(eventKeys(tenant, firstEvent), `events after death at write ${k}`).toEqual(expectedEvents);
     }
     expect(deaths).toBeGreaterThan(10);
-  });
+  }, CRASH_LOOP_TIMEOUT_MS);
 });
 

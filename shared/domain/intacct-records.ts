@@ -17,6 +17,8 @@ export const CUSTOMER_FIELDS = [
   'DISPLAYCONTACT.MAILADDRESS.ZIP',
   'DISPLAYCONTACT.MAILADDRESS.COUNTRY',
   'DISPLAYCONTACT.MAILADDRESS.COUNTRYCODE',
+  'MEGAENTITYID',
+  'MEGAENTITYNAME',
 ] as const;
 
 export const EMPLOYEE_FIELDS = [
@@ -29,9 +31,18 @@ export const EMPLOYEE_FIELDS = [
   'PERSONALINFO.CONTACTNAME',
   'PERSONALINFO.FIRSTNAME',
   'PERSONALINFO.LASTNAME',
+  'MEGAENTITYID',
+  'MEGAENTITYNAME',
 ] as const;
 
 export const DEPARTMENT_FIELDS = ['RECORDNO', 'DEPARTMENTID', 'TITLE', 'STATUS'] as const;
+
+/**
+ * The entity a record belongs to in a multi-entity company (empty for a top-level record, which
+ * every entity shares). Intacct names entities "mega entities" in these fields.
+ */
+export const ENTITY_ID_FIELD = 'MEGAENTITYID';
+export const ENTITY_NAME_FIELD = 'MEGAENTITYNAME';
 
 /**
  * Characters Intacct's XML 1.0 protocol cannot carry at all (most control characters, lone

@@ -30,7 +30,13 @@ export interface UserMappedFields {
   startDate: string | null;
 }
 
-export interface ClientIntacctLink {
+/** The Intacct entity a record belongs to in a multi-entity company; both null for a top-level record. */
+export interface IntacctEntityRef {
+  entityId: string | null;
+  entityName: string | null;
+}
+
+export interface ClientIntacctLink extends IntacctEntityRef {
   status: LinkStatus;
   customerId: string;
   recordNo: string;
@@ -39,7 +45,7 @@ export interface ClientIntacctLink {
   lastSyncedAt: string | null;
 }
 
-export interface UserIntacctLink {
+export interface UserIntacctLink extends IntacctEntityRef {
   status: LinkStatus;
   employeeId: string;
   recordNo: string;
@@ -48,7 +54,7 @@ export interface UserIntacctLink {
   lastSyncedAt: string | null;
 }
 
-export interface DepartmentIntacctLink {
+export interface DepartmentIntacctLink extends IntacctEntityRef {
   status: LinkStatus;
   departmentId: string;
   recordNo: string;

@@ -3,9 +3,9 @@
  * become the values the PSA stores. Pure: no I/O, nothing but text in and values out.
  */
 import { splitContactName } from './contact-name';
-import type { ClientMappedFields, IntacctRecordStatus, UserMappedFields } from './entities';
+import type { ClientMappedFields, IntacctEntityRef, IntacctRecordStatus, UserMappedFields } from './entities';
 import { parseIntacctDate } from './intacct-date';
-import type { IntacctFields } from './intacct-records';
+import { ENTITY_ID_FIELD, ENTITY_NAME_FIELD, type IntacctFields } from './intacct-records';
 
 /** The only STATUS that marks a record inactive (R10); anything else counts as active. */
 const INACTIVE_STATUS = 'inactive';
@@ -21,6 +21,7 @@ export interface MappedCustomer {
   recordNo: string;
   customerId: string;
   intacctStatus: IntacctRecordStatus;
+  entity: IntacctEntityRef;
   fields: ClientMappedFields;
 }
 
@@ -28,6 +29,7 @@ export interface MappedEmployee {
   recordNo: string;
   employeeId: string;
   intacctStatus: IntacctRecordStatus;
+  entity: IntacctEntityRef;
   /** Intacct DEPARTMENTID, or null when the employee has none. */
   departmentIntacctId: string | null;
   fields: UserMappedFields;
@@ -40,6 +42,7 @@ export interface MappedDepartment {
   departmentId: string;
   name: string;
   intacctStatus: IntacctRecordStatus;
+  entity: IntacctEntityRef;
 }
 
 /** A field's text; a field the answer left out reads as empty, like an empty element. */
@@ -49,6 +52,13 @@ function text(fields: IntacctFields, name: string): string {
 
 function trimmed(fields: IntacctFields, name: string): string {
   return text(fields, name).trim();
+}
+
+/** The record's entity; a top-level record (every entity shares it) has none. */
+export function entityOf(fields: IntacctFields): IntacctEntityRef {
+  const entityId = trimmed(fields, ENTITY_ID_FIELD);
+  const entityName = trimmed(fields, ENTITY_NAME_FIELD);
+  return entityId === '' ? { entityId: null, entityName: null } : { entityId, entityName: entityName === '' ? null : entityName };
 }
 
 /** Reads STATUS; only `inactive` (any case) is inactive, so an unknown value keeps syncing. */
@@ -65,6 +75,7 @@ export function mapCustomer(fields: IntacctFields): MappedCustomer {
     recordNo: trimmed(fields, 'RECORDNO'),
     customerId: trimmed(fields, 'CUSTOMERID'),
     intacctStatus: intacctStatusOf(fields),
+    entity: entityOf(fields),
     fields: {
       name: trimmed(fields, 'NAME'),
       street,
@@ -93,6 +104,7 @@ export function mapEmployee(fields: IntacctFields): MappedEmployee {
     recordNo: trimmed(fields, 'RECORDNO'),
     employeeId: trimmed(fields, 'EMPLOYEEID'),
     intacctStatus: intacctStatusOf(fields),
+    entity: entityOf(fields),
     departmentIntacctId: departmentId === '' ? null : departmentId,
     fields: {
       firstName: name.firstName,
@@ -111,5 +123,6 @@ export function mapDepartment(fields: IntacctFields): MappedDepartment {
     departmentId: trimmed(fields, 'DEPARTMENTID'),
     name: trimmed(fields, 'TITLE'),
     intacctStatus: intacctStatusOf(fields),
+    entity: entityOf(fields),
   };
 }

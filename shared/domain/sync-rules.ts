@@ -97,7 +97,8 @@ function linkDiffers<L extends object>(
   target: L,
   keys: readonly (keyof L)[],
 ): boolean {
-  return current === undefined || keys.some((key) => current[key] !== target[key]);
+  // A link stored before a key existed reads it as missing, which stands for null (entityId of a top-level record).
+  return current === undefined || keys.some((key) => (current[key] ?? null) !== (target[key] ?? null));
 }
 
 /** Link fields whose change is a write; `lastSyncedAt` alone never is. */
@@ -106,18 +107,24 @@ const CLIENT_LINK_KEYS: readonly (keyof ClientIntacctLink)[] = [
   'customerId',
   'recordNo',
   'intacctStatus',
+  'entityId',
+  'entityName',
 ];
 const USER_LINK_KEYS: readonly (keyof UserIntacctLink)[] = [
   'status',
   'employeeId',
   'recordNo',
   'intacctStatus',
+  'entityId',
+  'entityName',
 ];
 const DEPARTMENT_LINK_KEYS: readonly (keyof DepartmentIntacctLink)[] = [
   'status',
   'departmentId',
   'recordNo',
   'intacctStatus',
+  'entityId',
+  'entityName',
 ];
 
 function clientLink(mapped: MappedCustomer, lastSyncedAt: string | null): ClientIntacctLink {
@@ -126,6 +133,7 @@ function clientLink(mapped: MappedCustomer, lastSyncedAt: string | null): Client
     customerId: mapped.customerId,
     recordNo: mapped.recordNo,
     intacctStatus: mapped.intacctStatus,
+    ...mapped.entity,
     lastSyncedAt,
   };
 }
@@ -140,6 +148,7 @@ function userLink(
     employeeId: mapped.employeeId,
     recordNo: mapped.recordNo,
     intacctStatus: mapped.intacctStatus,
+    ...mapped.entity,
     assignDepartment,
     lastSyncedAt,
   };
@@ -151,6 +160,7 @@ function departmentLink(mapped: MappedDepartment, lastSyncedAt: string | null): 
     departmentId: mapped.departmentId,
     recordNo: mapped.recordNo,
     intacctStatus: mapped.intacctStatus,
+    ...mapped.entity,
     lastSyncedAt,
   };
 }

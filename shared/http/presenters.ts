@@ -2,7 +2,7 @@
  * Domain objects → the JSON the spec promises (section 4), and nothing more: internal fields
  * (tenant, versions, run requests, held unlinks) never leave the service, nor does any secret.
  */
-import type { Client, Department, PermissionProfile, User } from '../domain/entities';
+import type { Client, Department, IntacctEntityRef, PermissionProfile, User } from '../domain/entities';
 import type { RunRecord, SyncRun } from '../domain/runs';
 import type { Connection } from '../ports/stores';
 import type { ClientJson, ConnectionJson, DepartmentJson, RunJson, RunRecordJson, UserJson } from './schemas';
@@ -32,6 +32,9 @@ export function presentConnection(connection: Connection | null): ConnectionJson
   };
 }
 
+/** A link's entity; links stored before records carried their entity are top-level. */
+const entityOf = (link: Partial<IntacctEntityRef>): IntacctEntityRef => ({ entityId: link.entityId ?? null, entityName: link.entityName ?? null });
+
 export function presentClient(client: Client, connection: Connection | null): ClientJson {
   const link = client.integrations.intacct;
   return {
@@ -50,6 +53,7 @@ export function presentClient(client: Client, connection: Connection | null): Cl
             customerId: link.customerId,
             recordNo: link.recordNo,
             intacctStatus: link.intacctStatus,
+            ...entityOf(link),
             lastSyncedAt: shownLastSyncedAt(link.lastSyncedAt, link.status, connection?.lastSync.clients ?? null),
           },
         }
@@ -81,6 +85,7 @@ export function presentUser(user: User, departments: ReadonlyMap<string, Departm
             employeeId: link.employeeId,
             recordNo: link.recordNo,
             intacctStatus: link.intacctStatus,
+            ...entityOf(link),
             assignDepartment: link.assignDepartment,
             lastSyncedAt: shownLastSyncedAt(link.lastSyncedAt, link.status, connection?.lastSync.users ?? null),
           },
@@ -103,6 +108,7 @@ export function presentDepartment(department: Department, connection: Connection
             departmentId: link.departmentId,
             recordNo: link.recordNo,
             intacctStatus: link.intacctStatus,
+            ...entityOf(link),
             lastSyncedAt: shownLastSyncedAt(link.lastSyncedAt, link.status, connection?.lastSync.users ?? null),
           },
         }

@@ -138,6 +138,9 @@ export const IntacctConnection = z.strictObject({
 
 const linkStatus = z.enum(['linked', 'unlinked']);
 const intacctStatus = z.enum(['active', 'inactive']);
+/** The record's Intacct entity in a multi-entity company; null for a top-level record. */
+const entityId = z.string().nullable();
+const entityName = z.string().nullable();
 
 export const Client = z.strictObject({
   id: z.string(),
@@ -155,6 +158,8 @@ export const Client = z.strictObject({
         customerId: z.string(),
         recordNo: z.string(),
         intacctStatus,
+        entityId,
+        entityName,
         lastSyncedAt: timestamp.nullable(),
       })
       .optional(),
@@ -181,6 +186,8 @@ export const User = z.strictObject({
         employeeId: z.string(),
         recordNo: z.string(),
         intacctStatus,
+        entityId,
+        entityName,
         assignDepartment: z.boolean(),
         lastSyncedAt: timestamp.nullable(),
       })
@@ -200,6 +207,8 @@ export const Department = z.strictObject({
         departmentId: z.string(),
         recordNo: z.string(),
         intacctStatus,
+        entityId,
+        entityName,
         lastSyncedAt: timestamp.nullable(),
       })
       .optional(),
@@ -254,6 +263,8 @@ export const CustomerChoice = z.strictObject({
   city: z.string(),
   country: z.string(),
   status: intacctStatus,
+  entityId,
+  entityName,
   import: z.strictObject({
     state: importState,
     clientId: z.string().optional(),
@@ -271,6 +282,8 @@ export const EmployeeChoice = z.strictObject({
   departmentName: z.string().nullable(),
   startDate: z.string().nullable(),
   status: intacctStatus,
+  entityId,
+  entityName,
   import: z.strictObject({ state: importState, userId: z.string().optional() }),
 });
 

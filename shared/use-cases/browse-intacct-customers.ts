@@ -14,6 +14,8 @@ export interface CustomerChoice {
   city: string;
   country: string;
   status: IntacctRecordStatus;
+  entityId: string | null;
+  entityName: string | null;
   import: {
     state: 'not_imported' | 'imported';
     clientId?: string;
@@ -60,6 +62,7 @@ export async function browseIntacctCustomers(
         city: customer.fields.city,
         country: customer.fields.country,
         status: customer.intacctStatus,
+        ...customer.entity,
         import: imported
           ? { state: 'imported', clientId: client.id }
           : { state: 'not_imported', ...(match ? { possibleMatch: { clientId: match.id, name: match.name } } : {}) },

@@ -17,6 +17,8 @@ export interface EmployeeChoice {
   /** ISO `YYYY-MM-DD`, or null when Intacct has none or it cannot be read. */
   startDate: string | null;
   status: IntacctRecordStatus;
+  entityId: string | null;
+  entityName: string | null;
   import: { state: 'not_imported' | 'imported'; userId?: string };
 }
 
@@ -65,6 +67,7 @@ export async function browseIntacctEmployees(
       departmentName: departmentId === null ? null : (departmentNames.get(departmentId) ?? null),
       startDate: employee.fields.startDate,
       status: employee.intacctStatus,
+      ...employee.entity,
       import: imported ? { state: 'imported', userId: user.id } : { state: 'not_imported' },
     };
   });

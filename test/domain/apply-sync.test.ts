@@ -93,6 +93,8 @@ describe('applyClientSync', () => {
       customerId: 'C-0017',
       recordNo: '17',
       intacctStatus: 'active',
+      entityId: null,
+      entityName: null,
       lastSyncedAt: NOW,
     });
   });
@@ -168,6 +170,8 @@ describe('applyUserSync', () => {
       employeeId: 'E-100',
       recordNo: '5',
       intacctStatus: 'active',
+      entityId: null,
+      entityName: null,
       assignDepartment: true,
       lastSyncedAt: NOW,
     });
@@ -210,7 +214,7 @@ describe('newClientFromIntacct', () => {
       ...HARBOR.fields,
       notes: '',
       integrations: {
-        intacct: { status: 'linked', customerId: 'C-0017', recordNo: '17', intacctStatus: 'active', lastSyncedAt: NOW },
+        intacct: { status: 'linked', customerId: 'C-0017', recordNo: '17', intacctStatus: 'active', entityId: null, entityName: null, lastSyncedAt: NOW },
       },
     });
   });
@@ -243,6 +247,8 @@ describe('newUserFromIntacct', () => {
           employeeId: 'E-100',
           recordNo: '5',
           intacctStatus: 'active',
+          entityId: null,
+          entityName: null,
           assignDepartment: false,
           lastSyncedAt: NOW,
         },
@@ -279,7 +285,7 @@ describe('newDepartmentFromIntacct', () => {
       updatedAt: NOW,
       name: 'Consulting',
       integrations: {
-        intacct: { status: 'linked', departmentId: 'CONS', recordNo: '3', intacctStatus: 'active', lastSyncedAt: NOW },
+        intacct: { status: 'linked', departmentId: 'CONS', recordNo: '3', intacctStatus: 'active', entityId: null, entityName: null, lastSyncedAt: NOW },
       },
     });
   });

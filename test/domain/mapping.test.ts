@@ -15,6 +15,7 @@ describe('mapCustomer', () => {
       recordNo: '17',
       customerId: 'C-0017',
       intacctStatus: 'active',
+      entity: { entityId: null, entityName: null },
       fields: {
         name: 'Harbor & Pike Engineering',
         street: '400 Pine Street\nFloor 12',
@@ -71,6 +72,7 @@ describe('mapCustomer', () => {
       recordNo: '40',
       customerId: 'C-0040',
       intacctStatus: 'active',
+      entity: { entityId: null, entityName: null },
       fields: { name: '', street: '', zip: '', city: '', country: '', countryCode: '' },
     });
   });
@@ -92,6 +94,7 @@ describe('mapEmployee', () => {
       recordNo: '5',
       employeeId: 'E-100',
       intacctStatus: 'active',
+      entity: { entityId: null, entityName: null },
       departmentIntacctId: 'CONS',
       fields: { firstName: 'Adaeze', lastName: 'Okafor', jobTitle: 'Senior Consultant', startDate: '2019-02-12' },
       warnings: [],
@@ -103,6 +106,7 @@ describe('mapEmployee', () => {
       recordNo: '9',
       employeeId: 'E-104',
       intacctStatus: 'active',
+      entity: { entityId: null, entityName: null },
       departmentIntacctId: null,
       fields: { firstName: 'Mary Ann', lastName: 'van der Berg', jobTitle: '', startDate: null },
       warnings: [],
@@ -122,6 +126,7 @@ describe('mapEmployee', () => {
       recordNo: '12',
       employeeId: 'E-200',
       intacctStatus: 'active',
+      entity: { entityId: null, entityName: null },
       departmentIntacctId: null,
       fields: { firstName: '', lastName: '', jobTitle: '', startDate: null },
       warnings: [],
@@ -140,6 +145,7 @@ describe('mapDepartment', () => {
       departmentId: 'CONS',
       name: 'Consulting',
       intacctStatus: 'active',
+      entity: { entityId: null, entityName: null },
     });
   });
 

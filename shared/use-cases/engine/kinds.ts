@@ -1,4 +1,4 @@
-import type { Client, Department, User } from '../../domain/entities';
+import type { Client, Department, IntacctEntityRef, User } from '../../domain/entities';
 import { mapCustomer, mapDepartment, mapEmployee, type MappedCustomer, type MappedDepartment, type MappedEmployee } from '../../domain/mapping';
 import {
   applyClientSync,
@@ -32,6 +32,12 @@ function withLinkChanges<T extends { integrations: { intacct?: { status: string;
   return { next: result.next, changes: [...result.changes, ...linkChanges] };
 }
 
+/**
+ * The entity as a fingerprint part: left out for a top-level record, so links fingerprinted before
+ * records carried their entity stay current.
+ */
+const entityPart = (mapped: { entity: IntacctEntityRef }): IntacctEntityRef | [] => (mapped.entity.entityId === null ? [] : mapped.entity);
+
 export type CustomerRecord = MappedCustomer & MappedRecord;
 export type EmployeeRecord = MappedEmployee & MappedRecord;
 export type DepartmentRecord = MappedDepartment & MappedRecord;
@@ -46,7 +52,7 @@ export function clientKind(deps: Pick<SyncDeps, 'clients'>): LinkedKind<Client, 
       return { ...mapped, intacctId: mapped.customerId, warnings: [] };
     },
     apply: (client, mapped, now) => withLinkChanges(client, applyClientSync(client, mapped, now)),
-    fingerprint: (mapped) => fingerprintOf([mapped.recordNo, mapped.customerId, mapped.intacctStatus, mapped.fields]),
+    fingerprint: (mapped) => fingerprintOf([mapped.recordNo, mapped.customerId, mapped.intacctStatus, mapped.fields, entityPart(mapped)]),
     unlink: unlinkClient,
     linkOf: (client) => client.integrations.intacct,
     events: { imported: 'ClientImported', updated: 'ClientUpdated', unlinked: 'ClientUnlinked', linked: 'ClientLinked' },
@@ -78,6 +84,7 @@ export function userKind(
         mapped.intacctStatus,
         mapped.fields,
         departmentFor(mapped.departmentIntacctId),
+        entityPart(mapped),
       ]),
     unlink: unlinkUser,
     linkOf: (user) => user.integrations.intacct,
@@ -97,7 +104,7 @@ export function departmentKind(deps: Pick<SyncDeps, 'departments'>): LinkedKind<
       return { ...mapped, intacctId: mapped.departmentId, warnings: [] };
     },
     apply: (department, mapped, now) => withLinkChanges(department, applyDepartmentSync(department, mapped, now)),
-    fingerprint: (mapped) => fingerprintOf([mapped.recordNo, mapped.departmentId, mapped.intacctStatus, mapped.name]),
+    fingerprint: (mapped) => fingerprintOf([mapped.recordNo, mapped.departmentId, mapped.intacctStatus, mapped.name, entityPart(mapped)]),
     unlink: unlinkDepartment,
     linkOf: (department) => department.integrations.intacct,
     events: { imported: null, updated: null, unlinked: null, linked: null },

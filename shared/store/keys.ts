@@ -37,6 +37,7 @@ export type EntityType =
   | 'UnlinkCandidate'
   | 'OutboxEntry'
   | 'Nightly'
+  | 'CompanySlot'
   | 'Lease';
 
 export interface PrimaryKey {
@@ -182,6 +183,14 @@ export function runOutboxKey(tenantId: string, runId: string, eventId: string): 
 /** Key of the marker that the nightly sync of one firing of the schedule was requested for a tenant. */
 export function nightlyKey(tenantId: string, scheduledAt: string): PrimaryKey {
   return { pk: `${tenantPrefix(tenantId)}${SEPARATOR}NIGHTLY`, sk: keySegment(scheduledAt, 'scheduledAt') };
+}
+
+/**
+ * Key of request slot `slot` of an Intacct company (the endpoint and company id, hashed: any text
+ * fits a key that way). Slots belong to the company, whichever tenants connect to it.
+ */
+export function companySlotKey(companyHash: string, slot: number): PrimaryKey {
+  return { pk: `COMPANY${SEPARATOR}${keySegment(companyHash, 'company')}${SEPARATOR}SLOTS`, sk: `SLOT${SEPARATOR}${slot}` };
 }
 
 /** Key of the lease guarding one scope of a tenant. */

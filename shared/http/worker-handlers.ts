@@ -8,6 +8,7 @@ import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import type { Logger } from '../adapters/logger';
 import type { SyncRun } from '../domain/runs';
+import { isTenantId, TENANT_ID_RULE } from '../domain/tenant-id';
 import type { Invocation } from '../ports/runtime';
 import type { SyncDeps } from '../use-cases/engine/deps';
 import { runClientImport } from '../use-cases/import-clients';
@@ -25,7 +26,7 @@ export class InvalidWorkerEvent extends Error {
   override name = 'InvalidWorkerEvent';
 }
 
-const tenantId = z.string().trim().min(1).regex(/^[^#\s]+$/, 'must not contain # or white space');
+const tenantId = z.string().refine(isTenantId, `must be a tenant id: ${TENANT_ID_RULE}`);
 const syncScope = z.enum(['clients', 'users', 'all']);
 const TENANT_SYNC_REQUESTED = 'TenantSyncRequested';
 

@@ -7,6 +7,7 @@
  */
 import { InvalidInput } from '../domain/errors';
 import type { IntacctObject } from '../domain/entities';
+import { isTenantId, TENANT_ID_RULE } from '../domain/tenant-id';
 
 /** Names of the key attributes shared by all three tables and their index. */
 export const KEY_ATTRIBUTES = {
@@ -74,7 +75,13 @@ export function keySegment(value: string, field: string): string {
   return value;
 }
 
-const tenantPrefix = (tenantId: string): string => `TENANT${SEPARATOR}${keySegment(tenantId, 'tenantId')}`;
+/** A tenant's keys; a tenant id outside the one rule never reaches a key. */
+function tenantPrefix(tenantId: string): string {
+  if (!isTenantId(tenantId)) {
+    throw new InvalidInput('invalid_identifier', `tenantId must be ${TENANT_ID_RULE}.`, [{ field: 'tenantId', message: `must be ${TENANT_ID_RULE}` }]);
+  }
+  return `TENANT${SEPARATOR}${tenantId}`;
+}
 
 /** Partition holding all clients of a tenant. */
 export const clientPartition = (tenantId: string): string => `${tenantPrefix(tenantId)}${SEPARATOR}CLIENT`;

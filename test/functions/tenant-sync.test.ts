@@ -96,6 +96,8 @@ describe('tenant-sync, a manual invoke', () => {
     ['a misspelt flag', { tenantId: 'fn-tenant-1', scope: 'all', dryrun: true }],
     ['a non-boolean dryRun', { tenantId: 'fn-tenant-1', scope: 'all', dryRun: 'yes' }],
     ['a blank tenant', { tenantId: ' ', scope: 'all' }],
+    ['a tenant id with a slash', { tenantId: 'fn/tenant', scope: 'all' }],
+    ['a tenant id with NUL', { tenantId: 'fn\u0000tenant', scope: 'all' }],
     ['a string', 'fn-tenant-1'],
     ['null', null],
     ['a bus event without a tenant', busEvent({})],

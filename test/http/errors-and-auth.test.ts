@@ -40,8 +40,29 @@ describe('authentication', () => {
     ['a blank tenant', { tenant_id: '  ', permission_profile: 'admin' }],
     ['no profile', { tenant_id: 'tenant-1' }],
     ['an unknown profile', { tenant_id: 'tenant-1', permission_profile: 'owner' }],
+    // Claims that were not strings, as a JWT authorizer flattens them to text.
+    ['a null tenant claim', { tenant_id: 'null', permission_profile: 'admin' }],
+    ['a boolean tenant claim', { tenant_id: 'true', permission_profile: 'admin' }],
+    // Tenant ids outside the one rule (they would reach keys and Secrets Manager names).
+    ['a tenant id with NUL', { tenant_id: 'ten\u0000ant', permission_profile: 'admin' }],
+    ['a tenant id with a right-to-left override', { tenant_id: 'ten\u202eant', permission_profile: 'admin' }],
+    ['a tenant id with a slash', { tenant_id: 'acme/other', permission_profile: 'admin' }],
+    ['a tenant id with a hash', { tenant_id: 'acme#RUN', permission_profile: 'admin' }],
+    ['a tenant id Secrets Manager would refuse', { tenant_id: 'acme*', permission_profile: 'admin' }],
+    ['a tenant id of 65 characters', { tenant_id: 'a'.repeat(65), permission_profile: 'admin' }],
   ])('answers 401 for %s', async (_case, claims) => {
     const answer = await api.call({ method: 'GET', path: '/clients', claims });
+
+    expect(answer.status).toBe(401);
+  });
+
+  it.each([
+    ['a number', { tenant_id: 42, permission_profile: 'admin' }],
+    ['null', { tenant_id: null, permission_profile: 'admin' }],
+    ['a list', { tenant_id: ['tenant-1'], permission_profile: 'admin' }],
+    ['a number profile', { tenant_id: 'tenant-1', permission_profile: 1 }],
+  ])('answers 401 for claims that are not strings: %s', async (_case, claims) => {
+    const answer = await api.call({ method: 'GET', path: '/clients', claims: claims as unknown as Record<string, string> });
 
     expect(answer.status).toBe(401);
   });

@@ -1,4 +1,8 @@
 /** Intacct dates (`MM/DD/YYYY`) as the ISO dates (`YYYY-MM-DD`) the PSA stores. */
+import { bounded } from './outside-text';
+
+/** An unreadable value is quoted in its warning up to this length. */
+const QUOTED_VALUE_MAX = 100;
 
 const INTACCT_DATE_PATTERN = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
 const FIRST_MONTH = 1;
@@ -50,7 +54,7 @@ export function parseIntacctDate(text: string): ParsedIntacctDate {
 
   const unreadable = {
     date: null,
-    warning: `STARTDATE "${text}" is not a valid MM/DD/YYYY date; start date left empty.`,
+    warning: `STARTDATE "${bounded(text, QUOTED_VALUE_MAX)}" is not a valid MM/DD/YYYY date; start date left empty.`,
   };
   const match = INTACCT_DATE_PATTERN.exec(trimmed);
   if (!match) {

@@ -168,7 +168,7 @@ async function importWith(ctx: StepContext, request: RunRequest, source: Intacct
       create: (mapped, id, now) => newClientFromIntacct({ id, tenantId, mapped, now }),
       ...(request.linkMatches ? { findMatch: (mapped) => findUnlinkedClientNamed(deps, tenantId, mapped.fields.name) } : {}),
     };
-    return importAll(ctx, plan, listing, null);
+    return importAll(ctx, plan, listing, null, request.customerIds === null ? null : new Set(request.customerIds));
   }
   if (request.type !== 'user_import') throw new Error(`A ${request.type} run has no import step.`);
   const directory = request.assignDepartments ? await DepartmentDirectory.load(deps, journal, source, { signal: ctx.budget.signal }) : null;
@@ -186,7 +186,7 @@ async function importWith(ctx: StepContext, request: RunRequest, source: Intacct
         now,
       }),
   };
-  return importAll(ctx, plan, listing, directory);
+  return importAll(ctx, plan, listing, directory, new Set(request.employeeIds));
 }
 
 async function importAll<T extends LinkedEntity, M extends MappedRecord>(
@@ -194,16 +194,18 @@ async function importAll<T extends LinkedEntity, M extends MappedRecord>(
   plan: ImportPlan<T, M>,
   listing: AsyncIterable<ListingPage>,
   directory: DepartmentDirectory | null,
+  /** The ids an admin selected (null: all): Intacct's answer is trusted only for these. */
+  selected: ReadonlySet<string> | null,
 ): Promise<StepResult> {
   const { deps, journal } = ctx;
   const checkpoint = checkpointOf(journal.run);
   const base = journal.run.progress.processed;
   for await (const page of listing) {
     journal.setTotal(base + page.totalCount);
+    const mapped = page.records.map((fields) => ({ fields, record: plan.kind.map(fields) })).filter(({ record }) => selected === null || selected.has(record.intacctId));
     // With department assignment on, each employee's Intacct department gets its PSA department first.
-    if (directory) await directory.ensure(page.records.map((fields) => fields.DEPARTMENTID ?? '').filter((id) => id !== ''));
-    const mapped = page.records.map((fields) => plan.kind.map(fields));
-    const finished = await inChunks(ctx, mapped, RECORDS_PER_CHUNK, async (chunk) => {
+    if (directory) await directory.ensure(mapped.map(({ fields }) => fields.DEPARTMENTID ?? '').filter((id) => id !== ''));
+    const finished = await inChunks(ctx, mapped.map(({ record }) => record), RECORDS_PER_CHUNK, async (chunk) => {
       await importChunk(deps, journal, plan, chunk);
       checkpoint.afterRecordNo = chunk.at(-1)?.recordNo ?? checkpoint.afterRecordNo;
     });

@@ -27,6 +27,16 @@ export class NotFound extends DomainError {}
 export class Conflict extends DomainError {}
 /** 422: a precondition does not hold (not connected, invite without email). */
 export class PreconditionFailed extends DomainError {}
+/** 429: too many attempts of something that is throttled; try again after `retryAfterSeconds`. */
+export class TooManyRequests extends DomainError {
+  constructor(
+    code: string,
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(code, message);
+  }
+}
 
 /** Why Intacct could not be used, as the API names it (502 with this code; 504 for `intacct_timeout`). */
 export type IntacctFailureCode =

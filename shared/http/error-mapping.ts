@@ -4,7 +4,7 @@
  * not foresee is a 500, and it tells the caller nothing about the inside.
  */
 import { ZodError } from 'zod';
-import { Conflict, DomainError, IntacctFailure, InvalidInput, NotFound, PreconditionFailed, type ErrorDetail } from '../domain/errors';
+import { Conflict, DomainError, IntacctFailure, InvalidInput, NotFound, PreconditionFailed, TooManyRequests, type ErrorDetail } from '../domain/errors';
 import { isConditionalCheckFailed } from '../store/dynamo-errors';
 import { HttpError } from './http-error';
 import type { ErrorJson } from './schemas';
@@ -12,6 +12,8 @@ import type { ErrorJson } from './schemas';
 export interface MappedError {
   status: number;
   body: ErrorJson;
+  /** Extra answer headers (`Retry-After` of a 429). */
+  headers?: Record<string, string>;
   /** True for the 500s: the caller logs these with the request id. */
   unexpected: boolean;
 }
@@ -54,6 +56,9 @@ export function mapError(error: unknown): MappedError {
   // Intacct not answering before the caller's deadline is a gateway timeout; every other Intacct failure is 502.
   if (error instanceof IntacctFailure && error.code === 'intacct_timeout') {
     return answer(GATEWAY_TIMEOUT, error.code, error.message, error.details);
+  }
+  if (error instanceof TooManyRequests) {
+    return { ...answer(429, error.code, error.message, error.details), headers: { 'retry-after': String(Math.max(1, Math.ceil(error.retryAfterSeconds))) } };
   }
   if (error instanceof DomainError) {
     const status = STATUS_OF_DOMAIN_ERROR.find(([type]) => error instanceof type)?.[1];

@@ -34,7 +34,8 @@ function httpErrorResponse(logger: Logger): MiddlewareObj<APIGatewayProxyEventV2
           error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error),
         });
       }
-      request.response = jsonResult(mapped.status, mapped.body);
+      const result = jsonResult(mapped.status, mapped.body);
+      request.response = mapped.headers ? { ...result, headers: { ...result.headers, ...mapped.headers } } : result;
     },
   };
 }

@@ -207,6 +207,10 @@ export interface ConnectionStore {
    */
   linkedCompany(tenantId: string): Promise<LinkedCompany | null>;
   setLinkedCompany(tenantId: string, company: LinkedCompany): Promise<void>;
+  /** Failed sign-ins of the tenant's connects since `since` (ISO), and when the oldest of them counts from. */
+  failedConnects(tenantId: string, since: string): Promise<{ count: number; windowStart: string | null }>;
+  /** Counts one failed sign-in at `at` (ISO), in a window that starts afresh once `since` has passed it. */
+  recordFailedConnect(tenantId: string, at: string, since: string): Promise<void>;
 }
 
 export interface LinkedCompany {

@@ -5,12 +5,15 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RunFamily } from '../domain/runs';
 import type { Connection, ConnectionStore, LinkedCompany } from '../ports/stores';
-import { readNullableString, readString, type StoredItem } from './item-fields';
+import { isConditionalCheckFailed } from './dynamo-errors';
+import { readNullableString, readNumber, readString, type StoredItem } from './item-fields';
 import {
   CONNECTED_PARTITION,
   ENTITY_TYPE_ATTRIBUTE,
+  EXPIRES_AT_ATTRIBUTE,
   KEY_ATTRIBUTES,
   SECONDARY_INDEX_NAME,
+  connectFailuresKey,
   connectedIndexKey,
   connectionKey,
   syncStateKey,
@@ -41,6 +44,11 @@ const LAST_SYNC_ATTRIBUTE: Record<RunFamily, string> = {
   clients: SYNC_STATE_ATTRIBUTES.lastSyncClients,
   users: SYNC_STATE_ATTRIBUTES.lastSyncUsers,
 };
+
+const FAILURE_ATTRIBUTES = { windowStart: 'windowStart', count: 'failures' } as const;
+/** A window's count is kept a day at most: long after any throttling window. */
+const FAILURE_RETENTION_SECONDS = 86_400;
+const MS_PER_SECOND = 1000;
 
 /** Connections per index page in the nightly fan-out. */
 export const DEFAULT_CONNECTION_PAGE_SIZE = 100;
@@ -149,6 +157,49 @@ export class DynamoConnectionStore implements ConnectionStore {
         ExpressionAttributeValues: { ':companyId': company.companyId, ':entityId': company.entityId, ':entityType': 'SyncState' },
       }),
     );
+  }
+
+  async failedConnects(tenantId: string, since: string): Promise<{ count: number; windowStart: string | null }> {
+    const answer = await this.doc.send(
+      new GetCommand({ TableName: this.syncStateTableName, Key: connectFailuresKey(tenantId), ConsistentRead: true }),
+    );
+    const windowStart = answer.Item ? readString(answer.Item, FAILURE_ATTRIBUTES.windowStart) : null;
+    if (!answer.Item || windowStart === null || windowStart < since) return { count: 0, windowStart: null };
+    return { count: readNumber(answer.Item, FAILURE_ATTRIBUTES.count), windowStart };
+  }
+
+  async recordFailedConnect(tenantId: string, at: string, since: string): Promise<void> {
+    const expiresAt = Math.floor(Date.parse(at) / MS_PER_SECOND) + FAILURE_RETENTION_SECONDS;
+    // Counted into the current window, or a new window from `at` when the last one has passed.
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.syncStateTableName,
+        Key: connectFailuresKey(tenantId),
+        UpdateExpression: 'SET #entityType = :entityType, #expiresAt = :expiresAt ADD #count :one',
+        ConditionExpression: 'attribute_exists(#windowStart) AND #windowStart >= :since',
+        ExpressionAttributeNames: {
+          '#entityType': ENTITY_TYPE_ATTRIBUTE,
+          '#expiresAt': EXPIRES_AT_ATTRIBUTE,
+          '#count': FAILURE_ATTRIBUTES.count,
+          '#windowStart': FAILURE_ATTRIBUTES.windowStart,
+        },
+        ExpressionAttributeValues: { ':entityType': 'ConnectFailures', ':expiresAt': expiresAt, ':one': 1, ':since': since },
+      }),
+    ).catch(async (error: unknown) => {
+      if (!isConditionalCheckFailed(error)) throw error;
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.syncStateTableName,
+          Item: {
+            ...connectFailuresKey(tenantId),
+            [ENTITY_TYPE_ATTRIBUTE]: 'ConnectFailures',
+            [EXPIRES_AT_ATTRIBUTE]: expiresAt,
+            [FAILURE_ATTRIBUTES.windowStart]: at,
+            [FAILURE_ATTRIBUTES.count]: 1,
+          },
+        }),
+      );
+    });
   }
 
   async recordSyncFinished(tenantId: string, scope: RunFamily, finishedAt: string): Promise<void> {

@@ -39,6 +39,7 @@ export type EntityType =
   | 'OutboxEntry'
   | 'Nightly'
   | 'CompanySlot'
+  | 'ConnectFailures'
   | 'Lease';
 
 export interface PrimaryKey {
@@ -118,6 +119,11 @@ export function connectionKey(tenantId: string): PrimaryKey {
  */
 export function syncStateKey(tenantId: string): PrimaryKey {
   return { pk: tenantPrefix(tenantId), sk: 'SYNCSTATE' };
+}
+
+/** A tenant's count of failed connects in the current throttling window (runs table, with a TTL). */
+export function connectFailuresKey(tenantId: string): PrimaryKey {
+  return { pk: tenantPrefix(tenantId), sk: 'CONNECT-FAILURES' };
 }
 
 /** Index partition listing every connected tenant. */

@@ -1,4 +1,4 @@
-import { Conflict } from '../domain/errors';
+import { Conflict, IntacctFailure, TooManyRequests } from '../domain/errors';
 import { INTACCT_OBJECTS, type SyncRun } from '../domain/runs';
 import type { CallOptions } from '../ports/intacct-source';
 import type { Connection, LinkedCompany } from '../ports/stores';
@@ -20,6 +20,14 @@ export interface Connected {
   resetRuns: SyncRun[];
 }
 
+/**
+ * Failed sign-ins a tenant may make in a window before connecting is refused for the rest of it:
+ * every connect signs in to an Intacct company through our sender, so without a limit a tenant
+ * admin could try passwords against any company (and lock its user out).
+ */
+export const MAX_FAILED_CONNECTS = 5;
+export const FAILED_CONNECT_WINDOW_MS = 15 * 60_000;
+
 /** Where a tenant's Intacct password is kept in the secret store. */
 export const secretRefFor = (tenantId: string): string => `intacct/${tenantId}/user-password`;
 
@@ -28,6 +36,7 @@ const sameCompany = (a: LinkedCompany, b: LinkedCompany): boolean => a.companyId
 /**
  * Connect a tenant to its Intacct company:
  * 1. Sign in to Intacct with the credentials first; a refusal is answered and nothing is saved.
+ *    After MAX_FAILED_CONNECTS refusals in a window, connecting is refused (429) until it ends.
  * 2. Links made with another company (or entity) would point at the wrong records (RECORDNOs are
  *    per company): without `resetLinks` answer 409 company_changed; with it, queue one run per
  *    family that unlinks every record (each kept, re-linkable) before anything else runs.
@@ -42,9 +51,11 @@ export async function connectIntacct(
 ): Promise<Connected> {
   const entityId = request.entityId ? request.entityId : null;
   const company: LinkedCompany = { companyId: request.companyId, entityId };
-  await deps.intacct
-    .forLogin({ companyId: request.companyId, userId: request.userId, userPassword: request.password, ...(entityId ? { entityId } : {}) })
-    .verifyCredentials(options);
+  await signInThrottled(deps, tenantId, () =>
+    deps.intacct
+      .forLogin({ companyId: request.companyId, userId: request.userId, userPassword: request.password, ...(entityId ? { entityId } : {}) })
+      .verifyCredentials(options),
+  );
   const previous = await deps.connections.get(tenantId);
   const linkedWith = (await deps.connections.linkedCompany(tenantId)) ?? (previous ? { companyId: previous.companyId, entityId: previous.entityId } : null);
   const resetRuns: SyncRun[] = [];
@@ -72,6 +83,27 @@ export async function connectIntacct(
   await deps.connections.setLinkedCompany(tenantId, company);
   for (const run of resetRuns) await launchRun(deps, run);
   return { connection, resetRuns };
+}
+
+/** Signs in unless the tenant used up its failed sign-ins of the window; counts a refusal. */
+async function signInThrottled(deps: SyncDeps, tenantId: string, signIn: () => Promise<void>): Promise<void> {
+  const now = deps.clock.now();
+  const since = new Date(now.getTime() - FAILED_CONNECT_WINDOW_MS).toISOString();
+  const failed = await deps.connections.failedConnects(tenantId, since);
+  if (failed.count >= MAX_FAILED_CONNECTS && failed.windowStart !== null) {
+    const retryAfterMs = Date.parse(failed.windowStart) + FAILED_CONNECT_WINDOW_MS - now.getTime();
+    throw new TooManyRequests(
+      'too_many_failed_connects',
+      `Sage Intacct refused ${failed.count} sign-ins of this workspace in a short time; connecting is paused for ${Math.ceil(retryAfterMs / 60_000)} minutes to protect the Intacct user from a lockout.`,
+      retryAfterMs / 1000,
+    );
+  }
+  try {
+    await signIn();
+  } catch (error) {
+    if (error instanceof IntacctFailure && error.code === 'intacct_auth_failed') await deps.connections.recordFailedConnect(tenantId, now.toISOString(), since);
+    throw error;
+  }
 }
 
 async function hasLinks(deps: SyncDeps, tenantId: string): Promise<boolean> {

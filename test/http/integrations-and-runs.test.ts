@@ -66,6 +66,29 @@ describe('PUT /integrations/intacct', () => {
     expect(JSON.stringify(answer.body)).not.toContain('wrong-password');
     expect((await api.call({ method: 'GET', path: '/integrations/intacct', claims: asNewTenant })).body.connected).toBe(false);
   });
+
+  it('pauses connecting after 5 refused sign-ins in 15 minutes: 429 with Retry-After, then allows it again', async () => {
+    const { companyId, userId, userPassword } = company(1);
+    const guesser = { tenant_id: 'tenant-guessing', permission_profile: 'admin' };
+    const attempt = (password: string) => api.call({ method: 'PUT', path: '/integrations/intacct', body: { companyId, userId, password }, claims: guesser });
+    const requestsBefore = api.h.emulator.stats().httpRequests;
+
+    for (let guess = 1; guess <= 5; guess += 1) expect((await attempt(`guess-${guess}`)).status).toBe(502);
+    const paused = await attempt('guess-6');
+    const evenRight = await attempt(userPassword);
+
+    expect(paused.status).toBe(429);
+    expect(paused.body.error.code).toBe('too_many_failed_connects');
+    expect(Number(paused.headers['retry-after'])).toBeGreaterThan(0);
+    expect(evenRight.status).toBe(429);
+    // The paused attempts never reached Intacct: only the five guesses signed in.
+    expect(api.h.emulator.stats().httpRequests - requestsBefore).toBe(5);
+    // Another workspace is not affected.
+    expect((await api.call({ method: 'PUT', path: '/integrations/intacct', body: { companyId, userId, password: userPassword }, claims: { tenant_id: 'tenant-patient', permission_profile: 'admin' } })).status).toBe(200);
+
+    api.h.clock.advance(15 * 60_000 + 1_000);
+    expect((await attempt(userPassword)).status).toBe(200);
+  });
 });
 
 describe('DELETE /integrations/intacct', () => {

@@ -23,7 +23,7 @@ export const integrationRoutes = [
     summary: 'Connect to an Intacct company; the credentials are checked with Intacct first',
     body: ConnectIntacctBody,
     success: { status: 200, description: 'Connected', schema: IntacctConnection },
-    errors: [409, 422, 502, 504],
+    errors: [409, 422, 429, 502, 504],
     handle: async ({ deps, tenantId, body }) => {
       const { connection } = await connectIntacct(deps, tenantId, body, apiDeadline());
       return { status: 200, body: presentConnection(connection) };

@@ -113,6 +113,21 @@ describe('SecretsManagerSecretStore', () => {
     expect(await store().get('intacct/t-2/user-password')).toBeNull();
     expect(aws.secretDeletes.at(-1)).toEqual({ SecretId: 'psa-sync/intacct/t-2/user-password', ForceDeleteWithoutRecovery: true });
   });
+
+  it('waits out a secret still being deleted when the tenant reconnects at once', async () => {
+    const quick = new SecretsManagerSecretStore(new SecretsManagerClient({ ...LOCAL, endpoint: aws.url }), 'psa-sync/', 5);
+    await quick.put('intacct/t-3/user-password', 'old');
+    aws.deletionLagCalls = 3;
+    try {
+      await quick.delete('intacct/t-3/user-password');
+
+      await quick.put('intacct/t-3/user-password', 'new');
+
+      expect(await quick.get('intacct/t-3/user-password')).toBe('new');
+    } finally {
+      aws.deletionLagCalls = 0;
+    }
+  });
 });
 
 describe('EncryptedFileSecretStore', () => {

@@ -30,6 +30,12 @@ export interface FakeAwsEndpoint {
   /** Secrets Manager secrets by name, and the delete requests received. */
   secrets: Map<string, string>;
   secretDeletes: { SecretId: string; ForceDeleteWithoutRecovery?: boolean }[];
+  /**
+   * After a delete, Secrets Manager takes a moment to forget the name: this many create or put calls
+   * on it are refused as "scheduled for deletion" first (0 by default).
+   */
+  deletionLagCalls: number;
+  stillDeleting: Map<string, number>;
   /** Refuse these entry positions (0-based within the call) on the next PutEvents calls, one list per call. */
   refuseNext: number[][];
   close(): Promise<void>;
@@ -54,8 +60,13 @@ interface SecretsRequest {
 }
 
 /** The four Secrets Manager operations the secret store uses, over an in-memory map. */
-function secretsManager(endpoint: FakeAwsEndpoint, operation: string, input: SecretsRequest): { error?: string; body?: unknown } {
+function secretsManager(endpoint: FakeAwsEndpoint, operation: string, input: SecretsRequest): { error?: string; message?: string; body?: unknown } {
   const name = input.Name ?? input.SecretId ?? '';
+  const lag = endpoint.stillDeleting.get(name) ?? 0;
+  if (lag > 0 && (operation === 'CreateSecret' || operation === 'PutSecretValue')) {
+    endpoint.stillDeleting.set(name, lag - 1);
+    return { error: 'InvalidRequestException', message: "You can't create this secret because a secret with this name is already scheduled for deletion." };
+  }
   switch (operation) {
     case 'CreateSecret':
       if (endpoint.secrets.has(name)) return { error: 'ResourceExistsException' };
@@ -71,6 +82,7 @@ function secretsManager(endpoint: FakeAwsEndpoint, operation: string, input: Sec
     case 'DeleteSecret':
       endpoint.secretDeletes.push({ SecretId: name, ForceDeleteWithoutRecovery: input.ForceDeleteWithoutRecovery });
       if (!endpoint.secrets.delete(name)) return { error: 'ResourceNotFoundException' };
+      if (endpoint.deletionLagCalls > 0) endpoint.stillDeleting.set(name, endpoint.deletionLagCalls);
       return { body: { Name: name } };
     default:
       return { error: 'UnknownOperationException' };
@@ -87,6 +99,8 @@ export async function startFakeAwsEndpoint(): Promise<FakeAwsEndpoint> {
     refuseNext: [],
     secrets: new Map(),
     secretDeletes: [],
+    deletionLagCalls: 0,
+    stillDeleting: new Map(),
     close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
   };
   const server: Server = createServer(async (request, response) => {
@@ -118,7 +132,7 @@ export async function startFakeAwsEndpoint(): Promise<FakeAwsEndpoint> {
     if (target.startsWith(SECRETS_MANAGER_PREFIX)) {
       const answer = secretsManager(endpoint, target.slice(SECRETS_MANAGER_PREFIX.length), JSON.parse(body) as SecretsRequest);
       response.writeHead(answer.error ? 400 : 200, { 'content-type': 'application/x-amz-json-1.1' });
-      response.end(JSON.stringify(answer.error ? { __type: answer.error, message: answer.error } : answer.body));
+      response.end(JSON.stringify(answer.error ? { __type: answer.error, message: answer.message ?? answer.error } : answer.body));
       return;
     }
     response.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ __type: 'UnknownOperationException' }));

@@ -1,6 +1,7 @@
 /**
  * `npm start [-- --reset]`: the local runtime on PORT (default 3000) with its data under `.local/`
- * (or LOCAL_DATA_DIR). JSON logs go to stdout; the ready tour goes to stderr. Stops cleanly on
+ * (or LOCAL_DATA_DIR). Exit codes: 0 stopped cleanly, 1 failed (to start or to stop), 2 bad usage —
+ * an unknown flag, or --reset on a directory that is not a runtime data dir (nothing is touched). JSON logs go to stdout; the ready tour goes to stderr. Stops cleanly on
  * SIGINT/SIGTERM (running work gets a short grace, queued work is saved for the next start); a
  * second, later signal stops at once.
  *
@@ -9,13 +10,18 @@
  * which a busy shutdown can miss. With tsx as a loader there is one process to signal.
  */
 import { parseArgs } from 'node:util';
-import { startLocalRuntime, type LocalRuntime } from './runtime';
+import { NotADataDirError, startLocalRuntime, type LocalRuntime } from './runtime';
 import { defaultDataDir, USAGE_EXIT_CODE } from './runtime/entry-points';
 import { startupTour } from './runtime/tour';
 
 const USAGE =
   'usage: npm start [-- --reset]   (env: PORT, LOCAL_DATA_DIR, SYNC_SCHEDULE, LOCAL_FUNCTION_TIMEOUT_S, INTACCT_ENDPOINT_URL + INTACCT_SENDER_ID + INTACCT_SENDER_PASSWORD)';
 const FAILURE_EXIT_CODE = 1;
+/**
+ * Everything this process writes is in the data dir, credentials included: files are created for
+ * their owner only (dynalite's LevelDB files too, which it creates with the process's umask).
+ */
+const PRIVATE_UMASK = 0o077;
 /**
  * One stop request can arrive more than once: a kill of the process group (or Ctrl-C in a
  * terminal) reaches this process directly and npm relays the same signal to it again a moment
@@ -45,6 +51,7 @@ function exitAfter(closing: Promise<void>): void {
 
 async function main(): Promise<void> {
   const { reset } = parseFlags(process.argv.slice(2));
+  process.umask(PRIVATE_UMASK);
   const dataDir = defaultDataDir();
 
   // Listening from the start, so a signal during startup still stops cleanly (and releases the
@@ -70,5 +77,6 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   process.stderr.write(`local runtime failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(FAILURE_EXIT_CODE);
+  // --reset pointed at a directory that is not a runtime's: the command was wrong, not the runtime.
+  process.exit(error instanceof NotADataDirError ? USAGE_EXIT_CODE : FAILURE_EXIT_CODE);
 });

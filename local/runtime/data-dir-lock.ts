@@ -30,8 +30,9 @@ export class DataDirInUseError extends Error {
   }
 }
 
-/** Private like every other file of the data dir. */
+/** Private like every other file of the data dir, and the directory itself. */
 const PRIVATE_FILE_MODE = 0o600;
+const PRIVATE_DIR_MODE = 0o700;
 /** A stale lock is taken over at most this often before giving up (each round re-checks the owner). */
 const MAX_ATTEMPTS = 3;
 /** Hard links are atomic create-with-content; some filesystems refuse them. */
@@ -94,7 +95,7 @@ export async function lockDataDir(
   lockFile: string,
   onStaleLock: (pid: number | null) => void = () => undefined,
 ): Promise<DataDirLock> {
-  await mkdir(dataDir, { recursive: true });
+  await mkdir(dataDir, { recursive: true, mode: PRIVATE_DIR_MODE });
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
     if (await createLockFile(lockFile)) {
       return {

@@ -8,7 +8,11 @@ import type { IntacctEndpoint } from './intacct-target';
 
 export const LOCAL_EVENT_BUS_NAME = 'psa-intacct-sync-local';
 const LOCAL_REGION = 'local';
-/** Local endpoints check that requests are signed, not by whom. */
+/**
+ * What the SDK needs to sign with. The local AWS endpoints do not rely on it: shared/composition.ts
+ * signs every client with a local endpoint as `local`/`local` anyway, so the runtime's secret is in
+ * the endpoint URLs instead (see aws-server.ts).
+ */
 const LOCAL_ACCESS_KEY_ID = 'local';
 const LOCAL_SECRET_ACCESS_KEY = 'local';
 const DEFAULT_LOG_LEVEL = 'INFO';
@@ -27,8 +31,8 @@ const CLOUD_ONLY_VARIABLES = ['INTACCT_SENDER_SECRET_ARN', 'TENANT_SECRET_PREFIX
 export interface FunctionEnvironmentInput {
   tableNames: TableNames;
   dynamodbEndpoint: string;
-  /** This runtime's own server, which speaks the Lambda Invoke and EventBridge PutEvents APIs. */
-  runtimeUrl: string;
+  /** The runtime's AWS endpoint (Lambda Invoke and EventBridge PutEvents), its secret included (aws-server.ts). */
+  awsEndpointUrl: string;
   intacct: IntacctEndpoint;
   secretsFile: string;
   secretsKeyFile: string;
@@ -43,8 +47,8 @@ export function functionEnvironment(input: FunctionEnvironmentInput): Record<str
     RUNS_TABLE: input.tableNames.runs,
     DYNAMODB_ENDPOINT: input.dynamodbEndpoint,
     EVENT_BUS_NAME: LOCAL_EVENT_BUS_NAME,
-    EVENTBRIDGE_ENDPOINT: input.runtimeUrl,
-    LAMBDA_ENDPOINT: input.runtimeUrl,
+    EVENTBRIDGE_ENDPOINT: input.awsEndpointUrl,
+    LAMBDA_ENDPOINT: input.awsEndpointUrl,
     ...WORKER_FUNCTIONS,
     INTACCT_ENDPOINT_URL: input.intacct.endpointUrl,
     INTACCT_SENDER_ID: input.intacct.senderId,

@@ -21,6 +21,8 @@ const HTTP_OK = 200;
 const HTTP_BAD_REQUEST = 400;
 const HTTP_PAYLOAD_TOO_LARGE = 413;
 const MS_PER_SECOND = 1000;
+/** Events carry tenant and run ids: the journal is readable by its owner only, like the rest of the data dir. */
+const JOURNAL_FILE_MODE = 0o600;
 
 export interface EventRule {
   source: string;
@@ -46,7 +48,8 @@ export interface BusEvent {
   detail: Record<string, unknown>;
 }
 
-interface PutEventsEntry {
+/** One entry of a PutEvents request, as the SDK sends it (fields unchecked until put). */
+export interface PutEventsEntry {
   Source?: unknown;
   DetailType?: unknown;
   Detail?: unknown;
@@ -55,7 +58,7 @@ interface PutEventsEntry {
   Time?: unknown;
 }
 
-type EntryResult = { EventId: string } | { ErrorCode: string; ErrorMessage: string };
+export type EntryResult = { EventId: string } | { ErrorCode: string; ErrorMessage: string };
 
 export interface EventBusDeps {
   busName: string;
@@ -114,7 +117,7 @@ export class LocalEventBus {
     if (!Array.isArray(entries) || entries.length === 0 || entries.length > MAX_ENTRIES) {
       return this.fail(response, HTTP_BAD_REQUEST, 'ValidationException', `Entries must hold 1 to ${MAX_ENTRIES} events.`);
     }
-    const results = await this.putEntries(entries as PutEventsEntry[]);
+    const results = await this.put(entries as PutEventsEntry[]);
     const failed = results.filter((result) => 'ErrorCode' in result).length;
     sendJson(response, HTTP_OK, { FailedEntryCount: failed, Entries: results }, { 'content-type': AMZ_JSON_CONTENT_TYPE });
   }
@@ -128,7 +131,8 @@ export class LocalEventBus {
     sendJson(response, status, { __type: type, message }, { 'content-type': AMZ_JSON_CONTENT_TYPE });
   }
 
-  private async putEntries(entries: PutEventsEntry[]): Promise<EntryResult[]> {
+  /** Puts entries on the bus as PutEvents does: journals each valid one and routes it; answers one result per entry. */
+  async put(entries: readonly PutEventsEntry[]): Promise<EntryResult[]> {
     const results: EntryResult[] = [];
     for (const entry of entries) {
       const source = typeof entry.Source === 'string' ? entry.Source : '';
@@ -162,7 +166,9 @@ export class LocalEventBus {
 
   private async record(event: BusEvent, busName: string): Promise<void> {
     this.journal = this.journal
-      .then(() => appendFile(this.deps.eventsLogPath, `${JSON.stringify({ eventBusName: busName, ...event })}\n`))
+      .then(() =>
+        appendFile(this.deps.eventsLogPath, `${JSON.stringify({ eventBusName: busName, ...event })}\n`, { mode: JOURNAL_FILE_MODE }),
+      )
       .catch((error: unknown) => this.deps.logger.error('event journal write failed', { error: errorMessage(error) }));
     await this.journal;
     // The rules live on our bus; the SDK may leave the name out when the bus is the configured default.

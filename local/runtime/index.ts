@@ -3,7 +3,7 @@ export { startLocalRuntime } from './local-runtime';
 export type { LocalRuntime, LocalRuntimeOptions, RuntimeInfo } from './types';
 export type { RuntimeInternalInfo } from './runtime-files';
 export type { RuntimeTenant } from './demo-tenants';
-export { dataPaths, type DataPaths } from './data-dir';
+export { dataPaths, NotADataDirError, type DataPaths } from './data-dir';
 export { FUNCTION_NAMES, isFunctionName, type FunctionName } from './functions';
 export { parseCron, nextFireTime, CronError, type CronSchedule } from './cron';
 export { LOCAL_AUDIENCE, LOCAL_ISSUER, signJwt, issueToken, verifyJwt } from './jwt';

@@ -88,11 +88,28 @@ function audienceMatches(aud: unknown): boolean {
   return aud === LOCAL_AUDIENCE || (Array.isArray(aud) && aud.includes(LOCAL_AUDIENCE));
 }
 
+/**
+ * exp, nbf and iat are NumericDates (RFC 7519 section 2): when present they must be numbers, and a
+ * verifier that skipped a malformed one would take `nbf: "later"` for no nbf at all. JSON has no
+ * NaN, but `1e999` parses to Infinity, a token that would never expire: finite numbers only.
+ */
+function numericDate(claims: JwtClaims, name: 'exp' | 'nbf' | 'iat'): { ok: true; value: number | null } | { ok: false } {
+  if (!Object.hasOwn(claims, name)) return { ok: true, value: null };
+  const value = claims[name];
+  return typeof value === 'number' && Number.isFinite(value) ? { ok: true, value } : { ok: false };
+}
+
 function lifetimeProblem(claims: JwtClaims, now: number): string | null {
-  if (typeof claims.exp !== 'number') return 'The token has no expiry.';
-  if (claims.exp <= now) return 'The token has expired.';
-  if (typeof claims.nbf === 'number' && claims.nbf > now + CLOCK_SKEW_SECONDS) return 'The token is not valid yet.';
-  if (typeof claims.iat === 'number' && claims.iat > now + CLOCK_SKEW_SECONDS) return 'The token was issued in the future.';
+  const exp = numericDate(claims, 'exp');
+  const nbf = numericDate(claims, 'nbf');
+  const iat = numericDate(claims, 'iat');
+  if (!exp.ok) return 'The token\'s exp claim is not a number.';
+  if (!nbf.ok) return 'The token\'s nbf claim is not a number.';
+  if (!iat.ok) return 'The token\'s iat claim is not a number.';
+  if (exp.value === null) return 'The token has no expiry.';
+  if (exp.value <= now) return 'The token has expired.';
+  if (nbf.value !== null && nbf.value > now + CLOCK_SKEW_SECONDS) return 'The token is not valid yet.';
+  if (iat.value !== null && iat.value > now + CLOCK_SKEW_SECONDS) return 'The token was issued in the future.';
   return null;
 }
 

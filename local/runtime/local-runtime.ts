@@ -5,11 +5,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { AsyncInvocations } from './async-invocations';
+import { newAwsEndpointSecret, startAwsServer } from './aws-server';
 import { parseCron } from './cron';
-import { dataPaths, prepareDataDir } from './data-dir';
+import { assertResettable, dataPaths, prepareDataDir } from './data-dir';
 import { lockDataDir } from './data-dir-lock';
 import { connectDemoTenants, demoTenantsFor, withTokens } from './demo-tenants';
 import { startEmbeddedDynamo } from './dynamodb';
+import type { HttpApiEvent } from './api-gateway';
 import { applyEnvironment, functionEnvironment, LOCAL_EVENT_BUS_NAME } from './environment';
 import { LocalEventBus } from './event-bus';
 import { loadFunctionHandlers, type FunctionName } from './functions';
@@ -22,6 +24,7 @@ import { loadPendingInvocations, removePendingInvocations, savePendingInvocation
 import { writeRuntimeInfo, writeRuntimeInternal, type RuntimeInfo } from './runtime-files';
 import { startSchedule, type RunningSchedule } from './scheduler';
 import { startRuntimeServer } from './server';
+import { fireTenantNightly } from './tenant-nightly';
 import type { LocalRuntime, LocalRuntimeOptions } from './types';
 
 const DEFAULT_PORT = 3000;
@@ -86,6 +89,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   };
 
   try {
+    // Before the lock, which would leave a file in a directory --reset must not touch at all.
+    if (options.reset) await assertResettable(paths);
     // First, before anything under the directory is read or written (--reset included).
     const lock = await lockDataDir(paths.root, paths.lock, (pid) =>
       logger.warn('data dir lock taken over from a runtime that is gone', { dataDir: paths.root, stalePid: pid }),
@@ -105,7 +110,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     };
     const invocations = new AsyncInvocations(invokeNow, logger);
     const enqueue = (name: FunctionName, event: unknown): string => invocations.enqueue(name, event);
-    const queueNightly = (): string => enqueue('daily-sync', scheduledEvent(new Date(), true));
     // Registered before the server, so it runs after the server has closed: nothing can enqueue
     // any more, and what is left (queued, retries due, continuations) is saved for the next start.
     cleanups.push(async () => {
@@ -117,20 +121,32 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       }
     });
 
+    const invokeApi = (event: HttpApiEvent, requestId: string): Promise<unknown> => invokeNow('api', event, requestId);
     const server = await startRuntimeServer(port, {
-      api: () => (host ? { signingKey, invokeApi: (event, requestId) => invokeNow('api', event, requestId), logger } : null),
-      lambda: () => (host ? { invokeNow, enqueue, logger } : null),
-      bus: () => bus,
+      api: () => (host ? { signingKey, invokeApi, logger } : null),
       signingKey,
-      queueNightly,
+      fireTenantNightly: () => {
+        const loadedBus = bus;
+        if (!host || !loadedBus) return null;
+        const deps = { invokeApi: (event: HttpApiEvent) => invokeApi(event, event.requestContext.requestId), bus: loadedBus, busName: LOCAL_EVENT_BUS_NAME };
+        return (claims) => fireTenantNightly(claims, deps);
+      },
       logger,
     });
     cleanups.push(() => server.close());
+    // The functions' Lambda and EventBridge endpoints, apart from the API and behind this start's secret.
+    const awsServer = await startAwsServer({
+      secret: newAwsEndpointSecret(),
+      lambda: () => (host ? { invokeNow, enqueue, logger } : null),
+      bus: () => bus,
+      logger,
+    });
+    cleanups.push(() => awsServer.close());
 
     const environment = functionEnvironment({
       tableNames: dynamo.tableNames,
       dynamodbEndpoint: dynamo.endpoint,
-      runtimeUrl: server.url,
+      awsEndpointUrl: awsServer.endpointUrl,
       intacct,
       secretsFile: paths.secretsFile,
       secretsKeyFile: paths.secretsKeyFile,
@@ -162,9 +178,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       tenants,
     };
     await writeRuntimeInfo(paths.runtimeInfo, runtimeInfo);
-    await writeRuntimeInternal(paths.runtimeInternal, { pid: process.pid, startedAt: new Date().toISOString(), environment });
+    await writeRuntimeInternal(paths.runtimeInternal, {
+      pid: process.pid,
+      startedAt: new Date().toISOString(),
+      awsEndpointUrl: awsServer.endpointUrl,
+      environment,
+    });
     logger.info('local runtime ready', {
       apiUrl: server.url,
+      awsEndpointPort: awsServer.port,
       dynamodbEndpoint: dynamo.endpoint,
       intacctEndpointUrl: intacct.endpointUrl,
       intacctEmulated: intacct.emulated,
@@ -177,7 +199,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
     /**
      * Stopping, in Lambda's terms: no new work starts, running invocations see a short grace on
-     * their clock and may hand work on through the still-open server (Invoke Event, PutEvents),
+     * their clock and may hand work on through the still-open AWS endpoint (Invoke Event, PutEvents),
      * then whatever still runs after grace + bound is abandoned; the rest of the cleanups close
      * the server, save what is pending and release the data dir.
      */

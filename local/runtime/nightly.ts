@@ -1,5 +1,7 @@
-/** The nightly schedule's target call: daily-sync with the event an EventBridge schedule rule sends. */
+/** The nightly schedule's target call (daily-sync with a schedule rule's event), and a nightly request for one tenant. */
 import { randomUUID } from 'node:crypto';
+import { domainEvent, EVENT_SOURCE } from '../../shared/domain/events';
+import type { PutEventsEntry } from './event-bus';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from './functions';
 
 export const DEFAULT_SYNC_SCHEDULE = '0 2 * * *';
@@ -35,4 +37,14 @@ export function scheduledEvent(scheduledAt: Date, manual = false): ScheduledEven
     resources: [`arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:rule/${NIGHTLY_RULE_NAME}`],
     detail: {},
   };
+}
+
+/**
+ * What daily-sync publishes for one tenant at the firing `scheduledAt` (shared/use-cases/
+ * request-nightly-syncs.ts), as a PutEvents entry: the bus routes it to tenant-sync, which syncs the
+ * tenant once per firing. `POST /__local/nightly` puts this one entry for the caller's tenant only.
+ */
+export function tenantNightlyEntry(tenantId: string, scheduledAt: string, busName: string): PutEventsEntry {
+  const event = domainEvent('TenantSyncRequested', { tenantId, scope: 'all', scheduledAt }, [scheduledAt]);
+  return { Source: EVENT_SOURCE, DetailType: event.type, Detail: JSON.stringify(event.detail), EventBusName: busName };
 }

@@ -1,5 +1,5 @@
 /** runtime.json (the spec's public description of a running runtime) and runtime-internal.json (what invoke needs). */
-import { readFile, writeFile } from 'node:fs/promises';
+import { chmod, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import type { IntacctEndpoint } from './intacct-target';
 import type { RuntimeTenant } from './demo-tenants';
 
@@ -14,6 +14,12 @@ export interface RuntimeInfo {
 export interface RuntimeInternalInfo {
   pid: number;
   startedAt: string;
+  /**
+   * The local AWS endpoint (Lambda Invoke, EventBridge PutEvents) with this start's secret as its
+   * path: whoever holds it may invoke any function with any event. It is here and in the
+   * functions' environment (LAMBDA_ENDPOINT, EVENTBRIDGE_ENDPOINT), never in runtime.json.
+   */
+  awsEndpointUrl: string;
   /** The functions' environment, so `npm run invoke` configures handlers exactly like the runtime. */
   environment: Record<string, string>;
 }
@@ -21,8 +27,21 @@ export interface RuntimeInternalInfo {
 /** Both files hold credentials and tokens: readable by their owner only. */
 const PRIVATE_FILE_MODE = 0o600;
 
+/**
+ * Written to a temp file (0600, chmod'ed in case the umask or an old file said otherwise) and
+ * renamed into place: a reader never sees half a file, and a file left by an older runtime with
+ * looser permissions is replaced, not rewritten in place.
+ */
 async function writePrivateJson(path: string, value: unknown): Promise<void> {
-  await writeFile(path, `${JSON.stringify(value, null, 2)}\n`, { mode: PRIVATE_FILE_MODE });
+  const temp = `${path}.${process.pid}.tmp`;
+  try {
+    await writeFile(temp, `${JSON.stringify(value, null, 2)}\n`, { mode: PRIVATE_FILE_MODE });
+    await chmod(temp, PRIVATE_FILE_MODE);
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
 }
 
 /** Writes runtime.json with exactly the spec's keys, in the spec's order. */

@@ -1,23 +1,25 @@
 /**
- * The runtime's one HTTP server on 127.0.0.1: the AWS APIs the functions call (Lambda Invoke,
- * EventBridge PutEvents), the local control routes, and the PSA HTTP API for everything else.
+ * The runtime's PSA-facing HTTP server on 127.0.0.1: the local control routes and the PSA HTTP API.
+ * The AWS APIs the functions call (Lambda Invoke, EventBridge PutEvents) are not served here but on
+ * a port of their own behind a per-start secret (aws-server.ts): requests for them are refused
+ * here before anything reads them, whatever token they carry.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { authorize, CORS_HEADERS, serveApiRequest, type ApiGatewayDeps } from './api-gateway';
-import type { LocalEventBus } from './event-bus';
-import { TARGET_PREFIX } from './event-bus';
 import { apiError, sendJson } from './http-io';
-import { INVOKE_PATH, serveInvoke, type LambdaApiDeps } from './lambda-api';
+import type { JwtClaims } from './jwt';
 import { errorMessage, type RuntimeLogger } from './logger';
+import type { ControlAnswer } from './tenant-nightly';
 
 const LOOPBACK = '127.0.0.1';
+/** Every Lambda API path (Invoke is `/2015-03-31/functions/{name}/invocations`). */
+const LAMBDA_API_PREFIX = '/2015-03-31/';
 export const CONTROL_PREFIX = '/__local/';
 export const HEALTH_PATH = '/__local/health';
 export const NIGHTLY_PATH = '/__local/nightly';
 const ADMIN_PROFILE = 'admin';
 const HTTP_OK = 200;
-const HTTP_ACCEPTED = 202;
 const HTTP_UNAUTHORIZED = 401;
 const HTTP_FORBIDDEN = 403;
 const HTTP_NOT_FOUND = 404;
@@ -27,11 +29,9 @@ const HTTP_UNAVAILABLE = 503;
 export interface RuntimeServerDeps {
   /** Null until the handlers are loaded (the server listens first, to learn its port). */
   api: () => ApiGatewayDeps | null;
-  lambda: () => LambdaApiDeps | null;
-  bus: () => LocalEventBus | null;
   signingKey: Buffer;
-  /** Queues the nightly invocation as the scheduler would; answers its request id. */
-  queueNightly: () => string;
+  /** Fires the nightly sync for the tenant of an admin's verified claims; null until the runtime is up. */
+  fireTenantNightly: () => ((claims: JwtClaims) => Promise<ControlAnswer>) | null;
   logger: RuntimeLogger;
 }
 
@@ -51,25 +51,27 @@ async function serveControl(request: IncomingMessage, response: ServerResponse, 
     if (auth.claims.permission_profile !== ADMIN_PROFILE) {
       return sendJson(response, HTTP_FORBIDDEN, apiError('forbidden', 'Only an admin may fire the nightly sync.'), { ...CORS_HEADERS });
     }
-    return sendJson(response, HTTP_ACCEPTED, { requestId: deps.queueNightly() }, { ...CORS_HEADERS });
+    const fire = deps.fireTenantNightly();
+    if (!fire) return sendJson(response, HTTP_UNAVAILABLE, apiError('starting', 'The local runtime is still starting.'), { ...CORS_HEADERS });
+    const answer = await fire(auth.claims);
+    return sendJson(response, answer.status, answer.body, { ...CORS_HEADERS });
   }
   return sendJson(response, HTTP_NOT_FOUND, apiError('route_not_found', `No local control route ${method} ${path}.`));
 }
 
 async function dispatch(request: IncomingMessage, response: ServerResponse, deps: RuntimeServerDeps): Promise<void> {
   const path = (request.url ?? '/').split('?')[0] ?? '/';
+  if (path.startsWith(LAMBDA_API_PREFIX) || request.headers['x-amz-target'] !== undefined) {
+    request.resume();
+    return sendJson(response, HTTP_NOT_FOUND, apiError('route_not_found', 'The AWS APIs are not served on the API port.'), {
+      ...CORS_HEADERS,
+    });
+  }
   if (path.startsWith(CONTROL_PREFIX)) return serveControl(request, response, path, deps);
   const api = deps.api();
-  const lambda = deps.lambda();
-  const bus = deps.bus();
-  if (!api || !lambda || !bus) {
+  if (!api) {
     request.resume();
     return sendJson(response, HTTP_UNAVAILABLE, apiError('starting', 'The local runtime is still starting.'));
-  }
-  const invoke = INVOKE_PATH.exec(path);
-  if (invoke?.[1] && request.method === 'POST') return serveInvoke(request, response, invoke[1], lambda);
-  if (request.method === 'POST' && String(request.headers['x-amz-target'] ?? '').startsWith(TARGET_PREFIX)) {
-    return bus.serve(request, response);
   }
   return serveApiRequest(request, response, api);
 }

@@ -8,7 +8,10 @@ export interface LocalRuntimeOptions {
   dataDir: string;
   /** Default: env PORT, else 3000; 0 = a random free port. */
   port?: number;
-  /** Empty dataDir first. */
+  /**
+   * Empty dataDir first. Refused (NotADataDirError, nothing touched) when dataDir is a non-empty
+   * directory holding none of the runtime's own files: it is someone else's directory.
+   */
   reset?: boolean;
   /** Another Intacct gateway; default INTACCT_ENDPOINT_URL/_SENDER_ID/_SENDER_PASSWORD, else the emulator. */
   intacct?: ExternalIntacct;
@@ -33,7 +36,7 @@ export interface LocalRuntime {
   apiUrl: string;
   /** The object written to runtime.json. */
   runtimeInfo: RuntimeInfo;
-  /** Runs the nightly daily-sync now, as the schedule would, and resolves when it has returned. */
+  /** Runs the nightly daily-sync now for every tenant, as the schedule would, and resolves when it has returned. */
   fireNightly(): Promise<void>;
   /** Runs one function in this process with `event` (as a RequestResponse invocation) and answers its result. */
   invoke(name: FunctionName, event: unknown): Promise<unknown>;

@@ -39,7 +39,7 @@ export const ImportWorkerEvent = z.strictObject({ tenantId, runId: psaId, handof
 /** The nightly fan-out's event, as EventBridge delivers it (the envelope carries more fields). */
 export const TenantSyncRequestedEvent = z.object({
   'detail-type': z.literal(TENANT_SYNC_REQUESTED),
-  detail: z.object({ tenantId, scope: syncScope.optional(), scheduledAt: z.iso.datetime().optional() }),
+  detail: z.object({ tenantId, scope: syncScope.optional(), dryRun: z.boolean().optional(), scheduledAt: z.iso.datetime().optional() }),
 });
 
 /** A manual `aws lambda invoke`, or the API's sync now / a sync continuing itself (with the run's id). */
@@ -125,7 +125,7 @@ export function createTenantSyncHandler(deps: SyncDeps, logger: Logger) {
     if (isBusEvent) {
       const { detail } = parseEvent(TenantSyncRequestedEvent, event, TENANT_SYNC_REQUESTED);
       logger.appendKeys({ tenantId: detail.tenantId });
-      const request = { tenantId: detail.tenantId, scope: detail.scope ?? 'all', trigger: 'schedule' as const };
+      const request = { tenantId: detail.tenantId, scope: detail.scope ?? 'all', dryRun: detail.dryRun ?? false, trigger: 'schedule' as const };
       result = await syncTenant(deps, { ...request, ...(detail.scheduledAt ? { scheduledAt: detail.scheduledAt } : {}) }, invocationOf(context));
     } else {
       const request = parseEvent(ManualTenantSyncEvent, event, 'tenant sync');

@@ -75,7 +75,9 @@ export async function syncTenant(
   options: ExecuteOptions = {},
 ): Promise<TenantSyncResult> {
   const families = FAMILIES[request.scope];
-  const started = request.scheduledAt ? await deps.runs.nightlyRuns(request.tenantId, request.scheduledAt) : null;
+  // A dry run predicts; it is never the firing's sync, so it neither finds nor records one.
+  const firing = request.dryRun ? undefined : request.scheduledAt;
+  const started = firing ? await deps.runs.nightlyRuns(request.tenantId, firing) : null;
   if (started) return continueStarted(deps, request.tenantId, started, families, invocation, options);
   const queued: SyncRun[] = [];
   const skipped: TenantSyncResult['skipped'] = [];
@@ -96,7 +98,7 @@ export async function syncTenant(
   }
   // Recorded once the runs are queued: a delivery retried after a crash before this point syncs
   // afresh, one arriving meanwhile finds the families busy, one arriving later finds the runs.
-  if (request.scheduledAt) await deps.runs.markNightly(request.tenantId, request.scheduledAt, queued.map((run) => run.id));
+  if (firing) await deps.runs.markNightly(request.tenantId, firing, queued.map((run) => run.id));
   // Clients and users hold separate leases and share the company's request slots, so running them
   // side by side overlaps one's Intacct round trips with the other's work.
   const outcomes = await Promise.allSettled(

@@ -48,6 +48,12 @@ describe('tenant-sync, the nightly event', () => {
     expect(finished).toEqual(expect.arrayContaining(runs.map((run) => run.id)));
   });
 
+  it('keeps dryRun from the event: a dry scheduled run', async () => {
+    const answer = await handler(busEvent({ tenantId: tenant, scope: 'users', dryRun: true, scheduledAt: '2026-11-27T02:00:00.000Z' }), context);
+
+    expect(answer.runs.map((run) => Run.parse(run))).toEqual([expect.objectContaining({ type: 'user_sync', trigger: 'schedule', dryRun: true })]);
+  });
+
   it('keeps to the scope the event names', async () => {
     const answer = await handler(busEvent({ tenantId: tenant, scope: 'clients', scheduledAt: '2026-11-26T02:00:00.000Z' }), context);
 

@@ -1,6 +1,6 @@
 /** `npm run invoke` and `npm start` as a developer runs them: real processes, real output. */
 import { spawn } from 'node:child_process';
-import { readdir, rm } from 'node:fs/promises';
+import { lstat, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -34,6 +34,18 @@ function run(command: string, args: string[], env: Record<string, string>): Prom
     child.once('error', reject);
     child.once('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** Every entry under `dir`, with its permission bits, relative to `dir`. */
+async function modesUnder(dir: string, prefix = ''): Promise<[string, string][]> {
+  const found: [string, string][] = [];
+  for (const entry of await readdir(dir)) {
+    const path = join(dir, entry);
+    const stats = await lstat(path);
+    found.push([`${prefix}${entry}${stats.isDirectory() ? '/' : ''}`, (stats.mode & 0o777).toString(8)]);
+    if (stats.isDirectory()) found.push(...(await modesUnder(path, `${prefix}${entry}/`)));
+  }
+  return found;
 }
 
 /** npm prints its own banner lines (`> intacct-psa-sync@... start`) before the runtime's JSON lines. */
@@ -138,6 +150,11 @@ describe('npm start', () => {
       expect(await status.json()).toMatchObject({ connected: true });
       expect(stderr).toContain(`TOKEN=$(node -p "require('${join(dataDir, 'runtime.json')}').tenants[0].adminToken")`);
       for (const line of jsonLines(stdout)) expect(() => JSON.parse(line)).not.toThrow();
+      // The data dir is the owner's alone: the directory 0700, every file in it 0600, dynalite's included.
+      expect((await lstat(dataDir)).mode & 0o777).toBe(0o700);
+      const modes = await modesUnder(dataDir);
+      expect(modes.map(([path]) => path)).toEqual(expect.arrayContaining(['runtime.json', 'runtime-internal.json', 'jwt-key', 'dynamodb/']));
+      expect(modes.filter(([path, mode]) => mode !== (path.endsWith('/') ? '700' : '600'))).toEqual([]);
 
       // The tour works verbatim: every curl line, pasted into a shell after the TOKEN line, answers 2xx.
       const tour = stderr.split('\n').map((line) => line.trim());
@@ -168,6 +185,17 @@ describe('npm start', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/local runtime failed to start: LOCAL_FUNCTION_TIMEOUT_S must be a number of seconds.*'ten'/);
     expect(await readdir(dataDir)).toEqual([]);
+  });
+
+  it('refuses --reset on a directory that is not a runtime data dir, with exit code 2, touching nothing', async () => {
+    const dataDir = await newDataDir();
+    await writeFile(join(dataDir, 'unrelated.txt'), 'not the runtime\'s');
+
+    const result = await run('npm', ['start', '--', '--reset'], { LOCAL_DATA_DIR: dataDir, PORT: '0' });
+
+    expect(result.code).toBe(USAGE_EXIT_CODE);
+    expect(result.stderr).toContain(`refusing to reset ${dataDir}: it is not a local runtime data dir`);
+    expect(await readdir(dataDir)).toEqual(['unrelated.txt']);
   });
 
   it('refuses an unknown flag with exit code 2', async () => {

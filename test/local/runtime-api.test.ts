@@ -144,6 +144,36 @@ describe('the JWT authorizer', () => {
     },
   );
 
+  it.each([
+    ['nbf', 'later'],
+    ['nbf', null],
+    ['nbf', [0]],
+    ['iat', {}],
+    ['iat', '0'],
+    ['exp', String(Math.floor(Date.now() / 1000) + 600)],
+    ['exp', { at: 'tomorrow' }],
+    ['exp', null],
+  ])('answers 401 for a token whose %s claim is not a number (%j)', async (name, value) => {
+    const token = signJwt(signingKey, claims({ [name]: value }));
+    const response = await api('/clients', { token });
+    expect(response.status).toBe(401);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toBe(`The token's ${name} claim is not a number.`);
+  });
+
+  it('answers 401 for a token whose exp is too large to be a finite number (it would never expire)', async () => {
+    const head = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
+    const payload = JSON.stringify(claims()).replace(/"exp":\d+/, '"exp":1e999');
+    expect(payload).toContain('1e999');
+    const body = Buffer.from(payload).toString('base64url');
+    const signature = createHmac('sha256', signingKey).update(`${head}.${body}`).digest('base64url');
+    await expectUnauthorized(await api('/clients', { token: `${head}.${body}.${signature}` }));
+  });
+
+  it('still accepts numeric nbf and iat in the past, and no nbf at all', async () => {
+    const token = signJwt(signingKey, claims({ nbf: nowSeconds() - 10, iat: nowSeconds() - 10 }));
+    expect((await api('/clients?limit=1', { token })).status).toBe(200);
+  });
+
   it('lets GET /openapi.json through without a token', async () => {
     const response = await api('/openapi.json');
     expect(response.status).toBe(200);

@@ -1,7 +1,7 @@
 /** The data directory: what a restart keeps and what --reset clears. */
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeDataDir, startTestRuntime, type TestRuntime } from '../support/local-runtime';
+import { awsEndpointOf, makeDataDir, startTestRuntime, type TestRuntime } from '../support/local-runtime';
 
 let dataDir: string;
 const running: TestRuntime[] = [];
@@ -41,6 +41,7 @@ describe('restarting with the same data directory', () => {
     });
     expect(created.status).toBe(201);
     const { id } = (await created.json()) as { id: string };
+    const firstAwsEndpoint = await awsEndpointOf(first);
     await stop(first);
 
     const lines: string[] = [];
@@ -51,6 +52,15 @@ describe('restarting with the same data directory', () => {
     const messages = lines.map((line) => (JSON.parse(line) as { message: string }).message);
     expect(messages.filter((message) => message === 'demo tenant already connected')).toHaveLength(2);
     expect(messages).not.toContain('demo tenant connected');
+    // The local AWS endpoint's secret is new at every start: the previous one opens nothing.
+    const secondAwsEndpoint = new URL(await awsEndpointOf(second));
+    const firstSecret = new URL(firstAwsEndpoint).pathname;
+    expect(secondAwsEndpoint.pathname).not.toBe(firstSecret);
+    const withOldSecret = await fetch(`${secondAwsEndpoint.origin}${firstSecret}/2015-03-31/functions/tenant-sync/invocations`, {
+      method: 'POST',
+      body: JSON.stringify({ tenantId: 'demo-northwind', scope: 'clients' }),
+    });
+    expect(withOldSecret.status).toBe(403);
     await stop(second);
 
     const third = await start({ reset: true });

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { makeDataDir, startTestRuntime, type TestRuntime } from '../support/local-runtime';
+import { awsEndpointOf, makeDataDir, startTestRuntime, type TestRuntime } from '../support/local-runtime';
 
 interface WorkerEvent {
   mode: 'record' | 'checkpoint' | 'stubborn' | 'fail-first' | 'slow';
@@ -91,8 +91,8 @@ async function stop(runtime: TestRuntime): Promise<void> {
   await runtime.close();
 }
 
-function lambdaFor(runtime: TestRuntime): LambdaClient {
-  return new LambdaClient({ endpoint: runtime.apiUrl, region: 'local', credentials: LOCAL_CREDENTIALS });
+async function lambdaFor(runtime: TestRuntime): Promise<LambdaClient> {
+  return new LambdaClient({ endpoint: await awsEndpointOf(runtime), region: 'local', credentials: LOCAL_CREDENTIALS });
 }
 
 function invokeCommand(event: WorkerEvent, invocationType: 'Event' | 'RequestResponse'): InvokeCommand {
@@ -145,7 +145,7 @@ describe('function timeouts', () => {
       else process.env.LOCAL_FUNCTION_TIMEOUT_S = previous;
     }
     const { runtime, logs } = started;
-    const lambda = lambdaFor(runtime);
+    const lambda = await lambdaFor(runtime);
     try {
       const answer = await lambda.send(invokeCommand({ mode: 'slow', label: 'slow-sync' }, 'RequestResponse'));
 
@@ -168,7 +168,7 @@ describe('function timeouts', () => {
 
   it('an async invoke past the timeout is retried per the async retry policy, then given up', async () => {
     const { runtime, logs } = await start({ workerTimeoutSeconds: 0.05 });
-    const lambda = lambdaFor(runtime);
+    const lambda = await lambdaFor(runtime);
     try {
       const answer = await lambda.send(invokeCommand({ mode: 'slow', label: 'slow-event' }, 'Event'));
       expect(answer.StatusCode).toBe(202);
@@ -210,7 +210,7 @@ describe('stopping hands unfinished work to the next start', () => {
     const drainBoundMs = 500;
     const { runtime: first, logs } = await start({ dataDir, shutdown: { graceMs, drainBoundMs } });
     const runtimeJsonBefore = await readFile(join(dataDir, 'runtime.json'), 'utf8');
-    const lambda = lambdaFor(first);
+    const lambda = await lambdaFor(first);
     try {
       // A failure first, so its retry is waiting (1 s) when the stop comes.
       await lambda.send(invokeCommand({ mode: 'fail-first', label: 'retry' }, 'Event'));

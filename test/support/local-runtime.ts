@@ -7,7 +7,13 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { vi } from 'vitest';
-import { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions, type RuntimeInfo } from '../../local/runtime';
+import {
+  startLocalRuntime,
+  type LocalRuntime,
+  type LocalRuntimeOptions,
+  type RuntimeInfo,
+  type RuntimeInternalInfo,
+} from '../../local/runtime';
 
 export type TestRuntime = LocalRuntime & { info: RuntimeInfo; dataDir: string };
 
@@ -61,4 +67,14 @@ export async function startTestRuntime(options: TestRuntimeOptions = {}): Promis
 /** runtime.json as written to disk. */
 export async function readRuntimeJson(dataDir: string): Promise<unknown> {
   return JSON.parse(await readFile(join(dataDir, 'runtime.json'), 'utf8')) as unknown;
+}
+
+/** runtime-internal.json as written to disk (what `npm run invoke` reads). */
+export async function readRuntimeInternal(dataDir: string): Promise<RuntimeInternalInfo> {
+  return JSON.parse(await readFile(join(dataDir, 'runtime-internal.json'), 'utf8')) as RuntimeInternalInfo;
+}
+
+/** The runtime's local AWS endpoint (Lambda Invoke, EventBridge PutEvents), its secret included. */
+export async function awsEndpointOf(runtime: { dataDir: string }): Promise<string> {
+  return (await readRuntimeInternal(runtime.dataDir)).awsEndpointUrl;
 }

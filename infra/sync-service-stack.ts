@@ -6,6 +6,8 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
 import { API_ROUTES } from '../shared/http/routes';
+import { apiGroupOf } from '../shared/http/route-groups';
+import { API_FUNCTION_IDS } from './function-catalog';
 import { ApiIdentity } from './constructs/api-identity';
 import { DataTables } from './constructs/data-tables';
 import { EventRouting, FAILED_RUNS_METRIC } from './constructs/event-routing';
@@ -17,7 +19,7 @@ import type { StageSettings } from './settings';
 
 export interface SyncServiceStackProps extends StackProps {
   settings: StageSettings;
-  /** The api function's own route table by default, so the API and the router cannot disagree. */
+  /** The api handler's own route table by default, so the API and the router cannot disagree. */
   routes?: readonly ApiRouteSpec[];
 }
 
@@ -45,8 +47,8 @@ export class SyncServiceStack extends Stack {
     this.identity = new ApiIdentity(this, 'Identity', { settings });
     this.api = new SyncHttpApi(this, 'Http', {
       apiName: `${settings.resourcePrefix}-api`,
-      apiFunction: fns.api,
       routes: props.routes ?? API_ROUTES,
+      functionFor: (route) => fns[API_FUNCTION_IDS[apiGroupOf(route)]],
       jwtIssuer: this.identity.issuer,
       jwtAudience: this.identity.audience,
       corsAllowedOrigins: settings.corsAllowedOrigins,
@@ -66,6 +68,7 @@ export class SyncServiceStack extends Stack {
     });
 
     this.monitoring = new Monitoring(this, 'Monitoring', {
+      httpApi: this.api.httpApi,
       functions: { ...fns, ...(this.identity.tokenClaims ? { 'token-claims': this.identity.tokenClaims } : {}) },
       deadLetterQueues: { ...this.functions.failureQueues, 'event-delivery': this.events.deliveryFailures },
       failedRuns: { namespace: metricNamespace, metricName: FAILED_RUNS_METRIC.name },

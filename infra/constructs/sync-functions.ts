@@ -1,7 +1,8 @@
 /**
- * The five functions of functions/, each with the one environment shared/config.ts reads and
- * only the grants its use cases need; the workers the API starts asynchronously retry and send
- * what still fails to a dead-letter queue.
+ * The functions of functions/ as the stack deploys them (function-catalog.ts): the api handler once
+ * per route group, every other handler once; each with the one environment shared/config.ts reads
+ * and only the grants its routes or use cases need. The workers the API starts asynchronously
+ * retry and send what still fails to a dead-letter queue.
  */
 import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { EventBus } from 'aws-cdk-lib/aws-events';
@@ -9,7 +10,17 @@ import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { StageSettings } from '../settings';
-import { FUNCTION_IDS, FUNCTION_TIMEOUT_SECONDS, functionEntry, functionName, type FunctionId } from '../function-catalog';
+import { API_ROUTE_GROUP_VARIABLE, type ApiRouteGroup } from '../../shared/http/route-groups';
+import {
+  API_FUNCTION_IDS,
+  DEPLOYED_FUNCTION_IDS,
+  FUNCTION_TIMEOUT_SECONDS,
+  functionEntry,
+  functionName,
+  handlerOf,
+  type DeployedFunctionId,
+  type WorkerFunctionId,
+} from '../function-catalog';
 import { AppFunction, type TableAccess } from './app-function';
 import type { DataTables, TableId } from './data-tables';
 import { deadLetterQueue } from './dead-letter-queue';
@@ -21,9 +32,9 @@ export const ASYNC_RETRY_ATTEMPTS = 2;
 export const ASYNC_MAX_EVENT_AGE = Duration.hours(6);
 
 /** The functions the API starts asynchronously (InvocationType 'Event'). */
-export const API_INVOKED_WORKERS = ['client-import', 'user-import', 'tenant-sync'] as const satisfies readonly FunctionId[];
+export const API_INVOKED_WORKERS = ['client-import', 'user-import', 'tenant-sync'] as const satisfies readonly WorkerFunctionId[];
 /** Functions invoked asynchronously by Lambda or EventBridge; each gets a failure queue. */
-const ASYNC_FUNCTIONS = ['client-import', 'user-import', 'tenant-sync', 'daily-sync'] as const satisfies readonly FunctionId[];
+const ASYNC_FUNCTIONS = ['client-import', 'user-import', 'tenant-sync', 'daily-sync'] as const satisfies readonly WorkerFunctionId[];
 type AsyncFunctionId = (typeof ASYNC_FUNCTIONS)[number];
 
 /**
@@ -36,6 +47,8 @@ interface FunctionAccess {
   tenantSecrets: TenantSecretAccess | 'none';
   senderSecret: boolean;
   publishesEvents: boolean;
+  /** Starts the API_INVOKED_WORKERS (imports, sync now, confirmed unlinks). */
+  invokesWorkers: boolean;
 }
 
 const READ_WRITE_ALL: Record<TableId, TableAccess> = { entities: 'write', links: 'write', runs: 'write' };
@@ -45,15 +58,27 @@ const WORKER_ACCESS = {
   tenantSecrets: 'read',
   senderSecret: true,
   publishesEvents: true,
+  // A run continues itself in a new invocation of its own function (granted below, by name).
+  invokesWorkers: false,
 } as const;
 
-export const FUNCTION_ACCESS: Readonly<Record<FunctionId, FunctionAccess>> = {
-  api: {
-    description: 'The HTTP API (every route of spec section 4)',
+export const FUNCTION_ACCESS: Readonly<Record<DeployedFunctionId, FunctionAccess>> = {
+  'api-read': {
+    description: 'The HTTP API\'s read routes (clients, users, departments, permission profiles, connection status, OpenAPI)',
+    // Records and the connection live in entities; the connection's last-sync times in runs.
+    tables: { entities: 'read', links: 'none', runs: 'read' },
+    tenantSecrets: 'none',
+    senderSecret: false,
+    publishesEvents: false,
+    invokesWorkers: false,
+  },
+  'api-admin': {
+    description: 'The HTTP API\'s other routes: writes, imports, syncs, the Intacct connection, run history',
     tables: READ_WRITE_ALL,
     tenantSecrets: 'manage',
     senderSecret: true,
     publishesEvents: true,
+    invokesWorkers: true,
   },
   'client-import': { ...WORKER_ACCESS, description: 'Client import worker: { tenantId, runId } from the API' },
   'user-import': { ...WORKER_ACCESS, description: 'User import worker: { tenantId, runId } from the API' },
@@ -65,6 +90,7 @@ export const FUNCTION_ACCESS: Readonly<Record<FunctionId, FunctionAccess>> = {
     tenantSecrets: 'none',
     senderSecret: false,
     publishesEvents: true,
+    invokesWorkers: false,
   },
 };
 
@@ -76,14 +102,15 @@ export interface SyncFunctionsProps {
 }
 
 export class SyncFunctions extends Construct {
-  readonly functions: Readonly<Record<FunctionId, AppFunction>>;
+  readonly functions: Readonly<Record<DeployedFunctionId, AppFunction>>;
   /** Where an asynchronous invocation lands after its last retry. */
   readonly failureQueues: Readonly<Record<AsyncFunctionId, Queue>>;
 
   constructor(scope: Construct, id: string, props: SyncFunctionsProps) {
     super(scope, id);
     const { settings, data, secrets, bus } = props;
-    const names = Object.fromEntries(FUNCTION_IDS.map((fid) => [fid, functionName(settings.resourcePrefix, fid)])) as Record<FunctionId, string>;
+    type ByFunction<T> = Record<DeployedFunctionId, T>;
+    const names = Object.fromEntries(DEPLOYED_FUNCTION_IDS.map((fid) => [fid, functionName(settings.resourcePrefix, fid)])) as ByFunction<string>;
     // Every function gets the whole configuration: shared/config.ts reads it all at every cold start.
     const environment: Record<string, string> = {
       EVENT_BUS_NAME: bus.eventBusName,
@@ -97,14 +124,19 @@ export class SyncFunctions extends Construct {
       LOG_LEVEL: settings.logLevel,
     };
 
-    const build = (fid: FunctionId): AppFunction => {
+    // Each deployment of the api handler is told its route group: its router then knows only the
+    // routes API Gateway sends it (functions/api.ts; unset locally, where one function serves all).
+    const groupOf = Object.fromEntries(Object.entries(API_FUNCTION_IDS).map(([group, fid]) => [fid, group])) as Partial<ByFunction<ApiRouteGroup>>;
+
+    const build = (fid: DeployedFunctionId): AppFunction => {
       const access = FUNCTION_ACCESS[fid];
+      const group = groupOf[fid];
       const fn = new AppFunction(this, fid, {
-        entry: functionEntry(fid),
+        entry: functionEntry(handlerOf(fid)),
         functionName: names[fid],
         description: access.description,
-        timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS[fid]),
-        environment,
+        timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS[handlerOf(fid)]),
+        environment: group === undefined ? environment : { ...environment, [API_ROUTE_GROUP_VARIABLE]: group },
         logRetention: settings.logRetention,
         removalPolicy: settings.isProduction ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
         minify: settings.minifyBundles,
@@ -120,7 +152,7 @@ export class SyncFunctions extends Construct {
       if (access.publishesEvents) fn.allow(['events:PutEvents'], [bus.eventBusArn]);
       return fn;
     };
-    this.functions = Object.fromEntries(FUNCTION_IDS.map((fid) => [fid, build(fid)])) as Record<FunctionId, AppFunction>;
+    this.functions = Object.fromEntries(DEPLOYED_FUNCTION_IDS.map((fid) => [fid, build(fid)])) as ByFunction<AppFunction>;
 
     const failureQueue = (fid: AsyncFunctionId): Queue => {
       const queue = deadLetterQueue(this, `${fid}-failures`, `asynchronous invocations of ${names[fid]} that failed every retry`);
@@ -134,10 +166,10 @@ export class SyncFunctions extends Construct {
     this.failureQueues = Object.fromEntries(ASYNC_FUNCTIONS.map((fid) => [fid, failureQueue(fid)])) as Record<AsyncFunctionId, Queue>;
 
     // Unqualified ARNs only: the API invokes $LATEST by name, never a version or alias.
-    this.functions.api.allow(
-      ['lambda:InvokeFunction'],
-      API_INVOKED_WORKERS.map((fid) => this.functions[fid].function.functionArn),
-    );
+    const workerArns = API_INVOKED_WORKERS.map((fid) => this.functions[fid].function.functionArn);
+    for (const fid of DEPLOYED_FUNCTION_IDS) {
+      if (FUNCTION_ACCESS[fid].invokesWorkers) this.functions[fid].allow(['lambda:InvokeFunction'], workerArns);
+    }
     // A run that needs more than one invocation continues itself in a new invocation of its own
     // function. The ARN is spelled from the known name: referring to the function's own ARN from its
     // role would make a dependency cycle.

@@ -1,6 +1,7 @@
 /**
- * The HTTP API (API Gateway v2): one route per entry of the route table the api function itself
- * routes by (shared/http/routes), all integrated with that function; JWT-authorized unless the
+ * The HTTP API (API Gateway v2): one route per entry of the route table the api handler itself
+ * routes by (shared/http/routes), each integrated with the one function of its route group
+ * (shared/http/route-groups.ts), which only its own routes may invoke; JWT-authorized unless the
  * route is public; throttled; CORS from context; JSON access logs.
  */
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
@@ -48,8 +49,9 @@ const ACCESS_LOG_FIELDS = {
 };
 
 export interface SyncHttpApiProps {
-  apiFunction: AppFunction;
   routes: readonly ApiRouteSpec[];
+  /** The function that serves `route`. */
+  functionFor(route: ApiRouteSpec): AppFunction;
   jwtIssuer: string;
   jwtAudience: string[];
   corsAllowedOrigins: string[];
@@ -100,13 +102,22 @@ export class SyncHttpApi extends Construct {
       jwtAudience: props.jwtAudience,
       identitySource: [JWT_IDENTITY_SOURCE],
     });
-    const integration = new HttpLambdaIntegration('Api', props.apiFunction.function);
+    // One integration per function; each route's invoke permission names that route's path only.
+    const integrations = new Map<AppFunction, HttpLambdaIntegration>();
+    const integrationFor = (fn: AppFunction): HttpLambdaIntegration => {
+      let integration = integrations.get(fn);
+      if (!integration) {
+        integration = new HttpLambdaIntegration(fn.node.id, fn.function);
+        integrations.set(fn, integration);
+      }
+      return integration;
+    };
     const routes = new Map<string, HttpRoute>();
     for (const route of props.routes) {
       const [created] = this.httpApi.addRoutes({
         path: route.path,
         methods: [HttpMethod[route.method]],
-        integration,
+        integration: integrationFor(props.functionFor(route)),
         authorizer: route.access === 'public' ? new HttpNoneAuthorizer() : authorizer,
       });
       if (!created) throw new Error(`No route was created for ${route.method} ${route.path}.`);

@@ -9,13 +9,35 @@ import path from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FUNCTION_IDS, PROJECT_ROOT, functionEntry, type FunctionId } from '../../infra/function-catalog';
+import { apiGroupOf, type ApiRouteGroup } from '../../shared/http/route-groups';
+import {
+  API_FUNCTION_IDS,
+  DEPLOYED_FUNCTION_IDS,
+  PROJECT_ROOT,
+  functionEntry,
+  handlerOf,
+  isApiFunction,
+  type DeployedFunctionId,
+} from '../../infra/function-catalog';
 import { loadConfig } from '../../shared/config';
+import { API_ROUTES } from '../../shared/http/routes';
 import { TABLE_SCHEMAS } from '../../shared/store/tables';
 import { renderValue, synthSyncApp, type Synthesized } from './support/synth';
 import { PUBLIC_ROUTE, SPEC_ROUTE_KEYS } from '../support/spec-routes';
 
 const ALLOWED_ORIGIN = 'https://psa.example.com';
+/** The routes whose function may only read (issue 11): the GET routes of records, profiles, status and the document. */
+const READ_ROUTE_KEYS = [
+  'GET /clients',
+  'GET /clients/{id}',
+  'GET /users',
+  'GET /users/{id}',
+  'GET /departments',
+  'GET /departments/{id}',
+  'GET /permission-profiles',
+  'GET /integrations/intacct',
+  'GET /openapi.json',
+];
 const TENANT_SECRETS = 'arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:IntacctPsaSync-dev/tenants/*';
 
 
@@ -36,6 +58,7 @@ const CONFIG_VARIABLES = [
 ];
 
 const READ = ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'];
+const LOG_WRITE = ['logs:CreateLogStream', 'logs:PutLogEvents'];
 const WRITE = [...READ, 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
 /** A statement as the (action, resource) pairs it allows: CDK may merge statements, the pairs stay. */
 const statement = (actions: string[], ...resources: string[]): string[] =>
@@ -46,7 +69,7 @@ const writeAllTables = [
   ...statement(WRITE, '<table:runs.Arn>'),
 ];
 const failureQueueStatement = (fid: string) => statement(['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'], `<queue:${fid}-failures.Arn>`);
-const workerStatements = (fid: FunctionId) => [
+const workerStatements = (fid: DeployedFunctionId) => [
   ...statement(['logs:CreateLogStream', 'logs:PutLogEvents'], `<logs:${fid}.Arn>`),
   ...writeAllTables,
   ...statement(['secretsmanager:GetSecretValue'], TENANT_SECRETS),
@@ -58,9 +81,15 @@ const workerStatements = (fid: FunctionId) => [
 ];
 
 /** Exactly what each function may do, and on what. */
-const EXPECTED_GRANTS: Record<FunctionId | 'token-claims', string[]> = {
-  api: [
-    ...statement(['logs:CreateLogStream', 'logs:PutLogEvents'], '<logs:api.Arn>'),
+const EXPECTED_GRANTS: Record<DeployedFunctionId | 'token-claims', string[]> = {
+  // Reads records, the connection and its last-sync times; nothing else.
+  'api-read': [
+    ...statement(LOG_WRITE, '<logs:api-read.Arn>'),
+    ...statement(READ, '<table:entities.Arn>', '<table:entities.Arn>/index/gsi1'),
+    ...statement(READ, '<table:runs.Arn>'),
+  ],
+  'api-admin': [
+    ...statement(['logs:CreateLogStream', 'logs:PutLogEvents'], '<logs:api-admin.Arn>'),
     ...writeAllTables,
     ...statement(
       ['secretsmanager:CreateSecret', 'secretsmanager:DeleteSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'],
@@ -81,8 +110,11 @@ const EXPECTED_GRANTS: Record<FunctionId | 'token-claims', string[]> = {
   ],
   'token-claims': statement(['logs:CreateLogStream', 'logs:PutLogEvents'], '<logs:token-claims.Arn>'),
 };
-const ALL_FUNCTIONS = [...FUNCTION_IDS, 'token-claims'] as const;
+const ALL_FUNCTIONS = [...DEPLOYED_FUNCTION_IDS, 'token-claims'] as const;
 type AnyFunction = (typeof ALL_FUNCTIONS)[number];
+const API_FUNCTIONS = Object.values(API_FUNCTION_IDS);
+const WORKER_FUNCTIONS = DEPLOYED_FUNCTION_IDS.filter((fid) => !isApiFunction(fid));
+const GROUP_OF_API_FUNCTION = Object.fromEntries(Object.entries(API_FUNCTION_IDS).map(([group, fid]) => [fid, group])) as Record<string, ApiRouteGroup>;
 
 let synth: Synthesized;
 /** Logical id → readable name, for rendering references. */
@@ -153,6 +185,7 @@ beforeAll(() => {
   names.set(synth.logicalId(stack.events.deliveryFailures), 'queue:event-delivery');
   names.set(synth.logicalId(stack.events.failedRunsLog), 'logs:failed-runs');
   names.set(synth.logicalId(stack.monitoring.topic), 'topic:alarms');
+  names.set(synth.logicalId(stack.api.httpApi), 'http-api');
   functionIds = {} as Record<AnyFunction, string>;
   for (const fid of ALL_FUNCTIONS) {
     const fn = fnConstruct(fid);
@@ -169,9 +202,17 @@ describe('functions', () => {
     expect(functionProps(fid)).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler' });
   });
 
-  it.each(FUNCTION_IDS)('%s is named after its handler file, and that file exports handler', (fid) => {
+  it.each(WORKER_FUNCTIONS)('%s is named after its handler file, and that file exports handler', (fid) => {
     expect(functionProps(fid).FunctionName).toBe(`IntacctPsaSync-dev-${fid}`);
-    expect(exportedNames(functionEntry(fid))).toContain('handler');
+    expect(handlerOf(fid)).toBe(fid);
+    expect(exportedNames(functionEntry(handlerOf(fid)))).toContain('handler');
+  });
+
+  it.each(API_FUNCTIONS)('%s runs functions/api.ts, named after its route group', (fid) => {
+    expect(functionProps(fid).FunctionName).toBe(`IntacctPsaSync-dev-${fid}`);
+    expect(handlerOf(fid)).toBe('api');
+    expect(exportedNames(functionEntry('api'))).toContain('handler');
+    expect(functionProps(fid).Timeout).toBe(29);
   });
 
   it('the Cognito trigger source exports handler', () => {
@@ -186,9 +227,12 @@ describe('functions', () => {
     expect(role.Properties.ManagedPolicyArns).toBeUndefined();
   });
 
-  it.each(FUNCTION_IDS)('%s gets every variable the configuration requires, pointing at this stack', (fid) => {
+  it.each(DEPLOYED_FUNCTION_IDS)('%s gets every variable the configuration requires, pointing at this stack', (fid) => {
     const env = renderedEnvironment(fid);
-    expect(Object.keys(env).sort()).toEqual([...CONFIG_VARIABLES, 'NODE_OPTIONS'].sort());
+    // A deployment of the api handler is also told which route group it serves.
+    const own = isApiFunction(fid) ? { API_ROUTE_GROUP: GROUP_OF_API_FUNCTION[fid]! } : {};
+    expect(Object.keys(env).sort()).toEqual([...CONFIG_VARIABLES, 'NODE_OPTIONS', ...Object.keys(own)].sort());
+    expect(env).toMatchObject(own);
     expect(env).toMatchObject({
       ENTITIES_TABLE: '<table:entities>',
       LINKS_TABLE: '<table:links>',
@@ -219,14 +263,22 @@ describe('functions', () => {
   });
 
   it('a bundle without a required variable fails at load, naming it', () => {
-    const { EVENT_BUS_NAME: _left, ...env } = renderedEnvironment('api');
-    const loaded = loadBundle(bundleOf('api'), { ...env, AWS_REGION: 'eu-west-1' });
+    const { EVENT_BUS_NAME: _left, ...env } = renderedEnvironment('api-admin');
+    const loaded = loadBundle(bundleOf('api-admin'), { ...env, AWS_REGION: 'eu-west-1' });
     expect(loaded.status).not.toBe(0);
     expect(loaded.stderr).toContain('Missing environment variable EVENT_BUS_NAME');
   });
 
   it.each(ALL_FUNCTIONS)('%s may do exactly its job and nothing else', (fid) => {
     expect(policyStatements(fid).sort()).toEqual([...EXPECTED_GRANTS[fid]].sort());
+  });
+
+  it('api-read may only read: no table write, no secret, no worker, no event; its only write is its own log', () => {
+    const actions = new Set(policyStatements('api-read').map((pair) => pair.split(' on ')[0]!));
+    expect([...actions].sort()).toEqual([...READ, ...LOG_WRITE].sort());
+    for (const pair of policyStatements('api-read').filter((entry) => entry.startsWith('logs:'))) expect(pair).toMatch(/ on <logs:api-read\.Arn>$/);
+    const role = synth.resources('AWS::IAM::Role')[synth.logicalId(fnConstruct('api-read').role)]!;
+    expect(role.Properties.Policies).toBeUndefined();
   });
 
   it('no statement anywhere grants * actions, or * resources on DynamoDB or Secrets Manager', () => {
@@ -327,13 +379,52 @@ describe('HTTP API', () => {
     expect([...routeKeys].sort()).toEqual([...SPEC_ROUTE_KEYS].sort());
   });
 
-  it('sends every route to the api function (payload format 2.0)', () => {
-    const integrations = Object.entries(synth.resources('AWS::ApiGatewayV2::Integration'));
-    expect(integrations).toHaveLength(1);
-    const [integrationId, integration] = integrations[0]!;
-    expect(renderValue(integration.Properties.IntegrationUri, names)).toBe('<fn:api.Arn>');
-    expect(integration.Properties.PayloadFormatVersion).toBe('2.0');
-    for (const route of routes()) expect(route.Target).toEqual({ 'Fn::Join': ['', ['integrations/', { Ref: integrationId }]] });
+  /** Route key → the function its integration invokes, as `<fn:id.Arn>`. */
+  const functionOfRoute = (): Map<string, string> => {
+    const integrations = synth.resources('AWS::ApiGatewayV2::Integration');
+    return new Map(
+      routes().map((route) => {
+        const target = route.Target as { 'Fn::Join': [string, [string, { Ref: string }]] };
+        expect(target['Fn::Join'][1][0], route.RouteKey).toBe('integrations/');
+        const integration = integrations[target['Fn::Join'][1][1].Ref]!;
+        return [route.RouteKey as string, renderValue(integration.Properties.IntegrationUri, names)];
+      }),
+    );
+  };
+
+  it('integrates every route with exactly one function: one integration per API function (payload format 2.0)', () => {
+    const integrations = Object.values(synth.resources('AWS::ApiGatewayV2::Integration'));
+    expect(integrations.map((integration) => renderValue(integration.Properties.IntegrationUri, names)).sort()).toEqual(
+      API_FUNCTIONS.map((fid) => `<fn:${fid}.Arn>`).sort(),
+    );
+    for (const integration of integrations) expect(integration.Properties).toMatchObject({ IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0' });
+    expect([...functionOfRoute().keys()].sort()).toEqual([...SPEC_ROUTE_KEYS].sort());
+  });
+
+  it('sends the read routes to api-read and every other route to api-admin', () => {
+    const byFunction = new Map<string, string[]>();
+    for (const [routeKey, fn] of functionOfRoute()) byFunction.set(fn, [...(byFunction.get(fn) ?? []), routeKey]);
+    expect(byFunction.get('<fn:api-read.Arn>')!.sort()).toEqual([...READ_ROUTE_KEYS].sort());
+    expect(byFunction.get('<fn:api-admin.Arn>')!.sort()).toEqual(SPEC_ROUTE_KEYS.filter((key) => !READ_ROUTE_KEYS.includes(key)).sort());
+    // The route table decides, through the grouping: the template follows apiGroupOf for every route.
+    for (const route of API_ROUTES) {
+      expect(functionOfRoute().get(`${route.method} ${route.path}`)).toBe(`<fn:${API_FUNCTION_IDS[apiGroupOf(route)]}.Arn>`);
+    }
+  });
+
+  it('lets API Gateway invoke each API function for its own routes only, and no other function', () => {
+    const permissions = Object.values(synth.resources('AWS::Lambda::Permission'))
+      .map((permission) => permission.Properties)
+      .filter((permission) => permission.Principal === 'apigateway.amazonaws.com');
+    const sourcesOf = (fid: string) =>
+      permissions.filter((permission) => renderValue(permission.FunctionName, names) === `<fn:${fid}.Arn>`).map((permission) => renderValue(permission.SourceArn, names));
+    for (const fid of API_FUNCTIONS) {
+      const expected = API_ROUTES.filter((route) => API_FUNCTION_IDS[apiGroupOf(route)] === fid).map(
+        (route) => `arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<http-api>/*/*${route.path}`,
+      );
+      expect(sourcesOf(fid).sort(), fid).toEqual(expected.sort());
+    }
+    expect(permissions).toHaveLength(API_ROUTES.length);
   });
 
   it('puts the JWT authorizer on every route but GET /openapi.json', () => {
@@ -374,6 +465,41 @@ describe('HTTP API', () => {
       ProtocolType: 'HTTP',
       CorsConfiguration: Match.objectLike({ AllowOrigins: [ALLOWED_ORIGIN], AllowHeaders: ['authorization', 'content-type'] }),
     });
+  });
+});
+
+describe('identity (the user pool created without jwtIssuer)', () => {
+  const client = () => {
+    const clients = Object.values(synth.resources('AWS::Cognito::UserPoolClient'));
+    expect(clients).toHaveLength(1);
+    return clients[0]!.Properties;
+  };
+
+  it('lets users write no custom attribute: the claims tenant_id and permission_profile come from them', () => {
+    const writable = client().WriteAttributes as string[] | undefined;
+    // Without WriteAttributes, Cognito lets every user write their own attributes with their access token.
+    expect(writable, 'WriteAttributes must be set').toBeDefined();
+    expect(writable!.length).toBeGreaterThan(0);
+    expect(writable!.filter((attribute) => attribute.startsWith('custom:'))).toEqual([]);
+    expect(writable).not.toContain('email');
+    expect(client().ReadAttributes).toEqual(expect.arrayContaining(['custom:tenant_id', 'custom:permission_profile', 'email']));
+  });
+
+  it('has no OAuth flow, scope or callback URL (no hosted login is configured), and signs in with SRP', () => {
+    const props = client();
+    expect(props.AllowedOAuthFlows ?? []).toEqual([]);
+    expect(props.AllowedOAuthScopes ?? []).toEqual([]);
+    expect(props.CallbackURLs ?? []).toEqual([]);
+    expect(props.LogoutURLs ?? []).toEqual([]);
+    expect(props.AllowedOAuthFlowsUserPoolClient ?? false).toBe(false);
+    expect(props.ExplicitAuthFlows).toEqual(['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']);
+    expect(props.GenerateSecret).toBe(false);
+  });
+
+  it('keeps tenant_id immutable and permission_profile mutable (admins change it with AdminUpdateUserAttributes)', () => {
+    const pool = Object.values(synth.resources('AWS::Cognito::UserPool'))[0]!.Properties;
+    const mutable = Object.fromEntries((pool.Schema as { Name: string; Mutable: boolean }[]).map((attribute) => [attribute.Name, attribute.Mutable]));
+    expect(mutable).toEqual({ tenant_id: false, permission_profile: true });
   });
 });
 
@@ -427,26 +553,62 @@ describe('dead letters and alarms', () => {
     for (const policy of policies) expect(policy).toContain('"aws:SecureTransport":"false"');
   });
 
-  it('alarms on every function error, every dead-letter queue and failed runs, all to the encrypted topic', () => {
-    const alarms = Object.values(synth.resources('AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties as Record<string, any>);
+  const alarms = () => Object.values(synth.resources('AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties as Record<string, any>);
+
+  it('alarms on every function error, API 5xx, every dead-letter queue and failed runs, all to the encrypted topic', () => {
     const describe = (alarm: Record<string, any>): string => {
       const dimension = alarm.Dimensions?.[0];
       return `${alarm.Namespace}/${alarm.MetricName}${dimension ? ` ${renderValue(dimension.Value, names)}` : ''}`;
     };
-    expect(alarms.map(describe).sort()).toEqual(
+    expect(alarms().map(describe).sort()).toEqual(
       [
         ...ALL_FUNCTIONS.map((fid) => `AWS/Lambda/Errors <fn:${fid}>`),
+        'AWS/ApiGateway/5xx <http-api>',
         ...['client-import', 'user-import', 'tenant-sync', 'daily-sync'].map((fid) => `AWS/SQS/ApproximateNumberOfMessagesVisible <queue:${fid}-failures.QueueName>`),
         'AWS/SQS/ApproximateNumberOfMessagesVisible <queue:event-delivery.QueueName>',
         'IntacctPsaSync/dev/FailedRuns',
       ].sort(),
     );
-    for (const alarm of alarms) {
+    for (const alarm of alarms()) {
       expect(alarm).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching' });
       expect(alarm.AlarmActions.map((action: unknown) => renderValue(action as never, names))).toEqual(['<topic:alarms>']);
     }
     synth.template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     synth.template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+
+  it('alarms on any 5xx of the HTTP API in 5 minutes (the api function answers its own errors, so Lambda Errors stays 0)', () => {
+    const [serverErrors, ...others] = alarms().filter((alarm) => alarm.Namespace === 'AWS/ApiGateway');
+    expect(others).toEqual([]);
+    expect(serverErrors).toMatchObject({
+      MetricName: '5xx',
+      Dimensions: [{ Name: 'ApiId', Value: { Ref: synth.logicalId(synth.stack.api.httpApi) } }],
+      Statistic: 'Sum',
+      Period: 300,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+    });
+  });
+
+  it('lets CloudWatch publish to the topic for this account\'s alarms of this stage only, over TLS only', () => {
+    const policies = Object.values(synth.resources('AWS::SNS::TopicPolicy')).map((policy) => policy.Properties);
+    expect(policies).toHaveLength(1);
+    expect(policies[0]!.Topics.map((topic: unknown) => renderValue(topic as never, names))).toEqual(['<topic:alarms>']);
+    const statements = policies[0]!.PolicyDocument.Statement as Record<string, any>[];
+    const allows = statements.filter((entry) => entry.Effect === 'Allow');
+    expect(allows).toHaveLength(1);
+    expect(allows[0]).toMatchObject({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish' });
+    expect(renderValue(allows[0]!.Resource, names)).toBe('<topic:alarms>');
+    expect(allows[0]!.Condition.StringEquals).toEqual({ 'aws:SourceAccount': { Ref: 'AWS::AccountId' } });
+    expect(Object.keys(allows[0]!.Condition).sort()).toEqual(['ArnLike', 'StringEquals']);
+    const alarmArns = renderValue(allows[0]!.Condition.ArnLike['aws:SourceArn'], names);
+    expect(alarmArns).toBe('arn:<AWS::Partition>:cloudwatch:<AWS::Region>:<AWS::AccountId>:alarm:IntacctPsaSync-dev-*');
+    // Every alarm of the stack is one the condition admits.
+    for (const alarm of alarms()) expect(alarm.AlarmName).toMatch(/^IntacctPsaSync-dev-[a-z0-9-]+$/);
+    // The SSL-only Deny stays.
+    expect(statements.filter((entry) => entry.Effect === 'Deny')).toEqual([
+      expect.objectContaining({ Principal: '*', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    ]);
   });
 });
 

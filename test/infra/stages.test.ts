@@ -55,7 +55,7 @@ describe('prod stage', () => {
   it('names everything for the stage', () => {
     synth.template.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'IntacctPsaSync-prod-tenant-sync', ReservedConcurrentExecutions: 3 });
     synth.template.hasResourceProperties('AWS::Lambda::Function', {
-      FunctionName: 'IntacctPsaSync-prod-api',
+      FunctionName: 'IntacctPsaSync-prod-api-admin',
       Environment: { Variables: { TENANT_SECRET_PREFIX: 'IntacctPsaSync-prod/tenants/', CLIENT_IMPORT_FUNCTION: 'IntacctPsaSync-prod-client-import' } },
     });
     expect(synth.stack.stackName).toBe('IntacctPsaSync-prod');

@@ -20,9 +20,13 @@ import { createBenchTables, type DynamoTarget, type EmulatorTarget } from './inf
 
 export type ListedObject = 'CUSTOMER' | 'EMPLOYEE' | 'DEPARTMENT';
 
+/**
+ * The fields the engine selects, in the naming `query` takes: EMPLOYEE contact fields as the
+ * relationship `CONTACT.*`, as Intacct's query documentation (and the emulator by default) names them.
+ */
 const FIELDS_OF: Record<ListedObject, readonly string[]> = {
   CUSTOMER: CUSTOMER_FIELDS,
-  EMPLOYEE: EMPLOYEE_FIELDS,
+  EMPLOYEE: EMPLOYEE_FIELDS.map((field) => field.replace(/^PERSONALINFO\./, 'CONTACT.')),
   DEPARTMENT: DEPARTMENT_FIELDS,
 };
 /** Zero-padded so floor items sort like the engine's RECORDNO keys. */

@@ -32,3 +32,5 @@ export const XML_PARSE_ERROR = 'XL03000003';
 export const SIGN_IN_FAILED = 'XL03000006';
 export const TRANSACTION_ROLLED_BACK = 'XL03000009';
 export const RATE_LIMITED = 'GW-0010';
+/** The gateway's own refusal of a login's user or password, sent with HTTP 401. */
+export const SIGN_IN_REFUSED_BY_GATEWAY = 'XMLGW_JPP0002';

@@ -1,37 +1,66 @@
 import { z } from 'zod';
-import { RATE_LIMITED, withSupportId } from './errors';
 import type { FaultKind, FaultSettings, FaultSpec, LatencyModel } from './types';
-import { FAULT_KINDS } from './types';
-import { renderErrorMessage, renderResponse, XML_DECLARATION } from './xml-render';
+import { FAULT_KINDS, RETRY_AFTER_FAULT_KINDS } from './types';
 
 const NO_LATENCY: LatencyModel = { base: 0, perRecord: 0 };
+/** The result-level fault kinds whose errorno a fault may choose. */
+const ERRORNO_FAULT_KINDS: readonly FaultKind[] = ['xmlError', 'rateLimitResult', 'offlineResult'];
 
 const latencySchema = z.object({ base: z.number().min(0), perRecord: z.number().min(0) }).strict();
+
+const faultSpecSchema = z
+  .object({
+    kind: z.enum(FAULT_KINDS),
+    errorno: z.string().min(1).optional(),
+    count: z.number().int().min(1).optional(),
+    retryAfterSeconds: z.number().int().min(0).optional(),
+  })
+  .strict()
+  .refine((fault) => fault.errorno === undefined || ERRORNO_FAULT_KINDS.includes(fault.kind), {
+    message: `errorno applies only to ${ERRORNO_FAULT_KINDS.join(', ')}`,
+    path: ['errorno'],
+  })
+  .refine((fault) => fault.retryAfterSeconds === undefined || (RETRY_AFTER_FAULT_KINDS as readonly FaultKind[]).includes(fault.kind), {
+    message: `retryAfterSeconds applies only to ${RETRY_AFTER_FAULT_KINDS.join(', ')}`,
+    path: ['retryAfterSeconds'],
+  });
 
 /** The JSON body of POST /__emulator/faults. */
 export const faultSettingsSchema = z
   .object({
     latencyMs: latencySchema.optional(),
-    failNext: z
-      .array(
-        z
-          .object({
-            kind: z.enum(FAULT_KINDS),
-            errorno: z.string().min(1).optional(),
-            count: z.number().int().min(1).optional(),
-          })
-          .strict(),
-      )
-      .optional(),
+    failNext: z.array(faultSpecSchema).optional(),
+    rateLimitForMs: z.number().int().min(0).optional(),
+    rateLimitRetryAfterSeconds: z.number().int().min(0).optional(),
   })
-  .strict();
+  .strict()
+  .refine((settings) => settings.rateLimitRetryAfterSeconds === undefined || settings.rateLimitForMs !== undefined, {
+    message: 'rateLimitRetryAfterSeconds needs rateLimitForMs',
+    path: ['rateLimitRetryAfterSeconds'],
+  });
 
-/** Pending faults (consumed in order, one request each) and the latency model. */
+/** The fault a request meets: one use of a queued fault, or the timed rate limit. */
+export interface ActiveFault {
+  kind: FaultKind;
+  errorno?: string;
+  retryAfterSeconds?: number;
+}
+
+type QueuedFault = ActiveFault & { remaining: number };
+
+/**
+ * Pending faults (consumed in order, one request each), a timed rate limit (every request until
+ * it ends, before any queued fault), and the latency model.
+ */
 export class FaultController {
-  private queue: { kind: FaultKind; errorno?: string; remaining: number }[] = [];
+  private queue: QueuedFault[] = [];
   private latencyModel: LatencyModel;
+  private rateLimit: { until: number; retryAfterSeconds?: number } | undefined;
 
-  constructor(initialLatency: LatencyModel = NO_LATENCY) {
+  constructor(
+    initialLatency: LatencyModel = NO_LATENCY,
+    private readonly now: () => number = () => Date.now(),
+  ) {
     this.latencyModel = { ...initialLatency };
   }
 
@@ -39,7 +68,7 @@ export class FaultController {
     return this.latencyModel;
   }
 
-  /** Replaces the latency model and/or the fault queue, whichever the settings carry. */
+  /** Replaces the latency model, the fault queue and/or the timed rate limit, whichever the settings carry. */
   apply(settings: FaultSettings): void {
     const parsed = faultSettingsSchema.parse(settings);
     if (parsed.latencyMs) this.latencyModel = { ...parsed.latencyMs };
@@ -47,79 +76,44 @@ export class FaultController {
       this.queue = parsed.failNext.map((fault: FaultSpec) => ({
         kind: fault.kind,
         ...(fault.errorno ? { errorno: fault.errorno } : {}),
+        ...(fault.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: fault.retryAfterSeconds }),
         remaining: fault.count ?? 1,
       }));
+    }
+    if (parsed.rateLimitForMs !== undefined) {
+      const { rateLimitRetryAfterSeconds } = parsed;
+      this.rateLimit =
+        parsed.rateLimitForMs === 0
+          ? undefined
+          : {
+              until: this.now() + parsed.rateLimitForMs,
+              ...(rateLimitRetryAfterSeconds === undefined ? {} : { retryAfterSeconds: rateLimitRetryAfterSeconds }),
+            };
     }
   }
 
   clear(): void {
     this.queue = [];
+    this.rateLimit = undefined;
     this.latencyModel = { ...NO_LATENCY };
   }
 
-  /** The fault for the request arriving now, if any; consumes one use of it. */
-  take(): { kind: FaultKind; errorno?: string } | undefined {
+  /** The fault for the request arriving now, if any; consumes one use of a queued fault. */
+  take(): ActiveFault | undefined {
+    if (this.rateLimit && this.now() < this.rateLimit.until) {
+      const { retryAfterSeconds } = this.rateLimit;
+      return { kind: 'http429', ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }) };
+    }
+    this.rateLimit = undefined;
     const head = this.queue[0];
     if (!head) return undefined;
     head.remaining -= 1;
     if (head.remaining <= 0) this.queue.shift();
-    return head.errorno ? { kind: head.kind, errorno: head.errorno } : { kind: head.kind };
+    const { remaining: _remaining, ...fault } = head;
+    return fault;
   }
 
   delayFor(records: number): number {
     return this.latencyModel.base + this.latencyModel.perRecord * records;
   }
-}
-
-/** What Cloudflare serves when the origin fails: HTML, not XML. */
-export const CLOUDFLARE_ERROR_PAGE =
-  '<!DOCTYPE html>\n<html lang="en-US"><head><title>api.intacct.com | 500: Internal server error</title></head>' +
-  '<body><div id="cf-error-details"><h1>Internal server error</h1><span>Error code 500</span>' +
-  '<p>There is an unknown connection issue between Cloudflare and the origin web server.</p>' +
-  '<p>Cloudflare Ray ID: <strong>8f2c1e0d9b7a6c54</strong></p></div></body></html>\n';
-
-/** The GW-0010 answer for too many concurrent requests (its exact production text is not published). */
-export function rateLimitBody(limit: number | undefined): string {
-  const detail = limit === undefined ? 'Too many requests.' : `Too many concurrent requests for this company (limit ${limit}).`;
-  return renderResponse(
-    renderErrorMessage([
-      {
-        errorno: RATE_LIMITED,
-        description: 'Rate limit exceeded',
-        description2: withSupportId(detail),
-        correction: 'Wait, then retry the request with backoff.',
-      },
-    ]),
-  );
-}
-
-/** Cuts a real answer part-way (on a character boundary). */
-export function truncateAnswer(body: string): string {
-  let cut = Math.floor(body.length / 2);
-  const code = body.charCodeAt(cut - 1);
-  const isHighSurrogate = code >= 0xd800 && code <= 0xdbff;
-  if (isHighSurrogate) cut -= 1;
-  return body.slice(0, cut);
-}
-
-/** Makes a real answer malformed: a closing tag past the middle no longer matches its opening tag. */
-export function malformAnswer(body: string): string {
-  const closing = body.indexOf('</', Math.floor(body.length / 2));
-  const at = closing >= 0 ? closing : body.lastIndexOf('</');
-  return `${body.slice(0, at)}</x${body.slice(at + 2)}`;
-}
-
-const ENTITY_LEVELS = 9;
-const ENTITY_FANOUT = 10;
-
-/** Adds a billion-laughs DOCTYPE to a real answer and uses its deepest entity in the controlid. */
-export function addBillionLaughs(body: string): string {
-  const entities = ['<!ENTITY lol0 "lol">'];
-  for (let level = 1; level <= ENTITY_LEVELS; level += 1) {
-    entities.push(`<!ENTITY lol${level} "${`&lol${level - 1};`.repeat(ENTITY_FANOUT)}">`);
-  }
-  const doctype = `<!DOCTYPE response [\n${entities.join('\n')}\n]>`;
-  const withoutDeclaration = body.startsWith(XML_DECLARATION) ? body.slice(XML_DECLARATION.length) : body;
-  const withEntity = withoutDeclaration.replace('<controlid>', `<controlid>&lol${ENTITY_LEVELS};`);
-  return `${XML_DECLARATION}\n${doctype}${withEntity}`;
 }

@@ -1,25 +1,25 @@
+import type { Authenticated, LoginEcho } from './authentication';
+import { authenticate, invalidLocation, resultOwner } from './authentication';
+import type { EmulatedCompany } from './company';
+import { entityOf } from './company';
 import { formatIsoWithOffset } from './dates';
-import { FunctionFailure, SIGN_IN_FAILED, TRANSACTION_ROLLED_BACK, XML_PARSE_ERROR, withSupportId } from './errors';
-import type { FunctionOutcome, ResultRegistry } from './reads';
+import { runInspect, runLookup } from './describe';
+import { FunctionFailure } from './errors';
+import type { ForcedFailure } from './fault-answers';
+import { signInRefusedBody } from './fault-answers';
+import type { FunctionOutcome, ReadScope } from './read-scope';
+import { runRead, runReadByName } from './record-reads';
 import { runQuery, runReadByQuery, runReadMore } from './reads';
-import type { FunctionCall, GatewayRequest, ParsedRequest } from './request';
+import type { FunctionCall, GatewayFunctionName, GatewayRequest, ParsedRequest } from './request';
 import { SENDER_REJECTED } from './request';
-import type { Session, SessionRegistry } from './sessions';
-import type { CompanyStore } from './store';
+import type { SessionRegistry } from './sessions';
+import type { WriteScope } from './writes';
 import { runCreate, runDelete, runUpdate } from './writes';
 import type { ErrorDetail } from './xml-render';
 import { element, renderControl, renderErrorMessage, renderResponse } from './xml-render';
+import { childOf, hasChild, textOf } from './xml-node';
 
-/** One emulated Intacct company with its credentials, data and live request count. */
-export interface EmulatedCompany {
-  companyId: string;
-  userId: string;
-  userPassword: string;
-  store: CompanyStore;
-  results: ResultRegistry;
-  concurrencyLimit: number;
-  inFlight: number;
-}
+export type { EmulatedCompany } from './company';
 
 export interface GatewayContext {
   senderId: string;
@@ -32,21 +32,15 @@ export interface GatewayContext {
   onSessionIssued(): void;
 }
 
+const HTTP_OK = 200;
+const HTTP_UNAUTHORIZED = 401;
+
 export interface GatewayAnswer {
+  /** HTTP status: 200 for every XML answer but the gateway's own sign-in refusal (401). */
+  status: number;
   body: string;
   /** Records across all results, for the latency model. */
   records: number;
-}
-
-const SIGN_IN_REJECTED = 'Sign-in information is incorrect. Please check your request.';
-const ROLLED_BACK = 'The entire transaction in this operation has been rolled back due to an error.';
-
-interface Authenticated {
-  company: EmulatedCompany;
-  userId: string;
-  locationId: string;
-  session: Session | undefined;
-  sessionTimeout: number;
 }
 
 function senderAccepted(context: GatewayContext, request: GatewayRequest): boolean {
@@ -70,54 +64,34 @@ export function companyOfRequest(context: GatewayContext, parsed: ParsedRequest)
   return session ? companyFor(context, session.companyId) : undefined;
 }
 
-function authenticate(context: GatewayContext, request: GatewayRequest): Authenticated | undefined {
-  const authentication = request.authentication;
-  if (!authentication) return undefined;
-  if (authentication.kind === 'session') {
-    const session = context.sessions.use(authentication.sessionId);
-    const company = session && companyFor(context, session.companyId);
-    if (!session || !company) return undefined;
-    return { company, userId: session.userId, locationId: session.locationId, session, sessionTimeout: session.expiresAt };
-  }
-  const company = companyFor(context, authentication.companyId);
-  const accepted =
-    company !== undefined &&
-    company.userId.toUpperCase() === authentication.userId.trim().toUpperCase() &&
-    company.userPassword === authentication.password;
-  if (!accepted) return undefined;
-  return {
-    company,
-    userId: authentication.userId,
-    locationId: authentication.locationId,
-    session: undefined,
-    sessionTimeout: context.sessions.timeoutFromNow(),
-  };
-}
-
-function renderAuthentication(status: 'success' | 'failure', echo: { userId: string; companyId: string; locationId: string }, timestamps = ''): string {
+function renderAuthentication(status: 'success' | 'failure', echo: LoginEcho, timestamps = ''): string {
   return (
     `<authentication>${element('status', status)}${element('userid', echo.userId)}${element('companyid', echo.companyId)}` +
     `${element('locationid', echo.locationId)}${timestamps}</authentication>`
   );
 }
 
-function authenticationFailure(request: GatewayRequest): string {
-  const authentication = request.authentication;
-  const echo =
-    authentication?.kind === 'login'
-      ? { userId: authentication.userId, companyId: authentication.companyId, locationId: authentication.locationId }
-      : { userId: '', companyId: '', locationId: '' };
-  const description2 = authentication ? SIGN_IN_REJECTED : 'The request has no <authentication> (login or sessionid).';
-  return `<operation>${renderAuthentication('failure', echo)}${renderErrorMessage([{ errorno: SIGN_IN_FAILED, description2 }])}</operation>`;
-}
-
-function getApiSession(context: GatewayContext, auth: Authenticated): FunctionOutcome {
+/**
+ * `getAPISession`: the session of the request, or a new one for a login. With `<locationid>` it
+ * opens a session at that level instead (an entity, or '' for the top), as production allows
+ * from any session; it answers the endpoint (the emulator's own URL, where production answers an
+ * *.intacct.com host) and the session's location id.
+ */
+function getApiSession(context: GatewayContext, auth: Authenticated, body: unknown): FunctionOutcome {
   let session = auth.session;
-  if (!session) {
-    session = context.sessions.issue(auth.company.companyId, auth.userId, auth.locationId);
-    auth.session = session;
-    auth.sessionTimeout = session.expiresAt;
+  const switching = hasChild(body, 'locationid');
+  const locationId = switching ? textOf(childOf(body, 'locationid')).trim() : auth.locationId;
+  if (switching && locationId !== '' && !entityOf(auth.company, locationId)) {
+    const refusal = invalidLocation(auth.company, locationId);
+    throw new FunctionFailure(refusal.errorno, refusal.description2 ?? '', refusal.correction, refusal.description);
+  }
+  if (!session || (switching && locationId !== session.locationId)) {
+    session = context.sessions.issue(auth.company.companyId, auth.userId, locationId);
     context.onSessionIssued();
+    if (!auth.session) {
+      auth.session = session;
+      auth.sessionTimeout = session.expiresAt;
+    }
   }
   const api =
     `<api>${element('sessionid', session.sessionId)}${element('endpoint', context.endpointUrl)}` +
@@ -125,33 +99,39 @@ function getApiSession(context: GatewayContext, auth: Authenticated): FunctionOu
   return { data: `<data>${api}</data>`, records: 0 };
 }
 
-function runFunction(context: GatewayContext, auth: Authenticated, call: FunctionCall): FunctionOutcome {
-  const { store, results } = auth.company;
-  switch (call.name) {
-    case 'getAPISession':
-      return getApiSession(context, auth);
-    case 'query':
-      return runQuery(store, call.body);
-    case 'readByQuery':
-      return runReadByQuery(store, results, call.body);
-    case 'readMore':
-      return runReadMore(results, call.body);
-    case 'create':
-      return runCreate(store, call.body, context.now());
-    case 'update':
-      return runUpdate(store, call.body, context.now());
-    case 'delete':
-      return runDelete(store, call.body);
-    default:
-      throw new FunctionFailure(
-        XML_PARSE_ERROR,
-        withSupportId(`Unknown function: ${call.name || '(none)'}`),
-        'Use getAPISession, query, readByQuery, readMore, create, update or delete.',
-      );
-  }
+function readScope(auth: Authenticated): ReadScope {
+  const { company } = auth;
+  return {
+    store: company.store,
+    results: company.results,
+    entityId: auth.locationId,
+    hasEntities: company.entities.length > 0,
+    contactFields: company.employeeContactFields,
+    owner: resultOwner(auth),
+  };
 }
 
-function renderResult(call: FunctionCall, status: 'success' | 'failure', inner: string): string {
+function writeScope(auth: Authenticated): WriteScope {
+  return { store: auth.company.store, entity: auth.entity };
+}
+
+type FunctionRunner = (context: GatewayContext, auth: Authenticated, body: unknown) => FunctionOutcome;
+
+const RUNNERS: Record<GatewayFunctionName, FunctionRunner> = {
+  getAPISession: getApiSession,
+  query: (_context, auth, body) => runQuery(readScope(auth), body),
+  readByQuery: (_context, auth, body) => runReadByQuery(readScope(auth), body),
+  readMore: (_context, auth, body) => runReadMore(readScope(auth), body),
+  read: (_context, auth, body) => runRead(readScope(auth), body),
+  readByName: (_context, auth, body) => runReadByName(readScope(auth), body),
+  lookup: (_context, auth, body) => runLookup(readScope(auth), body),
+  inspect: (_context, auth, body) => runInspect(readScope(auth), body),
+  create: (context, auth, body) => runCreate(writeScope(auth), body, context.now()),
+  update: (context, auth, body) => runUpdate(writeScope(auth), body, context.now()),
+  delete: (_context, auth, body) => runDelete(writeScope(auth), body),
+};
+
+function renderResult(call: FunctionCall, status: 'success' | 'failure' | 'aborted', inner: string): string {
   return `<result>${element('status', status)}${element('function', call.name)}${element('controlid', call.controlId)}${inner}</result>`;
 }
 
@@ -164,30 +144,33 @@ function failureDetail(error: unknown): ErrorDetail {
 
 /**
  * Answers a parsed gateway request: control check, authentication, then one <result> per function.
- * With `forcedErrorno`, every function fails with that errorno instead of running (the xmlError fault).
+ * With `forced`, every function fails that way instead of running (the result-level faults).
  */
-export function answerGatewayRequest(context: GatewayContext, parsed: ParsedRequest, forcedErrorno?: string): GatewayAnswer {
+export function answerGatewayRequest(context: GatewayContext, parsed: ParsedRequest, forced?: ForcedFailure): GatewayAnswer {
   if (!parsed.ok) {
-    return { body: renderResponse(renderControl('failure', parsed.echo) + renderErrorMessage([parsed.error])), records: 0 };
+    return { status: HTTP_OK, body: renderResponse(renderControl('failure', parsed.echo) + renderErrorMessage([parsed.error])), records: 0 };
   }
   const request = parsed.request;
   if (!senderAccepted(context, request)) {
-    return { body: renderResponse(renderControl('failure', request.echo) + renderErrorMessage([SENDER_REJECTED])), records: 0 };
+    return { status: HTTP_OK, body: renderResponse(renderControl('failure', request.echo) + renderErrorMessage([SENDER_REJECTED])), records: 0 };
   }
+  const outcome = authenticate({ sessions: context.sessions, companyFor: (companyId) => companyFor(context, companyId) }, request);
+  if (outcome.kind === 'signInRefused') return { status: HTTP_UNAUTHORIZED, body: signInRefusedBody(), records: 0 };
   const control = renderControl('success', request.echo);
-  const auth = authenticate(context, request);
-  if (!auth) return { body: renderResponse(control + authenticationFailure(request)), records: 0 };
+  if (outcome.kind === 'refused') {
+    const operation = `<operation>${renderAuthentication('failure', outcome.echo)}${renderErrorMessage([outcome.error])}</operation>`;
+    return { status: HTTP_OK, body: renderResponse(control + operation), records: 0 };
+  }
+  const { auth } = outcome;
 
   let records = 0;
   const results = request.functions.map((call) => {
-    if (forcedErrorno !== undefined) {
-      const description2 = forcedErrorno === TRANSACTION_ROLLED_BACK ? ROLLED_BACK : withSupportId('The request failed.');
-      return renderResult(call, 'failure', renderErrorMessage([{ errorno: forcedErrorno, description2 }]));
-    }
+    if (forced) return renderResult(call, forced.status, renderErrorMessage(forced.errors));
     try {
-      const outcome = runFunction(context, auth, call);
-      records += outcome.records;
-      return renderResult(call, 'success', outcome.data);
+      const runner = RUNNERS[call.name as GatewayFunctionName];
+      const result = runner(context, auth, call.body);
+      records += result.records;
+      return renderResult(call, 'success', result.data);
     } catch (error) {
       return renderResult(call, 'failure', renderErrorMessage([failureDetail(error)]));
     }
@@ -200,5 +183,5 @@ export function answerGatewayRequest(context: GatewayContext, parsed: ParsedRequ
     { userId: auth.userId, companyId: auth.company.companyId, locationId: auth.locationId },
     timestamps,
   );
-  return { body: renderResponse(`${control}<operation>${authentication}${results.join('')}</operation>`), records };
+  return { status: HTTP_OK, body: renderResponse(`${control}<operation>${authentication}${results.join('')}</operation>`), records };
 }

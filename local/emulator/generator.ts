@@ -1,4 +1,5 @@
 import { formatDate, formatTimestamp } from './dates';
+import { placeCompanyRecords } from './entity-placement';
 import type { Prng } from './prng';
 import { createPrng } from './prng';
 import type { CountryEntry } from './reference-data';
@@ -8,8 +9,9 @@ import {
   ODDBALL_COMPANY_NAMES, SINGLE_NAMES, SURNAME_STEMS,
 } from './reference-data';
 import type { IntacctRecord, ObjectSchema } from './schema';
-import { CUSTOMER_SCHEMA, DEPARTMENT_SCHEMA, EMPLOYEE_SCHEMA, emptyRecord } from './schema';
+import { CUSTOMER_SCHEMA, DEPARTMENT_SCHEMA, EMPLOYEE_SCHEMA, emptyRecord, NON_POSTING_STATUS } from './schema';
 import type { CompanyStore } from './store';
+import type { EmulatedEntity } from './types';
 
 export interface GenerationCounts {
   customers: number;
@@ -46,7 +48,14 @@ const BULK_UPDATE_INSTANTS = [
 ];
 const SECOND_MS = 1000;
 /** Mixed into the seed to give each object its own PRNG stream. */
-const STREAM_SALTS = { departments: 0x0d0d0d0d, customers: 0x0c0c0c0c, employees: 0x0e0e0e0e } as const;
+const STREAM_SALTS = {
+  departments: 0x0d0d0d0d,
+  customers: 0x0c0c0c0c,
+  employees: 0x0e0e0e0e,
+  departmentStatuses: 0x0a0a0a0a,
+} as const;
+/** Share of active departments that are "active non-posting" (usable, but no transactions post to them). */
+const NON_POSTING_DEPARTMENT_SHARE = 0.15;
 const MAX_HOUSE_NUMBER = 999;
 const BUSINESS_KEY_DIGITS = 4;
 const PHONE_LOCAL_DIGITS = 7;
@@ -63,15 +72,23 @@ export function defaultBusinessKey(schema: ObjectSchema, recordNo: number): stri
 }
 
 /**
- * Fills a company's store with deterministic data: the same seed and counts always give the same
- * records. Departments come first so employees can reference them.
+ * Fills a company's store with deterministic data: the same seed, counts and entities always give
+ * the same records. Departments come first so employees can reference them; with entities, the
+ * records are then spread over them (entity-placement.ts).
  */
-export function generateCompanyData(store: CompanyStore, seed: number, counts: GenerationCounts): void {
+export function generateCompanyData(
+  store: CompanyStore,
+  seed: number,
+  counts: GenerationCounts,
+  entities: readonly EmulatedEntity[] = [],
+): void {
   // Separate streams per object, so adding employees does not change the customers of a seed.
   const seedBase = seed >>> 0;
   generateDepartments(store, createPrng(seedBase ^ STREAM_SALTS.departments), counts.departments);
+  markNonPostingDepartments(store, createPrng(seedBase ^ STREAM_SALTS.departmentStatuses));
   generateCustomers(store, createPrng(seedBase ^ STREAM_SALTS.customers), counts.customers);
   generateEmployees(store, createPrng(seedBase ^ STREAM_SALTS.employees), counts.employees);
+  placeCompanyRecords(store, seedBase, entities);
 }
 
 function nextRecordNo(prng: Prng, previous: number): number {
@@ -112,6 +129,14 @@ function generateDepartments(store: CompanyStore, prng: Prng, count: number): vo
       record.PARENTKEY = parent.RECORDNO ?? '';
     }
     table.append(record);
+  }
+}
+
+/** From a stream of its own, so the other fields of a seed's departments stay as they were. */
+function markNonPostingDepartments(store: CompanyStore, prng: Prng): void {
+  for (const record of store.table('DEPARTMENT').records) {
+    const drawn = prng.chance(NON_POSTING_DEPARTMENT_SHARE);
+    if (drawn && record.STATUS === 'active') record.STATUS = NON_POSTING_STATUS;
   }
 }
 

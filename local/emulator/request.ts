@@ -27,6 +27,26 @@ export type ParsedRequest =
   | { ok: false; echo: ControlEcho; error: ErrorDetail };
 
 const FUNCTION_PATH = 'request.operation.content.function';
+
+/** The functions the emulator serves; any other function element fails the request's schema check. */
+export const GATEWAY_FUNCTIONS = [
+  'getAPISession',
+  'query',
+  'readByQuery',
+  'readMore',
+  'read',
+  'readByName',
+  'lookup',
+  'inspect',
+  'create',
+  'update',
+  'delete',
+] as const;
+export type GatewayFunctionName = (typeof GATEWAY_FUNCTIONS)[number];
+
+export function isGatewayFunction(name: string): name is GatewayFunctionName {
+  return (GATEWAY_FUNCTIONS as readonly string[]).includes(name);
+}
 const DOCTYPE = /<!DOCTYPE/i;
 
 /** Which elements are lists, so one item still comes back as an array. */
@@ -113,14 +133,17 @@ export function parseGatewayRequest(body: string): ParsedRequest {
   const operation = childOf(request, 'operation');
   if (control === undefined) return parseFailure('The request has no <control> element.', echo);
   if (operation === undefined) return parseFailure('The request has no <operation> element.', echo);
+  const functions = parseFunctions(operation);
+  // Production validates the request against its schema before anything runs, so an unknown
+  // function fails the whole request at control level (XL03000003), not just its own result.
+  const unknown = functions.find((call) => !isGatewayFunction(call.name));
+  if (unknown) {
+    const what = unknown.name === '' ? 'A <function> element has no function in it' : `Element '${unknown.name}' is not a function the gateway knows`;
+    return parseFailure(`XML Parse schema error: ${what}.`, echo);
+  }
   return {
     ok: true,
-    request: {
-      echo,
-      senderPassword: textOf(childOf(control, 'password')),
-      authentication: parseAuthentication(operation),
-      functions: parseFunctions(operation),
-    },
+    request: { echo, senderPassword: textOf(childOf(control, 'password')), authentication: parseAuthentication(operation), functions },
   };
 }
 

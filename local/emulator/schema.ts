@@ -22,7 +22,8 @@ export interface ObjectSchema {
 const MAIL = 'DISPLAYCONTACT.MAILADDRESS';
 const INFO = 'PERSONALINFO';
 
-const SERVER_SET_FIELDS = ['RECORDNO', 'WHENCREATED', 'WHENMODIFIED', 'RECORD_URL'];
+/** Set by the server; MEGAENTITYID/NAME follow the entity of the session that created the record. */
+const SERVER_SET_FIELDS = ['RECORDNO', 'WHENCREATED', 'WHENMODIFIED', 'RECORD_URL', 'MEGAENTITYID', 'MEGAENTITYNAME'];
 const TIMESTAMP_FIELDS = ['WHENCREATED', 'WHENMODIFIED'];
 
 function defineObject(
@@ -90,11 +91,26 @@ export const DEPARTMENT_SCHEMA = defineObject(
   ['PARENTKEY'],
 );
 
-const SCHEMAS: Record<ObjectName, ObjectSchema> = {
+export const SCHEMAS: Readonly<Record<ObjectName, ObjectSchema>> = {
   CUSTOMER: CUSTOMER_SCHEMA,
   EMPLOYEE: EMPLOYEE_SCHEMA,
   DEPARTMENT: DEPARTMENT_SCHEMA,
 };
+
+/** Fields a create must give (the server fills in the business key when it is left out). */
+export const REQUIRED_ON_CREATE: Readonly<Record<ObjectName, readonly string[]>> = {
+  CUSTOMER: ['NAME'],
+  EMPLOYEE: [],
+  DEPARTMENT: ['DEPARTMENTID', 'TITLE'],
+};
+
+/** The third DEPARTMENT status production answers, besides active and inactive. */
+export const NON_POSTING_STATUS = 'active non-posting';
+
+/** The STATUS values an object's records take (the ENUM lookup reports, the values writes accept). */
+export function statusValuesOf(schema: ObjectSchema): readonly string[] {
+  return schema.name === 'DEPARTMENT' ? ['active', NON_POSTING_STATUS, 'inactive'] : ['active', 'inactive'];
+}
 
 /** Finds an object's schema by name, case-insensitively (readByQuery uses lower case). */
 export function findSchema(objectName: string): ObjectSchema | undefined {

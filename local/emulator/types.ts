@@ -1,5 +1,14 @@
 /** Public types of the Intacct emulator; re-exported by index.ts, which is the only module others import. */
 
+/**
+ * How `query` names an employee's contact fields. Intacct's own `query` documentation for EMPLOYEE
+ * filters on the relationship (`CONTACT.FIRSTNAME`, `CONTACT.LASTNAME`), while readByQuery answers
+ * and public connectors name the owned contact `PERSONALINFO.*`; which one a company's `query`
+ * accepts cannot be told from outside, so the emulator serves either.
+ */
+export const EMPLOYEE_CONTACT_FIELD_MODES = ['contact', 'personalinfo'] as const;
+export type EmployeeContactFieldMode = (typeof EMPLOYEE_CONTACT_FIELD_MODES)[number];
+
 export interface EmulatorCompanySeed {
   companyId: string;
   userId: string;
@@ -12,6 +21,13 @@ export interface EmulatorCompanySeed {
   seed?: number;
   /** Concurrent gateway requests allowed for this company (default 2); excess -> HTTP 429 GW-0010. */
   concurrencyLimit?: number;
+  /**
+   * Entities of a multi-entity company (default 0: a plain company, no MEGAENTITYID values).
+   * Generated records are spread over them (E100 "Northwind East", E200, ...), some kept shared.
+   */
+  entities?: number;
+  /** Overrides EmulatorOptions.employeeContactFields for this company. */
+  employeeContactFields?: EmployeeContactFieldMode;
 }
 
 export interface LatencyModel {
@@ -26,10 +42,12 @@ export interface EmulatorOptions {
   senderPassword?: string;
   /** Default: two demo companies. */
   companies?: EmulatorCompanySeed[];
-  /** Default 30 minutes; each call extends the session. */
+  /** Default 12 hours; each call extends the session by this much from now. */
   sessionTtlMs?: number;
   /** Initial latency model, default 0/0. */
   latencyMs?: LatencyModel;
+  /** How `query` names EMPLOYEE contact fields, for every company that does not say; default 'contact'. */
+  employeeContactFields?: EmployeeContactFieldMode;
 }
 
 export interface EmulatorStats {
@@ -46,22 +64,36 @@ export interface EmulatorStats {
 export const FAULT_KINDS = [
   'http500',
   'http429',
+  'http503',
   'timeout',
   'reset',
   'truncated',
   'malformed',
   'xmlError',
   'doctype',
+  'rateLimitResult',
+  'offlineResult',
+  'cloudflare403',
+  'cloudflare200',
 ] as const;
 
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
+/** The fault kinds that may carry a Retry-After header. */
+export const RETRY_AFTER_FAULT_KINDS = ['http429', 'http503'] as const satisfies readonly FaultKind[];
+
 export interface FaultSpec {
   kind: FaultKind;
-  /** Only for xmlError; default XL03000009. */
+  /**
+   * For xmlError (default XL03000009, which always follows a cause error, as production sends it),
+   * rateLimitResult and offlineResult (default BL01001973, the text telling which): the errorno of
+   * the result-level error.
+   */
   errorno?: string;
   /** How many consecutive requests this fault applies to; default 1. */
   count?: number;
+  /** Only for http429 and http503: sends `Retry-After: <seconds>`. */
+  retryAfterSeconds?: number;
 }
 
 export interface FaultSettings {
@@ -69,12 +101,26 @@ export interface FaultSettings {
   latencyMs?: LatencyModel;
   /** Replaces the queue of pending faults when given; consumed in order, one request each. */
   failNext?: FaultSpec[];
+  /**
+   * Answers every gateway request with HTTP 429 GW-0010 for this long from now (0 ends it early),
+   * before any failNext fault: a rate limit that lasts, as a company's throttle does.
+   */
+  rateLimitForMs?: number;
+  /** With rateLimitForMs: sends `Retry-After: <seconds>` on those 429s. */
+  rateLimitRetryAfterSeconds?: number;
+}
+
+export interface EmulatedEntity {
+  entityId: string;
+  name: string;
 }
 
 export interface EmulatedCompanyCredentials {
   companyId: string;
   userId: string;
   userPassword: string;
+  /** Present only for a multi-entity company: the location ids an entity-level login may use. */
+  entities?: EmulatedEntity[];
 }
 
 export interface RunningEmulator {
@@ -89,7 +135,7 @@ export interface RunningEmulator {
   resetStats(): void;
   /** Same as POST /__emulator/faults. */
   setFaults(f: FaultSettings): void;
-  /** Same as POST /__emulator/reset: clears faults and latency. */
+  /** Same as POST /__emulator/reset: clears faults, the timed rate limit and latency. */
   clearFaults(): void;
   /** Every issued session becomes expired. */
   expireSessions(): void;

@@ -42,6 +42,15 @@ export function renderErrorMessage(errors: ErrorDetail[]): string {
   return `<errormessage>${body}</errormessage>`;
 }
 
+/**
+ * An errormessage whose errors carry only errorno and description, as the gateway's own sign-in
+ * refusal (XMLGW_JPP0002) does.
+ */
+export function renderBriefErrorMessage(errors: { errorno: string; description: string }[]): string {
+  const body = errors.map((error) => `<error>${element('errorno', error.errorno)}${element('description', error.description)}</error>`).join('');
+  return `<errormessage>${body}</errormessage>`;
+}
+
 export interface ControlEcho {
   senderId: string;
   controlId: string;
@@ -62,12 +71,18 @@ export function renderResponse(inner: string): string {
 }
 
 /**
- * Renders records, each as <elementName> holding exactly the given fields (dotted names kept).
- * Plain `+=` lets V8 build a rope and flatten it once, which beat array-join here.
+ * Renders records, each as <elementName> holding exactly the given fields (dotted names kept),
+ * each named as `names` says (default: its stored name). Plain `+=` lets V8 build a rope and
+ * flatten it once, which beat array-join here.
  */
-export function renderRecords(elementName: string, records: readonly IntacctRecord[], fields: readonly string[]): string {
-  const open = fields.map((field) => `<${field}>`);
-  const close = fields.map((field) => `</${field}>`);
+export function renderRecords(
+  elementName: string,
+  records: readonly IntacctRecord[],
+  fields: readonly string[],
+  names: readonly string[] = fields,
+): string {
+  const open = names.map((name) => `<${name}>`);
+  const close = names.map((name) => `</${name}>`);
   const recordOpen = `<${elementName}>`;
   const recordClose = `</${elementName}>`;
   let out = '';

@@ -1,14 +1,17 @@
 import { randomUUID } from 'node:crypto';
+import type { CompanySlots } from '../ports/company-slots';
 import { abandonedError, throwIfAbandoned, untilAbandoned } from './abort';
-import { companySemaphore, DEFAULT_COMPANY_CONCURRENCY, type Semaphore } from './company-concurrency';
+import { companyKey, companySemaphore, DEFAULT_COMPANY_CONCURRENCY, processCompanySlots } from './company-concurrency';
 import {
   IntacctAuthenticationError,
   IntacctError,
   IntacctProtocolError,
   IntacctQueryError,
+  IntacctTransientError,
   errorFromHttpStatus,
+  parseRetryAfter,
   redactSecrets,
-  type IntacctErrorDetails,
+  type HttpFailureBody,
 } from './errors';
 import { postXml, type HttpAnswer } from './http-transport';
 import {
@@ -19,10 +22,21 @@ import {
   type QueryRequest,
   type ReadByQueryRequest,
 } from './query-builder';
-import { DEFAULT_BASE_DELAY_MS, DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_DELAY_MS, sleepMs, withRetry, type RetryPolicy } from './retry';
+import {
+  DEFAULT_BASE_DELAY_MS,
+  DEFAULT_MAX_ATTEMPTS,
+  DEFAULT_MAX_DELAY_MS,
+  DEFAULT_MAX_RETRY_AFTER_MS,
+  DEFAULT_UNTIL_ABORTED_MAX_DELAY_MS,
+  sleepMs,
+  withRetry,
+  type RetryMode,
+  type RetryPolicy,
+} from './retry';
 import { SessionCache } from './session';
 import { buildRequestXml, getApiSessionFunctionXml, type RequestAuthentication } from './xml-request';
 import {
+  isHtmlPage,
   parseGatewayResponse,
   readApiSession,
   readListPage,
@@ -48,10 +62,29 @@ export interface IntacctClientOptions {
   credentials: IntacctCredentials;
   /** Per request, default 60 000 ms. */
   timeoutMs?: number;
-  /** Defaults 6 attempts, 200 ms base, 10 000 ms cap. */
-  retry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
-  /** Concurrent requests per Intacct company (endpoint + company id), shared by all clients in the process; default 2. */
+  /**
+   * Without a caller signal: at most `maxAttempts` attempts (default 6), full-jitter waits from
+   * `baseDelayMs` (200) up to `maxDelayMs` (10 000) each. With a caller signal (unless
+   * `untilAborted` is false or the call opts out): no attempt limit, waits up to
+   * `untilAbortedMaxDelayMs` (default the larger of maxDelayMs and 30 000) each, until the signal
+   * aborts. Either way a Retry-After is the wait, up to `maxRetryAfterMs` (default 60 000).
+   */
+  retry?: {
+    maxAttempts?: number;
+    baseDelayMs?: number;
+    maxDelayMs?: number;
+    untilAbortedMaxDelayMs?: number;
+    maxRetryAfterMs?: number;
+    /** Default true: a call with a signal retries until it aborts; false keeps the attempt limit for every call. */
+    untilAborted?: boolean;
+  };
+  /** Concurrent requests per Intacct company (endpoint + company id); default 2. */
   concurrency?: number;
+  /**
+   * Where each attempt takes its company slot (key endpoint + company id, limit `concurrency`).
+   * Default: the process-local semaphores (processCompanySlots), shared by all clients in the process.
+   */
+  slots?: CompanySlots;
   /** Largest answer accepted, default 64 MiB. */
   maxResponseBytes?: number;
   /** Waits between attempts; a call's abort ends the wait either way (the signal is passed for the timer's sake). */
@@ -64,6 +97,19 @@ export interface IntacctClientOptions {
 /** Per-call options: `signal` abandons the call (its request on the wire, its retry waits, its wait for a company slot). */
 export interface RequestOptions {
   signal?: AbortSignal;
+  /**
+   * With `signal`: retry retryable failures until it aborts, then fail with the last of them
+   * (default true unless the client's retry.untilAborted is false); false: the attempt limit.
+   */
+  retryUntilAborted?: boolean;
+  /** Told of every retryable failure before it is retried (its texts already redacted). */
+  onRetry?: (error: IntacctError) => void;
+}
+
+/** How one call uses its signal. */
+interface CallContext {
+  signal: AbortSignal | undefined;
+  mode: RetryMode;
 }
 
 /** One page of a listing; `offset` is the position of its first record in the whole result. */
@@ -105,25 +151,40 @@ function isHttpSuccess(status: number): boolean {
   return status >= HTTP_SUCCESS_MIN && status <= HTTP_SUCCESS_MAX;
 }
 
-/** Turns a raw answer into the function result, or the typed error its status and body call for. */
-function interpretAnswer(answer: HttpAnswer): GatewayResult {
-  if (isHttpSuccess(answer.status)) return parseGatewayResponse(answer.body);
-  // An error status decides the kind; an XML body may still name Intacct's errorno.
-  let details: IntacctErrorDetails = {};
+/** Turns a raw answer into the function result, or the typed error its status and body call for (with its Retry-After). */
+function interpretAnswer(answer: HttpAnswer, nowMs: number): GatewayResult {
   try {
-    parseGatewayResponse(answer.body);
+    return readAnswer(answer);
   } catch (error) {
-    if (error instanceof IntacctError && error.errorno !== undefined) {
-      details = { errorno: error.errorno, description2: error.description2, correction: error.correction };
+    if (error instanceof IntacctError && error.retryable) {
+      const retryAfterMs = parseRetryAfter(answer.retryAfter, nowMs);
+      if (retryAfterMs !== undefined) error.retryAfterMs = retryAfterMs;
+    }
+    throw error;
+  }
+}
+
+function readAnswer(answer: HttpAnswer): GatewayResult {
+  if (isHttpSuccess(answer.status)) return parseGatewayResponse(answer.body);
+  // An error status decides the kind first; the body may still say more (an HTML page, Intacct's errorno and texts).
+  const body: HttpFailureBody = {};
+  if (isHtmlPage(answer.body)) {
+    body.html = true;
+  } else {
+    try {
+      parseGatewayResponse(answer.body);
+    } catch (error) {
+      if (error instanceof IntacctError && error.errorno !== undefined) body.described = error;
     }
   }
-  throw errorFromHttpStatus(answer.status, details);
+  throw errorFromHttpStatus(answer.status, {}, body);
 }
 
 /**
  * Read-only client for the Intacct XML gateway: API sessions (renewed once when one expires),
  * offset-paged `query` and `readByQuery`/`readMore` listings, retries with full-jitter backoff
- * on retryable errors only, and a per-company concurrency limit shared across the process.
+ * on retryable errors only (a few attempts, or until the caller's signal aborts; a Retry-After is
+ * honoured), and a per-company concurrency limit (process-local, or the CompanySlots given).
  */
 export class IntacctClient {
   readonly #credentials: IntacctCredentials;
@@ -131,7 +192,10 @@ export class IntacctClient {
   readonly #timeoutMs: number;
   readonly #maxResponseBytes: number;
   readonly #retryPolicy: RetryPolicy;
-  readonly #semaphore: Semaphore;
+  readonly #untilAborted: boolean;
+  readonly #slots: CompanySlots;
+  readonly #company: string;
+  readonly #slotLimit: number;
   readonly #onRequest: ((info: { function: string; attempt: number }) => void) | undefined;
   readonly #sessions: SessionCache;
   readonly #issuedSessionIds = new Set<string>();
@@ -142,33 +206,48 @@ export class IntacctClient {
     this.#endpoint = new URL(options.endpointUrl);
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    const maxDelayMs = options.retry?.maxDelayMs ?? DEFAULT_MAX_DELAY_MS;
     this.#retryPolicy = {
       maxAttempts: options.retry?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
       baseDelayMs: options.retry?.baseDelayMs ?? DEFAULT_BASE_DELAY_MS,
-      maxDelayMs: options.retry?.maxDelayMs ?? DEFAULT_MAX_DELAY_MS,
+      maxDelayMs,
+      untilAbortedMaxDelayMs: options.retry?.untilAbortedMaxDelayMs ?? Math.max(maxDelayMs, DEFAULT_UNTIL_ABORTED_MAX_DELAY_MS),
+      maxRetryAfterMs: options.retry?.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS,
       sleep: options.sleep ?? sleepMs,
       random: options.random ?? Math.random,
     };
-    this.#semaphore = companySemaphore(
-      this.#endpoint.href,
-      this.#credentials.companyId,
-      options.concurrency ?? DEFAULT_COMPANY_CONCURRENCY,
-    );
+    this.#untilAborted = options.retry?.untilAborted ?? true;
+    this.#company = companyKey(this.#endpoint.href, this.#credentials.companyId);
+    this.#slotLimit = options.concurrency ?? DEFAULT_COMPANY_CONCURRENCY;
+    this.#slots = options.slots ?? processCompanySlots;
+    // Joined now, so a smaller limit tightens the company's shared semaphore before any request.
+    if (!options.slots) companySemaphore(this.#endpoint.href, this.#credentials.companyId, this.#slotLimit);
     this.#onRequest = options.onRequest;
     this.#sessions = new SessionCache((signal) => this.#openSession(signal));
   }
 
+  /** The Intacct company this client reads (endpoint + company id): the key of its slots and per-company facts. */
+  get company(): string {
+    return this.#company;
+  }
+
+  /** Whether the login names an entity (an entity-level session) rather than the company's top level. */
+  get entityLevel(): boolean {
+    return Boolean(this.#credentials.entityId);
+  }
+
   /**
    * Lists with `query`, page by page (offset paging) until Intacct reports nothing remaining.
-   * Once `options.signal` aborts, the page being fetched rejects with IntacctTimeoutError.
+   * Once `options.signal` aborts, the page being fetched rejects with IntacctTimeoutError, or with
+   * the retryable failure it was retrying (options.retryUntilAborted, the default with a signal).
    */
   async *query(request: QueryRequest, options: RequestOptions = {}): AsyncGenerator<QueryPage> {
-    const { signal } = options;
+    const call = this.#callContext(options);
     let offset = request.offset ?? 0;
     // Built before the first request so a bad request fails without touching the network.
     let functionXml = buildQueryXml(request, offset);
     for (;;) {
-      const result = await this.#callWithSession('query', functionXml, signal);
+      const result = await this.#callWithSession('query', functionXml, call);
       const page = readListPage(result.data, offset);
       yield { records: page.records, totalCount: page.totalCount, offset, numRemaining: page.numRemaining };
       if (page.numRemaining === 0) return;
@@ -182,9 +261,9 @@ export class IntacctClient {
 
   /** Lists with `readByQuery`, then `readMore` on its result id until nothing remains. */
   async *readByQuery(request: ReadByQueryRequest, options: RequestOptions = {}): AsyncGenerator<QueryPage> {
-    const { signal } = options;
+    const call = this.#callContext(options);
     const firstXml = buildReadByQueryXml(request);
-    let page: ListPage = readListPage((await this.#callWithSession('readByQuery', firstXml, signal)).data);
+    let page: ListPage = readListPage((await this.#callWithSession('readByQuery', firstXml, call)).data);
     let resultId = page.resultId;
     let delivered = 0;
     for (;;) {
@@ -195,7 +274,7 @@ export class IntacctClient {
         throw new IntacctProtocolError('Intacct reported records remaining but gave no resultId');
       }
       const remainingBefore = page.numRemaining;
-      page = readListPage((await this.#callWithSession('readMore', buildReadMoreXml(resultId), signal)).data, delivered);
+      page = readListPage((await this.#callWithSession('readMore', buildReadMoreXml(resultId), call)).data, delivered);
       resultId = page.resultId ?? resultId;
       // readMore moves a server-side cursor, so a retried call may have skipped a page: refuse to hide that.
       if (page.records.length + page.numRemaining !== remainingBefore || page.records.length === 0) {
@@ -206,29 +285,51 @@ export class IntacctClient {
 
   /** Opens a fresh API session; throws IntacctAuthenticationError (never retried) for bad credentials. */
   async verifyCredentials(options: RequestOptions = {}): Promise<void> {
-    await this.#sessions.renew(options.signal);
+    const call = this.#callContext(options);
+    await this.#patiently(call, () => this.#sessions.renew(call.signal));
+  }
+
+  #callContext(options: RequestOptions): CallContext {
+    const { signal } = options;
+    const untilAborted = signal !== undefined && (options.retryUntilAborted ?? this.#untilAborted);
+    return { signal, mode: { untilAborted, ...(options.onRetry ? { onRetry: options.onRetry } : {}) } };
+  }
+
+  /**
+   * Runs `step` once, or, when the call retries until its signal aborts, again after each retryable
+   * failure. Used around session openings, which retry only within their own bounded attempts:
+   * their signal is the session cache's and may never abort.
+   */
+  #patiently<T>(call: CallContext, step: () => Promise<T>): Promise<T> {
+    if (!call.mode.untilAborted) return step();
+    return withRetry(step, this.#retryPolicy, call.signal, call.mode);
   }
 
   /** `signal` is the session cache's own: it aborts only once every call waiting for this session gave up. */
   async #openSession(signal: AbortSignal): Promise<ApiSession> {
     const { userId, companyId, userPassword, entityId } = this.#credentials;
     const login = { userId, companyId, userPassword, ...(entityId ? { entityId } : {}) };
-    const result = await this.#exchange('getAPISession', getApiSessionFunctionXml(), { login }, this.#endpoint.href, signal);
+    // The cache's own signal: bounded retries only (it never aborts while a call without a signal waits).
+    const result = await this.#exchange('getAPISession', getApiSessionFunctionXml(), { login }, this.#endpoint.href, {
+      signal,
+      mode: {},
+    });
     const session = readApiSession(result.data);
     this.#issuedSessionIds.add(session.sessionId);
     return session;
   }
 
   /** Calls a function on the current session; one authentication failure renews the session and tries once more. */
-  async #callWithSession(functionName: string, functionXml: string, signal: AbortSignal | undefined): Promise<GatewayResult> {
-    const session = await this.#sessions.get(signal);
+  async #callWithSession(functionName: string, functionXml: string, call: CallContext): Promise<GatewayResult> {
+    const { signal } = call;
+    const session = await this.#patiently(call, () => this.#sessions.get(signal));
     try {
-      return await this.#exchange(functionName, functionXml, { sessionId: session.sessionId }, this.#urlFor(session), signal);
+      return await this.#exchange(functionName, functionXml, { sessionId: session.sessionId }, this.#urlFor(session), call);
     } catch (error) {
       if (!(error instanceof IntacctAuthenticationError)) throw error;
       await untilAbandoned(this.#sessions.invalidate(session), signal);
-      const renewed = await this.#sessions.get(signal);
-      return this.#exchange(functionName, functionXml, { sessionId: renewed.sessionId }, this.#urlFor(renewed), signal);
+      const renewed = await this.#patiently(call, () => this.#sessions.get(signal));
+      return this.#exchange(functionName, functionXml, { sessionId: renewed.sessionId }, this.#urlFor(renewed), call);
     }
   }
 
@@ -238,16 +339,18 @@ export class IntacctClient {
 
   /**
    * One function over HTTP with retries; each attempt holds a company slot only while on the wire.
-   * An abort of `signal` stops the attempt on the wire, a retry wait or the wait for a slot (leaving
-   * the queue), and rejects with IntacctTimeoutError; an already-aborted signal sends nothing.
+   * An abort of the call's signal stops the attempt on the wire, a retry wait or the wait for a slot
+   * (leaving the queue), and rejects with IntacctTimeoutError, or, when the call retries until its
+   * signal aborts, with the last retryable failure seen; an already-aborted signal sends nothing.
    */
   async #exchange(
     functionName: string,
     functionXml: string,
     authentication: RequestAuthentication,
     url: string,
-    signal: AbortSignal | undefined,
+    call: CallContext,
   ): Promise<GatewayResult> {
+    const { signal } = call;
     throwIfAbandoned(signal);
     const requestXml = buildRequestXml({
       sender: { senderId: this.#credentials.senderId, senderPassword: this.#credentials.senderPassword },
@@ -261,23 +364,39 @@ export class IntacctClient {
       return await withRetry(
         async (attempt) => {
           this.#notify(functionName, attempt);
-          const release = await this.#semaphore.acquire(signal).catch((error: unknown) => {
-            throw signal?.aborted ? abandonedError() : error;
-          });
-          let answer: HttpAnswer;
           try {
-            answer = await postXml(url, requestXml, limits, signal);
-          } finally {
-            release();
+            const release = await this.#takeSlot(signal);
+            let answer: HttpAnswer;
+            try {
+              answer = await postXml(url, requestXml, limits, signal);
+            } finally {
+              release();
+            }
+            return interpretAnswer(answer, Date.now());
+          } catch (error) {
+            // Redacted before anyone (a retry hook included) can see it.
+            if (error instanceof IntacctError) redactSecrets(error, this.#secrets());
+            throw error;
           }
-          return interpretAnswer(answer);
         },
         this.#retryPolicy,
         signal,
+        call.mode,
       );
     } catch (error) {
       if (error instanceof IntacctError) throw redactSecrets(error, this.#secrets());
       throw error;
+    }
+  }
+
+  /** One of the company's slots; leaving its queue when `signal` aborts. A failing slot store is an outage, retried. */
+  async #takeSlot(signal: AbortSignal | undefined): Promise<() => void> {
+    try {
+      return await this.#slots.acquire(this.#company, this.#slotLimit, signal);
+    } catch (error) {
+      if (signal?.aborted) throw abandonedError();
+      if (error instanceof IntacctError) throw error;
+      throw new IntacctTransientError('Could not take a request slot for the Intacct company', { cause: error });
     }
   }
 

@@ -1,3 +1,5 @@
+import type { CompanySlots } from '../ports/company-slots';
+
 /** Gives back a slot; calling it more than once has no further effect. */
 export type Release = () => void;
 
@@ -101,13 +103,25 @@ export function companyKey(endpointUrl: string, companyId: string): string {
  * When clients ask for different limits the smallest wins, so no client can push the company over.
  */
 export function companySemaphore(endpointUrl: string, companyId: string, limit = DEFAULT_COMPANY_CONCURRENCY): Semaphore {
-  const key = companyKey(endpointUrl, companyId);
-  const existing = companySemaphores.get(key);
+  return semaphoreForKey(companyKey(endpointUrl, companyId), limit);
+}
+
+/** The semaphore of a company key (see companyKey), made on first use; the smallest limit asked for wins. */
+function semaphoreForKey(company: string, limit: number): Semaphore {
+  const existing = companySemaphores.get(company);
   if (existing) {
     existing.tighten(limit);
     return existing;
   }
   const created = new Semaphore(limit);
-  companySemaphores.set(key, created);
+  companySemaphores.set(company, created);
   return created;
 }
+
+/**
+ * The company slots of this process: one first-come, first-served semaphore per company key,
+ * shared by every client in the process (the default when a client is given no other slots).
+ */
+export const processCompanySlots: CompanySlots = {
+  acquire: (company, limit, signal) => semaphoreForKey(company, limit).acquire(signal),
+};

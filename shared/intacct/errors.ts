@@ -7,10 +7,13 @@ export type IntacctErrorKind = 'authentication' | 'permission' | 'rate_limit' | 
 /** Intacct's own diagnostics, as far as they reached us, plus the HTTP status when one applies. */
 export interface IntacctErrorDetails {
   errorno?: string;
+  description?: string;
   description2?: string;
   correction?: string;
   httpStatus?: number;
   retryable?: boolean;
+  /** How long the gateway asked us to wait before the next attempt (its Retry-After), in ms. */
+  retryAfterMs?: number;
   cause?: unknown;
 }
 
@@ -21,10 +24,12 @@ export type IntacctStatusLevel = 'control' | 'authentication' | 'result';
 export class IntacctError extends Error {
   readonly kind: IntacctErrorKind;
   errorno?: string;
+  description?: string;
   description2?: string;
   correction?: string;
   httpStatus?: number;
   retryable: boolean;
+  retryAfterMs?: number;
 
   constructor(kind: IntacctErrorKind, message: string, details: IntacctErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -32,9 +37,16 @@ export class IntacctError extends Error {
     this.kind = kind;
     this.retryable = details.retryable ?? false;
     if (details.errorno !== undefined) this.errorno = details.errorno;
+    if (details.description !== undefined) this.description = details.description;
     if (details.description2 !== undefined) this.description2 = details.description2;
     if (details.correction !== undefined) this.correction = details.correction;
     if (details.httpStatus !== undefined) this.httpStatus = details.httpStatus;
+    if (details.retryAfterMs !== undefined) this.retryAfterMs = details.retryAfterMs;
+  }
+
+  /** Intacct's own explanation: description2 when it sent one, else description (already capped). */
+  get intacctText(): string | undefined {
+    return this.description2 || this.description || undefined;
   }
 }
 
@@ -107,6 +119,10 @@ export const INTACCT_ERRORNO = {
   companyExpired: 'PL04000055',
   gatewayRateLimit: 'GW-0010',
   gatewayInvalidRequest: 'GW-0011',
+  /** The gateway's "Sign-in information is incorrect" (seen with HTTP 401, text in `description` only). */
+  gatewaySignInIncorrect: 'XMLGW_JPP0002',
+  /** Control-level "Invalid Request", answered for a company id the gateway does not know. */
+  invalidRequest: 'invalidRequest',
 } as const;
 
 /** One `<error>` entry of an Intacct `<errormessage>`. */
@@ -117,24 +133,75 @@ export interface IntacctErrorEntry {
   correction: string;
 }
 
+/** The most of Intacct's own text (one field, or a whole explanation) that reaches an error message. */
+export const MAX_INTACCT_TEXT_BYTES = 1024;
+const ELLIPSIS = '…';
+
 /**
- * Turns the first error of a failed status level into the typed error a caller can act on.
- * The errorno decides first; the level decides for numbers we do not know.
+ * Cuts `text` to at most `maxBytes` bytes of UTF-8 (an ellipsis included), never inside a
+ * character: an answer can put anything in its error texts, and they end up in messages and logs.
  */
-export function errorFromIntacctStatus(level: IntacctStatusLevel, entries: IntacctErrorEntry[]): IntacctError {
-  const first = entries[0];
-  const details: IntacctErrorDetails = first
-    ? { errorno: first.errorno, description2: first.description2, correction: first.correction }
-    : {};
+export function capIntacctText(text: string, maxBytes = MAX_INTACCT_TEXT_BYTES): string {
+  if (Buffer.byteLength(text, 'utf8') <= maxBytes) return text;
+  const budget = maxBytes - Buffer.byteLength(ELLIPSIS, 'utf8');
+  let used = 0;
+  let end = 0;
+  for (const character of text) {
+    const size = Buffer.byteLength(character, 'utf8');
+    if (used + size > budget) break;
+    used += size;
+    end += character.length;
+  }
+  return text.slice(0, end) + ELLIPSIS;
+}
+
+/** Rate limiting reported in an answer's text rather than by GW-0010 or HTTP 429 (seen inside HTTP 200 answers). */
+const RATE_LIMIT_TEXT = /rate limit exceeded|too many (?:api )?(?:requests|operations)/i;
+/** An outage reported in an answer's text ("The service is temporarily off-line"). */
+const OFFLINE_TEXT = /temporarily off-?line/i;
+
+function entryText(entry: IntacctErrorEntry): string {
+  return [entry.description, entry.description2, entry.correction].join(' ');
+}
+
+/** The details an error keeps of Intacct's first error entry, each text capped. */
+function detailsOf(entry: IntacctErrorEntry | undefined): IntacctErrorDetails {
+  if (!entry) return {};
+  return {
+    errorno: capIntacctText(entry.errorno),
+    description: capIntacctText(entry.description),
+    description2: capIntacctText(entry.description2),
+    correction: capIntacctText(entry.correction),
+  };
+}
+
+/** Every entry as `errorno: description: description2`, capped as a whole. */
+function explanationOf(entries: IntacctErrorEntry[]): string {
   const explanation = entries
     .map((entry) => [entry.errorno, entry.description, entry.description2].filter((part) => part !== '').join(': '))
     .filter((text) => text !== '')
     .join('; ');
+  return capIntacctText(explanation);
+}
+
+/**
+ * Turns the first error of a failed status level into the typed error a caller can act on.
+ * Text that says "rate limit exceeded" or "temporarily off-line" decides first (Intacct reports
+ * both with various numbers, inside HTTP 200 answers too); then the errorno; then the level.
+ */
+export function errorFromIntacctStatus(level: IntacctStatusLevel, entries: IntacctErrorEntry[]): IntacctError {
+  const first = entries[0];
+  const details = detailsOf(first);
+  const explanation = explanationOf(entries);
   const message = `Intacct ${level} failure${explanation === '' ? '' : `: ${explanation}`}`;
+
+  if (entries.some((entry) => RATE_LIMIT_TEXT.test(entryText(entry)))) return new IntacctRateLimitError(message, details);
+  if (entries.some((entry) => OFFLINE_TEXT.test(entryText(entry)))) return new IntacctTransientError(message, details);
 
   switch (first?.errorno) {
     case INTACCT_ERRORNO.badCredentials:
     case INTACCT_ERRORNO.companyExpired:
+    case INTACCT_ERRORNO.gatewaySignInIncorrect:
       return new IntacctAuthenticationError(message, details);
     case INTACCT_ERRORNO.noPermission:
       return new IntacctPermissionError(message, details);
@@ -145,6 +212,10 @@ export function errorFromIntacctStatus(level: IntacctStatusLevel, entries: Intac
       return new IntacctProtocolError(message, details);
     case INTACCT_ERRORNO.transactionRolledBack:
       return new IntacctQueryError(message, { ...details, retryable: true });
+    case INTACCT_ERRORNO.invalidRequest:
+      // Before any login is read, "Invalid Request" means the gateway refused whom we sign in as (a wrong company id).
+      if (level === 'control') return new IntacctAuthenticationError(message, details);
+      break;
   }
   switch (level) {
     case 'authentication':
@@ -156,21 +227,86 @@ export function errorFromIntacctStatus(level: IntacctStatusLevel, entries: Intac
   }
 }
 
+const HTTP_BAD_REQUEST = 400;
 const HTTP_UNAUTHORIZED = 401;
+const HTTP_FORBIDDEN = 403;
 const HTTP_TOO_MANY_REQUESTS = 429;
 const HTTP_FIRST_SERVER_ERROR = 500;
 const HTTP_LAST_SERVER_ERROR = 599;
 
-/** Classifies a non-2xx HTTP answer by its status alone (Cloudflare pages carry nothing better). */
-export function errorFromHttpStatus(status: number, details: IntacctErrorDetails = {}): IntacctError {
-  const message = `Intacct gateway answered HTTP ${status}`;
-  const withStatus = { ...details, httpStatus: status };
+/** What a non-2xx answer's body told us, when it could be read. */
+export interface HttpFailureBody {
+  /** The body is an HTML page (Cloudflare, a load balancer), not the gateway's XML. */
+  html?: boolean;
+  /** The typed error the body's XML describes, with Intacct's errorno and texts. */
+  described?: IntacctError;
+}
+
+/**
+ * Classifies a non-2xx HTTP answer: by its status first (401 sign-in refused, 429 rate limit,
+ * 5xx outage), then by what its body says: an HTML page at 403 is a Cloudflare block or challenge
+ * (an outage, retried); GW-0011 at 400 is the gateway refusing our credentials; another failure
+ * the XML names (authentication, permission, rate limit, outage) is taken as named.
+ */
+export function errorFromHttpStatus(status: number, details: IntacctErrorDetails = {}, body: HttpFailureBody = {}): IntacctError {
+  const described = body.described;
+  const fromBody: IntacctErrorDetails = described
+    ? {
+        ...(described.errorno === undefined ? {} : { errorno: described.errorno }),
+        ...(described.description === undefined ? {} : { description: described.description }),
+        ...(described.description2 === undefined ? {} : { description2: described.description2 }),
+        ...(described.correction === undefined ? {} : { correction: described.correction }),
+      }
+    : {};
+  const intacctText = described?.intacctText;
+  const message = `Intacct gateway answered HTTP ${status}${
+    described?.errorno ? `: ${described.errorno}` : ''
+  }${intacctText ? `: ${capIntacctText(intacctText)}` : ''}`;
+  const withStatus = { ...fromBody, ...details, httpStatus: status };
+
   if (status === HTTP_UNAUTHORIZED) return new IntacctAuthenticationError(message, withStatus);
   if (status === HTTP_TOO_MANY_REQUESTS) return new IntacctRateLimitError(message, withStatus);
   if (status >= HTTP_FIRST_SERVER_ERROR && status <= HTTP_LAST_SERVER_ERROR) {
     return new IntacctTransientError(message, withStatus);
   }
+  if (body.html && status === HTTP_FORBIDDEN) return new IntacctTransientError(message, withStatus);
+  if (described) {
+    if (status === HTTP_BAD_REQUEST && described.errorno === INTACCT_ERRORNO.gatewayInvalidRequest) {
+      return new IntacctAuthenticationError(message, withStatus);
+    }
+    switch (described.kind) {
+      case 'authentication':
+        return new IntacctAuthenticationError(message, withStatus);
+      case 'permission':
+        return new IntacctPermissionError(message, withStatus);
+      case 'rate_limit':
+        return new IntacctRateLimitError(message, withStatus);
+      case 'transient':
+        return new IntacctTransientError(message, withStatus);
+      default:
+        break;
+    }
+  }
   return new IntacctProtocolError(message, withStatus);
+}
+
+const MILLISECONDS_PER_SECOND = 1000;
+const DELAY_SECONDS = /^\d+$/;
+/** An HTTP date names a day or month and a time of day (Date.parse alone takes "-5" for a year). */
+const HTTP_DATE = /^(?=.*[A-Za-z]{3})(?=.*\d{1,2}:\d{2}:\d{2}).*$/;
+
+/**
+ * The wait a Retry-After header asks for, in ms: delay-seconds or an HTTP date (relative to
+ * `nowMs`); undefined when absent or unreadable, 0 for a date already past.
+ */
+export function parseRetryAfter(header: string | null | undefined, nowMs: number): number | undefined {
+  const value = header?.trim();
+  if (!value) return undefined;
+  if (DELAY_SECONDS.test(value)) return Number(value) * MILLISECONDS_PER_SECOND;
+  if (!HTTP_DATE.test(value)) return undefined;
+  const at = Date.parse(value);
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(0, at - nowMs);
 }
 
 const REDACTED = '[redacted]';
@@ -183,6 +319,7 @@ export function redactSecrets<E extends IntacctError>(error: E, secrets: readonl
   const present = secrets.filter((secret) => secret !== '');
   const scrub = (text: string): string => present.reduce((acc, secret) => acc.split(secret).join(REDACTED), text);
   error.message = scrub(error.message);
+  if (error.description !== undefined) error.description = scrub(error.description);
   if (error.description2 !== undefined) error.description2 = scrub(error.description2);
   if (error.correction !== undefined) error.correction = scrub(error.correction);
   return error;

@@ -5,6 +5,8 @@ import { IntacctProtocolError, IntacctTransientError } from './errors';
 export interface HttpAnswer {
   status: number;
   body: string;
+  /** The Retry-After header as sent, when there was one. */
+  retryAfter?: string;
 }
 
 /** Limits for one POST. */
@@ -66,7 +68,8 @@ export async function postXml(url: string, requestXml: string, limits: PostLimit
       signal: controller.signal,
     });
     const body = await readCappedBody(response, limits.maxResponseBytes);
-    return { status: response.status, body };
+    const retryAfter = response.headers.get('retry-after');
+    return { status: response.status, body, ...(retryAfter === null ? {} : { retryAfter }) };
   } catch (error) {
     if (signal?.aborted) throw abandonedError();
     if (error instanceof IntacctProtocolError) throw error;

@@ -21,6 +21,15 @@ export {
   IntacctQueryError,
   IntacctTimeoutError,
   INTACCT_ERRORNO,
+  MAX_INTACCT_TEXT_BYTES,
+  capIntacctText,
+  parseRetryAfter,
   type IntacctErrorKind,
 } from './errors';
+export { processCompanySlots, companyKey, DEFAULT_COMPANY_CONCURRENCY } from './company-concurrency';
+export {
+  EmployeeContactNamings,
+  processEmployeeContactNamings,
+  type EmployeeContactNaming,
+} from './employee-contact-fields';
 export { quoteReadByQueryValue, QUERY_MAX_PAGE_SIZE, READ_BY_QUERY_MAX_PAGE_SIZE } from './query-builder';

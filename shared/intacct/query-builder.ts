@@ -43,7 +43,11 @@ export interface QueryRequest {
   caseInsensitive?: boolean;
 }
 
-/** One list request through the older `readByQuery` function. */
+/**
+ * One list request through the older `readByQuery` function. Its published parameters (object,
+ * fields, query, pagesize, docparid) name no `showprivate`, so nothing here asks for entity-private
+ * records; the source lists with `query`, whose `<options>` take it.
+ */
 export interface ReadByQueryRequest {
   object: string;
   fields?: string[] | '*';

@@ -1,20 +1,40 @@
-import { throwIfAbandoned, untilAbandoned } from './abort';
+import { abandonedError, untilAbandoned } from './abort';
 import { IntacctError } from './errors';
 
 /** How hard to retry: attempts in all (first included) and the exponential backoff bounds. */
 export interface RetryPolicy {
+  /** Attempts in all when retrying is bounded (no caller signal to retry until). */
   maxAttempts: number;
   baseDelayMs: number;
+  /** Longest single wait when retrying is bounded. */
   maxDelayMs: number;
+  /** Longest single wait when retrying until the caller's signal aborts; default 30 000 ms. */
+  untilAbortedMaxDelayMs?: number;
+  /** Longest wait a Retry-After header can ask for and get; default 60 000 ms. */
+  maxRetryAfterMs?: number;
   /** Waits between attempts; given the caller's signal, it may stop waiting when that aborts (not required: the wait is abandoned anyway). */
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Uniform in [0, 1), like Math.random. */
   random: () => number;
 }
 
+/** How one call retries beyond its policy. */
+export interface RetryMode {
+  /**
+   * Retry retryable failures, however many, until `signal` aborts (a run's time budget, a route's
+   * deadline), then fail with the last real failure seen rather than a timeout. Only with a signal
+   * that belongs to the caller: a signal that may never abort would retry forever.
+   */
+  untilAborted?: boolean;
+  /** Told of every retryable failure before it is retried (already redacted by the caller's operation). */
+  onRetry?: (error: IntacctError) => void;
+}
+
 export const DEFAULT_MAX_ATTEMPTS = 6;
 export const DEFAULT_BASE_DELAY_MS = 200;
 export const DEFAULT_MAX_DELAY_MS = 10_000;
+export const DEFAULT_UNTIL_ABORTED_MAX_DELAY_MS = 30_000;
+export const DEFAULT_MAX_RETRY_AFTER_MS = 60_000;
 
 const BACKOFF_FACTOR = 2;
 
@@ -46,27 +66,59 @@ export function backoffDelayMs(retry: number, policy: Pick<RetryPolicy, 'baseDel
   return Math.floor(policy.random() * ceiling);
 }
 
+/**
+ * The wait before the next attempt after `failure`: what its Retry-After asked for (at most
+ * maxRetryAfterMs), else the full-jitter backoff under the mode's cap.
+ */
+export function retryDelayMs(retry: number, failure: unknown, policy: RetryPolicy, untilAborted: boolean): number {
+  const asked = failure instanceof IntacctError ? failure.retryAfterMs : undefined;
+  if (asked !== undefined) return Math.min(asked, policy.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS);
+  const untilAbortedCap = policy.untilAbortedMaxDelayMs ?? Math.max(policy.maxDelayMs, DEFAULT_UNTIL_ABORTED_MAX_DELAY_MS);
+  const maxDelayMs = untilAborted ? untilAbortedCap : policy.maxDelayMs;
+  return backoffDelayMs(retry, { ...policy, maxDelayMs });
+}
+
 /** Only errors the connector itself marked retryable are retried; authentication errors never are. */
 export function isRetryable(error: unknown): boolean {
   return error instanceof IntacctError && error.retryable && error.kind !== 'authentication';
 }
 
 /**
- * Runs `operation` (given the 1-based attempt number) until it succeeds, throws a non-retryable
- * error, or `maxAttempts` is used up; the last error is rethrown unchanged. Once `signal` aborts,
- * no further attempt starts and a backoff wait ends at once, rejecting with IntacctTimeoutError
- * (the attempt on the wire is the operation's to stop: it gets the same signal from its caller).
+ * Runs `operation` (given the 1-based attempt number) until it succeeds or throws a non-retryable
+ * error. Bounded (the default): at most `maxAttempts` attempts, the last error rethrown unchanged;
+ * once `signal` aborts, no further attempt starts and a backoff wait ends at once, rejecting with
+ * IntacctTimeoutError. With `mode.untilAborted` and a signal: no attempt limit; once the signal
+ * aborts (during a wait or an attempt) it rejects with the last retryable failure seen, or
+ * IntacctTimeoutError when none was. The attempt on the wire is the operation's to stop: it gets
+ * the same signal from its caller.
  */
-export async function withRetry<T>(operation: (attempt: number) => Promise<T>, policy: RetryPolicy, signal?: AbortSignal): Promise<T> {
+export async function withRetry<T>(
+  operation: (attempt: number) => Promise<T>,
+  policy: RetryPolicy,
+  signal?: AbortSignal,
+  mode: RetryMode = {},
+): Promise<T> {
+  const untilAborted = mode.untilAborted === true && signal !== undefined;
   const maxAttempts = Math.max(1, Math.floor(policy.maxAttempts));
+  let lastFailure: { error: unknown } | undefined;
+  const abandoned = (): unknown => (untilAborted && lastFailure ? lastFailure.error : abandonedError());
   for (let attempt = 1; ; attempt += 1) {
-    throwIfAbandoned(signal);
+    if (signal?.aborted) throw abandoned();
     try {
       return await operation(attempt);
     } catch (error) {
-      if (attempt >= maxAttempts || !isRetryable(error)) throw error;
-      throwIfAbandoned(signal);
-      await untilAbandoned(policy.sleep(backoffDelayMs(attempt, policy), signal), signal);
+      // The attempt was stopped by the abort: what went wrong before is the better answer.
+      if (signal?.aborted && untilAborted && lastFailure) throw lastFailure.error;
+      if (!isRetryable(error)) throw error;
+      if (!untilAborted && attempt >= maxAttempts) throw error;
+      lastFailure = { error };
+      if (signal?.aborted) throw abandoned();
+      mode.onRetry?.(error as IntacctError);
+      try {
+        await untilAbandoned(policy.sleep(retryDelayMs(attempt, error, policy, untilAborted), signal), signal);
+      } catch (waitError) {
+        throw signal?.aborted ? abandoned() : waitError;
+      }
     }
   }
 }

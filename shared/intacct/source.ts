@@ -10,8 +10,23 @@ import type {
   ListingOptions,
   ListingPage,
 } from '../ports/intacct-source';
-import { IntacctClient, type IntacctClientOptions, type IntacctRecord, type QueryFilter, type QueryRequest } from './client';
+import {
+  IntacctClient,
+  type IntacctClientOptions,
+  type IntacctRecord,
+  type QueryFilter,
+  type QueryRequest,
+  type RequestOptions,
+} from './client';
 import { DEFAULT_COMPANY_CONCURRENCY } from './company-concurrency';
+import {
+  canonicalRecord,
+  inNaming,
+  namesContactFields,
+  otherNaming,
+  processEmployeeContactNamings,
+  type EmployeeContactNamings,
+} from './employee-contact-fields';
 import { IntacctError, IntacctProtocolError, IntacctTimeoutError, type IntacctErrorKind } from './errors';
 import { pipelinedKeysetListing, type KeysetPage } from './pipelined-listing';
 import { QUERY_MAX_PAGE_SIZE } from './query-builder';
@@ -52,17 +67,36 @@ const FAILURE_CODES: Record<IntacctErrorKind, IntacctFailureCode> = {
 const MIN_LISTING_PAGE_SIZE = 2;
 const RECORDNO_TEXT = /^\d+$/;
 
+/** A listing's options, checked. */
+interface Listing extends CallOptions {
+  afterRecordNo?: string;
+  pageSize: number;
+}
+
 /** The listing options checked: a RECORDNO anchor in digits, a page size within 2..2000. */
-function checkedListing(options: ListingOptions): { afterRecordNo?: string; pageSize: number; signal?: AbortSignal } {
+function checkedListing(options: ListingOptions): Listing {
   const pageSize = options.pageSize ?? QUERY_MAX_PAGE_SIZE;
   if (!Number.isInteger(pageSize) || pageSize < MIN_LISTING_PAGE_SIZE || pageSize > QUERY_MAX_PAGE_SIZE) {
     throw new RangeError(`pageSize must be an integer from ${MIN_LISTING_PAGE_SIZE} to ${QUERY_MAX_PAGE_SIZE}`);
   }
-  const { afterRecordNo, signal } = options;
+  const { afterRecordNo } = options;
   if (afterRecordNo !== undefined && !RECORDNO_TEXT.test(afterRecordNo)) {
     throw new RangeError('afterRecordNo must be a RECORDNO (digits only)');
   }
-  return { pageSize, ...(afterRecordNo === undefined ? {} : { afterRecordNo }), ...(signal ? { signal } : {}) };
+  return { pageSize, ...(afterRecordNo === undefined ? {} : { afterRecordNo }), ...callOptionsOf(options) };
+}
+
+/** Only the call options, without undefined members. */
+function callOptionsOf(options: CallOptions): CallOptions {
+  return {
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.retryUntilAborted === undefined ? {} : { retryUntilAborted: options.retryUntilAborted }),
+  };
+}
+
+/** The client's options for a call: its signal and retry choice, and a hook for its retryable failures. */
+function requestOptionsOf(options: CallOptions, onRetry?: (error: IntacctError) => void): RequestOptions {
+  return { ...callOptionsOf(options), ...(onRetry ? { onRetry } : {}) };
 }
 
 /** The Intacct sender (web services vendor) the service signs in as, and connector settings. */
@@ -124,6 +158,14 @@ function loginKey(login: IntacctLogin): string {
 export interface XmlGatewaySourceOptions {
   /** Requests one listing keeps in flight; the company's allowance, default 2. */
   concurrency?: number;
+  /**
+   * Ask for entity-private records too (`showprivate`) on every query. Default: true for a login
+   * at the company's top level (no entity), false for an entity-level login, which sees its
+   * entity's records and the top level's shared ones.
+   */
+  showPrivate?: boolean;
+  /** Where each company's EMPLOYEE contact field naming is remembered; default the process-wide record. */
+  employeeContactNamings?: EmployeeContactNamings;
 }
 
 /**
@@ -134,12 +176,16 @@ export interface XmlGatewaySourceOptions {
  */
 export class XmlGatewaySource implements IntacctSource {
   readonly #concurrency: number;
+  readonly #showPrivate: boolean;
+  readonly #namings: EmployeeContactNamings;
 
   constructor(
     private readonly client: IntacctClient,
     options: XmlGatewaySourceOptions = {},
   ) {
     this.#concurrency = options.concurrency ?? DEFAULT_COMPANY_CONCURRENCY;
+    this.#showPrivate = options.showPrivate ?? !client.entityLevel;
+    this.#namings = options.employeeContactNamings ?? processEmployeeContactNamings;
   }
 
   listCustomers(options: ListingOptions = {}): AsyncIterable<ListingPage> {
@@ -164,7 +210,7 @@ export class XmlGatewaySource implements IntacctSource {
 
   async existingRecordNos(object: ObjectName, recordNos: readonly string[], options: CallOptions = {}): Promise<Set<string>> {
     const found = new Set<string>();
-    const listing = { pageSize: QUERY_MAX_PAGE_SIZE, ...(options.signal ? { signal: options.signal } : {}) };
+    const listing: Listing = { pageSize: QUERY_MAX_PAGE_SIZE, ...callOptionsOf(options) };
     for await (const page of this.listByIds(object, 'RECORDNO', recordNos, listing, ['RECORDNO'])) {
       for (const record of page.records) found.add(record.RECORDNO ?? '');
     }
@@ -180,20 +226,30 @@ export class XmlGatewaySource implements IntacctSource {
   }
 
   async verifyCredentials(options: CallOptions = {}): Promise<void> {
-    await translated(() => this.client.verifyCredentials(options));
+    await translated(() => this.client.verifyCredentials(requestOptionsOf(options)));
+  }
+
+  /** `showprivate` for every query of a top-level login. */
+  private get privacy(): Pick<QueryRequest, 'showPrivate'> {
+    return this.#showPrivate ? { showPrivate: true } : {};
   }
 
   private listAll(
     object: ObjectName,
-    listing: { afterRecordNo?: string; pageSize: number; signal?: AbortSignal },
+    listing: Listing,
     extraFilter?: QueryFilter,
     fields?: readonly string[],
   ): AsyncIterable<ListingPage> {
     const spec = OBJECTS[object];
     const { pageSize, signal } = listing;
+    // When the listing retries until its signal aborts, an abort reports what its unfinished
+    // requests were retrying (the latest of those failures), not a timeout.
+    const retrying = new RetryingRequests();
     const fetchPage = (anchor: string | null, offset: number): Promise<KeysetPage<IntacctRecord>> => {
       const keyset: QueryFilter | undefined = anchor === null ? undefined : { field: 'RECORDNO', op: 'greaterthan', value: anchor };
       const filters = [extraFilter, keyset].filter((f): f is QueryFilter => f !== undefined);
+      const tracked = retrying.start();
+      const request = requestOptionsOf(listing, tracked.onRetry);
       return translated(() =>
         this.onePage(
           {
@@ -201,13 +257,15 @@ export class XmlGatewaySource implements IntacctSource {
             fields: [...(fields ?? spec.fields)],
             ...(filters.length === 0 ? {} : { filter: filters.length === 1 ? filters[0]! : { and: filters } }),
             orderBy: [{ field: 'RECORDNO' }],
+            ...this.privacy,
             pageSize,
             offset,
           },
-          signal,
+          request,
         ),
-      );
+      ).finally(tracked.done);
     };
+    const untilAborted = signal !== undefined && listing.retryUntilAborted !== false;
     return pipelinedKeysetListing({
       fetchPage,
       recordNoOf: (record) => record.RECORDNO!,
@@ -215,20 +273,57 @@ export class XmlGatewaySource implements IntacctSource {
       concurrency: this.#concurrency,
       readAheadPages: LISTING_READ_AHEAD_PAGES,
       ...(listing.afterRecordNo === undefined ? {} : { afterRecordNo: listing.afterRecordNo }),
-      ...(signal ? { signal, abortError: () => failureOf(new IntacctTimeoutError()) } : {}),
+      ...(signal
+        ? { signal, abortError: () => failureOf((untilAborted ? retrying.latest() : undefined) ?? new IntacctTimeoutError()) }
+        : {}),
     });
   }
 
   /** The one page of `request` at its offset; every record must carry the RECORDNO the keyset pages by. */
-  private async onePage(request: QueryRequest, signal: AbortSignal | undefined): Promise<KeysetPage<IntacctRecord>> {
-    const pages = this.client.query(request, signal ? { signal } : {});
+  private async onePage(request: QueryRequest, options: RequestOptions): Promise<KeysetPage<IntacctRecord>> {
+    const page = await this.firstPage(request, options);
+    if (page.records.some((record) => !record.RECORDNO)) {
+      throw new IntacctProtocolError('Intacct returned a record without RECORDNO in a listing ordered by it');
+    }
+    return page;
+  }
+
+  /**
+   * The first page of `request` (in the canonical field naming), with its records in the canonical
+   * naming. An EMPLOYEE request naming contact fields goes in the company's naming; while that is
+   * unconfirmed, a query error makes it try the other naming once, and whichever succeeds is remembered.
+   */
+  private async firstPage(request: QueryRequest, options: RequestOptions): Promise<KeysetPage<IntacctRecord>> {
+    if (!namesContactFields(request)) return this.rawFirstPage(request, options);
+    const company = this.client.company;
+    const known = this.#namings.of(company);
+    let refusal: unknown;
+    try {
+      const page = await this.rawFirstPage(inNaming(request, known.naming), options);
+      this.#namings.confirm(company, known.naming);
+      return { ...page, records: page.records.map((record) => canonicalRecord(record, known.naming)) };
+    } catch (error) {
+      if (known.confirmed || !isQueryRefusal(error)) throw error;
+      refusal = error;
+    }
+    const other = otherNaming(known.naming);
+    let page: KeysetPage<IntacctRecord>;
+    try {
+      page = await this.rawFirstPage(inNaming(request, other), options);
+    } catch (error) {
+      // Refused in both namings: the request itself is at fault, as the first refusal says.
+      throw isQueryRefusal(error) ? refusal : error;
+    }
+    this.#namings.confirm(company, other);
+    return { ...page, records: page.records.map((record) => canonicalRecord(record, other)) };
+  }
+
+  private async rawFirstPage(request: QueryRequest, options: RequestOptions): Promise<KeysetPage<IntacctRecord>> {
+    const pages = this.client.query(request, options);
     try {
       const first = await pages.next();
       if (first.done) return { records: [], totalCount: 0, numRemaining: 0 };
       const { records, totalCount, numRemaining } = first.value;
-      if (records.some((record) => !record.RECORDNO)) {
-        throw new IntacctProtocolError('Intacct returned a record without RECORDNO in a listing ordered by it');
-      }
       return { records, totalCount, numRemaining };
     } finally {
       await pages.return(undefined);
@@ -245,7 +340,7 @@ export class XmlGatewaySource implements IntacctSource {
     object: ObjectName,
     field: string,
     ids: readonly string[],
-    listing: { afterRecordNo?: string; pageSize: number; signal?: AbortSignal },
+    listing: Listing,
     fields?: readonly string[],
   ): AsyncIterable<ListingPage> {
     const unique = [...new Set(ids)];
@@ -265,29 +360,56 @@ export class XmlGatewaySource implements IntacctSource {
     }
   }
 
-  private async browse(
-    object: ObjectName,
-    { search, limit, afterRecordNo }: BrowseRequest,
-    { signal }: CallOptions,
-  ): Promise<IntacctFields[]> {
+  private async browse(object: ObjectName, { search, limit, afterRecordNo }: BrowseRequest, options: CallOptions): Promise<IntacctFields[]> {
     const spec = OBJECTS[object];
     const term = search?.trim();
     const filters: QueryFilter[] = [];
     if (term) filters.push({ or: spec.searchFields.map((field) => ({ field, op: 'like' as const, value: `%${term}%` })) });
     if (afterRecordNo) filters.push({ field: 'RECORDNO', op: 'greaterthan', value: afterRecordNo });
-    const pages = this.client.query(
-      {
-        object: spec.name,
-        fields: [...spec.fields],
-        ...(filters.length === 0 ? {} : { filter: filters.length === 1 ? filters[0]! : { and: filters } }),
-        orderBy: [{ field: 'RECORDNO' }],
-        caseInsensitive: true,
-        pageSize: Math.min(Math.max(limit, 1), QUERY_MAX_PAGE_SIZE),
-      },
-      signal ? { signal } : {},
+    const page = await translated(() =>
+      this.firstPage(
+        {
+          object: spec.name,
+          fields: [...spec.fields],
+          ...(filters.length === 0 ? {} : { filter: filters.length === 1 ? filters[0]! : { and: filters } }),
+          orderBy: [{ field: 'RECORDNO' }],
+          caseInsensitive: true,
+          ...this.privacy,
+          pageSize: Math.min(Math.max(limit, 1), QUERY_MAX_PAGE_SIZE),
+        },
+        requestOptionsOf(options),
+      ),
     );
-    const first = await translated(() => pages.next());
-    return first.done ? [] : first.value.records.slice(0, limit);
+    return page.records.slice(0, limit);
+  }
+}
+
+/** The retryable failures of a listing's requests still unfinished: what an abort cut short. */
+class RetryingRequests {
+  #sequence = 0;
+  readonly #unfinished = new Map<number, { error: IntacctError; at: number } | null>();
+
+  /** Tracks one request: its retry hook, and `done` once it settled. */
+  start(): { onRetry: (error: IntacctError) => void; done: () => void } {
+    const id = this.#sequence++;
+    this.#unfinished.set(id, null);
+    return {
+      onRetry: (error) => {
+        if (this.#unfinished.has(id)) this.#unfinished.set(id, { error, at: this.#sequence++ });
+      },
+      done: () => {
+        this.#unfinished.delete(id);
+      },
+    };
+  }
+
+  /** The latest failure an unfinished request is retrying, if any. */
+  latest(): IntacctError | undefined {
+    let latest: { error: IntacctError; at: number } | undefined;
+    for (const failure of this.#unfinished.values()) {
+      if (failure && (!latest || failure.at > latest.at)) latest = failure;
+    }
+    return latest?.error;
   }
 }
 
@@ -304,8 +426,19 @@ function failureOf(error: IntacctError): IntacctFailure {
   return new IntacctFailure(FAILURE_CODES[error.kind], describe(error), error.errorno ?? null);
 }
 
+/**
+ * A request Intacct refused as such (not retried): what a field naming it does not know gives, as a
+ * failed result (or, should a gateway word it so, a refusal naming an errorno).
+ */
+function isQueryRefusal(error: unknown): boolean {
+  if (!(error instanceof IntacctError) || error.retryable) return false;
+  return error.kind === 'query' || (error.kind === 'protocol' && Boolean(error.errorno));
+}
+
 function describe(error: IntacctError): string {
-  const detail = error.description2 ? `: ${error.description2.trim().replace(/[.\s]+$/, '')}` : '';
+  // Intacct's own text (description2, else description) is already capped at 1 KB by the connector.
+  const text = error.intacctText?.trim().replace(/[.\s]+$/, '');
+  const detail = text ? `: ${text}` : '';
   switch (error.kind) {
     case 'authentication':
       return `Sage Intacct refused the sign-in${detail}. Check the company id, user id and password.`;

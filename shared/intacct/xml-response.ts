@@ -47,8 +47,12 @@ const TEXT_NODE = '#text';
  */
 const DECLARATION_MARKUP = /<!\s*(?:DOCTYPE|ENTITY)/i;
 
-/** Cloudflare and load balancers answer with HTML pages; those are outages, not protocol violations. */
-const HTML_PAGE = /^\s*(?:<!DOCTYPE\s+html\s*>|<html[\s>])/i;
+/**
+ * Cloudflare and load balancers answer with HTML pages; those are outages, not protocol violations.
+ * An HTML doctype may carry a public identifier (`<!DOCTYPE HTML PUBLIC "...">`) but never an
+ * internal subset (`[`), so no page that passes here can declare an entity.
+ */
+const HTML_PAGE = /^\s*(?:<!DOCTYPE\s+html\b[^>[]*>|<html[\s>])/i;
 
 const STANDARD_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 const ENTITY_REFERENCE = /&(?:(lt|gt|amp|quot|apos)|#([0-9]{1,7})|#x([0-9a-fA-F]{1,6}));/g;
@@ -141,6 +145,11 @@ function textOf(value: unknown): string {
 function asArray(value: unknown): unknown[] {
   if (value === undefined) return [];
   return Array.isArray(value) ? value : [value];
+}
+
+/** Whether a body is an HTML page (Cloudflare, a load balancer) rather than the gateway's XML. */
+export function isHtmlPage(body: string): boolean {
+  return HTML_PAGE.test(body);
 }
 
 /**

@@ -9,6 +9,13 @@ export interface ListingPage {
 /** Per-call options: `signal` aborts the call (its in-flight HTTP attempt, its retry waits and its wait for a company slot). */
 export interface CallOptions {
   signal?: AbortSignal;
+  /**
+   * With `signal` (a run's time budget, a route's deadline): keep retrying what Intacct may answer
+   * better later (rate limits, outages) with backoff until the signal aborts, then fail with the
+   * last of those failures (its own code, not `intacct_timeout`; `intacct_timeout` when none was
+   * seen). Default true. False, or no signal: a few attempts only (about 6 s of waiting).
+   */
+  retryUntilAborted?: boolean;
 }
 
 /** A listing can start after a RECORDNO (to resume a run from a checkpoint) and use smaller pages. */
@@ -25,7 +32,9 @@ export interface ListingOptions extends CallOptions {
  * Every method takes optional call options last. A listing given `afterRecordNo` holds only the
  * records whose RECORDNO is greater (numerically); `pageSize` (2..2000, default 2000) caps its
  * requests. When `signal` aborts, the call (for a listing: its pending page) rejects promptly with
- * IntacctFailure `intacct_timeout`, an already-aborted signal before any request.
+ * IntacctFailure `intacct_timeout`, an already-aborted signal before any request; a call that was
+ * retrying a rate limit or an outage until then rejects with that failure instead (see
+ * CallOptions.retryUntilAborted).
  */
 export interface IntacctSource {
   listCustomers(options?: ListingOptions): AsyncIterable<ListingPage>;

@@ -81,10 +81,37 @@ describe('emulator CLI', () => {
     expect(stillListening).toBe(false);
   });
 
+  it('takes --entities, --employee-contact-fields and --session-ttl-s, and lists each company\'s entities', async () => {
+    child = spawnCli(['--customers', '6', '--employees', '4', '--companies', '1', '--entities', '2', '--employee-contact-fields', 'personalinfo', '--session-ttl-s', '90']);
+
+    const info = JSON.parse(await firstLine(child));
+    const [company] = info.companies;
+    const login = { login: { userId: company.userId, companyId: company.companyId, password: company.userPassword, locationId: 'E200' } };
+    const answer = parseAnswer(
+      (
+        await postXml(
+          info.endpointUrl,
+          requestXml(info, login, [{ xml: '<query><object>EMPLOYEE</object><select><field>PERSONALINFO.CONTACTNAME</field><field>MEGAENTITYID</field></select></query>' }]),
+        )
+      ).text,
+    ).response.operation;
+
+    expect(company.entities).toEqual([
+      { entityId: 'E100', name: 'Northwind East' },
+      { entityId: 'E200', name: 'Northwind West' },
+    ]);
+    expect(answer.authentication.locationid).toBe('E200');
+    expect(Date.parse(answer.authentication.sessiontimeout) - Date.parse(answer.authentication.sessiontimestamp)).toBe(90_000);
+    expect(answer.result[0].status).toBe('success');
+  });
+
   it.each([
     ['an unknown flag', ['--bogus', '1']],
     ['a non-numeric count', ['--customers', 'many']],
     ['zero companies', ['--companies', '0']],
+    ['an unknown contact field naming', ['--employee-contact-fields', 'both']],
+    ['a non-numeric entity count', ['--entities', 'two']],
+    ['a zero session lifetime', ['--session-ttl-s', '0']],
   ])('exits with code 2 and a message on stderr for %s', async (_label, args) => {
     child = spawnCli(args);
     let stderr = '';

@@ -1,8 +1,8 @@
 import { XMLValidator } from 'fast-xml-parser';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { FaultSettings, RunningEmulator } from '../../local/emulator/index';
 import { startEmulator } from '../../local/emulator/index';
-import { TestGateway, parseAnswer, queryXml } from './gateway-client';
+import { TestGateway, parseAnswer, queryXml, requestXml } from './gateway-client';
 
 const customers = queryXml({ object: 'CUSTOMER', fields: ['RECORDNO', 'NAME'], pagesize: 10 });
 const LATENCY_BASE_MS = 300;
@@ -39,8 +39,20 @@ describe('faults, latency, concurrency and stats', () => {
   });
   afterAll(() => emulator.close());
   afterEach(() => {
+    vi.useRealTimers();
     emulator.clearFaults();
   });
+
+  /** Posts one query and answers the HTTP status, the Retry-After header and the body. */
+  async function postRaw(): Promise<{ status: number; retryAfter: string | null; contentType: string; text: string }> {
+    const response = await fetch(emulator.endpointUrl, { method: 'POST', body: requestXml(emulator, gateway.login, [{ xml: customers }]) });
+    return {
+      status: response.status,
+      retryAfter: response.headers.get('retry-after'),
+      contentType: response.headers.get('content-type') ?? '',
+      text: await response.text(),
+    };
+  }
 
   it('http500: answers a Cloudflare-style HTML page, then recovers', async () => {
     await control('faults', { failNext: [{ kind: 'http500', count: 1 }] });
@@ -61,6 +73,107 @@ describe('faults, latency, concurrency and stats', () => {
 
     expect(answer.status).toBe(429);
     expect(parseAnswer(answer.text).response.errormessage.error[0].errorno).toBe('GW-0010');
+  });
+
+  it('http429 and http503: send Retry-After only when the fault gives retryAfterSeconds', async () => {
+    emulator.setFaults({
+      failNext: [
+        { kind: 'http429', retryAfterSeconds: 7 },
+        { kind: 'http429' },
+        { kind: 'http503', retryAfterSeconds: 120 },
+        { kind: 'http503' },
+      ],
+    });
+
+    const answers = [await postRaw(), await postRaw(), await postRaw(), await postRaw()];
+
+    expect(answers.map((answer) => [answer.status, answer.retryAfter])).toEqual([
+      [429, '7'],
+      [429, null],
+      [503, '120'],
+      [503, null],
+    ]);
+    expect(parseAnswer(answers[0]!.text).response.errormessage.error[0].errorno).toBe('GW-0010');
+    expect(answers[2]!.contentType).toMatch(/text\/html/);
+    await expectHealthy();
+  });
+
+  it('rateLimitResult: HTTP 200 with a result-level "API rate limit exceeded" (BL01001973 unless errorno says)', async () => {
+    emulator.setFaults({ failNext: [{ kind: 'rateLimitResult' }, { kind: 'rateLimitResult', errorno: 'GW-0010' }] });
+
+    const first = await postRaw();
+    const second = await gateway.result(customers);
+
+    const result = parseAnswer(first.text).response.operation.result[0];
+    expect(first.status).toBe(200);
+    expect(parseAnswer(first.text).response.control.status).toBe('success');
+    expect(result.status).toBe('failure');
+    expect(result.errormessage.error[0]).toMatchObject({ errorno: 'BL01001973', description: 'API rate limit exceeded' });
+    expect(result.errormessage.error[0].description2).toMatch(/^API rate limit exceeded\. \[Support ID: /);
+    expect(second.errormessage.error[0]).toMatchObject({ errorno: 'GW-0010', description: 'API rate limit exceeded' });
+    await expectHealthy();
+  });
+
+  it('offlineResult: a result-level "temporarily off-line" error in an HTTP 200 answer', async () => {
+    emulator.setFaults({ failNext: [{ kind: 'offlineResult' }] });
+
+    const answer = await postRaw();
+
+    const result = parseAnswer(answer.text).response.operation.result[0];
+    expect(answer.status).toBe(200);
+    expect(result.status).toBe('failure');
+    expect(result.errormessage.error[0]).toMatchObject({ errorno: 'BL01001973', description: 'The service is temporarily off-line' });
+    expect(result.errormessage.error[0].description2).toMatch(/temporarily off-line/);
+  });
+
+  it.each([
+    ['cloudflare403', 403],
+    ['cloudflare200', 200],
+  ] as const)('%s: a Cloudflare HTML page at HTTP %i, not XML', async (kind, status) => {
+    emulator.setFaults({ failNext: [{ kind }] });
+
+    const answer = await postRaw();
+
+    expect(answer.status).toBe(status);
+    expect(answer.contentType).toMatch(/text\/html/);
+    expect(answer.text).toMatch(/^<!DOCTYPE html>/);
+    expect(answer.text).toMatch(/Cloudflare Ray ID/);
+    expect(answer.text).not.toContain('<response>');
+    await expectHealthy();
+  });
+
+  it('rateLimitForMs: answers every request with 429 until the time has passed, then the queued faults', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const start = Date.now();
+    await control('faults', { rateLimitForMs: 30_000, rateLimitRetryAfterSeconds: 30, failNext: [{ kind: 'http500' }] });
+
+    const during = [await postRaw(), await postRaw()];
+    vi.setSystemTime(start + 29_999);
+    const late = await postRaw();
+    vi.setSystemTime(start + 30_000);
+    const after = await postRaw();
+    const healthy = await postRaw();
+
+    expect(during.map((answer) => [answer.status, answer.retryAfter])).toEqual([
+      [429, '30'],
+      [429, '30'],
+    ]);
+    expect(parseAnswer(during[0]!.text).response.errormessage.error[0].errorno).toBe('GW-0010');
+    expect(late.status).toBe(429);
+    expect(after.status).toBe(500);
+    expect(healthy.status).toBe(200);
+  });
+
+  it('rateLimitForMs 0 ends a timed rate limit early; reset ends it too', async () => {
+    emulator.setFaults({ rateLimitForMs: 60_000 });
+    const limited = await postRaw();
+    emulator.setFaults({ rateLimitForMs: 0 });
+    const ended = await postRaw();
+    await control('faults', { rateLimitForMs: 60_000 });
+    await control('reset');
+
+    expect([limited.status, limited.retryAfter, ended.status]).toEqual([429, null, 200]);
+    await expectHealthy();
   });
 
   it('timeout: never answers until the client gives up', async () => {
@@ -101,14 +214,25 @@ describe('faults, latency, concurrency and stats', () => {
     expect(validation === true ? '' : validation.err.code).toBe('InvalidTag');
   });
 
-  it('xmlError: a result-level failure with XL03000009 by default, or the given errorno', async () => {
-    emulator.setFaults({ failNext: [{ kind: 'xmlError', count: 1 }, { kind: 'xmlError', errorno: 'PL04000005', count: 1 }] });
+  it('xmlError: XL03000009 only after its cause, in an aborted result; another errorno alone', async () => {
+    emulator.setFaults({
+      failNext: [
+        { kind: 'xmlError', count: 1 },
+        { kind: 'xmlError', errorno: 'XL03000009', count: 1 },
+        { kind: 'xmlError', errorno: 'PL04000005', count: 1 },
+      ],
+    });
 
-    const first = await gateway.result(customers);
-    const second = await gateway.result(customers);
+    const byDefault = await gateway.result(customers);
+    const named = await gateway.result(customers);
+    const other = await gateway.result(customers);
 
-    expect([first.status, first.errormessage.error[0].errorno]).toEqual(['failure', 'XL03000009']);
-    expect([second.status, second.errormessage.error[0].errorno]).toEqual(['failure', 'PL04000005']);
+    for (const result of [byDefault, named]) {
+      expect(result.status).toBe('aborted');
+      expect(result.errormessage.error.map((error: { errorno: string }) => error.errorno)).toEqual(['BL01001973', 'XL03000009']);
+      expect(result.errormessage.error[1].description2).toMatch(/rolled back/);
+    }
+    expect([other.status, other.errormessage.error.map((error: { errorno: string }) => error.errorno)]).toEqual(['failure', ['PL04000005']]);
     await expectHealthy();
   });
 
@@ -146,6 +270,11 @@ describe('faults, latency, concurrency and stats', () => {
     ['a zero count', { failNext: [{ kind: 'http500', count: 0 }] }],
     ['a negative latency', { latencyMs: { base: -1, perRecord: 0 } }],
     ['an unknown key', { failLater: [] }],
+    ['retryAfterSeconds on a kind that sends no Retry-After', { failNext: [{ kind: 'xmlError', retryAfterSeconds: 3 }] }],
+    ['errorno on an HTTP-level kind', { failNext: [{ kind: 'http500', errorno: 'X' }] }],
+    ['a negative retryAfterSeconds', { failNext: [{ kind: 'http429', retryAfterSeconds: -1 }] }],
+    ['a negative rateLimitForMs', { rateLimitForMs: -5 }],
+    ['rateLimitRetryAfterSeconds without rateLimitForMs', { rateLimitRetryAfterSeconds: 10 }],
   ])('refuses fault settings that are %s with a 400 JSON error', async (_label, body) => {
     const answer = await control('faults', body);
 

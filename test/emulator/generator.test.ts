@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { entitiesFor } from '../../local/emulator/entities';
 import { generateCompanyData } from '../../local/emulator/generator';
 import { CompanyStore } from '../../local/emulator/store';
 
@@ -6,10 +7,17 @@ type Row = Record<string, string>;
 const MAIL = 'DISPLAYCONTACT.MAILADDRESS';
 const COUNTS = { customers: 3000, employees: 600, departments: 15 };
 
-function generate(seed: number, counts = COUNTS): CompanyStore {
+function generate(seed: number, counts = COUNTS, entities = 0): CompanyStore {
   const store = new CompanyStore();
-  generateCompanyData(store, seed, counts);
+  generateCompanyData(store, seed, counts, entitiesFor('NORTHWIND', entities));
   return store;
+}
+
+const OBJECTS = ['CUSTOMER', 'EMPLOYEE', 'DEPARTMENT'] as const;
+
+function withoutEntity(row: Row): Row {
+  const { MEGAENTITYID: _id, MEGAENTITYNAME: _name, ...rest } = row;
+  return rest;
 }
 
 function share(rows: Row[], predicate: (row: Row) => boolean): number {
@@ -95,6 +103,58 @@ describe('deterministic data generator', () => {
 
     expect(departments[0]).toMatchObject({ DEPARTMENTID: 'CONS', TITLE: 'Consulting' });
     expect(new Set(departments.map((row) => row.DEPARTMENTID)).size).toBe(COUNTS.departments);
+  });
+
+  it('without entities, leaves MEGAENTITYID and MEGAENTITYNAME empty on every record', () => {
+    const store = generate(7);
+
+    for (const object of OBJECTS) {
+      expect(store.table(object).records.every((row) => row.MEGAENTITYID === '' && row.MEGAENTITYNAME === '')).toBe(true);
+    }
+  });
+
+  it('with entities, spreads records over them deterministically and changes nothing else of the seed\'s records', () => {
+    const plain = generate(7);
+    const first = generate(7, COUNTS, 3);
+    const second = generate(7, COUNTS, 3);
+
+    for (const object of OBJECTS) {
+      const records = first.table(object).records;
+      expect(second.table(object).records).toEqual(records);
+      expect(records.map(withoutEntity)).toEqual(plain.table(object).records.map(withoutEntity));
+      const owners = new Set(records.map((row) => row.MEGAENTITYID));
+      expect(owners).toEqual(new Set(['', 'E100', 'E200', 'E300']));
+      const shared = share(records, (row) => row.MEGAENTITYID === '');
+      expect(shared).toBeGreaterThan(0.2);
+      expect(shared).toBeLessThan(0.8);
+    }
+  });
+
+  it('places a record that references a private one (parent, department) in that record\'s entity', () => {
+    const store = generate(11, COUNTS, 4);
+    const owner = (object: 'CUSTOMER' | 'DEPARTMENT', recordNo: string | undefined): string =>
+      (recordNo ? store.table(object).findByRecordNo(Number(recordNo))?.MEGAENTITYID : '') ?? '';
+
+    for (const row of store.table('EMPLOYEE').records) {
+      const departmentOwner = owner('DEPARTMENT', row.DEPARTMENTKEY);
+      if (departmentOwner !== '') expect(row.MEGAENTITYID).toBe(departmentOwner);
+    }
+    for (const object of ['CUSTOMER', 'DEPARTMENT'] as const) {
+      for (const row of store.table(object).records) {
+        const parentOwner = owner(object, row.PARENTKEY);
+        if (parentOwner !== '') expect(row.MEGAENTITYID).toBe(parentOwner);
+      }
+    }
+  });
+
+  it('makes some departments "active non-posting", the same ones for a seed', () => {
+    const statuses = (seed: number): string[] => generate(seed, { customers: 0, employees: 0, departments: 200 }).table('DEPARTMENT').records.map((row) => row.STATUS ?? '');
+
+    const first = statuses(5);
+
+    expect(statuses(5)).toEqual(first);
+    expect(new Set(first)).toEqual(new Set(['active', 'active non-posting', 'inactive']));
+    expect(first.filter((status) => status === 'active non-posting').length).toBeGreaterThan(10);
   });
 
   it('generates 200,000 customers in a few seconds', () => {

@@ -1,10 +1,25 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RunningEmulator } from '../../local/emulator/index';
-import { startEmulator } from '../../local/emulator/index';
+import { DEFAULT_SESSION_TTL_MS, startEmulator } from '../../local/emulator/index';
 import { TestGateway, parseAnswer, postXml, queryXml, requestXml } from './gateway-client';
 
 const SESSION_TTL_MS = 60_000;
 const customerIds = queryXml({ object: 'CUSTOMER', fields: ['RECORDNO', 'NAME'], pagesize: 5 });
+
+describe('session lifetime by default', () => {
+  it('lasts 12 hours from the last call, as recorded production answers show', async () => {
+    const emulator = await startEmulator({ companies: [{ companyId: 'TTL', userId: 'u', userPassword: 'p' }] });
+    try {
+      const answer = parseAnswer((await new TestGateway(emulator).post([{ xml: '<getAPISession/>' }])).text);
+
+      const { sessiontimestamp, sessiontimeout } = answer.response.operation.authentication;
+      expect(Date.parse(sessiontimeout) - Date.parse(sessiontimestamp)).toBe(DEFAULT_SESSION_TTL_MS);
+      expect(DEFAULT_SESSION_TTL_MS).toBe(12 * 60 * 60 * 1000);
+    } finally {
+      await emulator.close();
+    }
+  });
+});
 
 describe('gateway protocol: envelope, credentials and sessions', () => {
   let emulator: RunningEmulator;
@@ -52,12 +67,27 @@ describe('gateway protocol: envelope, credentials and sessions', () => {
   it.each([
     ['password', { userId: 'ws_alpha', companyId: 'ALPHA', password: 'nope' }],
     ['user', { userId: 'someone', companyId: 'ALPHA', password: 'alpha-secret' }],
-    ['company', { userId: 'ws_alpha', companyId: 'GAMMA', password: 'alpha-secret' }],
-    ['company of another user', { userId: 'ws_alpha', companyId: 'BETA', password: 'alpha-secret' }],
-  ])('fails authentication with XL03000006 on a wrong %s, echoing the login', async (_label, login) => {
+    ['user of another company', { userId: 'ws_alpha', companyId: 'BETA', password: 'alpha-secret' }],
+  ])('refuses a wrong %s with HTTP 401 and the gateway\'s control-level XMLGW_JPP0002', async (_label, login) => {
+    const answer = await gateway.post([{ xml: customerIds }], { login });
+
+    const response = parseAnswer(answer.text).response;
+    expect(answer.status).toBe(401);
+    expect(answer.contentType).toMatch(/^text\/xml/);
+    expect(response.control).toEqual({ status: 'failure' });
+    expect(response.errormessage.error).toEqual([
+      { errorno: 'XMLGW_JPP0002', description: 'Sign-in information is incorrect. Please check your request.' },
+    ]);
+    expect(response.operation).toBeUndefined();
+  });
+
+  it('fails authentication with XL03000006 on an unknown company, echoing the login', async () => {
+    const login = { userId: 'ws_alpha', companyId: 'GAMMA', password: 'alpha-secret' };
+
     const answer = await gateway.post([{ xml: customerIds }], { login });
 
     const operation = parseAnswer(answer.text).response.operation;
+    expect(answer.status).toBe(200);
     expect(operation.authentication).toEqual({ status: 'failure', userid: login.userId, companyid: login.companyId, locationid: '' });
     expect(operation.errormessage.error[0].errorno).toBe('XL03000006');
     expect(operation.result).toBeUndefined();
@@ -108,6 +138,27 @@ describe('gateway protocol: envelope, credentials and sessions', () => {
     expect(parseAnswer(expired.text).response.operation.errormessage.error[0].errorno).toBe('XL03000006');
   });
 
+  it('reports in sessiontimeout the instant the session really expires, moved on by each use', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const issued = parseAnswer((await gateway.post([{ xml: '<getAPISession/>' }])).text).response.operation;
+    const sessionId = issued.result[0].data.api.sessionid;
+    const firstTimeout = Date.parse(issued.authentication.sessiontimeout);
+
+    vi.setSystemTime(firstTimeout - 1000);
+    const used = parseAnswer((await gateway.post([{ xml: customerIds }], { sessionId })).text).response.operation;
+    const secondTimeout = Date.parse(used.authentication.sessiontimeout);
+    vi.setSystemTime(secondTimeout - 1000);
+    const stillAlive = await gateway.result(customerIds, { sessionId });
+    const thirdTimeout = Date.now() + SESSION_TTL_MS;
+    vi.setSystemTime(thirdTimeout);
+    const expired = parseAnswer((await gateway.post([{ xml: customerIds }], { sessionId })).text).response.operation;
+
+    expect(used.authentication.status).toBe('success');
+    expect(secondTimeout).toBe(firstTimeout - 1000 + SESSION_TTL_MS);
+    expect(stillAlive.status).toBe('success');
+    expect(expired.authentication.status).toBe('failure');
+  });
+
   it('expires every session on demand, programmatically and over HTTP', async () => {
     const first = await gateway.sessionId();
     emulator.expireSessions();
@@ -131,28 +182,50 @@ describe('gateway protocol: envelope, credentials and sessions', () => {
     expect(betaData['@_totalcount']).toBe('3');
   });
 
-  it('accepts a company id in any letter case, and an optional locationid it echoes', async () => {
-    const login = { userId: 'WS_ALPHA', companyId: 'alpha', password: 'alpha-secret', locationId: 'US-EAST' };
+  it('accepts a company id and a user id in any letter case', async () => {
+    const login = { userId: 'WS_ALPHA', companyId: 'alpha', password: 'alpha-secret' };
 
     const answer = parseAnswer((await gateway.post([{ xml: '<getAPISession/>' }], { login })).text);
 
-    expect(answer.response.operation.authentication.status).toBe('success');
-    expect(answer.response.operation.authentication.locationid).toBe('US-EAST');
-    expect(answer.response.operation.result[0].data.api.locationid).toBe('US-EAST');
+    expect(answer.response.operation.authentication).toMatchObject({ status: 'success', locationid: '' });
+    expect(answer.response.operation.result[0].data.api.locationid).toBe('');
+  });
+
+  it('refuses a locationid the company does not have (a plain company has none), at authentication level', async () => {
+    const login = { userId: 'ws_alpha', companyId: 'ALPHA', password: 'alpha-secret', locationId: 'US-EAST' };
+
+    const answer = await gateway.post([{ xml: '<getAPISession/>' }], { login });
+
+    const operation = parseAnswer(answer.text).response.operation;
+    expect(answer.status).toBe(200);
+    expect(operation.authentication).toMatchObject({ status: 'failure', locationid: 'US-EAST' });
+    expect(operation.errormessage.error[0]).toMatchObject({ errorno: 'XL03000006', description: 'Invalid location' });
+    expect(operation.errormessage.error[0].description2).toMatch(/US-EAST/);
   });
 
   it('answers each function with its own result, echoing function name and controlid', async () => {
     const results = await gateway.results([
       { controlId: 'first-call', xml: '<getAPISession/>' },
       { controlId: 'second & "call"', xml: customerIds },
-      { controlId: 'third-call', xml: '<frobnicate/>' },
+      { controlId: 'third-call', xml: '<readMore><resultId>no-such-result</resultId></readMore>' },
     ]);
 
     expect(results.map((result) => [result.function, result.controlid, result.status])).toEqual([
       ['getAPISession', 'first-call', 'success'],
       ['query', 'second & "call"', 'success'],
-      ['frobnicate', 'third-call', 'failure'],
+      ['readMore', 'third-call', 'failure'],
     ]);
+  });
+
+  it('fails the whole request at control level with XL03000003 when a function is unknown, as a schema check does', async () => {
+    const answer = await gateway.post([{ xml: customerIds }, { xml: '<frobnicate/>' }]);
+
+    const response = parseAnswer(answer.text).response;
+    expect(answer.status).toBe(200);
+    expect(response.control).toMatchObject({ status: 'failure', controlid: 'ctl-test' });
+    expect(response.errormessage.error[0].errorno).toBe('XL03000003');
+    expect(response.errormessage.error[0].description2).toMatch(/frobnicate/);
+    expect(response.operation).toBeUndefined();
   });
 
   it.each([

@@ -190,7 +190,7 @@ describe('query: paging, selection, filters, ordering, limits', () => {
     ['an unknown select field', queryXml({ object: 'CUSTOMER', fields: ['NAMEX'] }), /Invalid field: NAMEX on object CUSTOMER/],
     ['an unknown filter field', queryXml({ object: 'CUSTOMER', fields: ['NAME'], filter: '<equalto><field>NOPE</field><value>1</value></equalto>' }), /Invalid field: NOPE/],
     ['an unknown orderby field', queryXml({ object: 'CUSTOMER', fields: ['NAME'], orderby: '<order><field>NOPE</field></order>' }), /Invalid field: NOPE/],
-    ['an unknown object', queryXml({ object: 'INVOICE', fields: ['NAME'] }), /Invalid object: INVOICE/],
+    ['an unknown object', queryXml({ object: 'INVOICE', fields: ['NAME'] }), /Object definition INVOICE not found/],
     ['an unknown operator', queryXml({ object: 'CUSTOMER', fields: ['NAME'], filter: '<resembles><field>NAME</field><value>1</value></resembles>' }), /operator/],
     ['a bad timestamp', queryXml({ object: 'CUSTOMER', fields: ['NAME'], filter: '<greaterthan><field>WHENMODIFIED</field><value>yesterday</value></greaterthan>' }), /Invalid value/],
   ])('fails the function on %s, with errorno, a Support ID and a correction', async (_label, xml, description) => {
@@ -207,7 +207,7 @@ describe('query: paging, selection, filters, ordering, limits', () => {
 
   it('queries employees and departments with their dotted and plain fields', async () => {
     const employees = await gateway.data(
-      queryXml({ object: 'EMPLOYEE', fields: ['EMPLOYEEID', 'PERSONALINFO.CONTACTNAME', 'DEPARTMENTID', 'STARTDATE'] }),
+      queryXml({ object: 'EMPLOYEE', fields: ['EMPLOYEEID', 'CONTACT.CONTACTNAME', 'DEPARTMENTID', 'STARTDATE'] }),
     );
     const departments = await gateway.data(queryXml({ object: 'DEPARTMENT', fields: ['DEPARTMENTID', 'TITLE'] }));
 

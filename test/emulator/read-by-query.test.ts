@@ -108,7 +108,7 @@ describe('readByQuery and readMore', () => {
     ['a page size over 1000', readByQuery('customer', '', '*', 1001), /pagesize/],
     ['an unknown field in the query', readByQuery('customer', "NAMEX = 'a'"), /Invalid field: NAMEX/],
     ['an unknown field in the fields list', readByQuery('customer', '', 'RECORDNO,NAMEX'), /Invalid field: NAMEX/],
-    ['an unknown object', readByQuery('invoice', ''), /Invalid object: invoice/],
+    ['an unknown object', readByQuery('invoice', ''), /Object definition invoice not found/],
     ['a syntax error', readByQuery('customer', "NAME = 'open"), /Invalid query/],
     ['a dangling operator', readByQuery('customer', 'RECORDNO >'), /Invalid query/],
   ])('fails the function on %s', async (_label, xml, description) => {

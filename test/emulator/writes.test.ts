@@ -127,7 +127,7 @@ describe('create, update and delete', () => {
     const data = await gateway.data(
       queryXml({
         object: 'EMPLOYEE',
-        fields: ['EMPLOYEEID', 'TITLE', 'DEPARTMENTID', 'DEPARTMENTKEY', 'STARTDATE', 'CONTACT_NAME', 'PERSONALINFO.CONTACTNAME', 'PERSONALINFO.FIRSTNAME', 'PERSONALINFO.LASTNAME'],
+        fields: ['EMPLOYEEID', 'TITLE', 'DEPARTMENTID', 'DEPARTMENTKEY', 'STARTDATE', 'CONTACT_NAME', 'CONTACT.CONTACTNAME', 'CONTACT.FIRSTNAME', 'CONTACT.LASTNAME'],
         filter: "<equalto><field>EMPLOYEEID</field><value>E-NEW</value></equalto>",
       }),
     );
@@ -143,9 +143,9 @@ describe('create, update and delete', () => {
       DEPARTMENTKEY: departments.DEPARTMENT[0].RECORDNO,
       STARTDATE: '02/12/2019',
       CONTACT_NAME: 'van der Berg, Mary Ann',
-      'PERSONALINFO.CONTACTNAME': 'van der Berg, Mary Ann',
-      'PERSONALINFO.FIRSTNAME': 'Mary Ann',
-      'PERSONALINFO.LASTNAME': 'van der Berg',
+      'CONTACT.CONTACTNAME': 'van der Berg, Mary Ann',
+      'CONTACT.FIRSTNAME': 'Mary Ann',
+      'CONTACT.LASTNAME': 'van der Berg',
     });
   });
 

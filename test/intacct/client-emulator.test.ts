@@ -95,9 +95,10 @@ describe('IntacctClient against the emulator', () => {
   });
 
   it.each([
-    ['user password', { userPassword: 'not-the-password' }],
-    ['sender password', { senderPassword: 'not-the-sender-password' }],
-  ])('fails at once with XL03000006 on a bad %s, after exactly one request', async (_label, badCredential) => {
+    // The gateway refuses a wrong login itself (HTTP 401, XMLGW_JPP0002); a wrong sender is XL03000006.
+    ['user password', { userPassword: 'not-the-password' }, 'XMLGW_JPP0002'],
+    ['sender password', { senderPassword: 'not-the-sender-password' }, 'XL03000006'],
+  ])('fails at once with an authentication error on a bad %s, after exactly one request', async (_label, badCredential, errorno) => {
     const running = await start(10);
     const client = new IntacctClient({
       endpointUrl: running.endpointUrl,
@@ -108,7 +109,7 @@ describe('IntacctClient against the emulator', () => {
     const error = await failureOf(listRecordNumbers(client.query(CUSTOMER_LISTING)));
 
     expect(error).toBeInstanceOf(IntacctAuthenticationError);
-    expect(error).toMatchObject({ errorno: 'XL03000006', retryable: false });
+    expect(error).toMatchObject({ errorno, retryable: false });
     expect(JSON.stringify(error) + String(error)).not.toContain(Object.values(badCredential)[0]);
     expect(running.stats().httpRequests).toBe(1);
   });

@@ -244,7 +244,7 @@ describe('deadlines', () => {
     expect(emulator.stats().byFunction.getAPISession).toBe(1);
   });
 
-  it('ends a retry backoff at the deadline and starts no further attempt', async () => {
+  it('ends a retry backoff at the deadline, starts no further attempt, and reports the failure it was waiting out', async () => {
     const company = login('BACKOFF-CO');
     const patientFactory = new XmlGatewaySourceFactory({
       endpointUrl: emulator.endpointUrl,
@@ -261,12 +261,24 @@ describe('deadlines', () => {
 
     const { error, elapsedMs } = await timedFailure(() => source.browseCustomers({ limit: 3 }, { signal: AbortSignal.timeout(DEADLINE_MS) }));
 
-    expectTimeoutFailure(error);
+    // A caller's signal makes the connector retry until it aborts; it then fails with the last real
+    // failure (Intacct's HTTP 500), not a timeout. Opting out keeps the timeout.
+    expect(error).toBeInstanceOf(IntacctFailure);
+    expect(error).toMatchObject({ code: 'intacct_unavailable' });
     expect(elapsedMs).toBeLessThan(PROMPTLY_MS);
     expect(emulator.stats().httpRequests).toBe(1);
     await new Promise((resolve) => setTimeout(resolve, DEADLINE_MS));
     expect(emulator.stats().httpRequests).toBe(1);
     expect(semaphoreOf(company.companyId)).toMatchObject({ inFlight: 0, waiting: 0 });
+
+    emulator.resetStats();
+    emulator.setFaults({ failNext: [{ kind: 'http500', count: 5 }] });
+    const bounded = await timedFailure(() =>
+      source.browseCustomers({ limit: 3 }, { signal: AbortSignal.timeout(DEADLINE_MS), retryUntilAborted: false }),
+    );
+    expectTimeoutFailure(bounded.error);
+    expect(bounded.elapsedMs).toBeLessThan(PROMPTLY_MS);
+    expect(emulator.stats().httpRequests).toBe(1);
   });
 
   it('gives up waiting for a company slot at the deadline, sending nothing, and never takes a slot later', async () => {

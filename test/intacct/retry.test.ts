@@ -5,6 +5,7 @@ import {
   IntacctProtocolError,
   IntacctQueryError,
   IntacctRateLimitError,
+  IntacctTimeoutError,
   IntacctTransientError,
 } from '../../shared/intacct/errors';
 import { backoffDelayMs, withRetry, type RetryPolicy } from '../../shared/intacct/retry';
@@ -97,5 +98,109 @@ describe('withRetry', () => {
     await expect(withRetry(operation, retryPolicy)).rejects.toBe(failures[2]);
     expect(attempts).toEqual([1, 2, 3]);
     expect(retryPolicy.slept).toHaveLength(2);
+  });
+});
+
+describe('withRetry until the caller\'s signal aborts', () => {
+  let slept: number[] = [];
+
+  /** A policy whose waits record their length and end at once, aborting `controller` after `abortAfterWaits` of them. */
+  function patientPolicy(controller: AbortController, abortAfterWaits = Number.POSITIVE_INFINITY, overrides: Partial<RetryPolicy> = {}) {
+    return policy({
+      sleep: async (ms) => {
+        slept.push(ms);
+        if (slept.length >= abortAfterWaits) controller.abort();
+      },
+      ...overrides,
+    });
+  }
+
+  it('keeps retrying past maxAttempts while the signal has not aborted', async () => {
+    slept = [];
+    const controller = new AbortController();
+    const failures = Array.from({ length: 20 }, (_, n) => new IntacctRateLimitError(`429 #${n}`));
+    const { operation, attempts } = failingTimes(failures);
+
+    await expect(withRetry(operation, patientPolicy(controller), controller.signal, { untilAborted: true })).resolves.toBe('done');
+
+    expect(attempts).toHaveLength(21);
+  });
+
+  it('rejects with the last real failure, not a timeout, when the signal aborts during a wait', async () => {
+    slept = [];
+    const controller = new AbortController();
+    const failures = Array.from({ length: 50 }, (_, n) => new IntacctTransientError(`503 #${n}`));
+    const { operation, attempts } = failingTimes(failures);
+
+    await expect(withRetry(operation, patientPolicy(controller, 9), controller.signal, { untilAborted: true })).rejects.toBe(failures[8]);
+    expect(attempts).toHaveLength(9);
+  });
+
+  it('rejects with the last real failure when the signal aborts during an attempt', async () => {
+    const controller = new AbortController();
+    const first = new IntacctRateLimitError('429');
+    let attempts = 0;
+    const operation = async () => {
+      attempts += 1;
+      if (attempts === 1) throw first;
+      controller.abort();
+      throw new IntacctTimeoutError();
+    };
+
+    await expect(withRetry(operation, policy(), controller.signal, { untilAborted: true })).rejects.toBe(first);
+  });
+
+  it('rejects with a timeout when nothing went wrong before the abort', async () => {
+    const controller = new AbortController();
+    const operation = async () => {
+      controller.abort();
+      throw new IntacctTimeoutError();
+    };
+
+    await expect(withRetry(operation, policy(), controller.signal, { untilAborted: true })).rejects.toBeInstanceOf(IntacctTimeoutError);
+  });
+
+  it('still never retries what is not retryable', async () => {
+    const controller = new AbortController();
+    const failure = new IntacctAuthenticationError('bad login');
+    const { operation, attempts } = failingTimes([failure]);
+
+    await expect(withRetry(operation, policy(), controller.signal, { untilAborted: true })).rejects.toBe(failure);
+    expect(attempts).toEqual([1]);
+  });
+
+  it('is not switched on without a signal: the attempt limit holds', async () => {
+    const failures = Array.from({ length: 10 }, () => new IntacctTransientError('503'));
+    const { operation, attempts } = failingTimes(failures);
+
+    await expect(withRetry(operation, policy({ maxAttempts: 4 }), undefined, { untilAborted: true })).rejects.toBe(failures[3]);
+    expect(attempts).toHaveLength(4);
+  });
+
+  it('caps each wait at untilAbortedMaxDelayMs and tells onRetry of every failure', async () => {
+    slept = [];
+    const controller = new AbortController();
+    const failures = Array.from({ length: 30 }, () => new IntacctTransientError('503'));
+    const { operation } = failingTimes(failures);
+    const told: unknown[] = [];
+
+    await withRetry(operation, patientPolicy(controller, Number.POSITIVE_INFINITY, { random: () => 0.999, untilAbortedMaxDelayMs: 40_000 }), controller.signal, {
+      untilAborted: true,
+      onRetry: (error) => told.push(error),
+    });
+
+    expect(Math.max(...slept)).toBeLessThan(40_000);
+    expect(Math.max(...slept)).toBeGreaterThan(39_000);
+    expect(told).toEqual(failures);
+  });
+
+  it('waits what Retry-After asked for, up to maxRetryAfterMs, in either mode', async () => {
+    const hinted = (ms: number) => Object.assign(new IntacctRateLimitError('429'), { retryAfterMs: ms });
+    const retryPolicy = policy({ maxRetryAfterMs: 50_000 });
+    const { operation } = failingTimes([hinted(7_000), hinted(120_000)]);
+
+    await withRetry(operation, retryPolicy);
+
+    expect(retryPolicy.slept).toEqual([7_000, 50_000]);
   });
 });

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 
 /** What the scripted gateway does with one request. */
 export type ScriptedAnswer =
-  | { status?: number; body: string; contentType?: string }
+  | { status?: number; body: string; contentType?: string; headers?: Record<string, string> }
   | { reset: true };
 
 export interface ScriptedGateway {
@@ -34,7 +34,10 @@ export async function startScriptedGateway(
         request.socket.destroy();
         return;
       }
-      response.writeHead(answer.status ?? 200, { 'Content-Type': answer.contentType ?? 'text/xml; encoding="UTF-8";charset=UTF-8' });
+      response.writeHead(answer.status ?? 200, {
+        'Content-Type': answer.contentType ?? 'text/xml; encoding="UTF-8";charset=UTF-8',
+        ...answer.headers,
+      });
       response.end(answer.body);
     });
   });

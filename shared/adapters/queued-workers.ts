@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Invocation } from '../ports/runtime';
 import type { RunLaunch, WorkerLauncher } from '../ports/workers';
 import type { SyncDeps } from '../use-cases/engine/deps';
-import { executeRun, type ExecuteOptions } from '../use-cases/engine/run-lifecycle';
+import { executeRun } from '../use-cases/engine/run-lifecycle';
 
 const INVOCATION_MS = 15 * 60_000;
 /** A loop of continuations that never ends is a bug; this bounds a drain. */
@@ -19,7 +19,6 @@ export class QueuedWorkers implements WorkerLauncher {
   private deps: SyncDeps | null = null;
   /** Time each invocation is given (Lambda's 15 minutes); tests shorten it to force continuations. */
   invocationMs = INVOCATION_MS;
-  constructor(public options: ExecuteOptions = {}) {}
   /** Fails the next `failNext` starts, as a Lambda that refuses an invocation would. */
   failNext = 0;
 
@@ -52,7 +51,7 @@ export class QueuedWorkers implements WorkerLauncher {
     while (this.pending.length > 0) {
       if (++invocations > MAX_INVOCATIONS) throw new Error('Runs kept continuing themselves; giving up.');
       const launch = this.pending.shift() as RunLaunch;
-      await executeRun(this.requireDeps(), launch.tenantId, launch.runId, this.invocation(launch.handoff), this.options);
+      await executeRun(this.requireDeps(), launch.tenantId, launch.runId, this.invocation(launch.handoff));
     }
     return invocations;
   }

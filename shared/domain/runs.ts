@@ -99,10 +99,8 @@ export interface RunCheckpoint {
   confirmed: boolean;
   /** Invocations of a worker that took this run up so far. */
   invocations: number;
-  /** Times a scheduled run met Intacct unavailable and waited to try again. */
-  retries: number;
-  /** Not before this instant (ISO-8601) does the run try Intacct again; null when not waiting. */
-  retryAt: string | null;
+  /** Time (ms) the invocations of late have spent without progress (Intacct out of reach or too slow). */
+  stalledMs: number;
 }
 
 export interface SyncRun {
@@ -182,8 +180,7 @@ export const initialCheckpoint = (): RunCheckpoint => ({
   heldObjects: [],
   confirmed: false,
   invocations: 0,
-  retries: 0,
-  retryAt: null,
+  stalledMs: 0,
 });
 
 /** The steps of a run of `request`'s type, in order. */

@@ -3,7 +3,7 @@ import { FAMILY_OF_RUN, isSyncRun, type RunFamily, type RunTrigger, type SyncRun
 import type { Invocation } from '../ports/runtime';
 import type { SyncDeps } from './engine/deps';
 import { intacctForTenant } from './engine/intacct-for-tenant';
-import { executeRun, launchRun, queueRun, standaloneInvocation, type ExecuteOptions } from './engine/run-lifecycle';
+import { executeRun, launchRun, queueRun, standaloneInvocation } from './engine/run-lifecycle';
 
 export type SyncScope = 'clients' | 'users' | 'all';
 
@@ -38,11 +38,10 @@ export async function runQueuedSync(
   tenantId: string,
   runId: string,
   invocation?: Invocation,
-  options: ExecuteOptions = {},
 ): Promise<SyncRun> {
   const run = await deps.runs.get(tenantId, runId);
   if (!run || !isSyncRun(run.type)) throw new NotFound('run_not_found', 'No such sync run.');
-  return executeRun(deps, tenantId, runId, invocation, options);
+  return executeRun(deps, tenantId, runId, invocation);
 }
 
 export interface TenantSyncRequest {
@@ -72,13 +71,12 @@ export async function syncTenant(
   deps: SyncDeps,
   request: TenantSyncRequest,
   invocation: Invocation = standaloneInvocation(deps),
-  options: ExecuteOptions = {},
 ): Promise<TenantSyncResult> {
   const families = FAMILIES[request.scope];
   // A dry run predicts; it is never the firing's sync, so it neither finds nor records one.
   const firing = request.dryRun ? undefined : request.scheduledAt;
   const started = firing ? await deps.runs.nightlyRuns(request.tenantId, firing) : null;
-  if (started) return continueStarted(deps, request.tenantId, started, families, invocation, options);
+  if (started) return continueStarted(deps, request.tenantId, started, families, invocation);
   const queued: SyncRun[] = [];
   const skipped: TenantSyncResult['skipped'] = [];
   for (const family of families) {
@@ -102,7 +100,7 @@ export async function syncTenant(
   // Clients and users hold separate leases and share the company's request slots, so running them
   // side by side overlaps one's Intacct round trips with the other's work.
   const outcomes = await Promise.allSettled(
-    queued.map((run, index) => executeRun(deps, request.tenantId, run.id, index === 0 ? invocation : { ...invocation, id: deps.ids.newId() }, options)),
+    queued.map((run, index) => executeRun(deps, request.tenantId, run.id, index === 0 ? invocation : { ...invocation, id: deps.ids.newId() })),
   );
   const failure = outcomes.find((outcome) => outcome.status === 'rejected');
   if (failure) throw failure.reason;
@@ -120,9 +118,8 @@ async function continueStarted(
   runIds: readonly string[],
   families: readonly RunFamily[],
   invocation: Invocation,
-  options: ExecuteOptions,
 ): Promise<TenantSyncResult> {
-  const runs = await Promise.all(runIds.map((runId, index) => executeRun(deps, tenantId, runId, index === 0 ? invocation : { ...invocation, id: deps.ids.newId() }, options)));
+  const runs = await Promise.all(runIds.map((runId, index) => executeRun(deps, tenantId, runId, index === 0 ? invocation : { ...invocation, id: deps.ids.newId() })));
   const covered = new Set(runs.map((run) => FAMILY_OF_RUN[run.type]));
   return { runs, skipped: families.filter((family) => !covered.has(family)).map((family) => ({ family, reason: 'already_requested' as const })) };
 }

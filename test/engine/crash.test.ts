@@ -115,7 +115,7 @@ async function recover(tenantId: string, retry: boolean): Promise<SyncRun[]> {
   h.clock.advance(AFTER_LEASE_EXPIRY_MS);
   const dead = await activeRuns(tenantId);
   if (retry) {
-    for (const run of dead) await executeRun(h.deps, tenantId, run.id, h.workers.invocation(), h.workers.options);
+    for (const run of dead) await executeRun(h.deps, tenantId, run.id, h.workers.invocation());
     await h.workers.drain();
   } else {
     for (const run of dead) expect((await closeRunIfWorkerLost(h.deps, run)).error?.code).toBe('worker_lost');

@@ -30,7 +30,7 @@ export async function importUsers(h: EngineHarness, tenantId: string, request: U
 /** The nightly sync of a tenant a day later, to its end (continuations included); answers its runs. */
 export async function nightlySync(h: EngineHarness, tenantId: string, scope: SyncScope = 'all', dryRun = false): Promise<SyncRun[]> {
   h.clock.advance(24 * 60 * 60_000);
-  const { runs } = await syncTenant(h.deps, { tenantId, scope, trigger: 'schedule', dryRun }, h.workers.invocation(), h.workers.options);
+  const { runs } = await syncTenant(h.deps, { tenantId, scope, trigger: 'schedule', dryRun }, h.workers.invocation());
   await h.workers.drain();
   return Promise.all(runs.map((run) => runNow(h, tenantId, run.id)));
 }

@@ -239,7 +239,7 @@ describe('I1, I4 and I5 under random interleavings of imports, syncs, links by h
         const tenantId = `mix-${tenantCounter}`;
         await connectIntacct(h.deps, tenantId, { companyId: company.companyId, userId: company.userId, password: company.userPassword });
         const random = seeded(jitterSeed);
-        const workers = new QueuedWorkers({ scheduledRetryDelaysMs: [] });
+        const workers = new QueuedWorkers();
         const deps: SyncDeps = {
           ...h.deps,
           clients: jittered(h.deps.clients, random),

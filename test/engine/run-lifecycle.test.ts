@@ -9,7 +9,9 @@ import { Conflict } from '../../shared/domain/errors';
 import type { DomainEvent } from '../../shared/domain/events';
 import { confirmUnlinks } from '../../shared/use-cases/confirm-unlinks';
 import { connectIntacct } from '../../shared/use-cases/connect-intacct';
-import { executeRun } from '../../shared/use-cases/engine/run-lifecycle';
+import { executeRun, noteStall, STALL_LIMIT_MS } from '../../shared/use-cases/engine/run-lifecycle';
+import { IntacctFailure } from '../../shared/domain/errors';
+import { initialCheckpoint, MIN_PAGE_SIZE, type SyncRun } from '../../shared/domain/runs';
 import { forEachBounded } from '../../shared/use-cases/engine/bounded';
 import { clientKind } from '../../shared/use-cases/engine/kinds';
 import { newClientFromIntacct } from '../../shared/domain/sync-rules';
@@ -133,29 +135,50 @@ describe('a nightly request delivered again', () => {
   });
 });
 
-describe('a scheduled run meeting Intacct unavailable', () => {
-  it('waits and tries again from its checkpoint, then succeeds; a manual run gives up after its brief retries', async () => {
+describe('a run meeting Intacct out of reach', () => {
+  it('waits it out to its deadline and goes on in a new invocation; a scheduled run succeeds once Intacct is back', async () => {
     const tenant = await newTenant(2);
     await importClients(h, tenant, { all: true });
-    const failures = { failNext: [{ kind: 'http500' as const, count: 40 }] };
+    h.workers.invocationMs = 1_500;
+    h.emulator.setFaults({ failNext: [{ kind: 'http500', count: 1_000_000 }] });
+    // Back after the first invocation has spent its time retrying.
+    const back = setTimeout(() => h.emulator.clearFaults(), 2_000);
+    try {
+      const { runs } = await syncTenant(h.deps, { tenantId: tenant, scope: 'clients', trigger: 'schedule' }, h.workers.invocation());
+      expect(runs[0]!.status).toBe('running');
+      await h.workers.drain();
 
-    h.emulator.setFaults(failures);
-    const manual = await syncTenant(h.deps, { tenantId: tenant, scope: 'clients', trigger: 'manual' }, h.workers.invocation(), {
-      scheduledRetryDelaysMs: [10, 10],
-      briefRetryDelaysMs: [10],
-    });
-    h.emulator.clearFaults();
-    expect(manual.runs[0]).toMatchObject({ status: 'failed', error: { code: 'intacct_unavailable' } });
+      const run = await runNow(h, tenant, runs[0]!.id);
+      expect(run).toMatchObject({ status: 'succeeded', error: null, counts: { unchanged: 30 } });
+      expect(run.checkpoint!.invocations).toBeGreaterThan(1);
+    } finally {
+      clearTimeout(back);
+      h.emulator.clearFaults();
+      h.workers.invocationMs = 15 * 60_000;
+    }
+  });
 
-    h.emulator.setFaults(failures);
-    setTimeout(() => h.emulator.clearFaults(), 300);
-    const scheduled = await syncTenant(h.deps, { tenantId: tenant, scope: 'clients', trigger: 'schedule' }, h.workers.invocation(), {
-      scheduledRetryDelaysMs: [400, 400, 400],
-      briefRetryDelaysMs: [],
-    });
-    h.emulator.clearFaults();
-    expect(scheduled.runs[0]).toMatchObject({ status: 'succeeded', error: null });
-    expect(scheduled.runs[0]!.checkpoint!.retries).toBeGreaterThan(0);
+  it('reports a run failed once it has gone without progress past its limit: a few minutes for an admin\'s, most of an hour for a scheduled one', () => {
+    const stalledRun = (trigger: 'api' | 'schedule') => ({ trigger, checkpoint: { ...initialCheckpoint(), pageSize: MIN_PAGE_SIZE } }) as SyncRun;
+    const outage = new IntacctFailure('intacct_unavailable', 'down');
+    const admins = stalledRun('api');
+    const nightly = stalledRun('schedule');
+
+    expect(noteStall(admins, outage, STALL_LIMIT_MS.api / 2)).toBe(false);
+    expect(noteStall(admins, outage, STALL_LIMIT_MS.api / 2)).toBe(true);
+    expect(noteStall(nightly, outage, STALL_LIMIT_MS.api)).toBe(false);
+    expect(noteStall(nightly, outage, null)).toBe(false);
+    expect(nightly.checkpoint!.stalledMs).toBe(0);
+    expect(noteStall(nightly, outage, STALL_LIMIT_MS.schedule)).toBe(true);
+  });
+
+  it('asks for a page too slow for one invocation in halves before it counts the time as stalled', () => {
+    const run = { trigger: 'api', checkpoint: initialCheckpoint() } as SyncRun;
+    const slow = new IntacctFailure('intacct_timeout', 'slow');
+
+    expect(noteStall(run, slow, STALL_LIMIT_MS.api)).toBe(false);
+    expect(run.checkpoint!.pageSize).toBe(1000);
+    expect(run.checkpoint!.stalledMs).toBe(0);
   });
 });
 

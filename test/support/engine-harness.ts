@@ -51,8 +51,7 @@ export async function startEngineHarness(
   const spy = spyOnDynamo(dynamo.doc);
   const stores = createStores(dynamo.doc, dynamo.names, { clock });
   const events = new RecordingPublisher();
-  // Runs fail at once on Intacct unavailable unless a test gives them retry delays.
-  const workers = new QueuedWorkers({ scheduledRetryDelaysMs: [], briefRetryDelaysMs: [] });
+  const workers = new QueuedWorkers();
   const deps: SyncDeps = {
     ...stores,
     secrets: new MemorySecretStore(),
@@ -60,7 +59,7 @@ export async function startEngineHarness(
       endpointUrl: emulator.endpointUrl,
       senderId: emulator.senderId,
       senderPassword: emulator.senderPassword,
-      retry: { baseDelayMs: 5, maxDelayMs: 50 },
+      retry: { baseDelayMs: 5, maxDelayMs: 50, untilAbortedMaxDelayMs: 50, maxRetryAfterMs: 50 },
     }),
     events,
     workers,

@@ -40,31 +40,19 @@ const UNEXPECTED_FAILURE = {
   message: 'The run stopped on an unexpected error; it is safe to run it again.',
 } as const;
 
-/** Intacct failures a scheduled run waits out instead of failing at once. */
-const TRANSIENT_INTACCT_CODES: readonly string[] = ['intacct_unavailable', 'intacct_rate_limited', 'intacct_timeout'];
+/** Intacct failures that say it is out of reach for now (a run waits them out, within limits). */
+const OUTAGE_CODES: readonly string[] = ['intacct_unavailable', 'intacct_rate_limited'];
 
 /**
- * Waits before each retry of a scheduled run that met Intacct unavailable (1, 2, 4 and 8 minutes:
- * a quarter of an hour in all, still within the night), after which the run is reported failed.
+ * How long a run may go without progress (Intacct out of reach or too slow all the while; each
+ * invocation waits it out with backoff to its deadline, then the next one goes on) before it is
+ * reported failed. A scheduled run keeps trying for most of an hour, later in the night; an
+ * admin's run for a few minutes, so they learn soon.
  */
-export const SCHEDULED_RETRY_DELAYS_MS: readonly number[] = [60_000, 120_000, 240_000, 480_000];
-
-/**
- * Waits before trying again from the checkpoint when Intacct is briefly unavailable or limiting
- * requests (a rate limit, the company's request slots still held by an invocation that just
- * stopped), for any run, while the invocation has time for the wait.
- */
-export const BRIEF_RETRY_DELAYS_MS: readonly number[] = [1_000, 2_000, 4_000, 8_000];
+export const STALL_LIMIT_MS: Readonly<Record<RunTrigger, number>> = { schedule: 45 * 60_000, api: 3 * 60_000, manual: 3 * 60_000 };
 
 /** A whole Lambda invocation's worth of time, for callers that are not an invocation (tests, scripts). */
 const STANDALONE_INVOCATION_MS = 15 * 60_000;
-
-export interface ExecuteOptions {
-  /** Waits before the retries of a scheduled run that met Intacct unavailable; default SCHEDULED_RETRY_DELAYS_MS. */
-  scheduledRetryDelaysMs?: readonly number[];
-  /** Waits before any run's retries within one invocation; default BRIEF_RETRY_DELAYS_MS. */
-  briefRetryDelaysMs?: readonly number[];
-}
 
 /** An invocation for callers that are not a worker invocation: a fresh id and fifteen minutes. */
 export function standaloneInvocation(deps: Pick<SyncDeps, 'ids'>): Invocation {
@@ -193,7 +181,6 @@ export async function executeRun(
   tenantId: string,
   runId: string,
   invocation: Invocation = standaloneInvocation(deps),
-  options: ExecuteOptions = {},
 ): Promise<SyncRun> {
   const stored = await deps.runs.get(tenantId, runId);
   if (!stored) throw new NotFound('run_not_found', 'No such run.');
@@ -222,69 +209,72 @@ export async function executeRun(
   heartbeat.start();
   const budget = new TimeBudget(() => invocation.remainingMs(), run.checkpoint!.msPerRecord ?? 0);
   try {
-    return await executeAttempts(deps, run, heartbeat, budget, options);
+    return await executeAttempts(deps, run, heartbeat, budget);
   } finally {
     heartbeat.stop();
     budget.dispose();
   }
 }
 
-/** One invocation's work on a run: attempts from the saved checkpoint, retried after a transient failure. */
-async function executeAttempts(
-  deps: SyncDeps,
-  started: SyncRun,
-  heartbeat: Heartbeat,
-  budget: TimeBudget,
-  options: ExecuteOptions,
-): Promise<SyncRun> {
-  const delays = options.scheduledRetryDelaysMs ?? SCHEDULED_RETRY_DELAYS_MS;
-  let run = started;
+/** One invocation's work on a run, from its saved checkpoint. */
+async function executeAttempts(deps: SyncDeps, run: SyncRun, heartbeat: Heartbeat, budget: TimeBudget): Promise<SyncRun> {
+  const startedAt = performance.now();
+  const journal = new RunJournal(deps, run, { keepUnchangedRecords: !isSyncRun(run.type) }, heartbeat.lost);
+  const progressAtStart = JSON.stringify(progressOf(run));
   let source: IntacctSource | null = null;
-  let briefRetries = 0;
-  for (;;) {
-    const journal = new RunJournal(deps, run, { keepUnchangedRecords: !isSyncRun(run.type) }, heartbeat.lost);
-    const progressAtStart = JSON.stringify(progressOf(run));
-    try {
-      if (!(await waitForRetryTime(deps, run, budget))) return await continueRun(deps, run, heartbeat);
-      journal.recover(await settleOutbox(deps, run));
-      const outcome = await runSteps({ deps, journal, budget, source: async () => (source ??= await intacctForTenant(deps, run.tenantId)) });
-      if (outcome === 'yield') {
-        await journal.checkpoint(true);
-        return await continueRun(deps, run, heartbeat);
-      }
-      return await finishRun(deps, journal, heartbeat, outcome);
-    } catch (error) {
-      if (error instanceof LeaseLost || heartbeat.lost.aborted) return run;
-      // The state saved last is the truth: whatever this attempt did after it is redone from there.
-      const saved = (await deps.runs.get(run.tenantId, run.id)) ?? run;
-      if (error instanceof DeadlineReached || budget.signal.aborted) {
-        if (JSON.stringify(progressOf(saved)) === progressAtStart) shrinkPages(saved);
+  try {
+    journal.recover(await settleOutbox(deps, run));
+    const outcome = await runSteps({ deps, journal, budget, source: async () => (source ??= await intacctForTenant(deps, run.tenantId)) });
+    if (outcome === 'yield') {
+      run.checkpoint!.stalledMs = 0;
+      await journal.checkpoint(true);
+      return await continueRun(deps, run, heartbeat);
+    }
+    return await finishRun(deps, journal, heartbeat, outcome);
+  } catch (error) {
+    if (error instanceof LeaseLost || heartbeat.lost.aborted) return run;
+    // The state saved last is the truth: whatever this attempt did after it is redone from there.
+    const saved = (await deps.runs.get(run.tenantId, run.id)) ?? run;
+    if (error instanceof DeadlineReached || budget.signal.aborted) {
+      // Out of time in the middle of a chunk (Intacct waited out with backoff, or a page too slow).
+      const noProgress = JSON.stringify(progressOf(saved)) === progressAtStart;
+      if (!noteStall(saved, error, noProgress ? performance.now() - startedAt : null)) {
         await saveOwned(deps, saved);
         return await continueRun(deps, saved, heartbeat);
       }
-      const brief = (options.briefRetryDelaysMs ?? BRIEF_RETRY_DELAYS_MS)[briefRetries];
-      if (isTransient(error) && brief !== undefined && budget.fits(brief)) {
-        briefRetries += 1;
-        await sleepWithin(budget, brief);
-        run = saved;
-        continue;
-      }
-      const checkpoint = saved.checkpoint!;
-      const delay = delays[checkpoint.retries];
-      if (isTransient(error) && saved.trigger === 'schedule' && delay !== undefined) {
-        checkpoint.retries += 1;
-        checkpoint.retryAt = new Date(deps.clock.now().getTime() + delay).toISOString();
-        await saveOwned(deps, saved);
-        run = saved;
-        continue;
-      }
-      const failure = error instanceof DomainError ? { code: error.code, message: error.message } : { ...UNEXPECTED_FAILURE };
-      const failedJournal = new RunJournal(deps, saved, { keepUnchangedRecords: !isSyncRun(saved.type) }, heartbeat.lost);
-      const finished = await finishRun(deps, failedJournal, heartbeat, 'failed', failure);
-      if (!(error instanceof DomainError)) throw error;
-      return finished;
     }
+    const failure = error instanceof DomainError ? { code: error.code, message: error.message } : error instanceof DeadlineReached ? { ...INTACCT_TOO_SLOW } : { ...UNEXPECTED_FAILURE };
+    const failedJournal = new RunJournal(deps, saved, { keepUnchangedRecords: !isSyncRun(saved.type) }, heartbeat.lost);
+    const finished = await finishRun(deps, failedJournal, heartbeat, 'failed', failure);
+    if (!(error instanceof DomainError) && !(error instanceof DeadlineReached)) throw error;
+    return finished;
   }
+}
+
+const INTACCT_TOO_SLOW = {
+  code: 'intacct_timeout',
+  message: 'Sage Intacct answered too slowly to make progress, even in small pages; try again later.',
+} as const;
+
+/**
+ * Records how an invocation that ran out of time went (`stalledFor`: how long it spent without
+ * progress, null when it made some), and answers whether the run should now be reported failed:
+ * a page too slow for one invocation is asked for in halves next time; otherwise the time without
+ * progress adds up, and past the run's stall limit the run ends.
+ */
+export function noteStall(run: SyncRun, error: unknown, stalledFor: number | null): boolean {
+  const checkpoint = run.checkpoint!;
+  if (stalledFor === null) {
+    checkpoint.stalledMs = 0;
+    return false;
+  }
+  const outage = error instanceof IntacctFailure && OUTAGE_CODES.includes(error.code);
+  if (!outage && checkpoint.pageSize > MIN_PAGE_SIZE) {
+    checkpoint.pageSize = Math.max(MIN_PAGE_SIZE, Math.floor(checkpoint.pageSize / 2));
+    return false;
+  }
+  checkpoint.stalledMs += stalledFor;
+  return checkpoint.stalledMs >= STALL_LIMIT_MS[run.trigger];
 }
 
 const progressOf = (run: SyncRun) => {
@@ -292,47 +282,8 @@ const progressOf = (run: SyncRun) => {
   return checkpoint ? [checkpoint.step, checkpoint.afterRecordNo, checkpoint.candidateCursor, checkpoint.heldObjects.length] : null;
 };
 
-/** A page that could not be fetched within one invocation is asked for in halves next time. */
-function shrinkPages(run: SyncRun): void {
-  const checkpoint = run.checkpoint!;
-  checkpoint.pageSize = Math.max(MIN_PAGE_SIZE, Math.floor(checkpoint.pageSize / 2));
-}
-
-const isTransient = (error: unknown): boolean => error instanceof IntacctFailure && TRANSIENT_INTACCT_CODES.includes(error.code);
-
 async function saveOwned(deps: SyncDeps, run: SyncRun): Promise<void> {
   if (!(await deps.runs.saveIf(run, { statuses: ['running'], execution: run.execution }))) throw new LeaseLost();
-}
-
-/**
- * A scheduled run waiting to retry waits here; answers false when the wait does not fit in this
- * invocation (the run is then handed on to wait in the next).
- */
-async function waitForRetryTime(deps: SyncDeps, run: SyncRun, budget: TimeBudget): Promise<boolean> {
-  const retryAt = run.checkpoint?.retryAt;
-  if (!retryAt) return true;
-  const wait = Date.parse(retryAt) - deps.clock.now().getTime();
-  if (wait > 0) {
-    if (!budget.fits(wait)) return false;
-    await sleepWithin(budget, wait);
-  }
-  run.checkpoint!.retryAt = null;
-  return true;
-}
-
-/** Waits `ms`, or rejects with DeadlineReached if the invocation's usable time ends first. */
-function sleepWithin(budget: TimeBudget, ms: number): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(new DeadlineReached());
-    };
-    const timer = setTimeout(() => {
-      budget.signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    budget.signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /** Saves nothing new: passes the lease to a fresh invocation of the run's worker, which continues it. */
@@ -361,7 +312,6 @@ async function finishRun(
   run.status = status;
   run.error = error;
   run.finishedAt = deps.clock.now().toISOString();
-  if (run.checkpoint) run.checkpoint.retryAt = null;
   const finished = finishedEntry(run);
   await stageEvents(deps, run, [finished]);
   if (!(await deps.runs.saveIf(run, { statuses: ['running'], execution: run.execution }))) return run;

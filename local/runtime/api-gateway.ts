@@ -61,8 +61,19 @@ export function authorize(authorization: string | undefined, key: Buffer, now: D
   if (!authorization) return { ok: false, reason: 'A bearer token is required.' };
   const match = BEARER.exec(authorization);
   if (!match?.[1]) return { ok: false, reason: 'The Authorization header must be "Bearer <token>".' };
-  return verifyJwt(key, match[1], now);
+  const verified = verifyJwt(key, match[1], now);
+  if (!verified.ok) return verified;
+  // API Gateway flattens every claim to text, so a number, null or list would reach the API looking
+  // like a tenant id; the issuer's own types are known only here, so non-strings stop here.
+  for (const name of STRING_CLAIMS) {
+    const value = verified.claims[name];
+    if (value !== undefined && typeof value !== 'string') return { ok: false, reason: `The token's ${name} claim must be a string.` };
+  }
+  return verified;
 }
+
+/** Claims the API reads as text: a token that carries them as anything else is refused. */
+const STRING_CLAIMS = ['tenant_id', 'permission_profile'] as const;
 
 /** API Gateway passes claim values on as strings. */
 function claimText(value: unknown): string {

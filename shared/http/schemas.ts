@@ -34,10 +34,17 @@ export const psaId = z.string().min(1).max(MAX_ID_LENGTH).regex(PSA_ID, 'is not 
 const INTACCT_TEXT_MESSAGE = 'contains a character Sage Intacct cannot accept';
 const intacctText = <T extends z.ZodString>(schema: T) => schema.refine(canTravelToIntacct, INTACCT_TEXT_MESSAGE);
 const intacctId = intacctText(z.string().trim().min(1).max(MAX_INTACCT_ID_LENGTH));
-const text = z.string().max(MAX_TEXT_LENGTH);
-const requiredText = z.string().trim().min(1).max(MAX_TEXT_LENGTH);
-const requiredIntacctText = intacctText(requiredText);
-const notes = z.string().max(MAX_NOTES_LENGTH);
+/**
+ * PSA text is held to the same characters: control characters (but tab and line breaks), lone
+ * surrogates and non-characters are no one's name or address, and would break the pages and
+ * feeds that show them.
+ */
+const TEXT_MESSAGE = 'contains a control character or another character that is not text';
+const printable = <T extends z.ZodString>(schema: T) => schema.refine(canTravelToIntacct, TEXT_MESSAGE);
+const text = printable(z.string().max(MAX_TEXT_LENGTH));
+const requiredText = printable(z.string().trim().min(1).max(MAX_TEXT_LENGTH));
+const requiredIntacctText = intacctText(z.string().trim().min(1).max(MAX_TEXT_LENGTH));
+const notes = printable(z.string().max(MAX_NOTES_LENGTH));
 const permissionProfile = z.enum(PERMISSION_PROFILES);
 const timestamp = z.iso.datetime();
 

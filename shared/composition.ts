@@ -15,8 +15,10 @@ import { systemClock } from './adapters/system-clock';
 import { TimeOrderedIds } from './adapters/time-ordered-ids';
 import type { AppConfig } from './config';
 import { XmlGatewaySourceFactory } from './intacct/source';
+import type { CompanySlots } from './ports/company-slots';
 import type { IntacctSourceFactory } from './ports/intacct-source';
 import type { SecretStore } from './ports/secrets';
+import { DynamoCompanySlots } from './store/company-slots';
 import { createDocumentClient, createStores } from './store/dynamo-client';
 import type { SyncDeps } from './use-cases/engine/deps';
 
@@ -35,12 +37,16 @@ function secretStore(config: AppConfig, secretsManager: () => SecretsManagerClie
   return new SecretsManagerSecretStore(secretsManager(), config.secrets.tenantSecretPrefix);
 }
 
-function intacctSources(config: AppConfig, secretsManager: () => SecretsManagerClient): IntacctSourceFactory {
+/**
+ * The Intacct sources. A company's request slots are shared through DynamoDB, so the imports and
+ * syncs of every Lambda calling one company together stay within its allowance.
+ */
+function intacctSources(config: AppConfig, secretsManager: () => SecretsManagerClient, slots: CompanySlots): IntacctSourceFactory {
   const { endpointUrl, sender } = config.intacct;
   if (sender.source === 'environment') {
-    return new XmlGatewaySourceFactory({ endpointUrl, senderId: sender.senderId, senderPassword: sender.senderPassword });
+    return new XmlGatewaySourceFactory({ endpointUrl, senderId: sender.senderId, senderPassword: sender.senderPassword, slots });
   }
-  return new SenderSecretSourceFactory(secretsManager(), sender.secretArn, { endpointUrl });
+  return new SenderSecretSourceFactory(secretsManager(), sender.secretArn, { endpointUrl, slots });
 }
 
 /** Every port the use cases need, wired to DynamoDB, EventBridge, the secret store and Intacct. */
@@ -55,7 +61,7 @@ export function buildDeps(config: AppConfig): SyncDeps {
   return {
     ...createStores(doc, config.tables),
     secrets: secretStore(config, secretsManager),
-    intacct: intacctSources(config, secretsManager),
+    intacct: intacctSources(config, secretsManager, new DynamoCompanySlots(doc, config.tables.runs)),
     events: new EventBridgePublisher(eventBridge, config.eventBusName),
     // Workers start (and continue themselves) as asynchronous Lambda invocations.
     workers: new LambdaWorkerLauncher(new LambdaClient(awsClientSettings(config, config.lambdaEndpoint)), config.functions),

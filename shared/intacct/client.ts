@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CompanySlots } from '../ports/company-slots';
+import type { CompanySlots, SlotRelease } from '../ports/company-slots';
 import { abandonedError, throwIfAbandoned, untilAbandoned } from './abort';
 import { companyKey, companySemaphore, DEFAULT_COMPANY_CONCURRENCY, processCompanySlots } from './company-concurrency';
 import {
@@ -370,7 +370,7 @@ export class IntacctClient {
             try {
               answer = await postXml(url, requestXml, limits, signal);
             } finally {
-              release();
+              await release();
             }
             return interpretAnswer(answer, Date.now());
           } catch (error) {
@@ -390,7 +390,7 @@ export class IntacctClient {
   }
 
   /** One of the company's slots; leaving its queue when `signal` aborts. A failing slot store is an outage, retried. */
-  async #takeSlot(signal: AbortSignal | undefined): Promise<() => void> {
+  async #takeSlot(signal: AbortSignal | undefined): Promise<SlotRelease> {
     try {
       return await this.#slots.acquire(this.#company, this.#slotLimit, signal);
     } catch (error) {

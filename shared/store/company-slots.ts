@@ -5,7 +5,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { CompanySlots } from '../ports/company-slots';
+import type { CompanySlots, SlotRelease } from '../ports/company-slots';
 import { conditionHolds } from './dynamo-errors';
 import { ENTITY_TYPE_ATTRIBUTE, KEY_ATTRIBUTES, companySlotKey } from './keys';
 
@@ -36,7 +36,7 @@ export class DynamoCompanySlots implements CompanySlots {
     this.now = options.now ?? Date.now;
   }
 
-  async acquire(company: string, limit: number, signal?: AbortSignal): Promise<() => void> {
+  async acquire(company: string, limit: number, signal?: AbortSignal): Promise<SlotRelease> {
     const companyHash = createHash('sha256').update(company).digest('hex').slice(0, 32);
     const holder = randomUUID();
     for (let wait = FIRST_POLL_MS; ; wait = Math.min(MAX_POLL_MS, wait * 2)) {
@@ -45,7 +45,7 @@ export class DynamoCompanySlots implements CompanySlots {
       const first = Math.floor(Math.random() * limit);
       for (let offset = 0; offset < limit; offset += 1) {
         const slot = (first + offset) % limit;
-        if (await this.take(companyHash, slot, holder)) return () => void this.release(companyHash, slot, holder);
+        if (await this.take(companyHash, slot, holder)) return () => this.release(companyHash, slot, holder);
       }
       await pause(Math.floor(wait / 2 + Math.random() * (wait / 2)), signal);
     }

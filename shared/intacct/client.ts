@@ -18,6 +18,8 @@ import {
   buildQueryXml,
   buildReadByQueryXml,
   buildReadMoreXml,
+  QUERY_MAX_PAGE_SIZE,
+  READ_BY_QUERY_MAX_PAGE_SIZE,
   type QueryFilter,
   type QueryRequest,
   type ReadByQueryRequest,
@@ -38,6 +40,7 @@ import { buildRequestXml, getApiSessionFunctionXml, type RequestAuthentication }
 import {
   isHtmlPage,
   parseGatewayResponse,
+  type AnswerLimits,
   readApiSession,
   readListPage,
   type ApiSession,
@@ -110,6 +113,8 @@ export interface RequestOptions {
 interface CallContext {
   signal: AbortSignal | undefined;
   mode: RetryMode;
+  /** For a page of a listing: the page size asked for, so no answer may carry more. */
+  maxRecords?: number;
 }
 
 /** One page of a listing; `offset` is the position of its first record in the whole result. */
@@ -125,6 +130,16 @@ export type { IntacctRecord, QueryFilter, QueryRequest, ReadByQueryRequest };
 export const DEFAULT_TIMEOUT_MS = 60_000;
 const MEBIBYTE = 1024 * 1024;
 export const DEFAULT_MAX_RESPONSE_BYTES = 64 * MEBIBYTE;
+/** Room for the envelope (control, authentication, result) around a page's records. */
+const ANSWER_ENVELOPE_BYTES = 64 * 1024;
+/** Far more than any record we select (a few dozen short fields), so an honest page always fits. */
+const MAX_BYTES_PER_RECORD = 32 * 1024;
+
+/** A page's answer may be as large as the records asked for could be, and never over the client's cap. */
+function answerByteLimit(maxResponseBytes: number, maxRecords: number | undefined): number {
+  if (maxRecords === undefined) return maxResponseBytes;
+  return Math.min(maxResponseBytes, ANSWER_ENVELOPE_BYTES + maxRecords * MAX_BYTES_PER_RECORD);
+}
 
 const HTTP_SUCCESS_MIN = 200;
 const HTTP_SUCCESS_MAX = 299;
@@ -152,9 +167,9 @@ function isHttpSuccess(status: number): boolean {
 }
 
 /** Turns a raw answer into the function result, or the typed error its status and body call for (with its Retry-After). */
-function interpretAnswer(answer: HttpAnswer, nowMs: number): GatewayResult {
+function interpretAnswer(answer: HttpAnswer, nowMs: number, limits: AnswerLimits): GatewayResult {
   try {
-    return readAnswer(answer);
+    return readAnswer(answer, limits);
   } catch (error) {
     if (error instanceof IntacctError && error.retryable) {
       const retryAfterMs = parseRetryAfter(answer.retryAfter, nowMs);
@@ -164,8 +179,8 @@ function interpretAnswer(answer: HttpAnswer, nowMs: number): GatewayResult {
   }
 }
 
-function readAnswer(answer: HttpAnswer): GatewayResult {
-  if (isHttpSuccess(answer.status)) return parseGatewayResponse(answer.body);
+function readAnswer(answer: HttpAnswer, limits: AnswerLimits): GatewayResult {
+  if (isHttpSuccess(answer.status)) return parseGatewayResponse(answer.body, limits);
   // An error status decides the kind first; the body may still say more (an HTML page, Intacct's errorno and texts).
   const body: HttpFailureBody = {};
   if (isHtmlPage(answer.body)) {
@@ -242,7 +257,7 @@ export class IntacctClient {
    * the retryable failure it was retrying (options.retryUntilAborted, the default with a signal).
    */
   async *query(request: QueryRequest, options: RequestOptions = {}): AsyncGenerator<QueryPage> {
-    const call = this.#callContext(options);
+    const call = { ...this.#callContext(options), maxRecords: request.pageSize ?? QUERY_MAX_PAGE_SIZE };
     let offset = request.offset ?? 0;
     // Built before the first request so a bad request fails without touching the network.
     let functionXml = buildQueryXml(request, offset);
@@ -261,7 +276,7 @@ export class IntacctClient {
 
   /** Lists with `readByQuery`, then `readMore` on its result id until nothing remains. */
   async *readByQuery(request: ReadByQueryRequest, options: RequestOptions = {}): AsyncGenerator<QueryPage> {
-    const call = this.#callContext(options);
+    const call = { ...this.#callContext(options), maxRecords: request.pageSize ?? READ_BY_QUERY_MAX_PAGE_SIZE };
     const firstXml = buildReadByQueryXml(request);
     let page: ListPage = readListPage((await this.#callWithSession('readByQuery', firstXml, call)).data);
     let resultId = page.resultId;
@@ -359,7 +374,7 @@ export class IntacctClient {
       functionControlId: randomUUID(),
       functionXml,
     });
-    const limits = { timeoutMs: this.#timeoutMs, maxResponseBytes: this.#maxResponseBytes };
+    const limits = { timeoutMs: this.#timeoutMs, maxResponseBytes: answerByteLimit(this.#maxResponseBytes, call.maxRecords) };
     try {
       return await withRetry(
         async (attempt) => {
@@ -372,7 +387,7 @@ export class IntacctClient {
             } finally {
               await release();
             }
-            return interpretAnswer(answer, Date.now());
+            return interpretAnswer(answer, Date.now(), { ...(call.maxRecords === undefined ? {} : { maxRecords: call.maxRecords }) });
           } catch (error) {
             // Redacted before anyone (a retry hook included) can see it.
             if (error instanceof IntacctError) redactSecrets(error, this.#secrets());

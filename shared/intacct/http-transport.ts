@@ -47,7 +47,7 @@ async function readCappedBody(response: Response, maxResponseBytes: number): Pro
  * POSTs an XML request and returns the status and body. The timeout covers the whole exchange,
  * body included; timeouts and network failures become transient errors. An abort of the caller's
  * `signal` stops the exchange at any point (nothing is sent when it aborted already) and rejects
- * with IntacctTimeoutError. No part of the request (which holds credentials) is ever copied into an error.
+ * with IntacctTimeoutError. A redirect is refused, never followed. No part of the request (which holds credentials) is ever copied into an error.
  */
 export async function postXml(url: string, requestXml: string, limits: PostLimits, signal?: AbortSignal): Promise<HttpAnswer> {
   if (signal?.aborted) throw abandonedError();
@@ -66,7 +66,14 @@ export async function postXml(url: string, requestXml: string, limits: PostLimit
       headers: { 'Content-Type': 'application/xml' },
       body: requestXml,
       signal: controller.signal,
+      // A redirect would re-send the request, credentials and all, wherever it points (307/308), or
+      // fetch any URL (301/302/303). The gateway has no business redirecting a POST: refuse it.
+      redirect: 'manual',
     });
+    if (response.status >= 300 && response.status < 400) {
+      await response.body?.cancel().catch(() => undefined);
+      throw new IntacctProtocolError(`Intacct answered with a redirect (HTTP ${response.status}); redirects are refused`, { httpStatus: response.status });
+    }
     const body = await readCappedBody(response, limits.maxResponseBytes);
     const retryAfter = response.headers.get('retry-after');
     return { status: response.status, body, ...(retryAfter === null ? {} : { retryAfter }) };

@@ -168,15 +168,59 @@ export function screenResponseBody(body: string): void {
   }
 }
 
+/** What one answer may hold. */
+export interface AnswerLimits {
+  /** The most records its `<data>` may carry: the page size asked for. */
+  maxRecords?: number;
+}
+
+// Markup the record counter steps over whole (text inside it is not markup), or one start/end tag.
+const MARKUP = /<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<(\/?)([A-Za-z_][^\s/>]*)(?:"[^"]*"|'[^']*'|[^'">])*?(\/?)>/g;
+
+/**
+ * Counts the records (the children of each `<data>`) of a well-formed body without building a
+ * tree, stopping as soon as there are more than `limit`: a hostile answer of a million records to
+ * a page of two costs a scan, not the memory of parsing it.
+ */
+export function exceedsRecordLimit(body: string, limit: number): boolean {
+  let records = 0;
+  // Depth below the innermost open <data>; null while outside any.
+  let depthInData: number | null = null;
+  MARKUP.lastIndex = 0;
+  for (let match = MARKUP.exec(body); match !== null; match = MARKUP.exec(body)) {
+    const [, closing, name, selfClosing] = match;
+    if (name === undefined) continue;
+    if (depthInData === null) {
+      if (name === 'data' && !closing && !selfClosing) depthInData = 0;
+      continue;
+    }
+    if (closing) {
+      if (depthInData === 0) depthInData = null;
+      else depthInData -= 1;
+      continue;
+    }
+    if (depthInData === 0) {
+      records += 1;
+      if (records > limit) return true;
+    }
+    if (!selfClosing) depthInData += 1;
+  }
+  return false;
+}
+
 /**
  * Screens, validates and parses a gateway body into a plain object tree. Malformed or truncated
- * XML is transient (the next answer is usually whole); values stay text exactly as sent.
+ * XML is transient (the next answer is usually whole); values stay text exactly as sent. An answer
+ * with more records than asked for is refused before it is parsed.
  */
-export function parseGatewayXml(body: string): XmlNode {
+export function parseGatewayXml(body: string, limits: AnswerLimits = {}): XmlNode {
   screenResponseBody(body);
   const validation = XMLValidator.validate(body);
   if (validation !== true) {
     throw new IntacctTransientError(`Intacct answer is not well-formed XML (${validation.err.code} at line ${validation.err.line})`);
+  }
+  if (limits.maxRecords !== undefined && exceedsRecordLimit(body, limits.maxRecords)) {
+    throw new IntacctProtocolError(`Intacct answered with more than the ${limits.maxRecords} records asked for; refused`);
   }
   let document: unknown;
   try {
@@ -243,8 +287,8 @@ export function readGatewayResult(response: XmlNode): GatewayResult {
 }
 
 /** Screens, validates, parses and reads one gateway body: the whole answer pipeline. */
-export function parseGatewayResponse(body: string): GatewayResult {
-  return readGatewayResult(parseGatewayXml(body));
+export function parseGatewayResponse(body: string, limits: AnswerLimits = {}): GatewayResult {
+  return readGatewayResult(parseGatewayXml(body, limits));
 }
 
 function flattenInto(target: IntacctRecord, prefix: string, value: unknown): void {

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { IntacctClient, type IntacctClientOptions } from '../../shared/intacct/client';
@@ -210,5 +212,87 @@ describe('IntacctClient against a scripted gateway', () => {
     const error = await failureOf(collect(client.readByQuery({ object: 'customer', pageSize: 1 })));
 
     expect(error).toBeInstanceOf(IntacctQueryError);
+  });
+});
+
+/** A server that only counts what reaches it: where a followed redirect would send the request. */
+async function startElsewhere(): Promise<{ url: string; received: () => number; close: () => Promise<void> }> {
+  let received = 0;
+  const server = createServer((request, response) => {
+    received += 1;
+    request.resume();
+    response.end('<response/>');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/steal`,
+    received: () => received,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe('IntacctClient refuses what a hostile gateway answers', () => {
+  it.each([301, 302, 303, 307, 308])('refuses an HTTP %i redirect without following it or retrying', async (status) => {
+    const elsewhere = await startElsewhere();
+    try {
+      const { client, gateway: server } = await clientFor([{ status, body: '', headers: { Location: elsewhere.url } }]);
+
+      const error = await failureOf(client.verifyCredentials());
+
+      expect(error).toBeInstanceOf(IntacctProtocolError);
+      expect(error).toMatchObject({ httpStatus: status, retryable: false });
+      expect(String(error)).toContain('redirect');
+      expect(server.requests).toHaveLength(1);
+      expect(elsewhere.received()).toBe(0);
+    } finally {
+      await elsewhere.close();
+    }
+  });
+
+  it('refuses a query page with more records than the page size asked for, without retrying', async () => {
+    const { client, gateway: server } = await clientFor([
+      sessionAnswer(SESSION_ID),
+      listAnswer('query', ['A', 'B', 'C'], { totalcount: 3, numremaining: 0 }),
+    ]);
+
+    const error = await failureOf(collect(client.query({ ...CUSTOMER_QUERY, pageSize: 2 })));
+
+    expect(error).toBeInstanceOf(IntacctProtocolError);
+    expect(String(error)).toContain('more than the 2 records asked for');
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('refuses a readMore page with more records than asked for', async () => {
+    const { client } = await clientFor([
+      sessionAnswer(SESSION_ID),
+      listAnswer('readByQuery', ['A'], { totalcount: 3, numremaining: 2, resultId: 'rid-9' }),
+      listAnswer('readMore', ['B', 'C'], { totalcount: 3, numremaining: 0, resultId: 'rid-9' }),
+    ]);
+
+    const error = await failureOf(collect(client.readByQuery({ object: 'customer', pageSize: 1 })));
+
+    expect(error).toBeInstanceOf(IntacctProtocolError);
+  });
+
+  it('refuses 300,000 records answered to a page of 2 before parsing them', async () => {
+    const names = Array.from({ length: 300_000 }, (_, index) => `C-${index}`);
+    const { client } = await clientFor([sessionAnswer(SESSION_ID), listAnswer('query', names, { totalcount: names.length, numremaining: 0 })]);
+
+    const error = await failureOf(collect(client.query({ ...CUSTOMER_QUERY, pageSize: 2 })));
+
+    // Over what two records could take, so the body is cut off while it is read.
+    expect(error).toBeInstanceOf(IntacctProtocolError);
+    expect(String(error)).toContain('byte limit');
+  });
+
+  it('refuses a dense answer under the byte limit by counting its records before parsing', async () => {
+    const names = Array.from({ length: 2_001 }, (_, index) => `C${index}`);
+    const { client } = await clientFor([sessionAnswer(SESSION_ID), listAnswer('query', names, { totalcount: names.length, numremaining: 0 })]);
+
+    const error = await failureOf(collect(client.query(CUSTOMER_QUERY)));
+
+    expect(error).toBeInstanceOf(IntacctProtocolError);
+    expect(String(error)).toContain('more than the 2000 records asked for');
   });
 });

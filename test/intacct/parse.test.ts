@@ -9,6 +9,7 @@ import {
 } from '../../shared/intacct/errors';
 import {
   decodeStandardEntities,
+  exceedsRecordLimit,
   parseGatewayResponse,
   readApiSession,
   readListPage,
@@ -239,5 +240,26 @@ describe('decodeStandardEntities', () => {
     ['&#0;&#xD800;', '&#0;&#xD800;'],
   ])('decodes %s once and only the XML-defined references', (input, expected) => {
     expect(decodeStandardEntities(input)).toBe(expected);
+  });
+});
+
+describe('exceedsRecordLimit counts the records of <data> without parsing', () => {
+  const wrap = (records: string): string => `<response><operation><result><data count="x">${records}</data></result></operation></response>`;
+
+  it('counts only direct children of <data>, whatever they nest', () => {
+    const body = wrap('<CUSTOMER><RECORDNO>1</RECORDNO><CONTACT><NAME>a</NAME></CONTACT></CUSTOMER><CUSTOMER/><CUSTOMER><data>inner</data></CUSTOMER>');
+
+    expect(exceedsRecordLimit(body, 3)).toBe(false);
+    expect(exceedsRecordLimit(body, 2)).toBe(true);
+  });
+
+  it('is not fooled by markup-like text in CDATA, comments or attribute values', () => {
+    const body = wrap('<CUSTOMER note="a > b"><NAME><![CDATA[<CUSTOMER><CUSTOMER>]]></NAME><!-- <CUSTOMER/> --></CUSTOMER>');
+
+    expect(exceedsRecordLimit(body, 1)).toBe(false);
+  });
+
+  it('finds no records in an answer without data', () => {
+    expect(exceedsRecordLimit('<response><operation><result><data/></result></operation></response>', 0)).toBe(false);
   });
 });

@@ -2,6 +2,7 @@
 import { cpus, totalmem } from 'node:os';
 import { QUERY_MAX_PAGE_SIZE } from '../shared/intacct/query-builder';
 import { BYTES_PER_MEBIBYTE, MS_PER_SECOND, type BenchSizes, type LatencyProfile } from './config';
+import type { RateLimitResult } from './rate-limit';
 import type { PeerResult, ScenarioName, ScenarioResult, SeedResult } from './scenarios';
 
 /** The issue's targets. */
@@ -34,6 +35,7 @@ export interface BenchReport {
   scenarios: ScenarioResult[];
   peer: PeerResult[];
   b4Seed: SeedResult | null;
+  rateLimit: RateLimitResult | null;
   targets: TargetVerdict[];
 }
 
@@ -46,6 +48,7 @@ export interface ReportInput {
   scenarios: ScenarioResult[];
   peer: PeerResult[];
   b4Seed: SeedResult | null;
+  rateLimit: RateLimitResult | null;
 }
 
 const seconds = (ms: number): string => (ms / MS_PER_SECOND).toFixed(DECIMALS_SECONDS);
@@ -146,6 +149,16 @@ export function judgeTargets(input: ReportInput): TargetVerdict[] {
       });
     }
   }
+  if (input.rateLimit) {
+    const { rateLimitMs, customers, outcomes } = input.rateLimit;
+    verdicts.push({
+      target: `A listing facing a rate limit that lasts ${seconds(rateLimitMs)} s completes`,
+      met: outcomes.length > 0 && outcomes.every((o) => o.completed),
+      detail: outcomes
+        .map((o) => `${o.retryAfterSeconds === null ? 'no Retry-After' : `Retry-After ${o.retryAfterSeconds} s`}: ${whole(o.records)} of ${whole(customers)} customers, done ${seconds(o.msAfterLimitLifted)} s after the limit lifted`)
+        .join('; '),
+    });
+  }
   return verdicts;
 }
 
@@ -172,6 +185,14 @@ export function markdownOf(report: BenchReport): string {
     lines.push(
       `| ${whole(p.sdk.records)} customers | ${p.profile} | ${seconds(p.sdk.ms)} (${p.sdk.intacct.httpRequests}) | ${seconds(p.ours.ms)} (${p.ours.intacct.httpRequests}) | ${ratio(p.ratio)} |`,
     );
+  }
+  if (report.rateLimit) {
+    lines.push('', `| Rate limit of ${seconds(report.rateLimit.rateLimitMs)} s: list ${whole(report.rateLimit.customers)} customers | Completed | Wall (s) | Done after the limit lifted (s) | Intacct requests |`, '|---|---|--:|--:|--:|');
+    for (const o of report.rateLimit.outcomes) {
+      lines.push(
+        `| ${o.retryAfterSeconds === null ? 'no Retry-After' : `Retry-After ${o.retryAfterSeconds} s`} | ${o.completed ? 'yes' : `no: ${o.error ?? `${o.records} records`}`} | ${seconds(o.wallMs)} | ${seconds(o.msAfterLimitLifted)} | ${whole(o.httpRequests)} |`,
+      );
+    }
   }
   return lines.join('\n');
 }
@@ -202,6 +223,7 @@ export function buildReport(input: ReportInput): BenchReport {
     scenarios: input.scenarios,
     peer: input.peer,
     b4Seed: input.b4Seed,
+    rateLimit: input.rateLimit,
     targets: judgeTargets(input),
   };
 }

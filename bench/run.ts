@@ -23,6 +23,7 @@ import {
   type CompanySize,
 } from './config';
 import { createBenchTables, type DynamoTarget, type EmulatorTarget } from './infra';
+import { measureRateLimitWaitOut } from './rate-limit';
 import type { InfraReady } from './infra-main';
 import { buildReport, machineLine, markdownOf, targetLines } from './report';
 import type { BenchJob, BenchResult, PeerResult, ScenarioName, ScenarioResult, SeedResult } from './scenarios';
@@ -154,6 +155,9 @@ async function main(): Promise<void> {
     await large.stop();
   }
 
+  log('R: listing through a 30 s rate limit, without and with Retry-After');
+  const rateLimit = await measureRateLimitWaitOut();
+
   const report = buildReport({
     quick,
     sizes,
@@ -163,6 +167,7 @@ async function main(): Promise<void> {
     scenarios,
     peer,
     b4Seed,
+    rateLimit,
   });
   const markdown = markdownOf(report);
   await mkdir(dirname(RESULTS_FILE), { recursive: true });

@@ -99,8 +99,15 @@ describe('benchmark harness', () => {
       scenarios: [b1, b2],
       peer: [peer],
       b4Seed: null,
+      rateLimit: {
+        rateLimitMs: 30_000,
+        customers: CUSTOMERS,
+        outcomes: [{ retryAfterSeconds: null, completed: true, records: CUSTOMERS, wallMs: 31_000, httpRequests: 40, msAfterLimitLifted: 1_000, error: null }],
+      },
     });
     expect(report.machine.cores).toBeGreaterThan(0);
+    expect(report.targets.find((t) => t.target.includes('rate limit'))?.met).toBe(true);
+    expect(markdownOf(report)).toContain('| no Retry-After | yes | 31.00 | 1.00 | 40 |');
     expect(report.targets.find((t) => t.target.startsWith('B2'))?.met).toBe(true);
     expect(markdownOf(report)).toContain('| B2 | latency 0 |');
   });

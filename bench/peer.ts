@@ -8,6 +8,7 @@ import { ClientConfig, Credentials, Functions, OnlineClient } from '@intacct/int
 import { CUSTOMER_FIELDS } from '../shared/domain/intacct-records';
 import { READ_BY_QUERY_MAX_PAGE_SIZE } from '../shared/intacct/query-builder';
 import { XmlGatewaySourceFactory } from '../shared/intacct/source';
+import type { CompanySlots } from '../shared/ports/company-slots';
 import type { IntacctLogin } from '../shared/ports/intacct-source';
 import type { EmulatorTarget } from './infra';
 
@@ -60,12 +61,16 @@ export async function listCustomersWithSdk(target: EmulatorTarget, company: Inta
   return { records, ms: performance.now() - started };
 }
 
-/** Lists every customer of `company` with our connector (session call included), as a sync does. */
-export async function listCustomersWithConnector(target: EmulatorTarget, company: IntacctLogin): Promise<ListingTiming> {
+/**
+ * Lists every customer of `company` with our connector (session call included), as a sync does;
+ * its request slots from `slots` when given, else from this process alone.
+ */
+export async function listCustomersWithConnector(target: EmulatorTarget, company: IntacctLogin, slots?: CompanySlots): Promise<ListingTiming> {
   const source = new XmlGatewaySourceFactory({
     endpointUrl: target.endpointUrl,
     senderId: target.senderId,
     senderPassword: target.senderPassword,
+    ...(slots ? { slots } : {}),
   }).forLogin(company);
   const started = performance.now();
   let records = 0;

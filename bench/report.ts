@@ -180,10 +180,15 @@ export function markdownOf(report: BenchReport): string {
         `${whole(r.peakRssMb)} | ${seconds(r.floor.totalMs)}: ${seconds(r.floor.listing.ms)} (${r.floor.listing.requests} req) + ${seconds(r.floor.writes.ms)} | ${ratio(r.ratioToFloor)} |`,
     );
   }
-  lines.push('', '| Peer: list customers | Latency | SDK ReadByQuery/ReadMore (s, requests) | Ours, query (s, requests) | Ours ÷ SDK |', '|---|---|--:|--:|--:|');
+  lines.push(
+    '',
+    '| Peer: list customers | Latency | SDK ReadByQuery/ReadMore (s, requests) | Ours, query (s, requests) | Ours ÷ SDK | Ours, slots in DynamoDB (s) | Shared slots ÷ process slots |',
+    '|---|---|--:|--:|--:|--:|--:|',
+  );
   for (const p of report.peer) {
     lines.push(
-      `| ${whole(p.sdk.records)} customers | ${p.profile} | ${seconds(p.sdk.ms)} (${p.sdk.intacct.httpRequests}) | ${seconds(p.ours.ms)} (${p.ours.intacct.httpRequests}) | ${ratio(p.ratio)} |`,
+      `| ${whole(p.sdk.records)} customers | ${p.profile} | ${seconds(p.sdk.ms)} (${p.sdk.intacct.httpRequests}) | ${seconds(p.ours.ms)} (${p.ours.intacct.httpRequests}) | ${ratio(p.ratio)} | ` +
+        `${seconds(p.oursSharedSlots.ms)} | ${ratio(p.oursSharedSlots.ms / p.ours.ms)} |`,
     );
   }
   if (report.rateLimit) {

@@ -13,6 +13,8 @@ import type { IntacctLogin } from '../shared/ports/intacct-source';
 import type { Link } from '../shared/ports/stores';
 import { batchPutAll, BATCH_WRITE_MAX_ITEMS } from '../shared/store/batch';
 import { DynamoClientStore } from '../shared/store/client-store';
+import { DynamoCompanySlots } from '../shared/store/company-slots';
+import { createDynamoClient, documentClientFor } from '../shared/store/dynamo-client';
 import type { StoredItem } from '../shared/store/item-fields';
 import { DynamoLinkStore } from '../shared/store/link-store';
 import type { QueuedWorkers } from '../shared/adapters/queued-workers';
@@ -118,6 +120,8 @@ export interface PeerResult {
   sdk: ListingTiming & { intacct: IntacctTraffic };
   ours: ListingTiming & { intacct: IntacctTraffic };
   ratio: number;
+  /** Ours again, its request slots shared through DynamoDB as deployed: what sharing them costs. */
+  oursSharedSlots: ListingTiming;
 }
 
 export interface SeedResult {
@@ -325,6 +329,8 @@ export async function runPeerJob(job: PeerJob): Promise<PeerResult> {
     const oursBefore = await intacct.start();
     const ours = await listCustomersWithConnector(job.emulator, job.company);
     const oursTraffic = await intacct.finish(oursBefore);
+    const raw = createDynamoClient({ endpoint: job.dynamo.endpoint });
+    const oursSharedSlots = await listCustomersWithConnector(job.emulator, job.company, new DynamoCompanySlots(documentClientFor(raw), job.tables.runs)).finally(() => raw.destroy());
     return {
       kind: 'peer',
       profile: job.profile.label,
@@ -332,6 +338,7 @@ export async function runPeerJob(job: PeerJob): Promise<PeerResult> {
       sdk: { ...sdk, intacct: sdkTraffic },
       ours: { ...ours, intacct: oursTraffic },
       ratio: ours.ms / sdk.ms,
+      oursSharedSlots,
     };
   } finally {
     intacct.dispose();

@@ -12,6 +12,7 @@ import type { DomainEvent } from '../shared/domain/events';
 import { XmlGatewaySourceFactory } from '../shared/intacct/source';
 import type { EventPublisher } from '../shared/ports/events';
 import type { IntacctLogin } from '../shared/ports/intacct-source';
+import { DynamoCompanySlots } from '../shared/store/company-slots';
 import { createDynamoClient, createStores, documentClientFor } from '../shared/store/dynamo-client';
 import type { TableNames } from '../shared/store/tables';
 import { connectIntacct } from '../shared/use-cases/connect-intacct';
@@ -54,6 +55,8 @@ export function wireEngine(emulator: EmulatorTarget, dynamo: DynamoTarget, names
       endpointUrl: emulator.endpointUrl,
       senderId: emulator.senderId,
       senderPassword: emulator.senderPassword,
+      // As deployed: the company's request slots are shared through the runs table.
+      slots: new DynamoCompanySlots(doc, names.runs),
     }),
     events,
     workers,

@@ -88,6 +88,7 @@ describe('benchmark harness', () => {
 
     expect(peer.sdk.records).toBe(CUSTOMERS);
     expect(peer.ours.records).toBe(CUSTOMERS);
+    expect(peer.oursSharedSlots.records).toBe(CUSTOMERS);
     expect(peer.sdk.intacct.byFunction.readByQuery).toBe(1);
 
     const report = buildReport({

@@ -4,6 +4,7 @@ import { IntacctClient, type IntacctClientOptions, type IntacctCredentials } fro
 import { IntacctAuthenticationError, IntacctProtocolError } from '../../shared/intacct/errors';
 import { quoteReadByQueryValue, type QueryRequest } from '../../shared/intacct/query-builder';
 import { IntacctAdmin } from '../support/intacct-admin';
+import { failureOf } from '../support/async';
 
 const COMPANY = { companyId: 'LAKESIDE-DEMO', userId: 'api_sync', userPassword: 'Lakeside-user-pw-1' };
 const FAST_RETRY = { baseDelayMs: 5, maxDelayMs: 20 };
@@ -47,15 +48,6 @@ function expectEachOnce(recordNumbers: string[], expectedCount: number): void {
   expect(recordNumbers).toHaveLength(expectedCount);
   expect(new Set(recordNumbers).size).toBe(expectedCount);
   expect(recordNumbers.every((recordNumber) => recordNumber !== '')).toBe(true);
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a failure');
 }
 
 describe('IntacctClient against the emulator', () => {

@@ -17,6 +17,7 @@ import {
   type ScriptedAnswer,
   type ScriptedGateway,
 } from './support/scripted-gateway';
+import { collect, failureOf } from '../support/async';
 
 const SENDER_PASSWORD = 'sender-Pa55-word';
 const USER_PASSWORD = 'user-Pa55-word';
@@ -46,21 +47,6 @@ async function clientFor(script: ScriptedAnswer[], options: Partial<IntacctClien
     ...options,
   });
   return { client, calls, gateway };
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a failure');
-}
-
-async function collect<T>(pages: AsyncIterable<T>): Promise<T[]> {
-  const collected: T[] = [];
-  for await (const page of pages) collected.push(page);
-  return collected;
 }
 
 const CUSTOMER_QUERY = { object: 'CUSTOMER', fields: ['RECORDNO', 'NAME'], orderBy: [{ field: 'RECORDNO' }] };

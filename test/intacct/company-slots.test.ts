@@ -11,6 +11,7 @@ import { IntacctTimeoutError } from '../../shared/intacct/errors';
 import { XmlGatewaySourceFactory } from '../../shared/intacct/source';
 import type { CompanySlots } from '../../shared/ports/company-slots';
 import { customers, startScriptedCompany, type ScriptedCompany } from './support/scripted-company';
+import { collect } from '../support/async';
 
 const LOGIN = { companyId: 'SLOTTED-CO', userId: 'api_sync', userPassword: 'slotted-pass' };
 
@@ -39,12 +40,6 @@ function recordingSlots() {
     },
   };
   return { slots, acquired, held: () => held, released: () => released };
-}
-
-async function collect<T>(pages: AsyncIterable<T>): Promise<T[]> {
-  const collected: T[] = [];
-  for await (const page of pages) collected.push(page);
-  return collected;
 }
 
 describe('slots given in the gateway settings', () => {

@@ -14,6 +14,7 @@ import { IntacctFailure } from '../../shared/domain/errors';
 import { companySemaphore, type Semaphore } from '../../shared/intacct/company-concurrency';
 import { XmlGatewaySourceFactory } from '../../shared/intacct/source';
 import type { IntacctSource, ListingPage } from '../../shared/ports/intacct-source';
+import { collect } from '../support/async';
 
 const SLOW = { latencyMs: { base: 5_000, perRecord: 0 } };
 /** Loose bound for "promptly": the requests it abandons would take 5 s. */
@@ -47,12 +48,6 @@ afterAll(async () => emulator.close());
 
 function semaphoreOf(companyId: string): Semaphore {
   return companySemaphore(emulator.endpointUrl, companyId);
-}
-
-async function collect(pages: AsyncIterable<ListingPage>): Promise<ListingPage[]> {
-  const collected: ListingPage[] = [];
-  for await (const page of pages) collected.push(page);
-  return collected;
 }
 
 const recordNosOf = (pages: ListingPage[]) => pages.flatMap((page) => page.records.map((record) => record.RECORDNO!));

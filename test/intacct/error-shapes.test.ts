@@ -26,6 +26,7 @@ import {
 } from '../../shared/intacct/errors';
 import { XmlGatewaySourceFactory } from '../../shared/intacct/source';
 import { listAnswer, sessionAnswer, startScriptedGateway, type ScriptedAnswer, type ScriptedGateway } from './support/scripted-gateway';
+import { collect, failureOf } from '../support/async';
 
 function fixture(name: string): string {
   return readFileSync(new URL(`../fixtures/intacct/${name}`, import.meta.url), 'utf8');
@@ -71,21 +72,6 @@ async function harness(script: ScriptedAnswer[], options: Partial<IntacctClientO
   const client = new IntacctClient({ ...settings, credentials: { senderId: 'psaVendor', senderPassword: 'sender-Pa55-word', ...LOGIN } });
   const factory = new XmlGatewaySourceFactory({ ...settings, senderId: 'psaVendor', senderPassword: 'sender-Pa55-word' });
   return { gateway, client, factory, slept };
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a failure');
-}
-
-async function collect<T>(pages: AsyncIterable<T>): Promise<T[]> {
-  const collected: T[] = [];
-  for await (const page of pages) collected.push(page);
-  return collected;
 }
 
 describe('credentials refused, never retried', () => {

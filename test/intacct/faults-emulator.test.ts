@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type FaultKind, type RunningEmulator } from '../../local/emulator';
 import { IntacctFailure } from '../../shared/domain/errors';
 import { XmlGatewaySourceFactory } from '../../shared/intacct/source';
-import type { ListingPage } from '../../shared/ports/intacct-source';
+import { failureOf, recordNos } from '../support/async';
 
 const COMPANY = { companyId: 'FAULTY-CO', userId: 'reader', userPassword: 'faulty-pass' };
 const CUSTOMERS = 30;
@@ -44,21 +44,6 @@ afterEach(() => {
   waits.length = 0;
 });
 afterAll(async () => emulator.close());
-
-async function recordNos(pages: AsyncIterable<ListingPage>): Promise<string[]> {
-  const listed: string[] = [];
-  for await (const page of pages) listed.push(...page.records.map((record) => record.RECORDNO!));
-  return listed;
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a failure');
-}
 
 const FAULTS: [FaultKind, string][] = [
   ['rateLimitResult', 'intacct_rate_limited'],

@@ -8,9 +8,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { IntacctFailure } from '../../shared/domain/errors';
 import { XmlGatewaySourceFactory, type GatewaySettings } from '../../shared/intacct/source';
-import type { ListingPage } from '../../shared/ports/intacct-source';
 import { customers, startScriptedCompany, type ParsedRequest, type ScriptedCompany } from './support/scripted-company';
 import type { ScriptedAnswer } from './support/scripted-gateway';
+import { failureOf, recordNos } from '../support/async';
 
 const LOGIN = { companyId: 'BUDGET-CO', userId: 'api_sync', userPassword: 'budget-pass' };
 const RATE_LIMIT_LASTS_MS = 30_000;
@@ -51,21 +51,6 @@ async function setUp(
     ...settings,
   });
   return { clock, company, source: factory.forLogin(LOGIN) };
-}
-
-async function recordNos(pages: AsyncIterable<ListingPage>): Promise<string[]> {
-  const listed: string[] = [];
-  for await (const page of pages) listed.push(...page.records.map((record) => record.RECORDNO!));
-  return listed;
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a failure');
 }
 
 const everyRecordNo = Array.from({ length: RECORDS }, (_, index) => String(index + 1));

@@ -9,6 +9,7 @@ import { startEmulator, type RunningEmulator } from '../../local/emulator';
 import type { ListingPage } from '../../shared/ports/intacct-source';
 import { XmlGatewaySourceFactory } from '../../shared/intacct/source';
 import { IntacctAdmin } from '../support/intacct-admin';
+import { collect } from '../support/async';
 
 const PAGE_SIZE = 2_000;
 const COMPANY_ALLOWANCE = 2;
@@ -43,12 +44,6 @@ afterAll(async () => emulator.close());
 
 function recordNosOf(pages: ListingPage[]): string[] {
   return pages.flatMap((page) => page.records.map((record) => record.RECORDNO!));
-}
-
-async function collect(pages: AsyncIterable<ListingPage>): Promise<ListingPage[]> {
-  const collected: ListingPage[] = [];
-  for await (const page of pages) collected.push(page);
-  return collected;
 }
 
 function expectStrictlyAscending(recordNos: readonly string[]): void {

@@ -7,7 +7,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CompanySlots, SlotRelease } from '../ports/company-slots';
 import { conditionHolds } from './dynamo-errors';
-import { ENTITY_TYPE_ATTRIBUTE, KEY_ATTRIBUTES, companySlotKey } from './keys';
+import { ENTITY_TYPE_ATTRIBUTE, EXPIRES_AT_ATTRIBUTE, KEY_ATTRIBUTES, companySlotKey } from './keys';
 
 const SLOT_ATTRIBUTES = { holder: 'holder', until: 'until' } as const;
 
@@ -15,6 +15,9 @@ const SLOT_ATTRIBUTES = { holder: 'holder', until: 'until' } as const;
 export const DEFAULT_SLOT_TTL_MS = 90_000;
 /** First wait before asking again for a slot; doubled up to the cap, with jitter. */
 const FIRST_POLL_MS = 20;
+/** DynamoDB's TTL removes a slot its holder never gave back (a crash) a day after it lapsed. */
+const ABANDONED_SLOT_KEPT_S = 24 * 60 * 60;
+const MS_PER_SECOND = 1000;
 const MAX_POLL_MS = 250;
 
 export interface CompanySlotOptions {
@@ -62,6 +65,7 @@ export class DynamoCompanySlots implements CompanySlots {
             [ENTITY_TYPE_ATTRIBUTE]: 'CompanySlot',
             [SLOT_ATTRIBUTES.holder]: holder,
             [SLOT_ATTRIBUTES.until]: now + this.slotTtlMs,
+            [EXPIRES_AT_ATTRIBUTE]: Math.ceil((now + this.slotTtlMs) / MS_PER_SECOND) + ABANDONED_SLOT_KEPT_S,
           },
           ConditionExpression: 'attribute_not_exists(#pk) OR #until < :now',
           ExpressionAttributeNames: { '#pk': KEY_ATTRIBUTES.partitionKey, '#until': SLOT_ATTRIBUTES.until },

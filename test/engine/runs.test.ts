@@ -95,3 +95,42 @@ describe('run progress', () => {
     expect(run!.counts.unchanged).toBe(5);
   });
 });
+
+describe('a run started the moment the previous one shows finished', () => {
+  it('is accepted, though the finished run has not yet given its lease back', async () => {
+    await importClients(h, tenant, { all: true });
+    // The finished run's worker is held between its final save and giving its lease back.
+    let letGo: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (letGo = resolve));
+    const release = h.deps.leases.release.bind(h.deps.leases);
+    let releases = 0;
+    h.deps.leases.release = async (...args) => {
+      releases += 1;
+      if (releases === 1) await held;
+      return release(...args);
+    };
+    const first = syncTenant(h.deps, { tenantId: tenant, scope: 'clients', trigger: 'manual' });
+    const firstRunId = await until(async () => (await h.deps.runs.list(tenant, { limit: 1 })).items.find((run) => run.type === 'client_sync' && run.status === 'succeeded')?.id);
+
+    try {
+      const second = await syncTenant(h.deps, { tenantId: tenant, scope: 'clients', trigger: 'manual' });
+
+      expect(second.skipped).toEqual([]);
+      expect(second.runs.map((run) => [run.type, run.status])).toEqual([['client_sync', 'succeeded']]);
+      expect(second.runs[0]!.id).not.toBe(firstRunId);
+    } finally {
+      letGo();
+      h.deps.leases.release = release;
+    }
+    expect((await first).runs.map((run) => run.status)).toEqual(['succeeded']);
+  });
+});
+
+async function until<T>(probe: () => Promise<T | undefined>): Promise<T> {
+  for (let attempt = 0; attempt < 500; attempt += 1) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error('never happened');
+}

@@ -5,7 +5,7 @@
  */
 import { Conflict } from '../../domain/errors';
 import type { RunFamily, SyncRun } from '../../domain/runs';
-import { FAMILY_OF_RUN } from '../../domain/runs';
+import { FAMILY_OF_RUN, isActiveStatus } from '../../domain/runs';
 import type { Invocation } from '../../ports/runtime';
 import type { Lease } from '../../ports/stores';
 import type { SyncDeps } from './deps';
@@ -18,6 +18,7 @@ export const HEARTBEAT_INTERVAL_MS = LEASE_TTL_MS / 3;
 const CAS_ATTEMPTS = 3;
 
 type LeaseDeps = Pick<SyncDeps, 'leases' | 'clock'>;
+type QueueLeaseDeps = Pick<SyncDeps, 'leases' | 'clock' | 'runs'>;
 
 const untilFrom = (now: Date): string => new Date(now.getTime() + LEASE_TTL_MS).toISOString();
 
@@ -30,15 +31,28 @@ export function runInProgress(family: RunFamily): Conflict {
 }
 
 /**
+ * Whether `lease` still stands for work: it is live and its run has not finished. A run saves its
+ * final status before it gives its lease back, so an admin who sees it finished and starts the
+ * next one at once must not be told another is still running.
+ */
+async function holdsFamily(deps: QueueLeaseDeps, lease: Lease, now: Date, runId: string): Promise<boolean> {
+  if (!isLeaseLive(lease, now)) return false;
+  // The same run asking again (a confirmation) waits for its own worker to let go.
+  if (lease.holder === runId) return true;
+  const holder = await deps.runs.get(lease.tenantId, lease.holder);
+  return holder === null || isActiveStatus(holder.status);
+}
+
+/**
  * Takes the family's lease for a run about to be queued, in one conditional write, so of any number
  * of simultaneous requests exactly one gets it; the others get run_in_progress. Answers the run the
  * lease was taken from (its lease had expired: its worker is gone), if any.
  */
-export async function leaseForQueuedRun(deps: LeaseDeps, tenantId: string, family: RunFamily, runId: string): Promise<string | null> {
+export async function leaseForQueuedRun(deps: QueueLeaseDeps, tenantId: string, family: RunFamily, runId: string): Promise<string | null> {
   for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt += 1) {
     const current = await deps.leases.get(tenantId, family);
     const now = deps.clock.now();
-    if (current && isLeaseLive(current, now)) throw runInProgress(family);
+    if (current && (await holdsFamily(deps, current, now, runId))) throw runInProgress(family);
     const next: Lease = { tenantId, family, holder: runId, execution: null, until: untilFrom(now) };
     if (await deps.leases.replace(current, next)) return current && current.holder !== runId ? current.holder : null;
   }

@@ -1,0 +1,63 @@
+/** Starts the console: its configuration first, then the session, the API client and the pages. */
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { StrictMode, useEffect, useMemo, type ReactNode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { ApiContext, ApiError, createApi } from './api/client';
+import { SessionProvider, useSession } from './auth/session';
+import { ConfigContext, loadConfig, useConfig, type ConsoleConfig } from './config';
+import { App } from './App';
+import './styles.css';
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      // A refused request is answered again the same way; only a network failure is worth a retry.
+      retry: (failures, error) => failures < 2 && error instanceof ApiError && error.status === 0,
+      refetchOnWindowFocus: false,
+      staleTime: 5_000,
+    },
+  },
+});
+
+function ApiProvider({ children }: { children: ReactNode }) {
+  const config = useConfig();
+  const session = useSession();
+  const token = session.user?.token ?? null;
+  const api = useMemo(() => createApi(config.apiUrl, () => token, session.expired), [config.apiUrl, token, session.expired]);
+  // Another user (or none) must never see what the last one loaded.
+  useEffect(() => () => queryClient.clear(), [token]);
+  return <ApiContext.Provider value={api}>{children}</ApiContext.Provider>;
+}
+
+function Console({ config }: { config: ConsoleConfig }) {
+  return (
+    <ConfigContext.Provider value={config}>
+      <SessionProvider>
+        <QueryClientProvider client={queryClient}>
+          <ApiProvider>
+            <App />
+          </ApiProvider>
+        </QueryClientProvider>
+      </SessionProvider>
+    </ConfigContext.Provider>
+  );
+}
+
+const root = createRoot(document.getElementById('root')!);
+loadConfig().then(
+  (config) =>
+    root.render(
+      <StrictMode>
+        <Console config={config} />
+      </StrictMode>,
+    ),
+  (error: unknown) =>
+    root.render(
+      <main className="sign-in">
+        <h1>The console cannot start</h1>
+        <p role="alert" className="alert">
+          {error instanceof Error ? error.message : 'Its configuration could not be read.'}
+        </p>
+      </main>,
+    ),
+);

@@ -1,6 +1,7 @@
 /**
- * `npm start [-- --reset]`: the local runtime on PORT (default 3000) with its data under `.local/`
- * (or LOCAL_DATA_DIR). Exit codes: 0 stopped cleanly, 1 failed (to start or to stop), 2 bad usage —
+ * `npm start [-- --reset]`: the local runtime on PORT (default 3000), the admin console on
+ * CONSOLE_PORT (default PORT + 1; built first when missing or out of date), with its data under
+ * `.local/` (or LOCAL_DATA_DIR). Exit codes: 0 stopped cleanly, 1 failed (to start or to stop), 2 bad usage —
  * an unknown flag, or --reset on a directory that is not a runtime data dir (nothing is touched). JSON logs go to stdout; the ready tour goes to stderr. Stops cleanly on
  * SIGINT/SIGTERM (running work gets a short grace, queued work is saved for the next start); a
  * second, later signal stops at once.
@@ -15,7 +16,7 @@ import { defaultDataDir, USAGE_EXIT_CODE } from './runtime/entry-points';
 import { startupTour } from './runtime/tour';
 
 const USAGE =
-  'usage: npm start [-- --reset]   (env: PORT, LOCAL_DATA_DIR, SYNC_SCHEDULE, LOCAL_FUNCTION_TIMEOUT_S, INTACCT_ENDPOINT_URL + INTACCT_SENDER_ID + INTACCT_SENDER_PASSWORD)';
+  'usage: npm start [-- --reset]   (env: PORT, CONSOLE_PORT, LOCAL_DATA_DIR, SYNC_SCHEDULE, LOCAL_FUNCTION_TIMEOUT_S, INTACCT_ENDPOINT_URL + INTACCT_SENDER_ID + INTACCT_SENDER_PASSWORD)';
 const FAILURE_EXIT_CODE = 1;
 /**
  * Everything this process writes is in the data dir, credentials included: files are created for
@@ -70,7 +71,8 @@ async function main(): Promise<void> {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 
-  runtime = await startLocalRuntime({ dataDir, reset });
+  // A newcomer runs only `npm ci && npm start`: the console is built here when missing or out of date.
+  runtime = await startLocalRuntime({ dataDir, reset, console: { build: 'if-stale' } });
   if (stopRequestedAt !== null) return exitAfter(runtime.close());
   process.stderr.write(startupTour(runtime.runtimeInfo, dataDir, process.cwd()));
 }

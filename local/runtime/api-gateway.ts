@@ -23,13 +23,24 @@ const HTTP_UNAVAILABLE = 503;
 const PUBLIC_ROUTES = new Set(['GET /openapi.json']);
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
-/** Lets a PSA frontend served from another local origin call the API from a browser. */
-export const CORS_HEADERS: Readonly<Record<string, string>> = {
-  'access-control-allow-origin': '*',
+/** The rest of a CORS preflight's answer: what the API accepts (whom it allows is corsHeaders'). */
+export const CORS_PREFLIGHT_HEADERS: Readonly<Record<string, string>> = {
   'access-control-allow-headers': 'authorization, content-type',
   'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
   'access-control-max-age': '600',
 };
+
+/**
+ * The CORS headers of an answer to a request from `requestOrigin`. Only `allowedOrigin` (the admin
+ * console's, on its own port) is echoed back, so a page from any other origin — any site the
+ * developer's browser has open — cannot read the API's answers, its tokens' data included. A
+ * request without Origin (curl, scripts, tests) is not a browser's cross-origin request and needs
+ * none. `Vary: Origin` always: the same URL answers differently per origin.
+ */
+export function corsHeaders(requestOrigin: string | undefined, allowedOrigin: string | null): Record<string, string> {
+  if (allowedOrigin === null || requestOrigin !== allowedOrigin) return { vary: 'Origin' };
+  return { 'access-control-allow-origin': allowedOrigin, vary: 'Origin' };
+}
 
 export type HttpApiEvent = APIGatewayProxyEventV2 & {
   requestContext: APIGatewayProxyEventV2['requestContext'] & {
@@ -184,6 +195,8 @@ export interface ApiGatewayDeps {
   signingKey: Buffer;
   invokeApi: (event: HttpApiEvent, requestId: string) => Promise<unknown>;
   logger: RuntimeLogger;
+  /** The one browser origin allowed to read answers (the admin console's); null: none. */
+  corsOrigin: string | null;
 }
 
 function sourceIpOf(request: IncomingMessage): string {
@@ -195,7 +208,8 @@ export async function serveApiRequest(request: IncomingMessage, response: Server
   const method = (request.method ?? 'GET').toUpperCase();
   const url = request.url ?? '/';
   const path = url.split('?')[0] ?? '/';
-  if (method === 'OPTIONS') return sendText(response, HTTP_NO_CONTENT, '', { ...CORS_HEADERS });
+  const cors = corsHeaders(request.headers.origin, deps.corsOrigin);
+  if (method === 'OPTIONS') return sendText(response, HTTP_NO_CONTENT, '', { ...cors, ...CORS_PREFLIGHT_HEADERS });
 
   let claims: JwtClaims | null = null;
   if (!PUBLIC_ROUTES.has(`${method} ${path}`)) {
@@ -203,7 +217,7 @@ export async function serveApiRequest(request: IncomingMessage, response: Server
     if (!auth.ok) {
       request.resume();
       return sendJson(response, HTTP_UNAUTHORIZED, apiError('unauthorized', auth.reason), {
-        ...CORS_HEADERS,
+        ...cors,
         'www-authenticate': 'Bearer',
       });
     }
@@ -216,7 +230,7 @@ export async function serveApiRequest(request: IncomingMessage, response: Server
   } catch (error) {
     if (!(error instanceof BodyTooLarge)) throw error;
     response.setHeader('connection', 'close');
-    return sendJson(response, HTTP_PAYLOAD_TOO_LARGE, apiError('payload_too_large', error.message), { ...CORS_HEADERS });
+    return sendJson(response, HTTP_PAYLOAD_TOO_LARGE, apiError('payload_too_large', error.message), { ...cors });
   }
 
   const event = buildHttpApiEvent({
@@ -235,7 +249,7 @@ export async function serveApiRequest(request: IncomingMessage, response: Server
   } catch (error) {
     if (error instanceof RuntimeStoppingError) {
       // Refused before the handler ran: a retry against the next start is safe.
-      return sendJson(response, HTTP_UNAVAILABLE, apiError('unavailable', error.message), { ...CORS_HEADERS, 'retry-after': '5' });
+      return sendJson(response, HTTP_UNAVAILABLE, apiError('unavailable', error.message), { ...cors, 'retry-after': '5' });
     }
     deps.logger.error('api handler threw', { requestId, method, path, error: errorMessage(error) });
     result = {
@@ -245,5 +259,5 @@ export async function serveApiRequest(request: IncomingMessage, response: Server
     };
   }
   deps.logger.info('api request', { requestId, method, path, status: result.statusCode, ms: Date.now() - started });
-  sendText(response, result.statusCode, result.body, { ...CORS_HEADERS, ...result.headers, 'apigw-requestid': requestId });
+  sendText(response, result.statusCode, result.body, { ...cors, ...result.headers, 'apigw-requestid': requestId });
 }

@@ -1,6 +1,6 @@
 /** The local runtime (`npm start`, `npm run invoke`): everything else imports from here. */
 export { startLocalRuntime } from './local-runtime';
-export type { LocalRuntime, LocalRuntimeOptions, RuntimeInfo } from './types';
+export type { ConsoleOptions, LocalRuntime, LocalRuntimeOptions, RuntimeInfo } from './types';
 export type { RuntimeInternalInfo } from './runtime-files';
 export type { RuntimeTenant } from './demo-tenants';
 export { dataPaths, NotADataDirError, type DataPaths } from './data-dir';

@@ -1,16 +1,22 @@
 /**
  * `startLocalRuntime`: the whole product on one machine — dynalite, the Intacct emulator, the
  * functions in this process behind an API Gateway look-alike, a JWT issuer, the event bus with the
- * cloud's routing, the nightly schedule and two connected demo tenants — then runtime.json.
+ * cloud's routing, the nightly schedule, two connected demo tenants and the admin console on an
+ * origin of its own — then runtime.json.
  */
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { ConsoleConfig } from '../../shared/http/console-config';
 import { AsyncInvocations } from './async-invocations';
 import { newAwsEndpointSecret, startAwsServer } from './aws-server';
+import { ensureConsoleBuilt } from './console-build';
+import { localConsoleConfig, startConsoleServer } from './console-server';
 import { parseCron } from './cron';
 import { assertResettable, dataPaths, prepareDataDir } from './data-dir';
 import { lockDataDir } from './data-dir-lock';
 import { connectDemoTenants, demoTenantsFor, withTokens } from './demo-tenants';
 import { startEmbeddedDynamo } from './dynamodb';
+import { REPO_ROOT } from './entry-points';
 import type { HttpApiEvent } from './api-gateway';
 import { applyEnvironment, functionEnvironment, LOCAL_EVENT_BUS_NAME } from './environment';
 import { LocalEventBus } from './event-bus';
@@ -44,10 +50,25 @@ export const SHUTDOWN_GRACE_MS = 3_000;
  */
 export const SHUTDOWN_DRAIN_BOUND_MS = 5_000;
 
+const DEFAULT_CONSOLE_DIST_DIR = join(REPO_ROOT, 'web', 'dist');
+
+function checkedPort(port: number, setting: string, given: unknown): number {
+  if (!Number.isInteger(port) || port < 0 || port > MAX_PORT) throw new Error(`${setting} must be a port number, got '${String(given)}'.`);
+  return port;
+}
+
 function resolvePort(option: number | undefined): number {
   const port = option ?? (process.env.PORT ? Number(process.env.PORT) : DEFAULT_PORT);
-  if (!Number.isInteger(port) || port < 0 || port > MAX_PORT) throw new Error(`PORT must be a port number, got '${process.env.PORT}'.`);
-  return port;
+  return checkedPort(port, 'PORT', option ?? process.env.PORT);
+}
+
+/** The console's port: the option, else CONSOLE_PORT, else next to a fixed API port, else random. */
+function resolveConsolePort(option: number | undefined, apiPort: number): number {
+  if (option !== undefined) return checkedPort(option, 'console.port', option);
+  const fromEnv = process.env.CONSOLE_PORT;
+  if (fromEnv) return checkedPort(Number(fromEnv), 'CONSOLE_PORT', fromEnv);
+  // Beside a fixed API port, so the console's URL is as predictable as the API's (3000 → 3001).
+  return apiPort !== 0 && apiPort < MAX_PORT ? apiPort + 1 : 0;
 }
 
 function resolveWorkerTimeout(option: number | undefined): number | null {
@@ -64,6 +85,8 @@ function resolveSchedule(option: string | null | undefined): string | null {
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
   const logger = createRuntimeLogger(options.log);
   const port = resolvePort(options.port);
+  const consolePort = resolveConsolePort(options.console?.port, port);
+  const consoleDistDir = options.console?.distDir ?? DEFAULT_CONSOLE_DIST_DIR;
   const scheduleExpression = resolveSchedule(options.schedule);
   const schedule = scheduleExpression === null ? null : parseCron(scheduleExpression);
   const timeoutsMs = functionTimeoutsMs(resolveWorkerTimeout(options.workerTimeoutSeconds));
@@ -97,6 +120,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     );
     cleanups.push(() => lock.release());
     await prepareDataDir(paths, options.reset ?? false);
+    // Runs while the store, the emulator and the functions start; awaited before runtime.json.
+    const consoleBuild = ensureConsoleBuilt({ repoRoot: REPO_ROOT, distDir: consoleDistDir, mode: options.console?.build ?? 'never', logger });
+    // A start that fails half-way still lets Vite finish writing, rather than leave half a build.
+    cleanups.push(() => consoleBuild.then(() => undefined));
     const signingKey = await loadOrCreateSigningKey(paths.jwtKey);
     const dynamo = await startEmbeddedDynamo(options.inMemoryStore ? {} : { path: paths.dynamodb });
     cleanups.push(() => dynamo.close());
@@ -122,8 +149,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     });
 
     const invokeApi = (event: HttpApiEvent, requestId: string): Promise<unknown> => invokeNow('api', event, requestId);
+    // Known once the console listens; until then no origin is allowed.
+    let consoleOrigin: string | null = null;
     const server = await startRuntimeServer(port, {
-      api: () => (host ? { signingKey, invokeApi, logger } : null),
+      api: () => (host ? { signingKey, invokeApi, logger, corsOrigin: consoleOrigin } : null),
       signingKey,
       fireTenantNightly: () => {
         const loadedBus = bus;
@@ -131,9 +160,21 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         const deps = { invokeApi: (event: HttpApiEvent) => invokeApi(event, event.requestContext.requestId), bus: loadedBus, busName: LOCAL_EVENT_BUS_NAME };
         return (claims) => fireTenantNightly(claims, deps);
       },
+      corsOrigin: () => consoleOrigin,
       logger,
     });
     cleanups.push(() => server.close());
+    let consoleConfig: ConsoleConfig | null = null;
+    let consoleBuildFailure: string | null = null;
+    const consoleServer = await startConsoleServer(consolePort, {
+      distDir: consoleDistDir,
+      apiUrl: server.url,
+      config: () => consoleConfig,
+      buildFailure: () => consoleBuildFailure,
+      logger,
+    });
+    cleanups.push(() => consoleServer.close());
+    consoleOrigin = new URL(consoleServer.url).origin;
     // The functions' Lambda and EventBridge endpoints, apart from the API and behind this start's secret.
     const awsServer = await startAwsServer({
       secret: newAwsEndpointSecret(),
@@ -159,6 +200,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
     const tenants = withTokens(demoTenantsFor(intacct.companies), signingKey);
     await connectDemoTenants(tenants, (event) => invokeNow('api', event, event.requestContext.requestId), signingKey, logger);
+    consoleConfig = localConsoleConfig(server.url, tenants);
 
     // What the previous runtime handed back at its stop runs now, before anything new is scheduled.
     const restored = await loadPendingInvocations(paths.pendingInvocations, logger);
@@ -171,8 +213,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const nightly = running;
     cleanups.push(() => nightly?.stop());
 
+    const built = await consoleBuild;
+    if (built.kind === 'failed') consoleBuildFailure = built.error;
+
     const runtimeInfo: RuntimeInfo = {
       apiUrl: server.url,
+      consoleUrl: consoleServer.url,
       dynamodbEndpoint: dynamo.endpoint,
       intacct: { endpointUrl: intacct.endpointUrl, senderId: intacct.senderId, senderPassword: intacct.senderPassword },
       tenants,
@@ -186,6 +232,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     });
     logger.info('local runtime ready', {
       apiUrl: server.url,
+      consoleUrl: consoleServer.url,
+      consoleDistDir,
+      consoleBuild: built.kind,
       awsEndpointPort: awsServer.port,
       dynamodbEndpoint: dynamo.endpoint,
       intacctEndpointUrl: intacct.endpointUrl,
@@ -216,6 +265,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     let closing: Promise<void> | null = null;
     return {
       apiUrl: server.url,
+      consoleUrl: consoleServer.url,
       runtimeInfo,
       async fireNightly() {
         await invokeNow('daily-sync', scheduledEvent(new Date(), true), randomUUID());

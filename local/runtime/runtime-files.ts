@@ -3,9 +3,11 @@ import { chmod, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import type { IntacctEndpoint } from './intacct-target';
 import type { RuntimeTenant } from './demo-tenants';
 
-/** Exactly the shape of spec section 6. */
+/** Exactly the shape of spec section 6, with section 8's consoleUrl. */
 export interface RuntimeInfo {
   apiUrl: string;
+  /** The admin console, on a loopback origin of its own. */
+  consoleUrl: string;
   dynamodbEndpoint: string;
   intacct: IntacctEndpoint;
   tenants: RuntimeTenant[];
@@ -48,6 +50,7 @@ async function writePrivateJson(path: string, value: unknown): Promise<void> {
 export async function writeRuntimeInfo(path: string, info: RuntimeInfo): Promise<void> {
   const exact: RuntimeInfo = {
     apiUrl: info.apiUrl,
+    consoleUrl: info.consoleUrl,
     dynamodbEndpoint: info.dynamodbEndpoint,
     intacct: {
       endpointUrl: info.intacct.endpointUrl,

@@ -9,7 +9,7 @@ function requirePath(runtimeJsonPath: string, cwd: string): string {
   return `./${fromCwd}`;
 }
 
-/** The URLs and a few curl commands that work verbatim from `cwd`. */
+/** The console's URL first, then the other URLs and a few curl commands that work verbatim from `cwd`. */
 export function startupTour(info: RuntimeInfo, dataDir: string, cwd: string): string {
   const api = info.apiUrl;
   const runtimeJson = requirePath(join(dataDir, 'runtime.json'), cwd);
@@ -19,6 +19,8 @@ export function startupTour(info: RuntimeInfo, dataDir: string, cwd: string): st
   return [
     '',
     'Local runtime ready',
+    `  Open the admin console: ${info.consoleUrl}`,
+    '',
     `  API       ${api}   (OpenAPI: ${api}/openapi.json)`,
     `  Intacct   ${info.intacct.endpointUrl}`,
     `  DynamoDB  ${info.dynamodbEndpoint}`,

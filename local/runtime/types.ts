@@ -1,4 +1,5 @@
 /** Public types of the local runtime. */
+import type { ConsoleBuildMode } from './console-build';
 import type { FunctionName } from './functions';
 import type { ExternalIntacct } from './intacct-target';
 import type { RuntimeInfo } from './runtime-files';
@@ -30,10 +31,26 @@ export interface LocalRuntimeOptions {
   workerTimeoutSeconds?: number;
   /** For tests: the shutdown grace and the bound past it (defaults SHUTDOWN_GRACE_MS, SHUTDOWN_DRAIN_BOUND_MS). */
   shutdown?: { graceMs?: number; drainBoundMs?: number };
+  /** The admin console's server, always started on a loopback origin of its own (runtime.json's consoleUrl). */
+  console?: ConsoleOptions;
+}
+
+export interface ConsoleOptions {
+  /** The built console it serves; default `<repo>/web/dist`. */
+  distDir?: string;
+  /**
+   * 'if-stale' (what `npm start` uses) builds the console into distDir with Vite before serving it
+   * when it is missing or its sources changed since; default 'never', so a test never runs Vite.
+   */
+  build?: ConsoleBuildMode;
+  /** Default: env CONSOLE_PORT, else the API's port + 1 when that is fixed, else 0 (a random free port). */
+  port?: number;
 }
 
 export interface LocalRuntime {
   apiUrl: string;
+  /** The admin console's origin. */
+  consoleUrl: string;
   /** The object written to runtime.json. */
   runtimeInfo: RuntimeInfo;
   /** Runs the nightly daily-sync now for every tenant, as the schedule would, and resolves when it has returned. */

@@ -59,7 +59,7 @@ describe('runtime.json', () => {
   it('has exactly the spec shape, with two tenants on two different companies', async () => {
     const written = (await readRuntimeJson(runtime.dataDir)) as Record<string, unknown>;
 
-    expect(Object.keys(written)).toEqual(['apiUrl', 'dynamodbEndpoint', 'intacct', 'tenants']);
+    expect(Object.keys(written)).toEqual(['apiUrl', 'consoleUrl', 'dynamodbEndpoint', 'intacct', 'tenants']);
     expect(Object.keys(written.intacct as object)).toEqual(['endpointUrl', 'senderId', 'senderPassword']);
     const tenants = written.tenants as Record<string, unknown>[];
     expect(tenants.length).toBeGreaterThanOrEqual(2);
@@ -69,6 +69,18 @@ describe('runtime.json', () => {
     expect(new Set(tenants.map((tenant) => tenant.companyId)).size).toBe(tenants.length);
     expect(written).toEqual(runtime.info);
     expect(written.apiUrl).toBe(runtime.apiUrl);
+    expect(written.consoleUrl).toBe(runtime.consoleUrl);
+  });
+
+  it('names the admin console, served on its own loopback origin', async () => {
+    const { consoleUrl } = (await readRuntimeJson(runtime.dataDir)) as { consoleUrl: string };
+
+    const page = await fetch(consoleUrl);
+
+    expect(new URL(consoleUrl).hostname).toBe('127.0.0.1');
+    expect(new URL(consoleUrl).port).not.toBe(new URL(runtime.apiUrl).port);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
   });
 
   it('carries tokens the authorizer accepts, with the tenant and profile claims', () => {
@@ -218,12 +230,15 @@ describe('requests reaching the api handler', () => {
     expect(await response.json()).toMatchObject({ error: { code: 'payload_too_large', details: [] } });
   });
 
-  it('answers CORS preflights without a token and adds CORS headers to answers', async () => {
-    const preflight = await api('/clients', { method: 'OPTIONS' });
+  it("answers CORS preflights without a token, and lets only the console's origin read answers", async () => {
+    const consoleOrigin = new URL(runtime.consoleUrl).origin;
+    const preflight = await api('/clients', { method: 'OPTIONS', headers: { origin: consoleOrigin } });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-headers')).toContain('authorization');
-    const answer = await api('/clients', { token: northwind().adminToken });
-    expect(answer.headers.get('access-control-allow-origin')).toBe('*');
+    const fromConsole = await api('/clients', { token: northwind().adminToken, headers: { origin: consoleOrigin } });
+    expect(fromConsole.headers.get('access-control-allow-origin')).toBe(consoleOrigin);
+    const withoutOrigin = await api('/clients', { token: northwind().adminToken });
+    expect(withoutOrigin.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('starts the import worker through the Lambda Invoke API: POST /clients/import runs to success', async () => {

@@ -1,11 +1,13 @@
 /**
- * A whole local runtime for end-to-end tests: temp data directory, random port, real HTTP.
+ * A whole local runtime for end-to-end tests: temp data directory, random ports, real HTTP, and
+ * the admin console served from a small fixture build (never a Vite build).
  * Each start reloads the function modules (vi.resetModules) so they read this runtime's
  * configuration at their cold start, as a fresh Lambda container would.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { vi } from 'vitest';
 import {
   startLocalRuntime,
@@ -26,6 +28,9 @@ export interface TestRuntimeOptions extends Partial<Omit<LocalRuntimeOptions, 'd
 
 const QUIET_LEVELS = new Set(['INFO', 'DEBUG']);
 
+/** A tiny stand-in for web/dist: index.html, a hashed script and images. */
+export const CONSOLE_FIXTURE_DIST = fileURLToPath(new URL('../local/fixtures/console-dist/', import.meta.url));
+
 function warningsOnly(line: string): void {
   if (!QUIET_LEVELS.has((JSON.parse(line) as { level?: string }).level ?? '')) process.stderr.write(`${line}\n`);
 }
@@ -35,7 +40,7 @@ export function makeDataDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'psa-local-runtime-'));
 }
 
-/** Starts a runtime on 127.0.0.1, port 0, with the emulator and the two demo tenants. */
+/** Starts a runtime on 127.0.0.1, ports 0, with the emulator, the two demo tenants and the fixture console. */
 export async function startTestRuntime(options: TestRuntimeOptions = {}): Promise<TestRuntime> {
   const ownsDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? (await makeDataDir());
@@ -47,6 +52,7 @@ export async function startTestRuntime(options: TestRuntimeOptions = {}): Promis
       logLevel: process.env.LOG_LEVEL ?? 'WARN',
       log: warningsOnly,
       ...options,
+      console: { distDir: CONSOLE_FIXTURE_DIST, port: 0, ...options.console },
       dataDir,
     });
   } catch (error) {

@@ -1,13 +1,14 @@
 /**
  * The whole service in one stack, composed of one construct per concern: data, secrets,
- * functions, HTTP API (with its identity), events and monitoring.
+ * functions, HTTP API (with its identity), the admin console, events and monitoring.
  */
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
 import { API_ROUTES } from '../shared/http/routes';
 import { apiGroupOf } from '../shared/http/route-groups';
-import { API_FUNCTION_IDS } from './function-catalog';
+import { API_FUNCTION_IDS, PROJECT_ROOT } from './function-catalog';
+import { AdminConsole } from './constructs/admin-console';
 import { ApiIdentity } from './constructs/api-identity';
 import { DataTables } from './constructs/data-tables';
 import { EventRouting, FAILED_RUNS_METRIC } from './constructs/event-routing';
@@ -21,7 +22,12 @@ export interface SyncServiceStackProps extends StackProps {
   settings: StageSettings;
   /** The api handler's own route table by default, so the API and the router cannot disagree. */
   routes?: readonly ApiRouteSpec[];
+  /** The built admin console (`npm run build:web`); web/dist by default. */
+  consoleAssetsDir?: string;
 }
+
+/** Where `npm run build:web` (web/vite.config.ts) writes the admin console. */
+export const DEFAULT_CONSOLE_ASSETS_DIR = `${PROJECT_ROOT}/web/dist`;
 
 export class SyncServiceStack extends Stack {
   readonly data: DataTables;
@@ -29,6 +35,8 @@ export class SyncServiceStack extends Stack {
   readonly bus: EventBus;
   readonly functions: SyncFunctions;
   readonly identity: ApiIdentity;
+  /** Null when the stage runs without the console (`-c console=false`). */
+  readonly adminConsole: AdminConsole | null;
   readonly api: SyncHttpApi;
   readonly events: EventRouting;
   readonly monitoring: Monitoring;
@@ -45,17 +53,31 @@ export class SyncServiceStack extends Stack {
     const fns = this.functions.functions;
 
     this.identity = new ApiIdentity(this, 'Identity', { settings });
+    // The console's URL comes first: its sign-in client and the API's CORS name it, and its
+    // config.json names the API once the API exists.
+    this.adminConsole = this.identity.consoleSignInOrigins
+      ? new AdminConsole(this, 'Console', {
+          assetsDir: props.consoleAssetsDir ?? DEFAULT_CONSOLE_ASSETS_DIR,
+          signInOrigins: this.identity.consoleSignInOrigins,
+          resourcePrefix: settings.resourcePrefix,
+          logRetention: settings.logRetention,
+          isProduction: settings.isProduction,
+        })
+      : null;
+    const consoleConnection = this.adminConsole ? this.identity.connectConsole(this.adminConsole.url) : null;
     this.api = new SyncHttpApi(this, 'Http', {
       apiName: `${settings.resourcePrefix}-api`,
       routes: props.routes ?? API_ROUTES,
       functionFor: (route) => fns[API_FUNCTION_IDS[apiGroupOf(route)]],
       jwtIssuer: this.identity.issuer,
-      jwtAudience: this.identity.audience,
+      jwtAudience: [...this.identity.audience, ...(consoleConnection?.apiAudience ?? [])],
       corsAllowedOrigins: settings.corsAllowedOrigins,
+      appOrigins: this.adminConsole ? [this.adminConsole.url] : [],
       throttle: settings.apiThrottle,
       logRetention: settings.logRetention,
       isProduction: settings.isProduction,
     });
+    if (this.adminConsole && consoleConnection) this.adminConsole.publish({ apiUrl: this.api.httpApi.apiEndpoint, signIn: consoleConnection.signIn });
 
     this.events = new EventRouting(this, 'Events', {
       bus: this.bus,
@@ -85,6 +107,7 @@ export class SyncServiceStack extends Stack {
     });
     new CfnOutput(this, 'SenderSecretArn', { value: this.secrets.senderSecret.secretArn, description: 'Put the Intacct sender credentials here' });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn, description: 'Subscribe to receive the alarms' });
+    if (this.adminConsole) new CfnOutput(this, 'ConsoleUrl', { value: this.adminConsole.url, description: 'The admin console' });
     if (this.identity.userPool && this.identity.userPoolClient) {
       new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId, description: 'Cognito user pool the API trusts' });
       new CfnOutput(this, 'UserPoolClientId', { value: this.identity.userPoolClient.userPoolClientId, description: 'App client (the JWT audience)' });

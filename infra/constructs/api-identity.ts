@@ -2,9 +2,11 @@
  * Who signs the API's JWTs: the issuer and audience given in context, or else a Cognito user
  * pool created here, whose ID tokens carry `tenant_id` and `permission_profile` claims. Those
  * claims decide what a caller may do, so users can never write the attributes they come from:
- * only an administrator sets them (AdminCreateUser, AdminUpdateUserAttributes).
+ * only an administrator sets them (AdminCreateUser, AdminUpdateUserAttributes). It also says how
+ * the admin console signs people in: at the created pool's hosted UI, with a client of its own,
+ * or at the external issuer with the client given in context.
  */
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import {
   AccountRecovery,
   ClientAttributes,
@@ -13,9 +15,11 @@ import {
   StringAttribute,
   UserPool,
   UserPoolClient,
+  UserPoolDomain,
   type AuthFlow,
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
+import type { OidcSignIn } from '../../shared/http/console-config';
 import type { StageSettings } from '../settings';
 import { PROJECT_ROOT } from '../function-catalog';
 import { CLAIM_ATTRIBUTES } from '../identity/token-claims-trigger';
@@ -109,6 +113,28 @@ export interface ApiIdentityProps {
   settings: StageSettings;
 }
 
+/** The origins the console's browser talks to when signing in, known before the console's URL is. */
+export interface ConsoleSignInOrigins {
+  /** The issuer's origin: discovery document and keys (and, for most issuers, token and userinfo). */
+  issuer: string;
+  /** Where the sign-in pages are: the Cognito hosted UI (its token endpoint too), or the issuer. */
+  login: string;
+}
+
+/** What connecting the console yields: its sign-in configuration, and what the API must accept. */
+export interface ConsoleConnection {
+  /** The `signIn` part of the console's config.json. */
+  signIn: OidcSignIn;
+  /** Audiences the API must accept besides `ApiIdentity.audience`: the console's own client, whose ID tokens it sends. */
+  apiAudience: string[];
+}
+
+/** Scopes the console's client of the created pool asks for (addUserClient allows these). */
+const CREATED_POOL_CONSOLE_SCOPE = 'openid email profile';
+/** The console's routes where the issuer sends the browser back: after sign-in, after sign-out. */
+const CONSOLE_CALLBACK_PATH = '/callback';
+const CONSOLE_SIGNED_OUT_PATH = '/';
+
 export class ApiIdentity extends Construct {
   readonly issuer: string;
   readonly audience: string[];
@@ -117,13 +143,25 @@ export class ApiIdentity extends Construct {
   readonly userPoolClient: UserPoolClient | null = null;
   /** The pre token generation trigger of the created pool. */
   readonly tokenClaims: AppFunction | null = null;
+  /** The created pool's hosted UI, only when the stage has the console. */
+  readonly userPoolDomain: UserPoolDomain | null = null;
+  /** Null when the stage has no console. */
+  readonly consoleSignInOrigins: ConsoleSignInOrigins | null = null;
+  /** The console's app client of the created pool, once connectConsole made it. */
+  consoleClient: UserPoolClient | null = null;
+  private readonly settings: StageSettings;
 
   constructor(scope: Construct, id: string, props: ApiIdentityProps) {
     super(scope, id);
     const { settings } = props;
+    this.settings = settings;
     if (settings.jwt) {
       this.issuer = settings.jwt.issuer;
       this.audience = settings.jwt.audience;
+      if (settings.console) {
+        const issuerOrigin = new URL(settings.jwt.issuer).origin;
+        this.consoleSignInOrigins = { issuer: issuerOrigin, login: issuerOrigin };
+      }
       return;
     }
     const trigger = new AppFunction(this, 'TokenClaims', {
@@ -172,8 +210,59 @@ export class ApiIdentity extends Construct {
     this.tokenClaims = trigger;
     this.userPool = userPool;
     this.userPoolClient = client;
-    this.issuer = `https://cognito-idp.${userPool.stack.region}.amazonaws.com/${userPool.userPoolId}`;
+    const issuerOrigin = `https://cognito-idp.${userPool.stack.region}.amazonaws.com`;
+    this.issuer = `${issuerOrigin}/${userPool.userPoolId}`;
     // ID tokens carry the app client id as `aud`.
     this.audience = [client.userPoolClientId];
+    if (settings.console) {
+      this.userPoolDomain = userPool.addDomain('ConsoleLogin', {
+        cognitoDomain: { domainPrefix: settings.console.authDomainPrefix ?? defaultDomainPrefix(this, settings.resourcePrefix) },
+      });
+      this.consoleSignInOrigins = { issuer: issuerOrigin, login: this.userPoolDomain.baseUrl() };
+    }
   }
+
+  /**
+   * Lets the admin console served at `consoleUrl` (`https://<host>`, no trailing slash) sign people
+   * in. With the created pool: a client of its own that the hosted UI returns to the console's
+   * callback only (authorization code with PKCE), whose ID tokens (they carry tenant_id and
+   * permission_profile, token-claims-trigger.ts) the API then accepts. With an external issuer:
+   * the client the operator registered there, from context.
+   */
+  connectConsole(consoleUrl: string): ConsoleConnection {
+    const { console: consoleSettings, jwt } = this.settings;
+    if (!consoleSettings) throw new Error('This stage has no admin console (context console=false).');
+    if (jwt) {
+      const oidc = consoleSettings.oidc!;
+      return {
+        signIn: { kind: 'oidc', authority: jwt.issuer, clientId: oidc.clientId, scope: oidc.scope, logoutUrl: oidc.logoutUrl, bearer: oidc.bearer },
+        apiAudience: [],
+      };
+    }
+    if (this.consoleClient) throw new Error('The admin console is connected already.');
+    this.consoleClient = addUserClient(this.userPool!, 'ConsoleClient', {
+      authFlows: { userSrp: true },
+      hostedLogin: { callbackUrls: [`${consoleUrl}${CONSOLE_CALLBACK_PATH}`], logoutUrls: [`${consoleUrl}${CONSOLE_SIGNED_OUT_PATH}`] },
+    });
+    return {
+      signIn: {
+        kind: 'oidc',
+        authority: this.issuer,
+        clientId: this.consoleClient.userPoolClientId,
+        scope: CREATED_POOL_CONSOLE_SCOPE,
+        // Cognito's discovery document names no end-session endpoint; its hosted UI has /logout.
+        logoutUrl: `${this.userPoolDomain!.baseUrl()}/logout`,
+        bearer: 'id_token',
+      },
+      apiAudience: [this.consoleClient.userPoolClientId],
+    };
+  }
+}
+
+/**
+ * `<resource prefix>-<account id>`, lowercased: Cognito domain prefixes are shared by every
+ * account in a region, so the account keeps two deployments of this service apart.
+ */
+function defaultDomainPrefix(scope: Construct, resourcePrefix: string): string {
+  return `${resourcePrefix.toLowerCase()}-${Stack.of(scope).account}`;
 }

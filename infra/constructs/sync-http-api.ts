@@ -2,7 +2,8 @@
  * The HTTP API (API Gateway v2): one route per entry of the route table the api handler itself
  * routes by (shared/http/routes), each integrated with the one function of its route group
  * (shared/http/route-groups.ts), which only its own routes may invoke; JWT-authorized unless the
- * route is public; throttled; CORS from context; JSON access logs.
+ * route is public; throttled; CORS for the origins from context and the admin console's; JSON
+ * access logs.
  */
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
@@ -54,11 +55,22 @@ export interface SyncHttpApiProps {
   functionFor(route: ApiRouteSpec): AppFunction;
   jwtIssuer: string;
   jwtAudience: string[];
+  /** Browser origins allowed to call the API, from context (`*` allows any); none: no CORS. */
   corsAllowedOrigins: string[];
+  /**
+   * Origins of the stack's own browser apps (the admin console), allowed as well. Deploy-time
+   * values (the distribution's domain): the API may depend on them, never the other way round.
+   */
+  appOrigins?: string[];
   throttle: { rateLimit: number; burstLimit: number };
   logRetention: RetentionDays;
   isProduction: boolean;
   apiName: string;
+}
+
+/** `*` already covers every origin, and API Gateway takes it alone. */
+function corsOrigins(configured: string[], apps: string[]): string[] {
+  return configured.includes('*') ? ['*'] : [...configured, ...apps];
 }
 
 export class SyncHttpApi extends Construct {
@@ -69,14 +81,15 @@ export class SyncHttpApi extends Construct {
 
   constructor(scope: Construct, id: string, props: SyncHttpApiProps) {
     super(scope, id);
+    const allowOrigins = corsOrigins(props.corsAllowedOrigins, props.appOrigins ?? []);
     this.httpApi = new HttpApi(this, 'Api', {
       apiName: props.apiName,
       description: 'Intacct to PSA sync: spec section 4',
       createDefaultStage: false,
       corsPreflight:
-        props.corsAllowedOrigins.length > 0
+        allowOrigins.length > 0
           ? {
-              allowOrigins: props.corsAllowedOrigins,
+              allowOrigins,
               allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PUT, CorsHttpMethod.PATCH, CorsHttpMethod.DELETE],
               allowHeaders: CORS_ALLOWED_HEADERS,
               maxAge: Duration.seconds(CORS_MAX_AGE_SECONDS),

@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_NIGHTLY_SYNC_SCHEDULE, SettingsError, readStageSettings } from '../../infra/settings';
 
 const settingsFor = (context: Record<string, unknown>) => readStageSettings(new App({ context }).node);
+/** A stage signing in at the PSA's issuer, with the console's client there. */
+const EXTERNAL = { jwtIssuer: 'https://id.example.com', jwtAudience: 'psa', consoleOidcClientId: 'psa-console' };
 
 describe('readStageSettings', () => {
   it('defaults to the dev stage, a created user pool, 02:00 UTC and the production Intacct gateway', () => {
@@ -20,6 +22,7 @@ describe('readStageSettings', () => {
       intacctEndpointUrl: 'https://api.intacct.com/ia/xml/xmlgw.phtml',
       isProduction: false,
       minifyBundles: true,
+      console: { authDomainPrefix: null, oidc: null },
     });
     expect(DEFAULT_NIGHTLY_SYNC_SCHEDULE).toBe('cron(0 2 * * ? *)');
   });
@@ -29,7 +32,7 @@ describe('readStageSettings', () => {
       'https://a.example.com',
       'https://b.example.com',
     ]);
-    expect(settingsFor({ jwtIssuer: 'https://id.example.com', jwtAudience: ['one', 'two'] }).jwt).toEqual({
+    expect(settingsFor({ jwtIssuer: 'https://id.example.com', jwtAudience: ['one', 'two'], console: false }).jwt).toEqual({
       issuer: 'https://id.example.com',
       audience: ['one', 'two'],
     });
@@ -43,8 +46,48 @@ describe('readStageSettings', () => {
     [{ apiRateLimit: '-1' }, /apiRateLimit must be a positive integer/],
     [{ logRetentionDays: '10' }, /logRetentionDays must be one of/],
     [{ tenantSyncConcurrency: 'many' }, /tenantSyncConcurrency must be a positive integer/],
+    [{ console: 'maybe' }, /console must be true or false; got maybe/],
+    [{ jwtIssuer: 'https://id.example.com', jwtAudience: 'psa' }, /consoleOidcClientId is required with jwtIssuer.*-c console=false/],
+    [{ ...EXTERNAL, consoleOidcBearer: 'code' }, /consoleOidcBearer must be one of access_token, id_token; got code/],
+    [{ ...EXTERNAL, consoleOidcBearer: 'id_token' }, /aud is consoleOidcClientId \(psa-console\): add it to jwtAudience/],
+    [{ ...EXTERNAL, consoleOidcScope: 'profile email' }, /consoleOidcScope must include openid/],
+    [{ ...EXTERNAL, consoleOidcLogoutUrl: 'http://id.example.com/logout' }, /consoleOidcLogoutUrl must be an https URL/],
+    [{ ...EXTERNAL, consoleAuthDomainPrefix: 'psa-admin' }, /consoleAuthDomainPrefix applies only without jwtIssuer/],
+    [{ consoleOidcClientId: 'psa-console' }, /consoleOidcClientId applies only with jwtIssuer/],
+    [{ consoleAuthDomainPrefix: 'PSA-Admin' }, /consoleAuthDomainPrefix must be 1 to 63 lowercase letters/],
+    [{ consoleAuthDomainPrefix: 'my-aws-login' }, /without "aws", "amazon" or "cognito"; got my-aws-login/],
+    [{ consoleAuthDomainPrefix: '-psa' }, /consoleAuthDomainPrefix must be 1 to 63/],
   ])('refuses %j', (context, message) => {
     expect(() => settingsFor(context)).toThrow(SettingsError);
     expect(() => settingsFor(context)).toThrow(message);
+  });
+});
+
+describe('admin console settings', () => {
+  it('with an external issuer: the console client from context, scope openid profile email and the access token by default', () => {
+    expect(settingsFor(EXTERNAL).console).toEqual({
+      authDomainPrefix: null,
+      oidc: { clientId: 'psa-console', scope: 'openid profile email', bearer: 'access_token', logoutUrl: null },
+    });
+  });
+
+  it('with an external issuer: scope, ID token bearer (its client in the audience) and logout URL from context', () => {
+    const settings = settingsFor({
+      ...EXTERNAL,
+      jwtAudience: 'psa,psa-console',
+      consoleOidcScope: ' openid  tenant ',
+      consoleOidcBearer: 'id_token',
+      consoleOidcLogoutUrl: 'https://id.example.com/logout',
+    });
+    expect(settings.console!.oidc).toEqual({ clientId: 'psa-console', scope: 'openid tenant', bearer: 'id_token', logoutUrl: 'https://id.example.com/logout' });
+  });
+
+  it('with the created pool: the hosted UI domain prefix from context', () => {
+    expect(settingsFor({ consoleAuthDomainPrefix: 'acme-psa-admin' }).console).toEqual({ authDomainPrefix: 'acme-psa-admin', oidc: null });
+  });
+
+  it.each([false, 'false'])('is left out with console=%j, and its other keys are then not read', (value) => {
+    expect(settingsFor({ console: value }).console).toBeNull();
+    expect(settingsFor({ jwtIssuer: 'https://id.example.com', jwtAudience: 'psa', console: value }).console).toBeNull();
   });
 });

@@ -443,10 +443,12 @@ describe('HTTP API', () => {
     const authorizer = Object.values(synth.resources('AWS::ApiGatewayV2::Authorizer'))[0]!.Properties;
     const poolId = synth.logicalId(synth.stack.identity.userPool!);
     const clientId = synth.logicalId(synth.stack.identity.userPoolClient!);
+    const consoleClientId = synth.logicalId(synth.stack.identity.consoleClient!);
     names.set(poolId, 'user-pool');
     expect(authorizer.AuthorizerType).toBe('JWT');
     expect(authorizer.IdentitySource).toEqual(['$request.header.Authorization']);
-    expect(authorizer.JwtConfiguration.Audience).toEqual([{ Ref: clientId }]);
+    // ID tokens carry their app client as `aud`: the scripts' client and the admin console's.
+    expect(authorizer.JwtConfiguration.Audience).toEqual([{ Ref: clientId }, { Ref: consoleClientId }]);
     expect(renderValue(authorizer.JwtConfiguration.Issuer, names)).toBe('https://cognito-idp.<AWS::Region>.amazonaws.com/<user-pool>');
     synth.template.hasResourceProperties('AWS::Cognito::UserPool', {
       LambdaConfig: { PreTokenGeneration: { 'Fn::GetAtt': [functionIds['token-claims'], 'Arn'] } },
@@ -454,7 +456,7 @@ describe('HTTP API', () => {
     });
   });
 
-  it('throttles the stage, logs access as JSON, and allows CORS from the configured origin', () => {
+  it('throttles the stage, logs access as JSON, and allows CORS from the configured origin and the admin console', () => {
     synth.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
       AutoDeploy: true,
@@ -463,29 +465,33 @@ describe('HTTP API', () => {
     });
     synth.template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       ProtocolType: 'HTTP',
-      CorsConfiguration: Match.objectLike({ AllowOrigins: [ALLOWED_ORIGIN], AllowHeaders: ['authorization', 'content-type'] }),
+      CorsConfiguration: Match.objectLike({
+        AllowOrigins: [ALLOWED_ORIGIN, (synth.template.toJSON().Outputs as Record<string, { Value: unknown }>).ConsoleUrl!.Value],
+        AllowHeaders: ['authorization', 'content-type'],
+      }),
     });
   });
 });
 
 describe('identity (the user pool created without jwtIssuer)', () => {
-  const client = () => {
-    const clients = Object.values(synth.resources('AWS::Cognito::UserPoolClient'));
-    expect(clients).toHaveLength(1);
-    return clients[0]!.Properties;
-  };
+  /** The scripts' client; the admin console's (admin-console.test.ts) is the pool's only other one. */
+  const client = () => synth.resources('AWS::Cognito::UserPoolClient')[synth.logicalId(synth.stack.identity.userPoolClient!)]!.Properties;
+  const clients = () => Object.values(synth.resources('AWS::Cognito::UserPoolClient')).map((resource) => resource.Properties);
 
-  it('lets users write no custom attribute: the claims tenant_id and permission_profile come from them', () => {
-    const writable = client().WriteAttributes as string[] | undefined;
-    // Without WriteAttributes, Cognito lets every user write their own attributes with their access token.
-    expect(writable, 'WriteAttributes must be set').toBeDefined();
-    expect(writable!.length).toBeGreaterThan(0);
-    expect(writable!.filter((attribute) => attribute.startsWith('custom:'))).toEqual([]);
-    expect(writable).not.toContain('email');
-    expect(client().ReadAttributes).toEqual(expect.arrayContaining(['custom:tenant_id', 'custom:permission_profile', 'email']));
+  it('lets users write no custom attribute with any client: the claims tenant_id and permission_profile come from them', () => {
+    expect(clients()).toHaveLength(2);
+    for (const props of clients()) {
+      const writable = props.WriteAttributes as string[] | undefined;
+      // Without WriteAttributes, Cognito lets every user write their own attributes with their access token.
+      expect(writable, 'WriteAttributes must be set').toBeDefined();
+      expect(writable!.length).toBeGreaterThan(0);
+      expect(writable!.filter((attribute) => attribute.startsWith('custom:'))).toEqual([]);
+      expect(writable).not.toContain('email');
+      expect(props.ReadAttributes).toEqual(expect.arrayContaining(['custom:tenant_id', 'custom:permission_profile', 'email']));
+    }
   });
 
-  it('has no OAuth flow, scope or callback URL (no hosted login is configured), and signs in with SRP', () => {
+  it('gives the scripts\' client no OAuth flow, scope or callback URL (no hosted login), and SRP sign-in', () => {
     const props = client();
     expect(props.AllowedOAuthFlows ?? []).toEqual([]);
     expect(props.AllowedOAuthScopes ?? []).toEqual([]);

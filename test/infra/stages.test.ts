@@ -20,6 +20,7 @@ beforeAll(() => {
       stage: 'prod',
       jwtIssuer: ISSUER,
       jwtAudience: AUDIENCE,
+      consoleOidcClientId: 'psa-admin-console',
       nightlySyncSchedule: 'cron(30 3 * * ? *)',
       tenantSyncConcurrency: '3',
       alarmEmail: 'ops@example.com',
@@ -74,9 +75,10 @@ describe('prod stage', () => {
     synth.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
   });
 
-  it('sets no CORS when no origin is configured', () => {
+  it('allows CORS from the admin console alone when no origin is configured', () => {
     const api = Object.values(synth.resources('AWS::ApiGatewayV2::Api'))[0]!;
-    expect(api.Properties.CorsConfiguration).toBeUndefined();
+    const consoleUrl = (synth.template.toJSON().Outputs as Record<string, { Value: unknown }>).ConsoleUrl!.Value;
+    expect(api.Properties.CorsConfiguration.AllowOrigins).toEqual([consoleUrl]);
   });
 
   it('passes cdk-nag AwsSolutions with no unacknowledged finding', () => {

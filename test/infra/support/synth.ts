@@ -13,10 +13,15 @@ import { PROJECT_ROOT } from '../../../infra/function-catalog';
 import { buildSyncApp } from '../../../infra/sync-app';
 import type { SyncServiceStack } from '../../../infra/sync-service-stack';
 
+/** A small built admin console (index.html and one hashed file), so infra tests need no Vite build. */
+export const CONSOLE_FIXTURE_DIR = path.join(PROJECT_ROOT, 'test/infra/support/console-dist');
+
 export interface SynthOptions {
   context?: Record<string, unknown>;
   /** Really bundle every function with esbuild (seconds); off, CDK leaves the assets unbuilt. */
   bundle: boolean;
+  /** The built console the stack deploys; CONSOLE_FIXTURE_DIR by default. */
+  consoleAssetsDir?: string;
 }
 
 export interface Synthesized {
@@ -52,7 +57,7 @@ export function synthSyncApp(options: SynthOptions): Synthesized {
       ...options.context,
     },
   });
-  const { stack } = buildSyncApp(app);
+  const { stack } = buildSyncApp(app, { consoleAssetsDir: options.consoleAssetsDir ?? CONSOLE_FIXTURE_DIR });
   app.synth();
   const template = Template.fromStack(stack);
   const json = template.toJSON() as { Resources: Record<string, any> };

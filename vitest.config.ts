@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The browser tests drive the real console build; it is made (when stale) once, up front.
+    globalSetup: ['test/web/global-setup.ts'],
     // Integration tests start real servers (emulator, dynalite, local runtime) on loopback;
     // forks keep each file's servers and module state apart.
     pool: 'forks',

@@ -3,6 +3,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ApiError, must, useApi, type IntacctConnection } from '../api/client';
 import { useIsAdmin } from '../auth/session';
+import { AdminsOnly } from '../components/AdminsOnly';
 import { Dialog } from '../components/Dialog';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { PageHeading } from '../components/PageHeading';
@@ -10,11 +11,20 @@ import { RunProgress } from '../components/RunProgress';
 import { dateTime } from '../format';
 
 export function IntegrationsPage() {
+  const isAdmin = useIsAdmin();
+  return (
+    <>
+      <PageHeading>Integrations</PageHeading>
+      {isAdmin ? <Connection /> : <AdminsOnly what="the Sage Intacct connection" />}
+    </>
+  );
+}
+
+function Connection() {
   const api = useApi();
   const connection = useQuery({ queryKey: ['integration'], queryFn: () => must(api.GET('/integrations/intacct')) });
   return (
     <>
-      <PageHeading>Integrations</PageHeading>
       <section className="panel" aria-labelledby="intacct-heading">
         <h2 id="intacct-heading">Sage Intacct</h2>
         <ErrorAlert error={connection.error} />

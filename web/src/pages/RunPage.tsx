@@ -3,6 +3,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { must, useApi, type Run, type RunRecord } from '../api/client';
 import { useIsAdmin } from '../auth/session';
+import { AdminsOnly } from '../components/AdminsOnly';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { PageHeading } from '../components/PageHeading';
 import { Pager, useCursorPages } from '../components/Pager';
@@ -31,6 +32,19 @@ function valueText(value: unknown): string {
 }
 
 export function RunPage({ runId }: { runId: string }) {
+  const isAdmin = useIsAdmin();
+  if (!isAdmin) {
+    return (
+      <>
+        <PageHeading>Sync run</PageHeading>
+        <AdminsOnly what="imports and syncs" />
+      </>
+    );
+  }
+  return <RunDetails runId={runId} />;
+}
+
+function RunDetails({ runId }: { runId: string }) {
   const run = useRun(runId);
   if (run.error) return <ErrorAlert error={run.error} />;
   if (!run.data) return <p>Loading…</p>;

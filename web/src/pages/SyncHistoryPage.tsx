@@ -1,6 +1,8 @@
 /** Admin → Sync history: every import and sync of the workspace, newest first. */
 import { useQuery } from '@tanstack/react-query';
 import { must, useApi } from '../api/client';
+import { useIsAdmin } from '../auth/session';
+import { AdminsOnly } from '../components/AdminsOnly';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { PageHeading } from '../components/PageHeading';
 import { Pager, useCursorPages } from '../components/Pager';
@@ -11,6 +13,16 @@ const PAGE_SIZE = 25;
 const POLL_MS = 2_000;
 
 export function SyncHistoryPage() {
+  const isAdmin = useIsAdmin();
+  return (
+    <>
+      <PageHeading>Sync history</PageHeading>
+      {isAdmin ? <RunList /> : <AdminsOnly what="the imports and syncs" />}
+    </>
+  );
+}
+
+function RunList() {
   const api = useApi();
   const pages = useCursorPages();
   const runs = useQuery({
@@ -20,7 +32,6 @@ export function SyncHistoryPage() {
   });
   return (
     <>
-      <PageHeading>Sync history</PageHeading>
       <ErrorAlert error={runs.error} />
       {runs.isPending ? <p>Loading runs…</p> : null}
       {runs.data && runs.data.items.length === 0 && pages.pageNumber === 1 ? <p>No imports or syncs yet.</p> : null}

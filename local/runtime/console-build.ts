@@ -51,8 +51,18 @@ export type ConsoleBuildOutcome =
 /** Vite, loaded only when a build is due: the runtime and the tests that never build do not pay for it. */
 const viteBuilder: ConsoleBuilder = async ({ configFile, distDir }) => {
   const vite = await import('vite');
-  // outDir follows distDir, so a console served from elsewhere is built where it is served from.
-  await vite.build({ configFile, logLevel: 'warn', build: { outDir: distDir, emptyOutDir: true } });
+  // Vite and the React plugin pick React's development or production build from NODE_ENV, which
+  // the calling process may have set for itself (vitest sets `test`): a console build is always
+  // the production one, so NODE_ENV says so while Vite runs.
+  const callersNodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    // outDir follows distDir, so a console served from elsewhere is built where it is served from.
+    await vite.build({ configFile, mode: 'production', logLevel: 'warn', build: { outDir: distDir, emptyOutDir: true } });
+  } finally {
+    if (callersNodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = callersNodeEnv;
+  }
 };
 
 async function isFile(path: string): Promise<boolean> {

@@ -32,6 +32,9 @@ export function ClientProfilePage({ clientId }: { clientId: string }) {
     queryFn: () => must(api.GET('/clients/{id}', { params: { path: { id: clientId } } })),
   });
   const refresh = (): Promise<void> => queryClient.invalidateQueries({ queryKey: ['clients'] });
+  // After a delete the app goes back to the list, which must not show the deleted client even for
+  // a moment: the lists (inactive while the profile is open) are fetched again before it opens.
+  const refreshLists = (): Promise<void> => queryClient.invalidateQueries({ queryKey: ['clients'], refetchType: 'all' });
 
   if (client.error) return <ErrorAlert error={client.error} />;
   if (!client.data) return <p>Loading…</p>;
@@ -99,7 +102,7 @@ export function ClientProfilePage({ clientId }: { clientId: string }) {
           onClose={() => setMode('view')}
         />
       ) : null}
-      {mode === 'delete' ? <DeleteClientDialog client={data} onClose={() => setMode('view')} onDeleted={refresh} /> : null}
+      {mode === 'delete' ? <DeleteClientDialog client={data} onClose={() => setMode('view')} onDeleted={refreshLists} /> : null}
     </>
   );
 }

@@ -5,6 +5,7 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { EmfTelemetry } from '../shared/adapters/emf-telemetry';
 import { MemorySecretStore } from '../shared/adapters/memory-secret-store';
 import { systemClock } from '../shared/adapters/system-clock';
 import { TimeOrderedIds } from '../shared/adapters/time-ordered-ids';
@@ -62,6 +63,8 @@ export function wireEngine(emulator: EmulatorTarget, dynamo: DynamoTarget, names
     workers,
     clock: systemClock,
     ids: new TimeOrderedIds(),
+    // The bench measures time and requests; its metrics are built (as deployed) and dropped.
+    telemetry: new EmfTelemetry({ write: () => undefined }),
   };
   workers.attach(deps);
   return { deps, workers, doc, raw, dynamo: counter, events, close: () => raw.destroy() };

@@ -1,6 +1,7 @@
 /**
  * The whole service in one stack, composed of one construct per concern: data, secrets,
- * functions, HTTP API (with its identity), the admin console, events and monitoring.
+ * functions, HTTP API (with its identity), the admin console, events, monitoring and the
+ * operations dashboard.
  */
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { EventBus } from 'aws-cdk-lib/aws-events';
@@ -11,8 +12,11 @@ import { API_FUNCTION_IDS, PROJECT_ROOT } from './function-catalog';
 import { AdminConsole } from './constructs/admin-console';
 import { ApiIdentity } from './constructs/api-identity';
 import { DataTables } from './constructs/data-tables';
-import { EventRouting, FAILED_RUNS_METRIC } from './constructs/event-routing';
+import { SERVICE_NAME } from '../shared/adapters/logger';
+import { EventRouting } from './constructs/event-routing';
 import { Monitoring } from './constructs/monitoring';
+import { OperationsDashboard } from './constructs/operations-dashboard';
+import { ServiceMetrics } from './constructs/service-metrics';
 import { SyncSecrets } from './constructs/secrets';
 import { SyncFunctions } from './constructs/sync-functions';
 import { SyncHttpApi, type ApiRouteSpec } from './constructs/sync-http-api';
@@ -40,11 +44,11 @@ export class SyncServiceStack extends Stack {
   readonly api: SyncHttpApi;
   readonly events: EventRouting;
   readonly monitoring: Monitoring;
+  readonly dashboard: OperationsDashboard;
 
   constructor(scope: Construct, id: string, props: SyncServiceStackProps) {
     super(scope, id, { description: `Intacct to PSA sync (${props.settings.stage})`, ...props });
     const { settings } = props;
-    const metricNamespace = `IntacctPsaSync/${settings.stage}`;
 
     this.data = new DataTables(this, 'Data', { isProduction: settings.isProduction });
     this.secrets = new SyncSecrets(this, 'Secrets', { resourcePrefix: settings.resourcePrefix, isProduction: settings.isProduction });
@@ -84,19 +88,27 @@ export class SyncServiceStack extends Stack {
       dailySync: fns['daily-sync'],
       tenantSync: fns['tenant-sync'],
       nightlySyncSchedule: settings.nightlySyncSchedule,
-      metricNamespace,
-      logRetention: settings.logRetention,
-      isProduction: settings.isProduction,
     });
 
-    this.monitoring = new Monitoring(this, 'Monitoring', {
+    // Every function publishes under the one service name (AppFunction sets it for Powertools).
+    const metrics = new ServiceMetrics(SERVICE_NAME);
+    const monitored = {
       httpApi: this.api.httpApi,
       functions: { ...fns, ...(this.identity.tokenClaims ? { 'token-claims': this.identity.tokenClaims } : {}) },
       deadLetterQueues: { ...this.functions.failureQueues, 'event-delivery': this.events.deliveryFailures },
-      failedRuns: { namespace: metricNamespace, metricName: FAILED_RUNS_METRIC.name },
+      metrics,
+    };
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      ...monitored,
+      bus: this.bus,
       alarmEmail: settings.alarmEmail,
       isProduction: settings.isProduction,
       resourcePrefix: settings.resourcePrefix,
+    });
+    this.dashboard = new OperationsDashboard(this, 'Operations', {
+      ...monitored,
+      dashboardName: settings.resourcePrefix,
+      tables: Object.fromEntries(Object.entries(this.data.tables).map(([tableId, bound]) => [tableId, bound.table])),
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.stage.url, description: 'Base URL of the HTTP API' });
@@ -106,7 +118,8 @@ export class SyncServiceStack extends Stack {
       description: 'Invoke by hand: aws lambda invoke --function-name <this> (README)',
     });
     new CfnOutput(this, 'SenderSecretArn', { value: this.secrets.senderSecret.secretArn, description: 'Put the Intacct sender credentials here' });
-    new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn, description: 'Subscribe to receive the alarms' });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn, description: 'Subscribe to receive the alarms and needs_review notes' });
+    new CfnOutput(this, 'DashboardName', { value: this.dashboard.dashboard.dashboardName, description: 'The CloudWatch dashboard of this stage' });
     if (this.adminConsole) new CfnOutput(this, 'ConsoleUrl', { value: this.adminConsole.url, description: 'The admin console' });
     if (this.identity.userPool && this.identity.userPoolClient) {
       new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId, description: 'Cognito user pool the API trusts' });

@@ -5,6 +5,7 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { EmfTelemetry } from './adapters/emf-telemetry';
 import { EncryptedFileSecretStore } from './adapters/encrypted-file-secret-store';
 import { EventBridgePublisher } from './adapters/eventbridge-publisher';
 import { LambdaWorkerLauncher } from './adapters/lambda-worker-launcher';
@@ -13,13 +14,16 @@ import { SecretsManagerSecretStore } from './adapters/secrets-manager-secret-sto
 import { SenderSecretSourceFactory } from './adapters/sender-secret-source-factory';
 import { systemClock } from './adapters/system-clock';
 import { TimeOrderedIds } from './adapters/time-ordered-ids';
+import { traced } from './adapters/tracing';
 import type { AppConfig } from './config';
 import { XmlGatewaySourceFactory } from './intacct/source';
 import type { CompanySlots } from './ports/company-slots';
 import type { IntacctSourceFactory } from './ports/intacct-source';
 import type { SecretStore } from './ports/secrets';
+import type { Telemetry } from './ports/telemetry';
 import { DynamoCompanySlots } from './store/company-slots';
-import { createDocumentClient, createStores } from './store/dynamo-client';
+import { createDynamoClient, createStores, documentClientFor } from './store/dynamo-client';
+import { countThrottles } from './store/throttle-metrics';
 import type { SyncDeps } from './use-cases/engine/deps';
 
 /** Local endpoints (dynalite, the local bus and runtime) check that requests are signed, not by whom. */
@@ -41,32 +45,41 @@ function secretStore(config: AppConfig, secretsManager: () => SecretsManagerClie
  * The Intacct sources. A company's request slots are shared through DynamoDB, so the imports and
  * syncs of every Lambda calling one company together stay within its allowance.
  */
-function intacctSources(config: AppConfig, secretsManager: () => SecretsManagerClient, slots: CompanySlots): IntacctSourceFactory {
+function intacctSources(
+  config: AppConfig,
+  secretsManager: () => SecretsManagerClient,
+  slots: CompanySlots,
+  telemetry: Telemetry,
+): IntacctSourceFactory {
   const { endpointUrl, sender } = config.intacct;
   if (sender.source === 'environment') {
-    return new XmlGatewaySourceFactory({ endpointUrl, senderId: sender.senderId, senderPassword: sender.senderPassword, slots });
+    return new XmlGatewaySourceFactory({ endpointUrl, senderId: sender.senderId, senderPassword: sender.senderPassword, slots, telemetry });
   }
-  return new SenderSecretSourceFactory(secretsManager(), sender.secretArn, { endpointUrl, slots });
+  return new SenderSecretSourceFactory(secretsManager(), sender.secretArn, { endpointUrl, slots, telemetry });
 }
 
-/** Every port the use cases need, wired to DynamoDB, EventBridge, the secret store and Intacct. */
+/**
+ * Every port the use cases need, wired to DynamoDB, EventBridge, the secret store and Intacct;
+ * every AWS client traced (X-Ray, on Lambda only), DynamoDB's throttles counted.
+ */
 export function buildDeps(config: AppConfig): SyncDeps {
+  const telemetry = new EmfTelemetry();
   let secretsManagerClient: SecretsManagerClient | null = null;
-  const secretsManager = (): SecretsManagerClient => (secretsManagerClient ??= new SecretsManagerClient({ region: config.region }));
-  const doc = createDocumentClient({
-    ...(config.dynamodbEndpoint ? { endpoint: config.dynamodbEndpoint } : {}),
-    region: config.region,
-  });
-  const eventBridge = new EventBridgeClient(awsClientSettings(config, config.eventBridgeEndpoint));
+  const secretsManager = (): SecretsManagerClient => (secretsManagerClient ??= traced(new SecretsManagerClient({ region: config.region })));
+  const dynamo = traced(createDynamoClient({ ...(config.dynamodbEndpoint ? { endpoint: config.dynamodbEndpoint } : {}), region: config.region }));
+  countThrottles(dynamo, config.tables, telemetry);
+  const doc = documentClientFor(dynamo);
+  const eventBridge = traced(new EventBridgeClient(awsClientSettings(config, config.eventBridgeEndpoint)));
   return {
     ...createStores(doc, config.tables),
     secrets: secretStore(config, secretsManager),
-    intacct: intacctSources(config, secretsManager, new DynamoCompanySlots(doc, config.tables.runs)),
+    intacct: intacctSources(config, secretsManager, new DynamoCompanySlots(doc, config.tables.runs), telemetry),
     events: new EventBridgePublisher(eventBridge, config.eventBusName),
     // Workers start (and continue themselves) as asynchronous Lambda invocations.
-    workers: new LambdaWorkerLauncher(new LambdaClient(awsClientSettings(config, config.lambdaEndpoint)), config.functions),
+    workers: new LambdaWorkerLauncher(traced(new LambdaClient(awsClientSettings(config, config.lambdaEndpoint))), config.functions),
     clock: systemClock,
     ids: new TimeOrderedIds(),
+    telemetry,
   };
 }
 

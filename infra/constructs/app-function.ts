@@ -1,15 +1,18 @@
 /**
  * One Lambda function with the house defaults: Node.js 22 on arm64, an ESM bundle built by the
- * local esbuild (no Docker) with source maps, its own log group with retention, its own role
- * with nothing attached but what the stack grants, and an environment that only ever grows.
+ * local esbuild (no Docker) with source maps, X-Ray active tracing, its own log group with
+ * retention, its own role with nothing attached but what the stack grants (and X-Ray's own
+ * actions), Powertools' service name and metrics namespace, and an environment that only ever grows.
  */
 import { Validations, type Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { SERVICE_NAME } from '../../shared/adapters/logger';
+import { METRICS_NAMESPACE } from '../../shared/observability/metric-catalog';
 import { HANDLER_EXPORT, PROJECT_ROOT } from '../function-catalog';
 
 export const FUNCTION_RUNTIME = Runtime.NODEJS_22_X;
@@ -23,6 +26,16 @@ const DEFAULT_MEMORY_MB = 1024;
  */
 export const CREATE_REQUIRE_BANNER =
   "import { createRequire as __bundleCreateRequire } from 'node:module'; const require = __bundleCreateRequire(import.meta.url);";
+
+/**
+ * What Powertools reads at cold start in every function: the service name (its logs' `service` key
+ * and the `service` dimension of every metric, which the alarms read) and the namespace the EMF
+ * metrics go to (shared/observability/metric-catalog.ts, which the dashboard and alarms read too).
+ */
+export const POWERTOOLS_ENVIRONMENT = {
+  POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+  POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+} as const;
 
 /** DynamoDB actions the store adapters use (shared/store): reads, and reads plus writes. */
 export const TABLE_ACTIONS = {
@@ -91,9 +104,11 @@ export class AppFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      // Lambda samples invocations into X-Ray; Powertools Tracer adds the SDK calls as subsegments.
+      tracing: Tracing.ACTIVE,
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: `${PROJECT_ROOT}/package-lock.json`,
-      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+      environment: { NODE_OPTIONS: '--enable-source-maps', ...POWERTOOLS_ENVIRONMENT, ...props.environment },
       bundling: {
         format: OutputFormat.ESM,
         target: BUNDLE_TARGET,
@@ -112,6 +127,12 @@ export class AppFunction extends Construct {
       id: 'AwsSolutions::AwsSolutions-L1',
       reason:
         'nodejs22.x is pinned on purpose: it is the runtime the handlers, middy 7 and the bundled SDK are tested for; moving to a newer Node runtime is a tested upgrade, not a silent one.',
+    });
+    // Active tracing grants xray:PutTraceSegments and xray:PutTelemetryRecords on `*`.
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'X-Ray trace segments and telemetry belong to no resource: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permission, so active tracing can only grant them on *.',
     });
   }
 

@@ -1,13 +1,11 @@
 /**
- * The event wiring of spec section 5: the nightly schedule starts daily-sync, the bus routes each
- * TenantSyncRequested to tenant-sync, and every failed SyncRunFinished is kept in a log group
- * whose metric filter counts failed runs for the alarms.
+ * The event wiring of spec section 5: the nightly schedule starts daily-sync, and the bus routes
+ * each TenantSyncRequested to tenant-sync. Runs are counted by the functions' own metrics
+ * (shared/observability/metric-catalog.ts), and needs_review runs routed to people by monitoring.
  */
-import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { Rule, Schedule, type EventBus, type IRuleTarget, type RuleTargetConfig } from 'aws-cdk-lib/aws-events';
+import { Duration } from 'aws-cdk-lib';
+import { Rule, Schedule, type EventBus } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { FilterPattern, LogGroup, ResourcePolicy, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { EVENT_SOURCE, type DomainEventType } from '../../shared/domain/events';
@@ -15,40 +13,16 @@ import type { AppFunction } from './app-function';
 import { deadLetterQueue } from './dead-letter-queue';
 
 const TENANT_SYNC_REQUESTED: DomainEventType = 'TenantSyncRequested';
-const SYNC_RUN_FINISHED: DomainEventType = 'SyncRunFinished';
-const FAILED_RUN_STATUS = 'failed';
 
 /** EventBridge's own delivery retries, before the event goes to the dead-letter queue. */
 export const DELIVERY_RETRY_ATTEMPTS = 4;
 const DELIVERY_MAX_EVENT_AGE = Duration.hours(2);
-
-export const FAILED_RUNS_METRIC = { name: 'FailedRuns' } as const;
 
 export interface EventRoutingProps {
   bus: EventBus;
   dailySync: AppFunction;
   tenantSync: AppFunction;
   nightlySyncSchedule: string;
-  /** Namespace of the failed-runs metric. */
-  metricNamespace: string;
-  logRetention: RetentionDays;
-  isProduction: boolean;
-}
-
-/** Delivers a rule's events to a log group (the L2 target would add a custom-resource Lambda). */
-class LogGroupTarget implements IRuleTarget {
-  constructor(private readonly logGroup: LogGroup) {}
-
-  bind(): RuleTargetConfig {
-    return {
-      arn: Stack.of(this.logGroup).formatArn({
-        service: 'logs',
-        resource: 'log-group',
-        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-        resourceName: this.logGroup.logGroupName,
-      }),
-    };
-  }
 }
 
 export class EventRouting extends Construct {
@@ -56,7 +30,6 @@ export class EventRouting extends Construct {
   readonly tenantSyncRule: Rule;
   /** Events EventBridge could not deliver to daily-sync or tenant-sync. */
   readonly deliveryFailures: Queue;
-  readonly failedRunsLog: LogGroup;
 
   constructor(scope: Construct, id: string, props: EventRoutingProps) {
     super(scope, id);
@@ -79,33 +52,6 @@ export class EventRouting extends Construct {
       eventBus: props.bus,
       eventPattern: { source: [EVENT_SOURCE], detailType: [TENANT_SYNC_REQUESTED] },
       targets: [new LambdaFunction(props.tenantSync.function, deliveryOptions)],
-    });
-
-    this.failedRunsLog = new LogGroup(this, 'FailedRuns', {
-      retention: props.logRetention,
-      removalPolicy: props.isProduction ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-    });
-    new Rule(this, 'FailedRunFinished', {
-      description: 'Keeps every failed SyncRunFinished event, which the FailedRuns metric counts',
-      eventBus: props.bus,
-      eventPattern: { source: [EVENT_SOURCE], detailType: [SYNC_RUN_FINISHED], detail: { status: [FAILED_RUN_STATUS] } },
-      targets: [new LogGroupTarget(this.failedRunsLog)],
-    });
-    // The policy the EventBridge console would write for a log group target, scoped to this log group.
-    new ResourcePolicy(this, 'FailedRunsDelivery', {
-      policyStatements: [
-        new PolicyStatement({
-          principals: [new ServicePrincipal('events.amazonaws.com'), new ServicePrincipal('delivery.logs.amazonaws.com')],
-          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-          resources: [this.failedRunsLog.logGroupArn],
-        }),
-      ],
-    });
-    this.failedRunsLog.addMetricFilter('FailedRunsMetric', {
-      filterPattern: FilterPattern.stringValue('$.detail.status', '=', FAILED_RUN_STATUS),
-      metricNamespace: props.metricNamespace,
-      metricName: FAILED_RUNS_METRIC.name,
-      metricValue: '1',
     });
   }
 }

@@ -1,24 +1,63 @@
 /**
  * Alarms on what needs a person: a function erroring, the API answering 5xx, a dead-letter queue
- * filling, a sync run failing. All notify one SNS topic, encrypted with a customer managed key
- * because CloudWatch cannot publish to a topic under the AWS managed SNS key, and whose policy
- * lets CloudWatch publish on behalf of this stage's alarms only.
+ * filling, too many sync runs failing, Intacct refusing requests for their rate. All notify one SNS
+ * topic, encrypted with a customer managed key because CloudWatch cannot publish to a topic under
+ * the AWS managed SNS key, and whose policy lets CloudWatch publish on behalf of this stage's
+ * alarms only. A run that ends needs_review is no alarm, but needs a person too: the bus rule
+ * NeedsReview sends a readable note of it to the same topic.
  */
-import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
-import { Alarm, ComparisonOperator, Metric, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, TreatMissingData, type IMetric, type MathExpression } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { EventField, Rule, RuleTargetInput, type IEventBus } from 'aws-cdk-lib/aws-events';
+import { SnsTopic } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { EVENT_SOURCE, type DomainEventType } from '../../shared/domain/events';
+import type { RunStatus } from '../../shared/domain/runs';
 import type { AppFunction } from './app-function';
+import { percentOf, type ServiceMetrics } from './service-metrics';
 
-/** One bad minute is worth a look: every alarm fires on the first occurrence in a period. */
+/** One bad minute is worth a look: errors and dead letters alarm on the first occurrence in a period. */
 const ALARM_PERIOD = Duration.minutes(5);
 const FIRST_OCCURRENCE = 1;
+
+/**
+ * Failed-run rate: RunsFailed / RunsFinished over an hour, the window in which the nightly fan-out
+ * finishes. Above 20% something shared is wrong (the sender's credentials, Intacct, the PSA, a
+ * bug), not one tenant's data. Below 5 finished runs the rate reads 0, so one failed run of a
+ * quiet hour does not page: the run history shows it, and a run that crashes still trips its
+ * function's error alarm.
+ */
+export const FAILED_RUN_RATE = { period: Duration.hours(1), percent: 20, minimumFinishedRuns: 5 } as const;
+
+/**
+ * 429 storm: IntacctThrottled / IntacctRequests (retries included) above 20% in two 5-minute
+ * periods running. The connector backs off and retries a 429 (honouring Retry-After), so a few are
+ * routine when tenant syncs share the sender; one request in five refused for ten minutes means
+ * runs are slowing towards their deadline and the concurrency or the sender's limit needs a look.
+ * Below 20 requests in 5 minutes the rate reads 0: a handful of requests says nothing.
+ */
+export const INTACCT_THROTTLE_STORM = { period: Duration.minutes(5), percent: 20, minimumRequests: 20, evaluationPeriods: 2 } as const;
+
+/** The failed-run rate as the alarm reads it; the dashboard draws the same line. */
+export function failedRunRate(metrics: ServiceMetrics): MathExpression {
+  return percentOf({
+    id: 'runs',
+    label: 'failed runs % of finished',
+    part: metrics.metric('runsFailed', {}, { period: FAILED_RUN_RATE.period }),
+    whole: metrics.metric('runsFinished', {}, { period: FAILED_RUN_RATE.period }),
+    minimumWhole: FAILED_RUN_RATE.minimumFinishedRuns,
+  });
+}
+
+const SYNC_RUN_FINISHED: DomainEventType = 'SyncRunFinished';
+const NEEDS_REVIEW: RunStatus = 'needs_review';
 /** KMS waits this long before deleting a key of a torn-down dev stack. */
 const KEY_DELETION_WINDOW = Duration.days(7);
 const CLOUDWATCH = new ServicePrincipal('cloudwatch.amazonaws.com');
@@ -27,16 +66,31 @@ export interface MonitoringProps {
   httpApi: IHttpApi;
   functions: Readonly<Record<string, AppFunction>>;
   deadLetterQueues: Readonly<Record<string, Queue>>;
-  failedRuns: { namespace: string; metricName: string };
+  /** The service's own metrics (the catalog), which the run and Intacct alarms read. */
+  metrics: ServiceMetrics;
+  /** The service bus, whose needs_review SyncRunFinished events are sent to the topic. */
+  bus: IEventBus;
   alarmEmail: string | null;
   isProduction: boolean;
   /** Every alarm's name starts with `<resourcePrefix>-`, which the topic policy admits. */
   resourcePrefix: string;
 }
 
+/** What a threshold alarm needs beyond its metric; errors and dead letters use the defaults. */
+interface AlarmOptions {
+  /** Default: FIRST_OCCURRENCE. */
+  threshold?: number;
+  /** Default: greater than or equal to the threshold. */
+  comparisonOperator?: ComparisonOperator;
+  /** Default: 1. */
+  evaluationPeriods?: number;
+}
+
 export class Monitoring extends Construct {
   readonly topic: Topic;
   readonly alarms: Alarm[] = [];
+  /** Sends each SyncRunFinished with status needs_review to the topic, as a readable note. */
+  readonly needsReviewRule: Rule;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
@@ -75,13 +129,13 @@ export class Monitoring extends Construct {
     if (props.alarmEmail) this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
     const action = new SnsAction(this.topic);
 
-    const alarm = (alarmId: string, metric: IMetric, description: string): void => {
+    const alarm = (alarmId: string, metric: IMetric, description: string, options: AlarmOptions = {}): void => {
       const created = new Alarm(this, alarmId, {
         alarmName: `${props.resourcePrefix}-${alarmId}`,
         metric,
-        threshold: FIRST_OCCURRENCE,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        threshold: options.threshold ?? FIRST_OCCURRENCE,
+        evaluationPeriods: options.evaluationPeriods ?? 1,
+        comparisonOperator: options.comparisonOperator ?? ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: TreatMissingData.NOT_BREACHING,
         alarmDescription: description,
       });
@@ -112,10 +166,57 @@ export class Monitoring extends Construct {
         `Messages wait in the ${name} dead-letter queue`,
       );
     }
+    const m = props.metrics;
     alarm(
-      'failed-runs',
-      new Metric({ namespace: props.failedRuns.namespace, metricName: props.failedRuns.metricName, period: ALARM_PERIOD, statistic: 'Sum' }),
-      'A sync run finished with status failed (SyncRunFinished events are kept in the failed-runs log group)',
+      'failed-run-rate',
+      failedRunRate(m),
+      `More than ${FAILED_RUN_RATE.percent}% of the sync runs finished in an hour failed (at least ${FAILED_RUN_RATE.minimumFinishedRuns} finished): see the dashboard's runs widgets, then the failed runs' error codes in the run history`,
+      { threshold: FAILED_RUN_RATE.percent, comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD },
     );
+    alarm(
+      'intacct-throttle-storm',
+      percentOf({
+        id: 'intacct',
+        label: 'Intacct 429s % of requests',
+        part: m.metric('intacctThrottled', {}, { period: INTACCT_THROTTLE_STORM.period }),
+        whole: m.metric('intacctRequests', {}, { period: INTACCT_THROTTLE_STORM.period }),
+        minimumWhole: INTACCT_THROTTLE_STORM.minimumRequests,
+      }),
+      `Intacct refused more than ${INTACCT_THROTTLE_STORM.percent}% of requests for their rate (429) for ${INTACCT_THROTTLE_STORM.evaluationPeriods * INTACCT_THROTTLE_STORM.period.toMinutes()} minutes: runs slow down towards their deadline`,
+      {
+        threshold: INTACCT_THROTTLE_STORM.percent,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: INTACCT_THROTTLE_STORM.evaluationPeriods,
+      },
+    );
+
+    // A run holding unlinks back waits for an admin; the note says which, and where to act. The
+    // rule publishes with a role of its own (sns:Publish and the topic key's data key), so the
+    // topic policy keeps admitting CloudWatch alarms only.
+    const detail = (field: string): string => EventField.fromPath(`$.detail.${field}`);
+    const notifier = new Role(this, 'NeedsReviewNotifier', {
+      assumedBy: new ServicePrincipal('events.amazonaws.com'),
+      description: `Publishes ${props.resourcePrefix} needs_review notes to the alarm topic`,
+    });
+    this.needsReviewRule = new Rule(this, 'NeedsReview', {
+      description: 'Sends each SyncRunFinished with status needs_review to the alarm topic: held unlinks wait for an admin',
+      eventBus: props.bus,
+      eventPattern: { source: [EVENT_SOURCE], detailType: [SYNC_RUN_FINISHED], detail: { status: [NEEDS_REVIEW] } },
+      targets: [
+        new SnsTopic(this.topic, {
+          role: notifier,
+          message: RuleTargetInput.fromText(
+            `${props.resourcePrefix}: sync run ${detail('runId')} (${detail('runType')}) of tenant ${detail('tenantId')} ended ${NEEDS_REVIEW}: ` +
+              'it holds unlinks back until an admin confirms them. Review the run in the admin console (Sync history) or with ' +
+              `GET /sync-runs/${detail('runId')}/records, then confirm with POST /sync-runs/${detail('runId')}/confirm-unlinks.`,
+          ),
+        }),
+      ],
+    });
+    Validations.of(notifier).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+      reason:
+        'Publishing to a KMS-encrypted SNS topic needs the GenerateDataKey family on its key (SNS picks the variant); the grant is on the alarm topic key alone, to a role only the needs_review rule assumes.',
+    });
   }
 }

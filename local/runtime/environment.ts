@@ -61,6 +61,8 @@ export function functionEnvironment(input: FunctionEnvironmentInput): Record<str
     AWS_SECRET_ACCESS_KEY: LOCAL_SECRET_ACCESS_KEY,
     LOG_LEVEL: input.logLevel ?? DEFAULT_LOG_LEVEL,
     POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+    // No X-Ray here: Tracer would switch itself off outside Lambda anyway; this says so outright.
+    POWERTOOLS_TRACE_ENABLED: 'false',
   };
 }
 

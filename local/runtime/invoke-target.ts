@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { redirectEmfOutput } from '../../shared/adapters/emf-telemetry';
 import type { TableNames } from '../../shared/store/tables';
 import { dataPaths } from './data-dir';
 import { applyEnvironment } from './environment';
@@ -54,6 +55,8 @@ async function runningTarget(dataDir: string, logLevel: string, log: (line: stri
   if (!info || !internal || !(await answers(info.apiUrl))) return null;
   const environment = { ...internal.environment, LOG_LEVEL: logLevel };
   applyEnvironment(environment);
+  // The handler's metrics go with the runtime's log lines (to stderr), never into the result on stdout.
+  redirectEmfOutput(log);
   rememberOwnIntacctEndpoint(info.intacct.endpointUrl);
   // The same timeouts as the runtime's own invocations: `aws lambda invoke` would time out too.
   const timeoutsMs = functionTimeoutsMs(parseTimeoutOverride(process.env[TIMEOUT_OVERRIDE_VARIABLE]));

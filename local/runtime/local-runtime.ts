@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { redirectEmfOutput } from '../../shared/adapters/emf-telemetry';
 import type { ConsoleConfig } from '../../shared/http/console-config';
 import { AsyncInvocations } from './async-invocations';
 import { newAwsEndpointSecret, startAwsServer } from './aws-server';
@@ -24,7 +25,7 @@ import { loadFunctionHandlers, type FunctionName } from './functions';
 import { externalIntacctFromEnv, startIntacctTarget } from './intacct-target';
 import { FunctionHost, functionTimeoutsMs, parseTimeoutOverride, TIMEOUT_OVERRIDE_VARIABLE } from './invocation-host';
 import { loadOrCreateSigningKey } from './jwt';
-import { createRuntimeLogger, errorMessage } from './logger';
+import { createRuntimeLogger, errorMessage, writeToStdout } from './logger';
 import { DEFAULT_SYNC_SCHEDULE, scheduledEvent } from './nightly';
 import { loadPendingInvocations, removePendingInvocations, savePendingInvocations } from './pending-invocations';
 import { writeRuntimeInfo, writeRuntimeInternal, type RuntimeInfo } from './runtime-files';
@@ -194,6 +195,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       logLevel: options.logLevel ?? process.env.LOG_LEVEL,
     });
     cleanups.push(applyEnvironment(environment));
+    // The functions' metrics join the runtime's log, as Lambda's stdout joins CloudWatch Logs.
+    cleanups.push(redirectEmfOutput(options.log ?? writeToStdout));
     const functionHost = new FunctionHost(await loadFunctionHandlers(environment), timeoutsMs, logger);
     bus = new LocalEventBus({ busName: LOCAL_EVENT_BUS_NAME, eventsLogPath: paths.eventsLog, enqueue, logger });
     host = functionHost;

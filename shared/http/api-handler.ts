@@ -54,5 +54,8 @@ export function createApiHandler(deps: SyncDeps, options: ApiHandlerOptions = {}
       throw new HttpError(404, 'route_not_found', `There is no route ${method} ${path}.`);
     },
   });
-  return httpStack(router as unknown as (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>, logger);
+  return httpStack(router as unknown as (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>, {
+    logger,
+    telemetry: deps.telemetry,
+  });
 }

@@ -1,24 +1,46 @@
 /**
- * The one middy stack every function is built from: request context on the logger first, the
- * error handler last. HTTP functions map errors to the spec's JSON in `error-mapping.ts`;
- * workers rethrow so Lambda's retries and dead-letter handling see the failure.
+ * The one middy stack every function is built from: the X-Ray segment first, then the Lambda
+ * context on the logger, then the metrics flush, the error handler last. HTTP functions map errors
+ * to the spec's JSON in `error-mapping.ts`; workers rethrow so Lambda's retries and dead-letter
+ * handling see the failure.
  */
+import { correlationPaths } from '@aws-lambda-powertools/logger/correlationId';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { Logger } from '../adapters/logger';
+import { tracer } from '../adapters/tracing';
+import type { Telemetry } from '../ports/telemetry';
 import { mapError } from './error-mapping';
 import { jsonResult } from './json-result';
 
-/** Adds the request id to every log line of the invocation, and removes it afterwards. */
-function logContext<E, R>(logger: Logger, requestIdOf: (event: E, context: Context) => string): MiddlewareObj<E, R> {
-  const clear = (): void => logger.resetKeys();
-  return {
-    before: ({ event, context }) => {
-      logger.appendKeys({ requestId: requestIdOf(event, context) });
-    },
-    after: clear,
-    onError: clear,
-  };
+/** What a stack reports an invocation through. */
+export interface Observability {
+  logger: Logger;
+  telemetry: Telemetry;
+}
+
+/**
+ * Writes the invocation's metrics as it ends, however it ends: answered, failed, or handing its
+ * run to a fresh invocation (which flushes its own).
+ */
+function flushMetrics<E, R>(telemetry: Telemetry): MiddlewareObj<E, R> {
+  const flush = (): void => telemetry.flush();
+  return { after: flush, onError: flush };
+}
+
+/**
+ * The segment, the log context and the metrics of every stack. The log lines get Lambda's context
+ * (cold start, function name, request id) and the correlation id found at `correlationIdPath`;
+ * the keys a handler appends (tenantId, runId) are dropped when the invocation ends. Neither the
+ * event (it can hold passwords) nor the response (clients' and users' data) is logged or traced.
+ */
+function observed<E, R>(handler: (event: E, context: Context) => Promise<R>, { logger, telemetry }: Observability, correlationIdPath: string) {
+  return middy<E, R>(handler)
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(injectLambdaContext(logger, { correlationIdPath, resetKeys: true, logEvent: false }))
+    .use(flushMetrics<E, R>(telemetry));
 }
 
 /** Turns any failure into the error JSON; logs a 500 with its request id, never the request body or headers. */
@@ -42,19 +64,15 @@ function httpErrorResponse(logger: Logger): MiddlewareObj<APIGatewayProxyEventV2
 
 type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
-/** The HTTP stack around `handler` (API Gateway HTTP API, payload format 2.0). */
-export function httpStack(handler: HttpHandler, logger: Logger) {
-  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(handler)
-    .use(
-      logContext<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(
-        logger,
-        (event, context) => event.requestContext?.requestId ?? context.awsRequestId,
-      ),
-    )
-    .use(httpErrorResponse(logger));
+/** The HTTP stack around `handler` (API Gateway HTTP API, payload format 2.0): correlated by API Gateway's request id. */
+export function httpStack(handler: HttpHandler, observability: Observability) {
+  return observed(handler, observability, correlationPaths.API_GATEWAY_HTTP).use(httpErrorResponse(observability.logger));
 }
 
-/** The worker stack around `handler` (asynchronous invocations and EventBridge targets). */
-export function workerStack<E, R>(handler: (event: E, context: Context) => Promise<R>, logger: Logger) {
-  return middy<E, R>(handler).use(logContext<E, R>(logger, (_event, context) => context.awsRequestId));
+/**
+ * The worker stack around `handler` (asynchronous invocations and EventBridge targets): correlated
+ * by the EventBridge event's id; a direct invocation has none, and its lines carry the request id alone.
+ */
+export function workerStack<E, R>(handler: (event: E, context: Context) => Promise<R>, observability: Observability) {
+  return observed(handler, observability, correlationPaths.EVENT_BRIDGE);
 }

@@ -84,7 +84,7 @@ function importWorker(deps: SyncDeps, logger: Logger, what: string, runImport: I
     const run = await runImport(deps, request.tenantId, request.runId, invocationOf(context, request.handoff));
     logFinished(logger, run);
     return presentRun(run);
-  }, logger);
+  }, { logger, telemetry: deps.telemetry });
 }
 
 /** client-import: `{ tenantId, runId }` → executes that queued client import → the run JSON. */
@@ -104,7 +104,7 @@ export function createDailySyncHandler(deps: SyncDeps, logger: Logger) {
     const answer = await requestNightlySyncs(deps, firedAt.toISOString());
     logger.info('Nightly syncs requested', answer);
     return answer;
-  }, logger);
+  }, { logger, telemetry: deps.telemetry });
 }
 
 /** The `time` of a scheduled event: when the schedule fired, however late or often it is delivered. */
@@ -138,5 +138,5 @@ export function createTenantSyncHandler(deps: SyncDeps, logger: Logger) {
     result.runs.forEach((run) => logFinished(logger, run));
     for (const skipped of result.skipped) logger.info('Sync skipped', { tenantId: result.runs[0]?.tenantId, ...skipped });
     return { runs: result.runs.map(presentRun), skipped: result.skipped };
-  }, logger);
+  }, { logger, telemetry: deps.telemetry });
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CompanySlots, SlotRelease } from '../ports/company-slots';
+import type { Telemetry } from '../ports/telemetry';
 import { abandonedError, throwIfAbandoned, untilAbandoned } from './abort';
 import { companyKey, companySemaphore, DEFAULT_COMPANY_CONCURRENCY, processCompanySlots } from './company-concurrency';
 import {
@@ -95,6 +96,8 @@ export interface IntacctClientOptions {
   random?: () => number;
   /** Metrics hook, called before every HTTP attempt; it never sees credentials. */
   onRequest?: (info: { function: string; attempt: number }) => void;
+  /** Counts requests sent, retries, rate limiting and failures by error kind (IntacctRequests, ...). */
+  telemetry?: Telemetry;
 }
 
 /** Per-call options: `signal` abandons the call (its request on the wire, its retry waits, its wait for a company slot). */
@@ -212,6 +215,7 @@ export class IntacctClient {
   readonly #company: string;
   readonly #slotLimit: number;
   readonly #onRequest: ((info: { function: string; attempt: number }) => void) | undefined;
+  readonly #telemetry: Telemetry | undefined;
   readonly #sessions: SessionCache;
   readonly #issuedSessionIds = new Set<string>();
 
@@ -238,6 +242,7 @@ export class IntacctClient {
     // Joined now, so a smaller limit tightens the company's shared semaphore before any request.
     if (!options.slots) companySemaphore(this.#endpoint.href, this.#credentials.companyId, this.#slotLimit);
     this.#onRequest = options.onRequest;
+    this.#telemetry = options.telemetry;
     this.#sessions = new SessionCache((signal) => this.#openSession(signal));
   }
 
@@ -317,7 +322,7 @@ export class IntacctClient {
    */
   #patiently<T>(call: CallContext, step: () => Promise<T>): Promise<T> {
     if (!call.mode.untilAborted) return step();
-    return withRetry(step, this.#retryPolicy, call.signal, call.mode);
+    return withRetry(step, this.#retryPolicy, call.signal, this.#countingRetries(call.mode));
   }
 
   /** `signal` is the session cache's own: it aborts only once every call waiting for this session gave up. */
@@ -379,11 +384,14 @@ export class IntacctClient {
       return await withRetry(
         async (attempt) => {
           this.#notify(functionName, attempt);
+          let sent = false;
           try {
             const release = await this.#takeSlot(signal);
             let answer: HttpAnswer;
             try {
-              answer = await postXml(url, requestXml, limits, signal);
+              sent = true;
+              this.#telemetry?.record('intacctRequests', {});
+              answer = await postXml(url, requestXml, limits, signal, functionName);
             } finally {
               await release();
             }
@@ -391,12 +399,14 @@ export class IntacctClient {
           } catch (error) {
             // Redacted before anyone (a retry hook included) can see it.
             if (error instanceof IntacctError) redactSecrets(error, this.#secrets());
+            // A slot that could not be taken is our store's trouble, not a failed request to Intacct.
+            if (sent) this.#countFailure(error);
             throw error;
           }
         },
         this.#retryPolicy,
         signal,
-        call.mode,
+        this.#countingRetries(call.mode),
       );
     } catch (error) {
       if (error instanceof IntacctError) throw redactSecrets(error, this.#secrets());
@@ -413,6 +423,26 @@ export class IntacctClient {
       if (error instanceof IntacctError) throw error;
       throw new IntacctTransientError('Could not take a request slot for the Intacct company', { cause: error });
     }
+  }
+
+  /** A request that failed: by its error kind, and as rate limiting when Intacct asked us to slow down. */
+  #countFailure(error: unknown): void {
+    if (!(error instanceof IntacctError)) return;
+    this.#telemetry?.record('intacctErrors', { errorKind: error.kind });
+    if (error.kind === 'rate_limit') this.#telemetry?.record('intacctThrottled', {});
+  }
+
+  /** `mode` with each retry counted before the caller's own hook hears of it. */
+  #countingRetries(mode: RetryMode): RetryMode {
+    const telemetry = this.#telemetry;
+    if (!telemetry) return mode;
+    return {
+      ...mode,
+      onRetry: (error) => {
+        telemetry.record('intacctRetries', {});
+        mode.onRetry?.(error);
+      },
+    };
   }
 
   #notify(functionName: string, attempt: number): void {

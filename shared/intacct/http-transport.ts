@@ -1,3 +1,4 @@
+import { inSubsegment } from '../adapters/tracing';
 import { abandonedError } from './abort';
 import { IntacctProtocolError, IntacctTransientError } from './errors';
 
@@ -43,13 +44,28 @@ async function readCappedBody(response: Response, maxResponseBytes: number): Pro
   return Buffer.concat(chunks, received).toString('utf8');
 }
 
+/** The X-Ray subsegment of each request to the gateway. */
+export const INTACCT_SUBSEGMENT = 'Intacct';
+
 /**
  * POSTs an XML request and returns the status and body. The timeout covers the whole exchange,
  * body included; timeouts and network failures become transient errors. An abort of the caller's
  * `signal` stops the exchange at any point (nothing is sent when it aborted already) and rejects
  * with IntacctTimeoutError. A redirect is refused, never followed. No part of the request (which holds credentials) is ever copied into an error.
+ *
+ * Traced as an `Intacct` subsegment annotated with `intacctFunction` (the function the request
+ * calls, e.g. `query`) and the answer's `httpStatus`: never the URL's query, the body, a session
+ * id or a credential.
  */
-export async function postXml(url: string, requestXml: string, limits: PostLimits, signal?: AbortSignal): Promise<HttpAnswer> {
+export function postXml(url: string, requestXml: string, limits: PostLimits, signal?: AbortSignal, intacctFunction?: string): Promise<HttpAnswer> {
+  return inSubsegment(
+    INTACCT_SUBSEGMENT,
+    () => exchange(url, requestXml, limits, signal),
+    (answer) => ({ ...(intacctFunction ? { intacctFunction } : {}), ...(answer ? { httpStatus: answer.status } : {}) }),
+  );
+}
+
+async function exchange(url: string, requestXml: string, limits: PostLimits, signal: AbortSignal | undefined): Promise<HttpAnswer> {
   if (signal?.aborted) throw abandonedError();
   const controller = new AbortController();
   let timedOut = false;
@@ -72,7 +88,9 @@ export async function postXml(url: string, requestXml: string, limits: PostLimit
     });
     if (response.status >= 300 && response.status < 400) {
       await response.body?.cancel().catch(() => undefined);
-      throw new IntacctProtocolError(`Intacct answered with a redirect (HTTP ${response.status}); redirects are refused`, { httpStatus: response.status });
+      throw new IntacctProtocolError(`Intacct answered with a redirect (HTTP ${response.status}); redirects are refused`, {
+        httpStatus: response.status,
+      });
     }
     const body = await readCappedBody(response, limits.maxResponseBytes);
     const retryAfter = response.headers.get('retry-after');

@@ -4,6 +4,7 @@ import type { CallOptions } from '../ports/intacct-source';
 import type { Connection, LinkedCompany } from '../ports/stores';
 import type { SyncDeps } from './engine/deps';
 import { launchRun, queueRun } from './engine/run-lifecycle';
+import { countRunFinished } from './engine/run-metrics';
 
 export interface ConnectRequest {
   companyId: string;
@@ -123,7 +124,7 @@ async function queueResetRuns(deps: SyncDeps, tenantId: string): Promise<SyncRun
       finishedAt: deps.clock.now().toISOString(),
       error: { code: 'run_in_progress', message: 'Not started: the team members were being imported or synced; connect again.' },
     };
-    await deps.runs.saveIf(withdrawn, { statuses: ['queued'] });
+    if (await deps.runs.saveIf(withdrawn, { statuses: ['queued'] })) countRunFinished(deps.telemetry, withdrawn);
     await deps.leases.release(tenantId, 'clients', clients.id);
     throw error;
   }

@@ -8,10 +8,12 @@ import type { SyncDeps } from './engine/deps';
  *    routes each to tenant-sync, so one slow or failing tenant never holds up another. `scheduledAt`
  *    (when the schedule fired) lets tenant-sync drop a request delivered twice, or published again
  *    by a retried fan-out.
+ * 3. Count them (NightlyTenantsRequested) as each page is published, so a fan-out that fails
+ *    half-way still reports the tenants it did ask.
  * Answers how many tenants were asked to sync.
  */
 export async function requestNightlySyncs(
-  deps: Pick<SyncDeps, 'connections' | 'events'>,
+  deps: Pick<SyncDeps, 'connections' | 'events' | 'telemetry'>,
   scheduledAt: string,
 ): Promise<{ tenants: number; scheduledAt: string }> {
   let tenants = 0;
@@ -20,6 +22,7 @@ export async function requestNightlySyncs(
       domainEvent('TenantSyncRequested', { tenantId: connection.tenantId, scope: 'all', scheduledAt }, [scheduledAt]),
     );
     await deps.events.publish(events);
+    deps.telemetry.record('nightlyTenantsRequested', {}, events.length);
     tenants += events.length;
   }
   return { tenants, scheduledAt };

@@ -10,6 +10,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../local/emulator';
+import { emfDocuments, metricTotal } from '../support/emf';
 import { startTestRuntime, type TestRuntime } from '../support/local-runtime';
 import { clientsFor, type ApiClient } from './api-client';
 import { allClients, clientImportedEvents, readEvents, startBigEmulator, tally, type JournalEvent } from './resilience-support';
@@ -35,6 +36,8 @@ let runtime: TestRuntime;
 let admin: ApiClient;
 let tenantId: string;
 const logs: LogLine[] = [];
+/** Every line of the runtime's log as written, the functions' EMF metrics among them. */
+const logLines: string[] = [];
 let run: any;
 let elapsedMs: number;
 
@@ -48,9 +51,11 @@ beforeAll(async () => {
       schedule: null,
       intacct: { endpointUrl: emulator.endpointUrl, senderId: emulator.senderId, senderPassword: emulator.senderPassword },
       log: (line) => {
+        logLines.push(line);
         const parsed = JSON.parse(line) as LogLine;
         logs.push(parsed);
-        if (parsed.level !== 'INFO') process.stderr.write(`${line}\n`);
+        // EMF lines have no level: metrics, not news.
+        if (parsed.level !== undefined && parsed.level !== 'INFO') process.stderr.write(`${line}\n`);
       },
     });
   } finally {
@@ -125,6 +130,16 @@ describe(`an import of ${CUSTOMERS} customers with LOCAL_FUNCTION_TIMEOUT_S=${WO
   // sizing nearly every invocation runs past its deadline; on a shared machine a stall of the whole
   // process (a second or more while the browser tests render) can still push one past its 1 s
   // safety margin, which Lambda's retry then absorbs, so the bound is one in ten, not zero.
+  it('writes the metrics of every invocation, those that hand the run on included: one run started and finished, every record created', () => {
+    const documents = emfDocuments(logLines);
+    expect(metricTotal(documents, 'RunsStarted', { runType: 'client_import', trigger: 'api' })).toBe(1);
+    expect(metricTotal(documents, 'RunsFinished', { runType: 'client_import', trigger: 'api', status: 'succeeded' })).toBe(1);
+    expect(metricTotal(documents, 'Records', { runType: 'client_import', outcome: 'created' })).toBe(CUSTOMERS);
+    // Each invocation flushes its own Intacct requests as it ends, hand-off or not.
+    const flushesWithRequests = documents.filter((document) => document.metrics[0]?.Name === 'IntacctRequests' && document.dimensionSets[0]!.length === 1);
+    expect(flushesWithRequests.length).toBeGreaterThanOrEqual(3);
+  });
+
   it('hands the run on before its deadlines: at most one client-import invocation in ten fails or times out', () => {
     expect(invocationsQueued()).toBeGreaterThan(0);
     expect(failedInvocations().length, JSON.stringify(failedInvocations())).toBeLessThanOrEqual(Math.floor(invocationsQueued() / 10));

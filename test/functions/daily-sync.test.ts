@@ -2,6 +2,7 @@
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { disconnectIntacct } from '../../shared/use-cases/disconnect-intacct';
+import { emfDocuments, metricTotal } from '../support/emf';
 import { EVENT_BUS_NAME, startFunctionEnvironment, type FunctionEnvironment } from './support/function-environment';
 
 let fn: FunctionEnvironment;
@@ -27,6 +28,14 @@ describe('daily-sync', () => {
       { tenantId: fn.tenants[1], scope: 'all', scheduledAt: '2026-11-25T02:00:00.000Z', eventId: expect.any(String) },
     ]);
     for (const entry of requested) expect(entry).toMatchObject({ Source: 'psa.intacct-sync', EventBusName: EVENT_BUS_NAME });
+  });
+
+  it('writes NightlyTenantsRequested, the tenants it asked, before the invocation ends', async () => {
+    fn.metricLines.length = 0;
+
+    await handler(scheduledEvent, context);
+
+    expect(metricTotal(emfDocuments(fn.metricLines), 'NightlyTenantsRequested')).toBe(2);
   });
 
   it('leaves credentials out of every event', async () => {

@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { search } from '@aws-lambda-powertools/logger/correlationId';
 import { createApiHandler } from '../../shared/http/api-handler';
 import { API_ROUTES } from '../../shared/http/routes';
 import { ErrorBody } from '../../shared/http/schemas';
@@ -184,9 +185,13 @@ describe('query strings', () => {
 describe('unexpected failures', () => {
   const context = { awsRequestId: 'lambda-request' } as Context;
 
-  /** The service's logger, keeping its JSON lines instead of printing them. */
+  /** The service's logger (correlation ids found as the service's are), keeping its JSON lines instead of printing them. */
   class CapturingLogger extends Logger {
     readonly lines: string[] = [];
+
+    constructor(options: ConstructorParameters<typeof Logger>[0] = {}) {
+      super({ correlationIdSearchFn: search, ...options });
+    }
 
     protected override printLog(_level: number, log: Parameters<Logger['printLog']>[1]): void {
       this.lines.push(JSON.stringify(log.getAttributes()));

@@ -19,6 +19,7 @@ import {
   isApiFunction,
   type DeployedFunctionId,
 } from '../../infra/function-catalog';
+import { POWERTOOLS_ENVIRONMENT } from '../../infra/constructs/app-function';
 import { loadConfig } from '../../shared/config';
 import { API_ROUTES } from '../../shared/http/routes';
 import { TABLE_SCHEMAS } from '../../shared/store/tables';
@@ -59,6 +60,8 @@ const CONFIG_VARIABLES = [
 
 const READ = ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'];
 const LOG_WRITE = ['logs:CreateLogStream', 'logs:PutLogEvents'];
+/** What active tracing adds to every function's role: X-Ray's write actions, which take no resource. */
+const XRAY_WRITE = ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
 const WRITE = [...READ, 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
 /** A statement as the (action, resource) pairs it allows: CDK may merge statements, the pairs stay. */
 const statement = (actions: string[], ...resources: string[]): string[] =>
@@ -80,7 +83,7 @@ const workerStatements = (fid: DeployedFunctionId) => [
   ...failureQueueStatement(fid),
 ];
 
-/** Exactly what each function may do, and on what. */
+/** Exactly what each function may do, and on what (X-Ray's trace writes aside: every function has them). */
 const EXPECTED_GRANTS: Record<DeployedFunctionId | 'token-claims', string[]> = {
   // Reads records, the connection and its last-sync times; nothing else.
   'api-read': [
@@ -183,7 +186,6 @@ beforeAll(() => {
   names.set(synth.logicalId(stack.secrets.senderSecret), 'secret:sender');
   for (const [fid, queue] of Object.entries(stack.functions.failureQueues)) names.set(synth.logicalId(queue), `queue:${fid}-failures`);
   names.set(synth.logicalId(stack.events.deliveryFailures), 'queue:event-delivery');
-  names.set(synth.logicalId(stack.events.failedRunsLog), 'logs:failed-runs');
   names.set(synth.logicalId(stack.monitoring.topic), 'topic:alarms');
   names.set(synth.logicalId(stack.api.httpApi), 'http-api');
   functionIds = {} as Record<AnyFunction, string>;
@@ -231,7 +233,7 @@ describe('functions', () => {
     const env = renderedEnvironment(fid);
     // A deployment of the api handler is also told which route group it serves.
     const own = isApiFunction(fid) ? { API_ROUTE_GROUP: GROUP_OF_API_FUNCTION[fid]! } : {};
-    expect(Object.keys(env).sort()).toEqual([...CONFIG_VARIABLES, 'NODE_OPTIONS', ...Object.keys(own)].sort());
+    expect(Object.keys(env).sort()).toEqual([...CONFIG_VARIABLES, 'NODE_OPTIONS', ...Object.keys(POWERTOOLS_ENVIRONMENT), ...Object.keys(own)].sort());
     expect(env).toMatchObject(own);
     expect(env).toMatchObject({
       ENTITIES_TABLE: '<table:entities>',
@@ -247,6 +249,7 @@ describe('functions', () => {
       TENANT_SECRET_PREFIX: 'IntacctPsaSync-dev/tenants/',
       LOG_LEVEL: 'INFO',
       NODE_OPTIONS: '--enable-source-maps',
+      ...POWERTOOLS_ENVIRONMENT,
     });
     const config = loadConfig({ ...env, AWS_REGION: 'eu-west-1' });
     expect(config.secrets).toEqual({ backend: 'secrets-manager', tenantSecretPrefix: 'IntacctPsaSync-dev/tenants/' });
@@ -270,12 +273,12 @@ describe('functions', () => {
   });
 
   it.each(ALL_FUNCTIONS)('%s may do exactly its job and nothing else', (fid) => {
-    expect(policyStatements(fid).sort()).toEqual([...EXPECTED_GRANTS[fid]].sort());
+    expect(policyStatements(fid).sort()).toEqual([...EXPECTED_GRANTS[fid], ...statement(XRAY_WRITE, '*')].sort());
   });
 
-  it('api-read may only read: no table write, no secret, no worker, no event; its only write is its own log', () => {
+  it('api-read may only read: no table write, no secret, no worker, no event; its only writes are its own log and its traces', () => {
     const actions = new Set(policyStatements('api-read').map((pair) => pair.split(' on ')[0]!));
-    expect([...actions].sort()).toEqual([...READ, ...LOG_WRITE].sort());
+    expect([...actions].sort()).toEqual([...READ, ...LOG_WRITE, ...XRAY_WRITE].sort());
     for (const pair of policyStatements('api-read').filter((entry) => entry.startsWith('logs:'))) expect(pair).toMatch(/ on <logs:api-read\.Arn>$/);
     const role = synth.resources('AWS::IAM::Role')[synth.logicalId(fnConstruct('api-read').role)]!;
     expect(role.Properties.Policies).toBeUndefined();
@@ -533,20 +536,6 @@ describe('events', () => {
     expect(target!.RetryPolicy).toEqual({ MaximumRetryAttempts: 4, MaximumEventAgeInSeconds: 7200 });
     expect(renderValue(target!.DeadLetterConfig.Arn, names)).toBe('<queue:event-delivery.Arn>');
   });
-
-  it('keeps failed SyncRunFinished events in a log group whose metric filter counts failed runs', () => {
-    const failed = rules().filter((rule) => JSON.stringify(rule.EventPattern ?? {}).includes('SyncRunFinished'));
-    expect(failed).toHaveLength(1);
-    expect(failed[0]!.EventPattern).toEqual({ source: ['psa.intacct-sync'], 'detail-type': ['SyncRunFinished'], detail: { status: ['failed'] } });
-    expect(renderValue(failed[0]!.Targets[0].Arn, names)).toBe('arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:<logs:failed-runs>');
-    synth.template.hasResourceProperties('AWS::Logs::MetricFilter', {
-      LogGroupName: { Ref: synth.logicalId(synth.stack.events.failedRunsLog) },
-      FilterPattern: '{ $.detail.status = "failed" }',
-      MetricTransformations: [{ MetricNamespace: 'IntacctPsaSync/dev', MetricName: 'FailedRuns', MetricValue: '1' }],
-    });
-    const policy = Object.values(synth.resources('AWS::Logs::ResourcePolicy'))[0]!.Properties;
-    expect(JSON.stringify(policy.PolicyDocument)).toContain('events.amazonaws.com');
-  });
 });
 
 describe('dead letters and alarms', () => {
@@ -561,22 +550,26 @@ describe('dead letters and alarms', () => {
 
   const alarms = () => Object.values(synth.resources('AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties as Record<string, any>);
 
-  it('alarms on every function error, API 5xx, every dead-letter queue and failed runs, all to the encrypted topic', () => {
+  it('alarms on the first function error, API 5xx or dead letter, and every alarm notifies the encrypted topic', () => {
     const describe = (alarm: Record<string, any>): string => {
       const dimension = alarm.Dimensions?.[0];
       return `${alarm.Namespace}/${alarm.MetricName}${dimension ? ` ${renderValue(dimension.Value, names)}` : ''}`;
     };
-    expect(alarms().map(describe).sort()).toEqual(
+    // The rest read metric math over the service's own metrics (operations.test.ts).
+    const firstOccurrence = alarms().filter((alarm) => alarm.MetricName !== undefined);
+    expect(firstOccurrence.map(describe).sort()).toEqual(
       [
         ...ALL_FUNCTIONS.map((fid) => `AWS/Lambda/Errors <fn:${fid}>`),
         'AWS/ApiGateway/5xx <http-api>',
         ...['client-import', 'user-import', 'tenant-sync', 'daily-sync'].map((fid) => `AWS/SQS/ApproximateNumberOfMessagesVisible <queue:${fid}-failures.QueueName>`),
         'AWS/SQS/ApproximateNumberOfMessagesVisible <queue:event-delivery.QueueName>',
-        'IntacctPsaSync/dev/FailedRuns',
       ].sort(),
     );
-    for (const alarm of alarms()) {
+    for (const alarm of firstOccurrence) {
       expect(alarm).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching' });
+    }
+    for (const alarm of alarms()) {
+      expect(alarm.TreatMissingData).toBe('notBreaching');
       expect(alarm.AlarmActions.map((action: unknown) => renderValue(action as never, names))).toEqual(['<topic:alarms>']);
     }
     synth.template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RuntimeInfo } from '../../local/runtime';
+import { emfDocuments, metricTotal } from '../support/emf';
 import { makeDataDir, readRuntimeJson, startTestRuntime } from '../support/local-runtime';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -90,6 +91,22 @@ describe('npm run invoke', () => {
         headers: { authorization: `Bearer ${tenant.adminToken}` },
       });
       expect(stored.status).toBe(200);
+    } finally {
+      await runtime.close();
+    }
+  });
+
+  it("shows the handler's metrics as EMF lines on stderr, leaving stdout to the result", async () => {
+    const runtime = await startTestRuntime();
+    try {
+      const tenant = runtime.info.tenants[0]!;
+
+      const result = await invoke(runtime.dataDir, 'tenant-sync', JSON.stringify({ tenantId: tenant.tenantId, scope: 'clients' }));
+
+      expect(result.code, result.stderr).toBe(0);
+      const documents = emfDocuments(result.stderr.split('\n'));
+      expect(metricTotal(documents, 'RunsFinished', { runType: 'client_sync', trigger: 'manual', status: 'succeeded' })).toBe(1);
+      expect(emfDocuments(result.stdout.split('\n'))).toEqual([]);
     } finally {
       await runtime.close();
     }

@@ -1,5 +1,6 @@
 import { startEmulator } from '../../local/emulator';
 import type { EmulatorCompanySeed, RunningEmulator } from '../../local/emulator';
+import { EmfTelemetry } from '../../shared/adapters/emf-telemetry';
 import { MemorySecretStore } from '../../shared/adapters/memory-secret-store';
 import { RecordingPublisher } from '../../shared/adapters/recording-publisher';
 import { TimeOrderedIds } from '../../shared/adapters/time-ordered-ids';
@@ -23,6 +24,8 @@ export interface EngineHarness {
   workers: QueuedWorkers;
   clock: ManualClock;
   spy: DynamoSpy;
+  /** The EMF lines the engine's telemetry wrote, one JSON document each, as flushed (`deps.telemetry.flush()`). */
+  metricLines: string[];
   /** Tenant ids connected to the emulator's companies, in order. */
   tenants: string[];
   /** Edits the Intacct company of tenant `index` through the protocol. */
@@ -52,6 +55,8 @@ export async function startEngineHarness(
   const stores = createStores(dynamo.doc, dynamo.names, { clock });
   const events = new RecordingPublisher();
   const workers = new QueuedWorkers();
+  const metricLines: string[] = [];
+  const telemetry = new EmfTelemetry({ write: (line) => metricLines.push(line) });
   const deps: SyncDeps = {
     ...stores,
     secrets: new MemorySecretStore(),
@@ -60,11 +65,13 @@ export async function startEngineHarness(
       senderId: emulator.senderId,
       senderPassword: emulator.senderPassword,
       retry: { baseDelayMs: 5, maxDelayMs: 50, untilAbortedMaxDelayMs: 50, maxRetryAfterMs: 50 },
+      telemetry,
     }),
     events,
     workers,
     clock,
     ids: new TimeOrderedIds(),
+    telemetry,
   };
   workers.attach(deps);
   const tenants: string[] = [];
@@ -82,6 +89,7 @@ export async function startEngineHarness(
     workers,
     clock,
     spy,
+    metricLines,
     tenants,
     intacct: (index = 0) =>
       new IntacctAdmin({

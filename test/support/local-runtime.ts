@@ -31,8 +31,10 @@ const QUIET_LEVELS = new Set(['INFO', 'DEBUG']);
 /** A tiny stand-in for web/dist: index.html, a hashed script and images. */
 export const CONSOLE_FIXTURE_DIST = fileURLToPath(new URL('../local/fixtures/console-dist/', import.meta.url));
 
+/** Prints warnings and errors; the functions' metrics (EMF lines, which have no level) stay quiet too. */
 function warningsOnly(line: string): void {
-  if (!QUIET_LEVELS.has((JSON.parse(line) as { level?: string }).level ?? '')) process.stderr.write(`${line}\n`);
+  const parsed = JSON.parse(line) as { level?: string; _aws?: unknown };
+  if (parsed._aws === undefined && !QUIET_LEVELS.has(parsed.level ?? '')) process.stderr.write(`${line}\n`);
 }
 
 /** A fresh temp directory for a runtime's data. */

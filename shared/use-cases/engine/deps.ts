@@ -3,6 +3,7 @@ import type { IntacctSourceFactory } from '../../ports/intacct-source';
 import type { Clock, IdGenerator } from '../../ports/runtime';
 import type { SecretStore } from '../../ports/secrets';
 import type { Stores } from '../../ports/stores';
+import type { Telemetry } from '../../ports/telemetry';
 import type { WorkerLauncher } from '../../ports/workers';
 
 /** Everything a use case may touch, wired once per process by the caller (handler, local runtime, test). */
@@ -13,4 +14,6 @@ export interface SyncDeps extends Stores {
   workers: WorkerLauncher;
   clock: Clock;
   ids: IdGenerator;
+  /** The service's metrics (EMF); flushed at the end of every invocation. */
+  telemetry: Telemetry;
 }

@@ -28,6 +28,7 @@ import { intacctForTenant } from './intacct-for-tenant';
 import { RunJournal } from './journal';
 import { Heartbeat, isLeaseLive, LeaseLost, leaseForExecution, leaseForQueuedRun } from './leases';
 import { publishStaged, settleOutbox, stageEvents } from './outbox';
+import { countRunFinished, countRunStarted } from './run-metrics';
 import { runSteps } from './run-steps';
 
 export const WORKER_LOST = {
@@ -99,6 +100,7 @@ export async function queueRun(
     await deps.leases.release(args.tenantId, family, id);
     throw error;
   }
+  countRunStarted(deps.telemetry, run);
   return run;
 }
 
@@ -117,6 +119,7 @@ export async function launchRun(deps: SyncDeps, run: SyncRun): Promise<void> {
       error: { code: 'worker_not_started', message: 'The run could not be started; it is safe to ask again.' },
     };
     if (await deps.runs.saveIf(failed, { statuses: ['queued'] }).catch(() => false)) {
+      countRunFinished(deps.telemetry, failed);
       await deps.leases.release(run.tenantId, FAMILY_OF_RUN[run.type], run.id).catch(() => undefined);
     }
     throw error;
@@ -161,6 +164,7 @@ export async function closeRunIfWorkerLost(deps: SyncDeps, run: SyncRun): Promis
     await deps.runs.deleteOutbox(run.tenantId, run.id, [finished.event.detail.eventId]);
     return (await deps.runs.get(run.tenantId, run.id)) ?? run;
   }
+  countRunFinished(deps.telemetry, closed);
   await settleOutbox(deps, closed);
   return closed;
 }
@@ -315,6 +319,7 @@ async function finishRun(
   const finished = finishedEntry(run);
   await stageEvents(deps, run, [finished]);
   if (!(await deps.runs.saveIf(run, { statuses: ['running'], execution: run.execution }))) return run;
+  countRunFinished(deps.telemetry, run);
   await publishStaged(deps, run, [finished], new Set([finished.event.detail.eventId]));
   if (isSyncRun(run.type) && !run.dryRun && status === 'succeeded') {
     await deps.connections.recordSyncFinished(run.tenantId, FAMILY_OF_RUN[run.type], run.finishedAt);

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../../local/emulator';
 import type { EmulatorCompanySeed } from '../../../local/emulator';
+import { redirectEmfOutput } from '../../../shared/adapters/emf-telemetry';
 import { buildDeps } from '../../../shared/composition';
 import { loadConfig } from '../../../shared/config';
 import { connectIntacct } from '../../../shared/use-cases/connect-intacct';
@@ -27,6 +28,8 @@ export interface FunctionEnvironment {
   deps: SyncDeps;
   /** Tenants connected to the emulator's companies, in order. */
   tenants: string[];
+  /** The EMF lines the functions wrote (stdout on Lambda), as each invocation flushed them. */
+  metricLines: string[];
   close(): Promise<void>;
 }
 
@@ -65,6 +68,8 @@ export async function startFunctionEnvironment(companies: Partial<EmulatorCompan
     LOG_LEVEL: 'SILENT',
   };
   Object.assign(process.env, env);
+  const metricLines: string[] = [];
+  const restoreEmfOutput = redirectEmfOutput((line) => metricLines.push(line));
   const deps = buildDeps(loadConfig(env));
   const tenants: string[] = [];
   for (const [index, company] of emulator.companies.entries()) {
@@ -79,7 +84,9 @@ export async function startFunctionEnvironment(companies: Partial<EmulatorCompan
     aws,
     deps,
     tenants,
+    metricLines,
     async close() {
+      restoreEmfOutput();
       for (const name of Object.keys(env)) delete process.env[name];
       await Promise.all([emulator.close(), dynamo.close(), aws.close()]);
       await rm(secretsDir, { recursive: true, force: true });

@@ -5,7 +5,7 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { KEY_ATTRIBUTES } from '../shared/store/keys';
+import { KEY_ATTRIBUTES } from '#store/keys';
 import { WRITE_UNIT_BYTES } from './config';
 
 const READ_OPERATIONS = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan']);
@@ -65,7 +65,7 @@ function emptyTable(): TableTraffic {
 }
 
 /** Approximate DynamoDB size of a document-client value: names plus values, as DynamoDB bills them. */
-export function dynamoValueBytes(value: unknown): number {
+function dynamoValueBytes(value: unknown): number {
   if (value === null || value === undefined || typeof value === 'boolean') return 1;
   if (typeof value === 'string') return Buffer.byteLength(value, 'utf8');
   if (typeof value === 'number') return Math.min(MAX_NUMBER_BYTES, Math.ceil(String(value).length / NUMBER_DIGITS_PER_BYTE) + 1);
@@ -80,7 +80,7 @@ export function dynamoValueBytes(value: unknown): number {
 }
 
 /** Write units of one item of `bytes`. */
-export function writeUnitsFor(bytes: number): number {
+function writeUnitsFor(bytes: number): number {
   return Math.max(1, Math.ceil(bytes / WRITE_UNIT_BYTES));
 }
 

@@ -8,12 +8,12 @@
  *   keeps entity writes in flight.
  */
 import { BatchWriteItemCommand, type AttributeValue, type WriteRequest } from '@aws-sdk/client-dynamodb';
-import { CUSTOMER_FIELDS, DEPARTMENT_FIELDS, EMPLOYEE_FIELDS } from '../shared/domain/intacct-records';
-import type { IntacctLogin } from '../shared/ports/intacct-source';
-import { createDynamoClient } from '../shared/store/dynamo-client';
-import { KEY_ATTRIBUTES } from '../shared/store/keys';
-import type { TableNames } from '../shared/store/tables';
-import { WRITE_CONCURRENCY } from '../shared/use-cases/engine/linked-records';
+import { CUSTOMER_FIELDS, DEPARTMENT_FIELDS, EMPLOYEE_FIELDS } from '#domain/intacct-records';
+import type { IntacctLogin } from '#ports/intacct-source';
+import { createDynamoClient } from '#store/dynamo-client';
+import { KEY_ATTRIBUTES } from '#store/keys';
+import type { TableNames } from '#store/tables';
+import { WRITE_CONCURRENCY } from '#use-cases/engine/linked-records';
 import { COMPANY_CONCURRENCY, FLOOR_BATCH_SIZE, FLOOR_PAGE_SIZE } from './config';
 import type { DynamoTraffic } from './dynamo-counter';
 import { createBenchTables, type DynamoTarget, type EmulatorTarget } from './infra';

@@ -8,8 +8,8 @@ import { createRequire } from 'node:module';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startEmulator, type EmulatorCompanySeed, type RunningEmulator } from '../local/emulator';
-import { createDynamoClient } from '../shared/store/dynamo-client';
-import { createTables, type TableNames } from '../shared/store/tables';
+import { createDynamoClient } from '#store/dynamo-client';
+import { createTables, type TableNames } from '#store/tables';
 import { BENCH_SENDER, COMPANY_CONCURRENCY } from './config';
 
 const LOOPBACK = '127.0.0.1';

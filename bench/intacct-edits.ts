@@ -3,9 +3,9 @@
  * Intacct would, to prepare B3. The production connector is read-only; writing lives here.
  */
 import { randomUUID } from 'node:crypto';
-import { buildRequestXml, element } from '../shared/intacct/xml-request';
-import { parseGatewayResponse } from '../shared/intacct/xml-response';
-import type { IntacctLogin } from '../shared/ports/intacct-source';
+import { buildRequestXml, element } from '#intacct/xml-request';
+import { parseGatewayResponse } from '#intacct/xml-response';
+import type { IntacctLogin } from '#ports/intacct-source';
 import type { EmulatorTarget } from './infra';
 
 async function call(target: EmulatorTarget, company: IntacctLogin, functionXml: string): Promise<void> {

@@ -35,7 +35,7 @@ export async function setLatency(target: EmulatorTarget, latencyMs: LatencyModel
   await control(target, 'faults', { latencyMs });
 }
 
-export async function emulatorStats(target: EmulatorTarget): Promise<EmulatorStats> {
+async function emulatorStats(target: EmulatorTarget): Promise<EmulatorStats> {
   return (await control(target, 'stats')) as EmulatorStats;
 }
 

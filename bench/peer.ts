@@ -5,12 +5,14 @@
  * in the harness only, and nowhere else.
  */
 import { ClientConfig, Credentials, Functions, OnlineClient } from '@intacct/intacct-sdk';
-import { CUSTOMER_FIELDS } from '../shared/domain/intacct-records';
-import { READ_BY_QUERY_MAX_PAGE_SIZE } from '../shared/intacct/query-builder';
-import { XmlGatewaySourceFactory } from '../shared/intacct/source';
-import type { CompanySlots } from '../shared/ports/company-slots';
-import type { IntacctLogin } from '../shared/ports/intacct-source';
+import { CUSTOMER_FIELDS } from '#domain/intacct-records';
+import { XmlGatewaySourceFactory } from '#intacct/source';
+import type { CompanySlots } from '#ports/company-slots';
+import type { IntacctLogin } from '#ports/intacct-source';
 import type { EmulatorTarget } from './infra';
+
+/** ReadByQuery's largest page, which the SDK's listing asks for. */
+const READ_BY_QUERY_MAX_PAGE_SIZE = 1000;
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost']);
 

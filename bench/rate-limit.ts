@@ -6,7 +6,7 @@
  * in a test because it takes real time.
  */
 import { startEmulator } from '../local/emulator';
-import { XmlGatewaySourceFactory } from '../shared/intacct/source';
+import { XmlGatewaySourceFactory } from '#intacct/source';
 
 export interface RateLimitResult {
   rateLimitMs: number;
@@ -14,7 +14,7 @@ export interface RateLimitResult {
   outcomes: RateLimitOutcome[];
 }
 
-export interface RateLimitOutcome {
+interface RateLimitOutcome {
   /** The Retry-After the rate-limit answers carried, when any. */
   retryAfterSeconds: number | null;
   completed: boolean;

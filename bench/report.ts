@@ -1,6 +1,6 @@
 /** The run's figures as bench/results/latest.json, the markdown table, and each target met or missed. */
 import { cpus, totalmem } from 'node:os';
-import { QUERY_MAX_PAGE_SIZE } from '../shared/intacct/query-builder';
+import { QUERY_MAX_PAGE_SIZE } from '#intacct/query-builder';
 import { BYTES_PER_MEBIBYTE, MS_PER_SECOND, type BenchSizes, type LatencyProfile } from './config';
 import type { RateLimitResult } from './rate-limit';
 import type { PeerResult, ScenarioName, ScenarioResult, SeedResult } from './scenarios';
@@ -18,7 +18,7 @@ const TARGETS = {
 const DECIMALS_SECONDS = 2;
 const DECIMALS_RATIO = 2;
 
-export interface TargetVerdict {
+interface TargetVerdict {
   target: string;
   met: boolean;
   detail: string;
@@ -68,7 +68,7 @@ function find(results: ScenarioResult[], scenario: ScenarioName, profile: string
 }
 
 /** Judges every target of the issue against the measured figures, one verdict per target and latency. */
-export function judgeTargets(input: ReportInput): TargetVerdict[] {
+function judgeTargets(input: ReportInput): TargetVerdict[] {
   const verdicts: TargetVerdict[] = [];
   const { main, large } = input.sizes;
   const objectSizes = { CUSTOMER: main.customers, EMPLOYEE: main.employees, DEPARTMENT: main.departments };

@@ -8,8 +8,8 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EmulatorCompanySeed } from '../local/emulator';
-import type { IntacctLogin } from '../shared/ports/intacct-source';
-import type { TableNames } from '../shared/store/tables';
+import type { IntacctLogin } from '#ports/intacct-source';
+import type { TableNames } from '#store/tables';
 import {
   COMPANY_CONCURRENCY,
   COMPANY_SEEDS,

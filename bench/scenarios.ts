@@ -6,28 +6,28 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LatencyModel } from '../local/emulator';
-import type { PermissionProfile } from '../shared/domain/entities';
-import { newClientFromIntacct } from '../shared/domain/sync-rules';
-import type { RunCounts, SyncRun } from '../shared/domain/runs';
-import type { IntacctLogin } from '../shared/ports/intacct-source';
-import type { Link } from '../shared/ports/stores';
-import { batchPutAll, BATCH_WRITE_MAX_ITEMS } from '../shared/store/batch';
-import { DynamoClientStore } from '../shared/store/client-store';
-import { DynamoCompanySlots } from '../shared/store/company-slots';
-import { createDynamoClient, documentClientFor } from '../shared/store/dynamo-client';
-import type { StoredItem } from '../shared/store/item-fields';
-import { DynamoLinkStore } from '../shared/store/link-store';
-import type { QueuedWorkers } from '../shared/adapters/queued-workers';
-import type { TableNames } from '../shared/store/tables';
-import { forEachBounded } from '../shared/use-cases/engine/bounded';
-import type { SyncDeps } from '../shared/use-cases/engine/deps';
-import { editClient } from '../shared/use-cases/edit-client';
-import { queueClientImport } from '../shared/use-cases/import-clients';
-import { queueUserImport, type UserImportRequest } from '../shared/use-cases/import-users';
-import { intacctForTenant } from '../shared/use-cases/engine/intacct-for-tenant';
-import { clientKind } from '../shared/use-cases/engine/kinds';
-import { WRITE_CONCURRENCY } from '../shared/use-cases/engine/linked-records';
-import { syncTenant, type SyncScope } from '../shared/use-cases/sync-tenant';
+import type { PermissionProfile } from '#domain/entities';
+import { newClientFromIntacct } from '#domain/sync-rules';
+import type { RunCounts, SyncRun } from '#domain/runs';
+import type { IntacctLogin } from '#ports/intacct-source';
+import type { Link } from '#ports/stores';
+import { batchPutAll, BATCH_WRITE_MAX_ITEMS } from '#store/batch';
+import { DynamoClientStore } from '#store/client-store';
+import { DynamoCompanySlots } from '#store/company-slots';
+import { createDynamoClient, documentClientFor } from '#store/dynamo-client';
+import type { StoredItem } from '#store/item-fields';
+import { DynamoLinkStore } from '#store/link-store';
+import type { QueuedWorkers } from '#adapters/queued-workers';
+import type { TableNames } from '#store/tables';
+import { forEachBounded } from '#use-cases/engine/bounded';
+import type { SyncDeps } from '#use-cases/engine/deps';
+import { editClient } from '#use-cases/edit-client';
+import { queueClientImport } from '#use-cases/import-clients';
+import { queueUserImport, type UserImportRequest } from '#use-cases/import-users';
+import { intacctForTenant } from '#use-cases/engine/intacct-for-tenant';
+import { clientKind } from '#use-cases/engine/kinds';
+import { WRITE_CONCURRENCY } from '#use-cases/engine/linked-records';
+import { syncTenant, type SyncScope } from '#use-cases/sync-tenant';
 import { B3_PICK_OFFSETS, B3_SHARES, BYTES_PER_MEBIBYTE, MS_PER_SECOND, RSS_SAMPLE_INTERVAL_MS, type LatencyProfile } from './config';
 import type { DynamoTraffic, TableTraffic } from './dynamo-counter';
 import { measureListingFloor, measureWriteFloor, type ListedObject, type ScenarioFloor } from './floors';
@@ -68,7 +68,7 @@ export interface PeerJob extends ServersJob {
 }
 
 /** Links `tenantId` to every customer of `company` through the store adapters' batch path (B4 set-up). */
-export interface SeedJob {
+interface SeedJob {
   kind: 'seed';
   emulator: EmulatorTarget;
   dynamo: DynamoTarget;
@@ -79,14 +79,14 @@ export interface SeedJob {
 
 export type BenchJob = ScenarioJob | PeerJob | SeedJob;
 
-export interface RunSummary {
+interface RunSummary {
   type: SyncRun['type'];
   status: SyncRun['status'];
   counts: RunCounts;
   processed: number;
 }
 
-export interface TableSummary extends TableTraffic {
+interface TableSummary extends TableTraffic {
   table: keyof TableNames | 'other';
 }
 
@@ -368,7 +368,7 @@ async function putInBatches(doc: DynamoDBDocumentClient, tableName: string, item
  * B4 set-up: links every customer of the company to a new PSA client, as an import would leave
  * them, but written 25 at a time through BatchWriteItem instead of one conditional put each.
  */
-export async function runSeedJob(job: SeedJob): Promise<SeedResult> {
+async function runSeedJob(job: SeedJob): Promise<SeedResult> {
   const wiring = wireEngine(job.emulator, job.dynamo, job.tables);
   try {
     await setLatency(job.emulator, NO_LATENCY);

@@ -5,25 +5,25 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { EmfTelemetry } from '../shared/adapters/emf-telemetry';
-import { MemorySecretStore } from '../shared/adapters/memory-secret-store';
-import { systemClock } from '../shared/adapters/system-clock';
-import { TimeOrderedIds } from '../shared/adapters/time-ordered-ids';
-import type { DomainEvent } from '../shared/domain/events';
-import { XmlGatewaySourceFactory } from '../shared/intacct/source';
-import type { EventPublisher } from '../shared/ports/events';
-import type { IntacctLogin } from '../shared/ports/intacct-source';
-import { DynamoCompanySlots } from '../shared/store/company-slots';
-import { createDynamoClient, createStores, documentClientFor } from '../shared/store/dynamo-client';
-import type { TableNames } from '../shared/store/tables';
-import { connectIntacct } from '../shared/use-cases/connect-intacct';
-import type { SyncDeps } from '../shared/use-cases/engine/deps';
-import { QueuedWorkers } from '../shared/adapters/queued-workers';
+import { EmfTelemetry } from '#adapters/emf-telemetry';
+import { MemorySecretStore } from '#adapters/memory-secret-store';
+import { systemClock } from '#adapters/system-clock';
+import { TimeOrderedIds } from '#adapters/time-ordered-ids';
+import type { DomainEvent } from '#domain/events';
+import { XmlGatewaySourceFactory } from '#intacct/source';
+import type { EventPublisher } from '#ports/events';
+import type { IntacctLogin } from '#ports/intacct-source';
+import { DynamoCompanySlots } from '#store/company-slots';
+import { createDynamoClient, createStores, documentClientFor } from '#store/dynamo-client';
+import type { TableNames } from '#store/tables';
+import { connectIntacct } from '#use-cases/connect-intacct';
+import type { SyncDeps } from '#use-cases/engine/deps';
+import { QueuedWorkers } from '#adapters/queued-workers';
 import { countDynamo, type DynamoCounter } from './dynamo-counter';
 import type { DynamoTarget, EmulatorTarget } from './infra';
 
 /** Counts published events without keeping them, so a large import holds no event list in memory. */
-export class CountingPublisher implements EventPublisher {
+class CountingPublisher implements EventPublisher {
   published = 0;
 
   async publish(events: readonly DomainEvent[]): Promise<void> {

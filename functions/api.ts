@@ -5,11 +5,11 @@
  * route reaching the wrong deployment is refused even before IAM would refuse its writes. Unset
  * (the local runtime, tests), it serves every route of spec section 4.
  */
-import { buildDeps, buildLogger } from '../shared/composition';
-import { loadConfig } from '../shared/config';
-import { createApiHandler } from '../shared/http/api-handler';
-import { API_ROUTE_GROUP_VARIABLE, apiRouteGroupFrom, routesOfGroup } from '../shared/http/route-groups';
-import { API_ROUTES } from '../shared/http/routes';
+import { buildDeps, buildLogger } from '#composition';
+import { loadConfig } from '#config';
+import { createApiHandler } from '#http/api-handler';
+import { API_ROUTE_GROUP_VARIABLE, apiRouteGroupFrom, routesOfGroup } from '#http/route-groups';
+import { API_ROUTES } from '#http/routes/index';
 
 const config = loadConfig(process.env);
 const group = apiRouteGroupFrom(process.env[API_ROUTE_GROUP_VARIABLE]);

@@ -1,7 +1,7 @@
 /** The client import worker the API starts asynchronously: `{ tenantId, runId }` → the run JSON. */
-import { buildDeps, buildLogger } from '../shared/composition';
-import { loadConfig } from '../shared/config';
-import { createClientImportHandler } from '../shared/http/worker-handlers';
+import { buildDeps, buildLogger } from '#composition';
+import { loadConfig } from '#config';
+import { createClientImportHandler } from '#http/worker-handlers';
 
 const config = loadConfig(process.env);
 

@@ -1,7 +1,7 @@
 /** The nightly schedule's target: one TenantSyncRequested per connected tenant → `{ tenants }`. */
-import { buildDeps, buildLogger } from '../shared/composition';
-import { loadConfig } from '../shared/config';
-import { createDailySyncHandler } from '../shared/http/worker-handlers';
+import { buildDeps, buildLogger } from '#composition';
+import { loadConfig } from '#config';
+import { createDailySyncHandler } from '#http/worker-handlers';
 
 const config = loadConfig(process.env);
 

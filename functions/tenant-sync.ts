@@ -2,9 +2,9 @@
  * One tenant's sync: the TenantSyncRequested event, or a manual invoke
  * `{ tenantId, scope, dryRun?, runId? }` → `{ runs }`.
  */
-import { buildDeps, buildLogger } from '../shared/composition';
-import { loadConfig } from '../shared/config';
-import { createTenantSyncHandler } from '../shared/http/worker-handlers';
+import { buildDeps, buildLogger } from '#composition';
+import { loadConfig } from '#config';
+import { createTenantSyncHandler } from '#http/worker-handlers';
 
 const config = loadConfig(process.env);
 

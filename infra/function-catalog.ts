@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ApiRouteGroup } from '../shared/http/route-groups';
+import type { ApiRouteGroup } from '#http/route-groups';
 
 /** The handler files in functions/; the local runtime hosts each of them once. */
 export const FUNCTION_IDS = ['api', 'client-import', 'user-import', 'daily-sync', 'tenant-sync'] as const;
@@ -17,7 +17,7 @@ export const API_FUNCTION_IDS = { read: 'api-read', admin: 'api-admin' } as cons
 export type ApiFunctionId = (typeof API_FUNCTION_IDS)[ApiRouteGroup];
 
 /** The other handlers, deployed once each under their own name. */
-export const WORKER_FUNCTION_IDS = ['client-import', 'user-import', 'daily-sync', 'tenant-sync'] as const satisfies readonly FunctionId[];
+const WORKER_FUNCTION_IDS = ['client-import', 'user-import', 'daily-sync', 'tenant-sync'] as const satisfies readonly FunctionId[];
 export type WorkerFunctionId = (typeof WORKER_FUNCTION_IDS)[number];
 
 /** Every function the stack deploys, named `<prefix>-<id>`. */

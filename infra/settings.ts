@@ -5,11 +5,11 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 
-export const STAGES = ['dev', 'prod'] as const;
-export type StageName = (typeof STAGES)[number];
+const STAGES = ['dev', 'prod'] as const;
+type StageName = (typeof STAGES)[number];
 
 /** The context keys this app reads; the README documents each. */
-export const CONTEXT_KEYS = {
+const CONTEXT_KEYS = {
   stage: 'stage',
   jwtIssuer: 'jwtIssuer',
   jwtAudience: 'jwtAudience',
@@ -33,7 +33,7 @@ export const CONTEXT_KEYS = {
 
 /** 02:00 UTC every night: EventBridge cron expressions are always UTC. */
 export const DEFAULT_NIGHTLY_SYNC_SCHEDULE = 'cron(0 2 * * ? *)';
-export const DEFAULT_INTACCT_ENDPOINT_URL = 'https://api.intacct.com/ia/xml/xmlgw.phtml';
+const DEFAULT_INTACCT_ENDPOINT_URL = 'https://api.intacct.com/ia/xml/xmlgw.phtml';
 /** Steady requests per second over the whole API; a PSA frontend's bursts stay well below. */
 const DEFAULT_API_RATE_LIMIT = 50;
 const DEFAULT_API_BURST_LIMIT = 100;
@@ -48,8 +48,8 @@ const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
 /** What the console asks an external issuer for; `openid` is what makes it OpenID Connect. */
 const DEFAULT_CONSOLE_OIDC_SCOPE = 'openid profile email';
 /** The token the console sends to the API; an issuer's access token is meant for APIs. */
-export const CONSOLE_BEARERS = ['access_token', 'id_token'] as const;
-export type ConsoleBearer = (typeof CONSOLE_BEARERS)[number];
+const CONSOLE_BEARERS = ['access_token', 'id_token'] as const;
+type ConsoleBearer = (typeof CONSOLE_BEARERS)[number];
 /**
  * A Cognito domain prefix: lowercase letters, digits and inner hyphens, at most 63 characters,
  * and (Cognito's rule) never containing a reserved word.
@@ -58,7 +58,7 @@ const COGNITO_DOMAIN_PREFIX = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const COGNITO_RESERVED_WORDS = ['aws', 'amazon', 'cognito'] as const;
 
 /** The admin console's own client at an external issuer (the operator registers it there). */
-export interface ConsoleOidcClientSettings {
+interface ConsoleOidcClientSettings {
   clientId: string;
   /** Space-separated; includes `openid`. */
   scope: string;
@@ -68,7 +68,7 @@ export interface ConsoleOidcClientSettings {
 }
 
 /** The admin console (null in StageSettings: `-c console=false`, the stage runs without it). */
-export interface ConsoleSettings {
+interface ConsoleSettings {
   /**
    * With the created user pool: the prefix of its Cognito hosted UI domain; null lets the stack
    * derive one from the stage and the account (domain prefixes are global to a region).
@@ -79,7 +79,7 @@ export interface ConsoleSettings {
 }
 
 /** Where the API's JWTs come from; null means the stack creates a Cognito user pool. */
-export interface JwtSettings {
+interface JwtSettings {
   issuer: string;
   audience: string[];
 }

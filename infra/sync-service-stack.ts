@@ -6,13 +6,13 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
-import { API_ROUTES } from '../shared/http/routes';
-import { apiGroupOf } from '../shared/http/route-groups';
+import { API_ROUTES } from '#http/routes/index';
+import { apiGroupOf } from '#http/route-groups';
 import { API_FUNCTION_IDS, PROJECT_ROOT } from './function-catalog';
 import { AdminConsole } from './constructs/admin-console';
 import { ApiIdentity } from './constructs/api-identity';
 import { DataTables } from './constructs/data-tables';
-import { SERVICE_NAME } from '../shared/adapters/logger';
+import { SERVICE_NAME } from '#adapters/logger';
 import { EventRouting } from './constructs/event-routing';
 import { Monitoring } from './constructs/monitoring';
 import { OperationsDashboard } from './constructs/operations-dashboard';
@@ -31,7 +31,7 @@ export interface SyncServiceStackProps extends StackProps {
 }
 
 /** Where `npm run build:web` (web/vite.config.ts) writes the admin console. */
-export const DEFAULT_CONSOLE_ASSETS_DIR = `${PROJECT_ROOT}/web/dist`;
+const DEFAULT_CONSOLE_ASSETS_DIR = `${PROJECT_ROOT}/web/dist`;
 
 export class SyncServiceStack extends Stack {
   readonly data: DataTables;

@@ -3,7 +3,7 @@
  * environment. A missing or malformed value fails loudly, naming the variable: no silent defaults
  * on the cloud path. Every function reads the same variables, so one environment fits them all.
  */
-import type { TableNames } from './store/tables';
+import type { TableNames } from '#store/tables';
 
 export const SECRETS_BACKENDS = ['secrets-manager', 'local-file'] as const;
 export type SecretsBackend = (typeof SECRETS_BACKENDS)[number];

@@ -28,12 +28,12 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct, type IConstruct } from 'constructs';
-import { CONSOLE_CONFIG_PATH, type ConsoleConfig, type OidcSignIn } from '../../shared/http/console-config';
+import { CONSOLE_CONFIG_PATH, type ConsoleConfig, type OidcSignIn } from '#http/console-config';
 import type { ConsoleSignInOrigins } from './api-identity';
 
-export const CONSOLE_INDEX_DOCUMENT = 'index.html';
+const CONSOLE_INDEX_DOCUMENT = 'index.html';
 /** Vite's output folder for content-hashed files (`assets/index-1a2b3c.js`): a new build, new names. */
-export const CONSOLE_HASHED_ASSETS_DIR = 'assets';
+const CONSOLE_HASHED_ASSETS_DIR = 'assets';
 const CONFIG_OBJECT_KEY = CONSOLE_CONFIG_PATH.replace(/^\//, '');
 /** A hashed file never changes, so browsers and CloudFront keep it for a year without asking. */
 const HASHED_ASSET_CACHE_CONTROL = [CacheControl.setPublic(), CacheControl.maxAge(Duration.days(365)), CacheControl.immutable()];
@@ -52,7 +52,7 @@ const LOG_PREFIXES = { bucket: 's3/', distribution: 'cloudfront/' } as const;
  * real error (403 from S3) instead of being answered with the app. A route whose last segment
  * looks like a file name (`/clients/acme.inc`) is the price: it must be opened from within the app.
  */
-export const SPA_ROUTES_FUNCTION_CODE = `function handler(event) {
+const SPA_ROUTES_FUNCTION_CODE = `function handler(event) {
   var request = event.request;
   if (!/\\.[A-Za-z0-9]+$/.test(request.uri)) {
     request.uri = '/${CONSOLE_INDEX_DOCUMENT}';

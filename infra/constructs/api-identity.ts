@@ -19,7 +19,7 @@ import {
   type AuthFlow,
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
-import type { OidcSignIn } from '../../shared/http/console-config';
+import type { OidcSignIn } from '#http/console-config';
 import type { StageSettings } from '../settings';
 import { PROJECT_ROOT } from '../function-catalog';
 import { CLAIM_ATTRIBUTES } from '../identity/token-claims-trigger';
@@ -48,7 +48,7 @@ const CUSTOM_ATTRIBUTES = {
  * email either: it is the sign-in name an administrator created the user with. An app client
  * without this list lets users write every attribute.
  */
-export const USER_WRITABLE_ATTRIBUTES = new ClientAttributes().withStandardAttributes({
+const USER_WRITABLE_ATTRIBUTES = new ClientAttributes().withStandardAttributes({
   fullname: true,
   givenName: true,
   familyName: true,
@@ -57,12 +57,12 @@ export const USER_WRITABLE_ATTRIBUTES = new ClientAttributes().withStandardAttri
 });
 
 /** What a user may read of their own attributes: their profile, their email, and the attributes their claims come from. */
-export const USER_READABLE_ATTRIBUTES = USER_WRITABLE_ATTRIBUTES.withStandardAttributes({ email: true, emailVerified: true }).withCustomAttributes(
+const USER_READABLE_ATTRIBUTES = USER_WRITABLE_ATTRIBUTES.withStandardAttributes({ email: true, emailVerified: true }).withCustomAttributes(
   ...Object.values(CLAIM_ATTRIBUTES),
 );
 
 /** A browser app signing users in through the pool's hosted login (authorization code with PKCE). */
-export interface HostedLoginSettings {
+interface HostedLoginSettings {
   callbackUrls: string[];
   logoutUrls: string[];
 }

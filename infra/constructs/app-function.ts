@@ -11,12 +11,12 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { SERVICE_NAME } from '../../shared/adapters/logger';
-import { METRICS_NAMESPACE } from '../../shared/observability/metric-catalog';
+import { SERVICE_NAME } from '#adapters/logger';
+import { METRICS_NAMESPACE } from '#observability/metric-catalog';
 import { HANDLER_EXPORT, PROJECT_ROOT } from '../function-catalog';
 
-export const FUNCTION_RUNTIME = Runtime.NODEJS_22_X;
-export const FUNCTION_ARCHITECTURE = Architecture.ARM_64;
+const FUNCTION_RUNTIME = Runtime.NODEJS_22_X;
+const FUNCTION_ARCHITECTURE = Architecture.ARM_64;
 const BUNDLE_TARGET = 'node22';
 const DEFAULT_MEMORY_MB = 1024;
 
@@ -24,7 +24,7 @@ const DEFAULT_MEMORY_MB = 1024;
  * ESM bundles have no `require`; a CommonJS dependency that calls it for a Node built-in would
  * fail at load. This banner gives the bundle one, under a name no source file uses.
  */
-export const CREATE_REQUIRE_BANNER =
+const CREATE_REQUIRE_BANNER =
   "import { createRequire as __bundleCreateRequire } from 'node:module'; const require = __bundleCreateRequire(import.meta.url);";
 
 /**

@@ -6,13 +6,13 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { TABLE_SCHEMAS, type KeyAttribute, type TableNames, type TableSchema } from '../../shared/store/tables';
+import { TABLE_SCHEMAS, type KeyAttribute, type TableNames, type TableSchema } from '#store/tables';
 import type { BindableTable } from './app-function';
 
 export type TableId = keyof TableNames;
 
 /** The variable each table's name travels in (shared/config.ts reads these). */
-export const TABLE_ENVIRONMENT_VARIABLES: Readonly<Record<TableId, string>> = {
+const TABLE_ENVIRONMENT_VARIABLES: Readonly<Record<TableId, string>> = {
   entities: 'ENTITIES_TABLE',
   links: 'LINKS_TABLE',
   runs: 'RUNS_TABLE',

@@ -8,14 +8,14 @@ import { Rule, Schedule, type EventBus } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { EVENT_SOURCE, type DomainEventType } from '../../shared/domain/events';
+import { EVENT_SOURCE, type DomainEventType } from '#domain/events';
 import type { AppFunction } from './app-function';
 import { deadLetterQueue } from './dead-letter-queue';
 
 const TENANT_SYNC_REQUESTED: DomainEventType = 'TenantSyncRequested';
 
 /** EventBridge's own delivery retries, before the event goes to the dead-letter queue. */
-export const DELIVERY_RETRY_ATTEMPTS = 4;
+const DELIVERY_RETRY_ATTEMPTS = 4;
 const DELIVERY_MAX_EVENT_AGE = Duration.hours(2);
 
 export interface EventRoutingProps {

@@ -18,8 +18,8 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { EVENT_SOURCE, type DomainEventType } from '../../shared/domain/events';
-import type { RunStatus } from '../../shared/domain/runs';
+import { EVENT_SOURCE, type DomainEventType } from '#domain/events';
+import type { RunStatus } from '#domain/runs';
 import type { AppFunction } from './app-function';
 import { percentOf, type ServiceMetrics } from './service-metrics';
 
@@ -43,7 +43,7 @@ export const FAILED_RUN_RATE = { period: Duration.hours(1), percent: 20, minimum
  * runs are slowing towards their deadline and the concurrency or the sender's limit needs a look.
  * Below 20 requests in 5 minutes the rate reads 0: a handful of requests says nothing.
  */
-export const INTACCT_THROTTLE_STORM = { period: Duration.minutes(5), percent: 20, minimumRequests: 20, evaluationPeriods: 2 } as const;
+const INTACCT_THROTTLE_STORM = { period: Duration.minutes(5), percent: 20, minimumRequests: 20, evaluationPeriods: 2 } as const;
 
 /** The failed-run rate as the alarm reads it; the dashboard draws the same line. */
 export function failedRunRate(metrics: ServiceMetrics): MathExpression {

@@ -25,13 +25,13 @@ import {
   isActiveStatus,
   type RunStatus,
   type RunTrigger,
-} from '../../shared/domain/runs';
+} from '#domain/runs';
 import type { AppFunction } from './app-function';
 import { FAILED_RUN_RATE, failedRunRate } from './monitoring';
 import { percentOf, type ServiceMetrics } from './service-metrics';
 
 /** The statuses a run ends in: the values of RunsFinished's `status` dimension. */
-export const FINAL_RUN_STATUSES = RUN_STATUSES.filter((status) => !isActiveStatus(status)) as readonly RunStatus[];
+const FINAL_RUN_STATUSES = RUN_STATUSES.filter((status) => !isActiveStatus(status)) as readonly RunStatus[];
 const SCHEDULED: RunTrigger = 'schedule';
 
 /** Fine enough to see a burst of errors or throttles. */

@@ -10,13 +10,13 @@ import type { AppFunction } from './app-function';
 import { nagArnText } from '../nag';
 
 /** Tenant secret actions: workers read; the API connects and disconnects tenants. */
-export const TENANT_SECRET_ACTIONS = {
+const TENANT_SECRET_ACTIONS = {
   read: ['secretsmanager:GetSecretValue'],
   manage: ['secretsmanager:CreateSecret', 'secretsmanager:PutSecretValue', 'secretsmanager:GetSecretValue', 'secretsmanager:DeleteSecret'],
 } as const;
 export type TenantSecretAccess = keyof typeof TENANT_SECRET_ACTIONS;
 
-export const SENDER_SECRET_ACTIONS = ['secretsmanager:GetSecretValue'] as const;
+const SENDER_SECRET_ACTIONS = ['secretsmanager:GetSecretValue'] as const;
 
 /** A placeholder the operator replaces; the function fails Intacct's sender check until then. */
 const SENDER_ID_PLACEHOLDER = 'replace-with-your-intacct-sender-id';

@@ -6,7 +6,7 @@
  */
 import type { Duration } from 'aws-cdk-lib';
 import { MathExpression, Metric, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
-import { METRICS, METRICS_NAMESPACE, METRIC_DIMENSIONS, type MetricKey } from '../../shared/observability/metric-catalog';
+import { METRICS, METRICS_NAMESPACE, METRIC_DIMENSIONS, type MetricKey } from '#observability/metric-catalog';
 
 /** The dimensions of a metric besides `service`, by their catalog key; values from the domain's lists. */
 export type MetricDimensionValues = Partial<Record<Exclude<keyof typeof METRIC_DIMENSIONS, 'service'>, string>>;
@@ -18,7 +18,7 @@ export interface ServiceMetricOptions {
 }
 
 /** A metric the publishing functions do not emit under the dimensions asked for. */
-export class UnpublishedMetricError extends Error {
+class UnpublishedMetricError extends Error {
   override name = 'UnpublishedMetricError';
 }
 

@@ -10,7 +10,7 @@ import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { StageSettings } from '../settings';
-import { API_ROUTE_GROUP_VARIABLE, type ApiRouteGroup } from '../../shared/http/route-groups';
+import { API_ROUTE_GROUP_VARIABLE, type ApiRouteGroup } from '#http/route-groups';
 import {
   API_FUNCTION_IDS,
   DEPLOYED_FUNCTION_IDS,
@@ -27,12 +27,12 @@ import { deadLetterQueue } from './dead-letter-queue';
 import type { SyncSecrets, TenantSecretAccess } from './secrets';
 
 /** Lambda's own default, stated: a run is idempotent (re-running completes it), so retries are safe. */
-export const ASYNC_RETRY_ATTEMPTS = 2;
+const ASYNC_RETRY_ATTEMPTS = 2;
 /** Past this an event is stale: the next night's run starts over anyway. */
-export const ASYNC_MAX_EVENT_AGE = Duration.hours(6);
+const ASYNC_MAX_EVENT_AGE = Duration.hours(6);
 
 /** The functions the API starts asynchronously (InvocationType 'Event'). */
-export const API_INVOKED_WORKERS = ['client-import', 'user-import', 'tenant-sync'] as const satisfies readonly WorkerFunctionId[];
+const API_INVOKED_WORKERS = ['client-import', 'user-import', 'tenant-sync'] as const satisfies readonly WorkerFunctionId[];
 /** Functions invoked asynchronously by Lambda or EventBridge; each gets a failure queue. */
 const ASYNC_FUNCTIONS = ['client-import', 'user-import', 'tenant-sync', 'daily-sync'] as const satisfies readonly WorkerFunctionId[];
 type AsyncFunctionId = (typeof ASYNC_FUNCTIONS)[number];

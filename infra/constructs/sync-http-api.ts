@@ -20,8 +20,8 @@ import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { RouteAccess } from '../../shared/http/auth';
-import type { HttpMethod as RouteMethod } from '../../shared/http/route';
+import type { RouteAccess } from '#http/auth';
+import type { HttpMethod as RouteMethod } from '#http/route';
 import type { AppFunction } from './app-function';
 
 /** What the stack needs of a route: the api function's route table supplies these. */

@@ -11,7 +11,7 @@ import type { IntacctRecord } from './schema';
 import type { EmulatedEntity } from './types';
 
 export const ENTITY_ID_FIELD = 'MEGAENTITYID';
-export const ENTITY_NAME_FIELD = 'MEGAENTITYNAME';
+const ENTITY_NAME_FIELD = 'MEGAENTITYNAME';
 
 /** Entity ids step by 100 (E100, E200, ...), as multi-entity companies commonly number them. */
 const ENTITY_ID_STEP = 100;

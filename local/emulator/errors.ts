@@ -16,7 +16,7 @@ export class FunctionFailure extends Error {
 }
 
 /** An id in the style of the ones Intacct appends to description2, so support can find the request. */
-export function newSupportId(): string {
+function newSupportId(): string {
   return randomBytes(SUPPORT_ID_BYTES).toString('base64url').replace(/-/g, '%7E');
 }
 

@@ -108,8 +108,8 @@ export function forcedResultFailure(fault: ActiveFault): ForcedFailure | undefin
   }
 }
 
-export const RATE_LIMIT_TEXT = 'API rate limit exceeded';
-export const OFFLINE_TEXT = 'The service is temporarily off-line';
+const RATE_LIMIT_TEXT = 'API rate limit exceeded';
+const OFFLINE_TEXT = 'The service is temporarily off-line';
 
 function textFailure(errorno: string | undefined, text: string, correction: string): ForcedFailure {
   return {

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 
 export const XML_CONTENT_TYPE = 'text/xml; encoding="UTF-8";charset=UTF-8';
-export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 export const HTML_CONTENT_TYPE = 'text/html; charset=UTF-8';
 
 export const HTTP_OK = 200;

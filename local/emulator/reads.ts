@@ -13,10 +13,10 @@ import type { XmlNode } from './xml-node';
 import { childOf, childrenOf, elementNames, hasChild, textOf } from './xml-node';
 import { renderData, renderRecords } from './xml-render';
 
-export const QUERY_DEFAULT_PAGE_SIZE = 100;
-export const QUERY_MAX_PAGE_SIZE = 2000;
-export const READ_BY_QUERY_DEFAULT_PAGE_SIZE = 100;
-export const READ_BY_QUERY_MAX_PAGE_SIZE = 1000;
+const QUERY_DEFAULT_PAGE_SIZE = 100;
+const QUERY_MAX_PAGE_SIZE = 2000;
+const READ_BY_QUERY_DEFAULT_PAGE_SIZE = 100;
+const READ_BY_QUERY_MAX_PAGE_SIZE = 1000;
 
 function invalidField(schema: ObjectSchema, fieldName: string, where: string): never {
   throw queryFailure(`Invalid field: ${fieldName} on object ${schema.name}`, `Check the field names in your ${where}.`);

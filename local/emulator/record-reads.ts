@@ -15,7 +15,7 @@ import { childOf, textOf } from './xml-node';
 import { escapeText, renderData } from './xml-render';
 
 /** The SDKs' limit on keys per read (Read.MAX_KEY_COUNT, ReadByName.MAX_KEY_COUNT). */
-export const MAX_READ_KEYS = 100;
+const MAX_READ_KEYS = 100;
 
 /** A field tree: leaves are stored field names, branches owned objects, in first-seen order. */
 type FieldTree = Map<string, string | FieldTree>;

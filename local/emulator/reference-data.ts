@@ -3,7 +3,7 @@
  * angle brackets, diacritics, CJK, zips with leading zeros, multi-word personal names.
  */
 
-export interface CityEntry {
+interface CityEntry {
   city: string;
   state: string;
   zips: readonly string[];

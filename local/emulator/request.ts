@@ -4,7 +4,7 @@ import type { ControlEcho, ErrorDetail } from './xml-render';
 import type { XmlNode } from './xml-node';
 import { attributeOf, childOf, childrenOf, elementNames, hasChild, textOf } from './xml-node';
 
-export type Authentication =
+type Authentication =
   | { kind: 'login'; userId: string; companyId: string; password: string; locationId: string }
   | { kind: 'session'; sessionId: string };
 
@@ -29,7 +29,7 @@ export type ParsedRequest =
 const FUNCTION_PATH = 'request.operation.content.function';
 
 /** The functions the emulator serves; any other function element fails the request's schema check. */
-export const GATEWAY_FUNCTIONS = [
+const GATEWAY_FUNCTIONS = [
   'getAPISession',
   'query',
   'readByQuery',
@@ -44,7 +44,7 @@ export const GATEWAY_FUNCTIONS = [
 ] as const;
 export type GatewayFunctionName = (typeof GATEWAY_FUNCTIONS)[number];
 
-export function isGatewayFunction(name: string): name is GatewayFunctionName {
+function isGatewayFunction(name: string): name is GatewayFunctionName {
   return (GATEWAY_FUNCTIONS as readonly string[]).includes(name);
 }
 const DOCTYPE = /<!DOCTYPE/i;

@@ -31,7 +31,7 @@ import type {
   RunningEmulator,
 } from './types';
 
-export const GATEWAY_PATH = '/ia/xml/xmlgw.phtml';
+const GATEWAY_PATH = '/ia/xml/xmlgw.phtml';
 const CONTROL_PREFIX = '/__emulator/';
 const LOOPBACK = '127.0.0.1';
 const HOUR_MS = 60 * 60 * 1000;
@@ -44,11 +44,11 @@ export const DEFAULT_SESSION_TTL_MS = 12 * HOUR_MS;
 const DEFAULT_CONCURRENCY_LIMIT = 2;
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
-export const DEFAULT_SENDER_ID = 'emulatorSender';
-export const DEFAULT_SENDER_PASSWORD = 'emulator-sender-secret';
+const DEFAULT_SENDER_ID = 'emulatorSender';
+const DEFAULT_SENDER_PASSWORD = 'emulator-sender-secret';
 
 /** Demo-sized companies used when the options name none. */
-export const DEFAULT_COMPANIES: readonly EmulatorCompanySeed[] = [
+const DEFAULT_COMPANIES: readonly EmulatorCompanySeed[] = [
   { companyId: 'NORTHWIND', userId: 'ws_psa', userPassword: 'northwind-pass', customers: 40, employees: 12, departments: 4, seed: 1 },
   { companyId: 'FJORDVIK', userId: 'ws_psa', userPassword: 'fjordvik-pass', customers: 40, employees: 12, departments: 4, seed: 2 },
 ];

@@ -2,7 +2,7 @@
 
 export type XmlNode = unknown;
 
-export const ATTRIBUTE_PREFIX = '@_';
+const ATTRIBUTE_PREFIX = '@_';
 const TEXT_KEY = '#text';
 
 function isObject(node: XmlNode): node is Record<string, unknown> {

@@ -13,7 +13,7 @@ import { RuntimeStoppingError } from './invocation-host';
 import { errorMessage, type RuntimeLogger } from './logger';
 
 /** API Gateway's own payload limit is 10 MB; the PSA API never needs more than this. */
-export const MAX_API_BODY_BYTES = 1024 * 1024;
+const MAX_API_BODY_BYTES = 1024 * 1024;
 const HTTP_OK = 200;
 const HTTP_NO_CONTENT = 204;
 const HTTP_UNAUTHORIZED = 401;

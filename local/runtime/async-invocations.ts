@@ -14,8 +14,8 @@ import type { FunctionName } from './functions';
 import { InvocationAbandonedError } from './invocation-host';
 import { errorMessage, type RuntimeLogger } from './logger';
 
-export const DEFAULT_CONCURRENCY = 4;
-export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [1_000, 2_000];
+const DEFAULT_CONCURRENCY = 4;
+const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [1_000, 2_000];
 
 export interface AsyncInvocationOptions {
   concurrency?: number;

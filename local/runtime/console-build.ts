@@ -18,7 +18,7 @@ export const FINGERPRINT_FILE = '.build-fingerprint';
  * build and compiler configuration, the configuration contract it shares with the service, and
  * the lock file (which pins Vite, React and every other package that ends up in the bundle).
  */
-export const CONSOLE_BUILD_INPUTS = [
+const CONSOLE_BUILD_INPUTS = [
   'web/index.html',
   'web/vite.config.ts',
   'web/tsconfig.json',

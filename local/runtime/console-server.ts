@@ -8,13 +8,13 @@
 import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { extname, resolve, sep } from 'node:path';
-import { CONSOLE_CONFIG_PATH, type ConsoleConfig, type DemoUser } from '../../shared/http/console-config';
+import { CONSOLE_CONFIG_PATH, type ConsoleConfig, type DemoUser } from '#http/console-config';
 import type { RuntimeTenant } from './demo-tenants';
 import { JSON_CONTENT_TYPE } from './http-io';
 import { errorMessage, type RuntimeLogger } from './logger';
 import { listenOnLoopback, type LoopbackServer } from './server';
 
-export const CONSOLE_INDEX_FILE = 'index.html';
+const CONSOLE_INDEX_FILE = 'index.html';
 /** Where Vite puts content-hashed files: a changed file gets a new name, so they never go stale. */
 const HASHED_ASSETS_PREFIX = '/assets/';
 const CACHE_NEVER = 'no-store';
@@ -31,7 +31,7 @@ const HTTP_SERVER_ERROR = 500;
 const HTTP_UNAVAILABLE = 503;
 const READ_METHODS = new Set(['GET', 'HEAD']);
 /** The command that builds the console, as the "not built" page tells it. */
-export const BUILD_COMMAND = 'npm run build:web';
+const BUILD_COMMAND = 'npm run build:web';
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': HTML,
@@ -83,7 +83,7 @@ export function localConsoleConfig(apiUrl: string, tenants: readonly RuntimeTena
  * inlines nothing), talk only to their origin and the API, and may not be framed: a page that holds
  * admin tokens gives an injected script or a clickjacking frame nothing to work with.
  */
-export function consoleSecurityHeaders(apiUrl: string): Record<string, string> {
+function consoleSecurityHeaders(apiUrl: string): Record<string, string> {
   const policy = [
     "default-src 'self'",
     "script-src 'self'",
@@ -108,7 +108,7 @@ export function consoleSecurityHeaders(apiUrl: string): Record<string, string> {
  * directory or name something other than a file by name: `..` or `.` (encoded or not), an encoded
  * `/` or `\`, a NUL, malformed escapes.
  */
-export function safeSegments(rawPath: string): string[] | null {
+function safeSegments(rawPath: string): string[] | null {
   if (!rawPath.startsWith('/')) return null;
   const segments: string[] = [];
   for (const raw of rawPath.slice(1).split('/')) {
@@ -128,7 +128,7 @@ const escapeHtml = (text: string): string =>
   text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 
 /** The page every console route answers while there is no build to serve: what is wrong and how to build. */
-export function notBuiltPage(distDir: string, buildFailure: string | null): string {
+function notBuiltPage(distDir: string, buildFailure: string | null): string {
   const why = buildFailure
     ? `<p>Building it failed: ${escapeHtml(buildFailure)} (the runtime's log has the details).</p>`
     : `<p>There is no build in <code>${escapeHtml(distDir)}</code>.</p>`;

@@ -16,7 +16,7 @@ export interface DataDirLock {
   release(): Promise<void>;
 }
 
-export class DataDirInUseError extends Error {
+class DataDirInUseError extends Error {
   override name = 'DataDirInUseError';
   constructor(
     readonly dataDir: string,

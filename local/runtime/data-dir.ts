@@ -27,8 +27,8 @@ export interface DataPaths {
   lock: string;
 }
 
-export const DATA_DIR_MODE = 0o700;
-export const DATA_FILE_MODE = 0o600;
+const DATA_DIR_MODE = 0o700;
+const DATA_FILE_MODE = 0o600;
 
 /** The paths of every file the runtime keeps under `root`. */
 export function dataPaths(root: string): DataPaths {
@@ -136,7 +136,7 @@ async function tightenTree(dir: string): Promise<void> {
  * DataPaths and what it derives from them (temp files, a pending file moved aside) — never
  * anything else someone keeps in the directory.
  */
-export async function privatizeDataDir(paths: DataPaths): Promise<void> {
+async function privatizeDataDir(paths: DataPaths): Promise<void> {
   await mkdir(paths.root, { recursive: true, mode: DATA_DIR_MODE });
   await chmod(paths.root, DATA_DIR_MODE);
   const own = Object.entries(paths)

@@ -38,7 +38,7 @@ const DEMO_NAMES = [
 ] as const;
 
 /** The two demo tenants with the default credentials of their companies. */
-export const DEMO_TENANTS: readonly DemoTenant[] = DEMO_NAMES.map(({ tenantId, companyId }) => ({
+const DEMO_TENANTS: readonly DemoTenant[] = DEMO_NAMES.map(({ tenantId, companyId }) => ({
   tenantId,
   companyId,
   userId: DEMO_USER_ID,

@@ -5,8 +5,8 @@
 import { createRequire } from 'node:module';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createDynamoClient } from '../../shared/store/dynamo-client';
-import { createTables, type TableNames } from '../../shared/store/tables';
+import { createDynamoClient } from '#store/dynamo-client';
+import { createTables, type TableNames } from '#store/tables';
 
 interface DynaliteOptions {
   path?: string;
@@ -22,7 +22,7 @@ const dynalite = require('dynalite') as (options: DynaliteOptions) => Server;
 const LOOPBACK = '127.0.0.1';
 
 /** The local table names; fixed so a restarted runtime finds its data again. */
-export const LOCAL_TABLE_NAMES: TableNames = {
+const LOCAL_TABLE_NAMES: TableNames = {
   entities: 'psa-intacct-sync-entities',
   links: 'psa-intacct-sync-links',
   runs: 'psa-intacct-sync-runs',

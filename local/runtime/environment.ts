@@ -2,7 +2,7 @@
  * The functions' configuration (the Issue 4 contract), set in process.env before any handler is
  * imported: each function reads it once, at cold start, as on Lambda.
  */
-import type { TableNames } from '../../shared/store/tables';
+import type { TableNames } from '#store/tables';
 import type { FunctionName } from './functions';
 import type { IntacctEndpoint } from './intacct-target';
 

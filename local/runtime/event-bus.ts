@@ -11,7 +11,7 @@ import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from './functions';
 import { BodyTooLarge, readBody, sendJson } from './http-io';
 import { errorMessage, type RuntimeLogger } from './logger';
 
-export const PUT_EVENTS_TARGET = 'AWSEvents.PutEvents';
+const PUT_EVENTS_TARGET = 'AWSEvents.PutEvents';
 export const TARGET_PREFIX = 'AWSEvents.';
 const AMZ_JSON_CONTENT_TYPE = 'application/x-amz-json-1.1';
 /** EventBridge's request size limit. */
@@ -24,14 +24,14 @@ const MS_PER_SECOND = 1000;
 /** Events carry tenant and run ids: the journal is readable by its owner only, like the rest of the data dir. */
 const JOURNAL_FILE_MODE = 0o600;
 
-export interface EventRule {
+interface EventRule {
   source: string;
   detailType: string;
   target: FunctionName;
 }
 
 /** The cloud stack's rules, mirrored. */
-export const EVENT_RULES: readonly EventRule[] = [
+const EVENT_RULES: readonly EventRule[] = [
   { source: 'psa.intacct-sync', detailType: 'TenantSyncRequested', target: 'tenant-sync' },
 ];
 

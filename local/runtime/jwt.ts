@@ -8,7 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 
 export const LOCAL_ISSUER = 'local-psa-intacct-sync';
 export const LOCAL_AUDIENCE = 'psa-api';
-export const TOKEN_LIFETIME_SECONDS = 30 * 24 * 60 * 60;
+const TOKEN_LIFETIME_SECONDS = 30 * 24 * 60 * 60;
 
 const KEY_BYTES = 32;
 const KEY_FILE_MODE = 0o600;

@@ -29,7 +29,7 @@ export interface LambdaApiDeps {
 }
 
 /** `my-fn`, `arn:aws:lambda:r:a:function:my-fn` or `...:my-fn:$LATEST` → `my-fn`. */
-export function functionNameOf(identifier: string): string {
+function functionNameOf(identifier: string): string {
   const decoded = decodeURIComponent(identifier);
   if (!decoded.startsWith('arn:')) return decoded.split(':')[0] ?? decoded;
   const parts = decoded.split(':');

@@ -6,8 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { redirectEmfOutput } from '../../shared/adapters/emf-telemetry';
-import type { ConsoleConfig } from '../../shared/http/console-config';
+import { redirectEmfOutput } from '#adapters/emf-telemetry';
+import type { ConsoleConfig } from '#http/console-config';
 import { AsyncInvocations } from './async-invocations';
 import { newAwsEndpointSecret, startAwsServer } from './aws-server';
 import { ensureConsoleBuilt } from './console-build';
@@ -43,13 +43,13 @@ const MAX_PORT = 65_535;
  * start). 3 s covers the chunk in hand, a checkpoint write and that Invoke against local endpoints
  * (milliseconds to a few hundred each), and keeps Ctrl-C quick.
  */
-export const SHUTDOWN_GRACE_MS = 3_000;
+const SHUTDOWN_GRACE_MS = 3_000;
 /**
  * How long past the grace the runtime still waits for running invocations before it abandons them
  * (an abandoned async invocation is handed to the next start as the same attempt). Grace + this =
  * 8 s, under the 10 s most supervisors (docker stop, systemd) allow between SIGTERM and SIGKILL.
  */
-export const SHUTDOWN_DRAIN_BOUND_MS = 5_000;
+const SHUTDOWN_DRAIN_BOUND_MS = 5_000;
 
 const DEFAULT_CONSOLE_DIST_DIR = join(REPO_ROOT, 'web', 'dist');
 

@@ -1,8 +1,8 @@
 /** One JSON line per event on stdout (or wherever the caller sends lines); never a secret. */
 
-export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 
-export type LogFields = Record<string, string | number | boolean | null | undefined>;
+type LogFields = Record<string, string | number | boolean | null | undefined>;
 
 export interface RuntimeLogger {
   info(message: string, fields?: LogFields): void;

@@ -1,11 +1,11 @@
 /** The nightly schedule's target call (daily-sync with a schedule rule's event), and a nightly request for one tenant. */
 import { randomUUID } from 'node:crypto';
-import { domainEvent, EVENT_SOURCE } from '../../shared/domain/events';
+import { domainEvent, EVENT_SOURCE } from '#domain/events';
 import type { PutEventsEntry } from './event-bus';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from './functions';
 
 export const DEFAULT_SYNC_SCHEDULE = '0 2 * * *';
-export const NIGHTLY_RULE_NAME = 'psa-intacct-sync-nightly';
+const NIGHTLY_RULE_NAME = 'psa-intacct-sync-nightly';
 
 export interface ScheduledEvent {
   version: '0';

@@ -2,9 +2,9 @@
  * Progress of the runs an invocation works on, read from the runs store while it runs: a bar on a
  * terminal, a plain line now and then otherwise. Quiet for runs that finish quickly.
  */
-import { createDynamoClient, createStores, documentClientFor } from '../../shared/store/dynamo-client';
-import type { TableNames } from '../../shared/store/tables';
-import type { SyncRun } from '../../shared/domain/runs';
+import { createDynamoClient, createStores, documentClientFor } from '#store/dynamo-client';
+import type { TableNames } from '#store/tables';
+import type { SyncRun } from '#domain/runs';
 
 const POLL_INTERVAL_MS = 500;
 /** Runs shorter than this show nothing. */
@@ -28,7 +28,7 @@ export interface ProgressWatchOptions {
   timings?: Partial<ProgressTimings>;
 }
 
-export interface ProgressTimings {
+interface ProgressTimings {
   pollIntervalMs: number;
   quietPeriodMs: number;
   plainLineIntervalMs: number;

@@ -16,9 +16,9 @@ import type { ControlAnswer } from './tenant-nightly';
 const LOOPBACK = '127.0.0.1';
 /** Every Lambda API path (Invoke is `/2015-03-31/functions/{name}/invocations`). */
 const LAMBDA_API_PREFIX = '/2015-03-31/';
-export const CONTROL_PREFIX = '/__local/';
+const CONTROL_PREFIX = '/__local/';
 export const HEALTH_PATH = '/__local/health';
-export const NIGHTLY_PATH = '/__local/nightly';
+const NIGHTLY_PATH = '/__local/nightly';
 const ADMIN_PROFILE = 'admin';
 const HTTP_OK = 200;
 const HTTP_NO_CONTENT = 204;

@@ -35,7 +35,7 @@ export interface LocalRuntimeOptions {
   console?: ConsoleOptions;
 }
 
-export interface ConsoleOptions {
+interface ConsoleOptions {
   /** The built console it serves; default `<repo>/web/dist`. */
   distDir?: string;
   /**

@@ -5,8 +5,8 @@
  * metrics without an API call; the local runtime sends them to its log instead.
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { METRICS, METRICS_NAMESPACE, type MetricDimension, type MetricKey } from '../observability/metric-catalog';
-import type { DimensionValues, Telemetry } from '../ports/telemetry';
+import { METRICS, METRICS_NAMESPACE, type MetricDimension, type MetricKey } from '#observability/metric-catalog';
+import type { DimensionValues, Telemetry } from '#ports/telemetry';
 import { SERVICE_NAME } from './logger';
 
 /** Powertools prints a metric on its own (to stdout) once it holds 100 values; chunks stay below that. */

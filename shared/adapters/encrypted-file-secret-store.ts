@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { SecretStore } from '../ports/secrets';
+import type { SecretStore } from '#ports/secrets';
 
 const CIPHER = 'aes-256-gcm';
 const KEY_BYTES = 32;

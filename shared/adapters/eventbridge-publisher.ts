@@ -1,9 +1,9 @@
 import { PutEventsCommand, type EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { EVENT_SOURCE, type DomainEvent } from '../domain/events';
-import type { EventPublisher } from '../ports/events';
+import { EVENT_SOURCE, type DomainEvent } from '#domain/events';
+import type { EventPublisher } from '#ports/events';
 
 /** PutEvents takes at most this many entries per call. */
-export const PUT_EVENTS_BATCH_SIZE = 10;
+const PUT_EVENTS_BATCH_SIZE = 10;
 /** Attempts per batch, counting the first; only the entries EventBridge refused are sent again. */
 const MAX_ATTEMPTS = 4;
 const RETRY_BASE_DELAY_MS = 50;

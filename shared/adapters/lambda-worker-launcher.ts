@@ -1,6 +1,6 @@
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import { FAMILY_OF_RUN, type RunType } from '../domain/runs';
-import type { RunLaunch, WorkerLauncher } from '../ports/workers';
+import { FAMILY_OF_RUN, type RunType } from '#domain/runs';
+import type { RunLaunch, WorkerLauncher } from '#ports/workers';
 
 /** Lambda answers an accepted asynchronous invocation with this status. */
 const ACCEPTED_STATUS = 202;
@@ -12,7 +12,7 @@ export interface WorkerFunctionNames {
   tenantSync: string;
 }
 
-export class WorkerLaunchError extends Error {
+class WorkerLaunchError extends Error {
   override name = 'WorkerLaunchError';
 }
 

@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { search } from '@aws-lambda-powertools/logger/correlationId';
-import type { LogLevelName } from '../config';
+import type { LogLevelName } from '#config';
 
 /** The service name every log line carries. */
 export const SERVICE_NAME = 'psa-intacct-sync';

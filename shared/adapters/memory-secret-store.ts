@@ -1,4 +1,4 @@
-import type { SecretStore } from '../ports/secrets';
+import type { SecretStore } from '#ports/secrets';
 
 /** Secrets kept in process memory: for tests and `npm run invoke` against an embedded store. */
 export class MemorySecretStore implements SecretStore {

@@ -4,10 +4,10 @@
  * invocations would, one invocation each, until none is left.
  */
 import { randomUUID } from 'node:crypto';
-import type { Invocation } from '../ports/runtime';
-import type { RunLaunch, WorkerLauncher } from '../ports/workers';
-import type { SyncDeps } from '../use-cases/engine/deps';
-import { executeRun } from '../use-cases/engine/run-lifecycle';
+import type { Invocation } from '#ports/runtime';
+import type { RunLaunch, WorkerLauncher } from '#ports/workers';
+import type { SyncDeps } from '#use-cases/engine/deps';
+import { executeRun } from '#use-cases/engine/run-lifecycle';
 
 const INVOCATION_MS = 15 * 60_000;
 /** A loop of continuations that never ends is a bug; this bounds a drain. */

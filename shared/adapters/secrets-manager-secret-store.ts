@@ -5,7 +5,7 @@ import {
   PutSecretValueCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import type { SecretStore } from '../ports/secrets';
+import type { SecretStore } from '#ports/secrets';
 
 const isNamed = (error: unknown, name: string): boolean => error instanceof Error && error.name === name;
 

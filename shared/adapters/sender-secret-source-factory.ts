@@ -1,10 +1,10 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { BrowseRequest, CallOptions, IntacctLogin, IntacctSource, IntacctSourceFactory, ListingOptions, ListingPage } from '../ports/intacct-source';
-import type { IntacctFields } from '../domain/intacct-records';
-import { XmlGatewaySourceFactory, type GatewaySettings } from '../intacct/source';
+import type { BrowseRequest, CallOptions, IntacctLogin, IntacctSource, IntacctSourceFactory, ListingOptions, ListingPage } from '#ports/intacct-source';
+import type { IntacctFields } from '#domain/intacct-records';
+import { XmlGatewaySourceFactory, type GatewaySettings } from '#intacct/source';
 
 /** The sender secret's JSON: `{ "senderId": "...", "senderPassword": "..." }`. */
-export interface SenderSecret {
+interface SenderSecret {
   senderId: string;
   senderPassword: string;
 }

@@ -1,4 +1,4 @@
-import type { Clock } from '../ports/runtime';
+import type { Clock } from '#ports/runtime';
 
 /** The real clock. */
 export const systemClock: Clock = { now: () => new Date() };

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { IdGenerator } from '../ports/runtime';
+import type { IdGenerator } from '#ports/runtime';
 
 const TIME_DIGITS = 9; // base-36 milliseconds fit in 9 digits until the year 5188
 const SEQUENCE_DIGITS = 4;

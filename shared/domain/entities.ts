@@ -10,7 +10,7 @@ export type IntacctRecordStatus = 'active' | 'inactive';
 export const PERMISSION_PROFILES = ['admin', 'controller', 'manager', 'coordinator', 'collaborator'] as const;
 export type PermissionProfile = (typeof PERMISSION_PROFILES)[number];
 
-export type InvitationStatus = 'not_invited' | 'invited';
+type InvitationStatus = 'not_invited' | 'invited';
 
 /** Fields of a client that the sync owns (spec section 2, client table). */
 export interface ClientMappedFields {

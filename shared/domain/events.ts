@@ -28,7 +28,7 @@ export interface DomainEvent {
 }
 
 /** A stable id for the event `type` about `parts` (the same change always gives the same id). */
-export function eventIdOf(type: DomainEventType, tenantId: string, parts: readonly unknown[]): string {
+function eventIdOf(type: DomainEventType, tenantId: string, parts: readonly unknown[]): string {
   return createHash('sha256').update(JSON.stringify([type, tenantId, ...parts])).digest('base64url').slice(0, 32);
 }
 

@@ -55,14 +55,14 @@ function trimmed(fields: IntacctFields, name: string): string {
 }
 
 /** The record's entity; a top-level record (every entity shares it) has none. */
-export function entityOf(fields: IntacctFields): IntacctEntityRef {
+function entityOf(fields: IntacctFields): IntacctEntityRef {
   const entityId = trimmed(fields, ENTITY_ID_FIELD);
   const entityName = trimmed(fields, ENTITY_NAME_FIELD);
   return entityId === '' ? { entityId: null, entityName: null } : { entityId, entityName: entityName === '' ? null : entityName };
 }
 
 /** Reads STATUS; only `inactive` (any case) is inactive, so an unknown value keeps syncing. */
-export function intacctStatusOf(fields: IntacctFields): IntacctRecordStatus {
+function intacctStatusOf(fields: IntacctFields): IntacctRecordStatus {
   return trimmed(fields, 'STATUS').toLowerCase() === INACTIVE_STATUS ? 'inactive' : 'active';
 }
 

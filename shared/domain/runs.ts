@@ -15,7 +15,7 @@ export type RunStatus = (typeof RUN_STATUSES)[number];
 export const ACTIVE_RUN_STATUSES = ['queued', 'running'] as const satisfies readonly RunStatus[];
 
 export const RECORD_OUTCOMES = ['created', 'updated', 'unchanged', 'unlinked', 'linked', 'skipped', 'failed'] as const;
-export type RecordOutcome = (typeof RECORD_OUTCOMES)[number];
+type RecordOutcome = (typeof RECORD_OUTCOMES)[number];
 
 export const INTACCT_OBJECTS = ['customer', 'employee', 'department'] as const satisfies readonly IntacctObject[];
 
@@ -219,7 +219,7 @@ export function stepsOf(request: RunRequest): RunStep[] {
 }
 
 /** A stored request that does not have its run type's shape. */
-export class MalformedRunRequest extends Error {
+class MalformedRunRequest extends Error {
   override name = 'MalformedRunRequest';
 }
 

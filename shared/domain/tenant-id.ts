@@ -4,7 +4,7 @@
  * a letter or digit, at most 64 characters. That set fits DynamoDB keys with our `#` separator and
  * AWS Secrets Manager names alike, so no store needs to encode a tenant id.
  */
-export const TENANT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const TENANT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /**
  * What a claim that was not a string turns into once a JWT authorizer flattens claims to text:

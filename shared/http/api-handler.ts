@@ -1,7 +1,7 @@
 import httpRouter from '@middy/http-router';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { createLogger, type Logger } from '../adapters/logger';
-import type { SyncDeps } from '../use-cases/engine/deps';
+import { createLogger, type Logger } from '#adapters/logger';
+import type { SyncDeps } from '#use-cases/engine/deps';
 import { authorize } from './auth';
 import { HttpError } from './http-error';
 import { jsonResult } from './json-result';

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { PERMISSION_PROFILES, type PermissionProfile } from '../domain/entities';
-import { isTenantId } from '../domain/tenant-id';
+import { PERMISSION_PROFILES, type PermissionProfile } from '#domain/entities';
+import { isTenantId } from '#domain/tenant-id';
 import { HttpError } from './http-error';
 
 /** Who may call a route: anyone, any profile of the tenant, or only its admins. */

@@ -9,8 +9,8 @@
 /** Where the console fetches its configuration, on its own origin. */
 export const CONSOLE_CONFIG_PATH = '/config.json';
 
-export const DEMO_PROFILES = ['admin', 'collaborator'] as const;
-export type DemoProfile = (typeof DEMO_PROFILES)[number];
+const DEMO_PROFILES = ['admin', 'collaborator'] as const;
+type DemoProfile = (typeof DEMO_PROFILES)[number];
 
 /** A user the local sign-in page offers: `Sign in as <tenantId> <profile>`. */
 export interface DemoUser {
@@ -40,7 +40,7 @@ export interface OidcSignIn {
   bearer: 'id_token' | 'access_token';
 }
 
-export interface LocalSignIn {
+interface LocalSignIn {
   kind: 'local';
   users: DemoUser[];
 }

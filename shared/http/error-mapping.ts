@@ -4,8 +4,8 @@
  * not foresee is a 500, and it tells the caller nothing about the inside.
  */
 import { ZodError } from 'zod';
-import { Conflict, DomainError, IntacctFailure, InvalidInput, NotFound, PreconditionFailed, TooManyRequests, type ErrorDetail } from '../domain/errors';
-import { isConditionalCheckFailed } from '../store/dynamo-errors';
+import { Conflict, DomainError, IntacctFailure, InvalidInput, NotFound, PreconditionFailed, TooManyRequests, type ErrorDetail } from '#domain/errors';
+import { isConditionalCheckFailed } from '#store/dynamo-errors';
 import { HttpError } from './http-error';
 import type { ErrorJson } from './schemas';
 

@@ -1,4 +1,4 @@
-import type { ErrorDetail } from '../domain/errors';
+import type { ErrorDetail } from '#domain/errors';
 
 /**
  * A refusal decided by the HTTP layer itself (no token, wrong profile, unknown route, unreadable

@@ -9,9 +9,9 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { Logger } from '../adapters/logger';
-import { tracer } from '../adapters/tracing';
-import type { Telemetry } from '../ports/telemetry';
+import type { Logger } from '#adapters/logger';
+import { tracer } from '#adapters/tracing';
+import type { Telemetry } from '#ports/telemetry';
 import { mapError } from './error-mapping';
 import { jsonResult } from './json-result';
 

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { ApiRoute } from './route';
 import { COMPONENT_SCHEMAS } from './schemas';
 
-export const OPENAPI_VERSION = '3.1.0';
+const OPENAPI_VERSION = '3.1.0';
 const API_TITLE = 'Sage Intacct → PSA sync';
 const API_VERSION = '1.0.0';
 const COMPONENT_REF_PREFIX = '#/components/schemas/';

@@ -2,9 +2,9 @@
  * Domain objects → the JSON the spec promises (section 4), and nothing more: internal fields
  * (tenant, versions, run requests, held unlinks) never leave the service, nor does any secret.
  */
-import type { Client, Department, IntacctEntityRef, PermissionProfile, User } from '../domain/entities';
-import type { RunRecord, SyncRun } from '../domain/runs';
-import type { Connection } from '../ports/stores';
+import type { Client, Department, IntacctEntityRef, PermissionProfile, User } from '#domain/entities';
+import type { RunRecord, SyncRun } from '#domain/runs';
+import type { Connection } from '#ports/stores';
 import type { ClientJson, ConnectionJson, DepartmentJson, RunJson, RunRecordJson, UserJson } from './schemas';
 
 /** The later of two ISO instants; null only when both are. */

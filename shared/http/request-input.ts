@@ -7,7 +7,7 @@ import { HttpError } from './http-error';
  * The JSON body of a request. Malformed JSON is 400 `invalid_json`; an absent body is `{}` where
  * the route allows it and otherwise left to the schema to refuse.
  */
-export function readJsonBody(event: APIGatewayProxyEventV2, route: ApiRoute): unknown {
+function readJsonBody(event: APIGatewayProxyEventV2, route: ApiRoute): unknown {
   const raw = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
   if (raw.trim() === '') return route.bodyOptional ? {} : undefined;
   try {

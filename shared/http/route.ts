@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { z } from 'zod';
-import type { Logger } from '../adapters/logger';
-import type { SyncDeps } from '../use-cases/engine/deps';
+import type { Logger } from '#adapters/logger';
+import type { SyncDeps } from '#use-cases/engine/deps';
 import type { Caller, RouteAccess } from './auth';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -12,7 +12,7 @@ export interface ApiServices {
   logger: Logger;
 }
 
-export interface RouteRequest<Params, Query, Body> extends ApiServices {
+interface RouteRequest<Params, Query, Body> extends ApiServices {
   /** The caller's tenant: every read and write is scoped to it (empty on public routes). */
   tenantId: string;
   /** Null only on public routes. */

@@ -5,18 +5,18 @@
  * parses an answer with them also catches a field the document does not list.
  */
 import { z } from 'zod';
-import { PERMISSION_PROFILES } from '../domain/entities';
-import { canTravelToIntacct } from '../domain/intacct-records';
-import { INTACCT_OBJECTS, RECORD_OUTCOMES, RUN_STATUSES, RUN_TRIGGERS, RUN_TYPES } from '../domain/runs';
+import { PERMISSION_PROFILES } from '#domain/entities';
+import { canTravelToIntacct } from '#domain/intacct-records';
+import { INTACCT_OBJECTS, RECORD_OUTCOMES, RUN_STATUSES, RUN_TRIGGERS, RUN_TYPES } from '#domain/runs';
 
-export const DEFAULT_PAGE_LIMIT = 50;
-export const MAX_PAGE_LIMIT = 200;
+const DEFAULT_PAGE_LIMIT = 50;
+const MAX_PAGE_LIMIT = 200;
 /** Longest PSA id accepted in a path; ids we issue are far shorter. */
 const MAX_ID_LENGTH = 128;
 /** Intacct ids (CUSTOMERID, EMPLOYEEID) are short codes; this is a generous ceiling. */
 const MAX_INTACCT_ID_LENGTH = 100;
 /** Ids per import request; larger imports use `all`. */
-export const MAX_IMPORT_SELECTION = 1000;
+const MAX_IMPORT_SELECTION = 1000;
 const MAX_TEXT_LENGTH = 1000;
 const MAX_NOTES_LENGTH = 10_000;
 const MAX_CURSOR_LENGTH = 2048;
@@ -320,6 +320,6 @@ export type DepartmentJson = z.output<typeof Department>;
 export type RunJson = z.output<typeof Run>;
 export type RunRecordJson = z.output<typeof RunRecord>;
 export type ConnectionJson = z.output<typeof IntacctConnection>;
-export type CustomerChoiceJson = z.output<typeof CustomerChoice>;
-export type EmployeeChoiceJson = z.output<typeof EmployeeChoice>;
+type CustomerChoiceJson = z.output<typeof CustomerChoice>;
+type EmployeeChoiceJson = z.output<typeof EmployeeChoice>;
 export type ErrorJson = z.output<typeof ErrorBody>;

@@ -6,15 +6,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
-import type { Logger } from '../adapters/logger';
-import type { SyncRun } from '../domain/runs';
-import { isTenantId, TENANT_ID_RULE } from '../domain/tenant-id';
-import type { Invocation } from '../ports/runtime';
-import type { SyncDeps } from '../use-cases/engine/deps';
-import { runClientImport } from '../use-cases/import-clients';
-import { runUserImport } from '../use-cases/import-users';
-import { requestNightlySyncs } from '../use-cases/request-nightly-syncs';
-import { runQueuedSync, syncTenant, type TenantSyncResult } from '../use-cases/sync-tenant';
+import type { Logger } from '#adapters/logger';
+import type { SyncRun } from '#domain/runs';
+import { isTenantId, TENANT_ID_RULE } from '#domain/tenant-id';
+import type { Invocation } from '#ports/runtime';
+import type { SyncDeps } from '#use-cases/engine/deps';
+import { runClientImport } from '#use-cases/import-clients';
+import { runUserImport } from '#use-cases/import-users';
+import { requestNightlySyncs } from '#use-cases/request-nightly-syncs';
+import { runQueuedSync, syncTenant, type TenantSyncResult } from '#use-cases/sync-tenant';
 import { detailsOf } from './error-mapping';
 import { workerStack } from './middy-stack';
 import { presentRun } from './presenters';
@@ -22,7 +22,7 @@ import type { RunJson } from './schemas';
 import { psaId } from './schemas';
 
 /** A worker event that does not have the documented shape; nothing was written. */
-export class InvalidWorkerEvent extends Error {
+class InvalidWorkerEvent extends Error {
   override name = 'InvalidWorkerEvent';
 }
 
@@ -34,16 +34,16 @@ const TENANT_SYNC_REQUESTED = 'TenantSyncRequested';
 const handoff = z.string().min(1).max(100);
 
 /** What the API hands an import worker, or an import continuing itself (with `handoff`). */
-export const ImportWorkerEvent = z.strictObject({ tenantId, runId: psaId, handoff: handoff.optional() });
+const ImportWorkerEvent = z.strictObject({ tenantId, runId: psaId, handoff: handoff.optional() });
 
 /** The nightly fan-out's event, as EventBridge delivers it (the envelope carries more fields). */
-export const TenantSyncRequestedEvent = z.object({
+const TenantSyncRequestedEvent = z.object({
   'detail-type': z.literal(TENANT_SYNC_REQUESTED),
   detail: z.object({ tenantId, scope: syncScope.optional(), dryRun: z.boolean().optional(), scheduledAt: z.iso.datetime().optional() }),
 });
 
 /** A manual `aws lambda invoke`, or the API's sync now / a sync continuing itself (with the run's id). */
-export const ManualTenantSyncEvent = z.strictObject({
+const ManualTenantSyncEvent = z.strictObject({
   tenantId,
   scope: syncScope,
   dryRun: z.boolean().optional(),

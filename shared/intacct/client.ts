@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { CompanySlots, SlotRelease } from '../ports/company-slots';
-import type { Telemetry } from '../ports/telemetry';
+import type { CompanySlots, SlotRelease } from '#ports/company-slots';
+import type { Telemetry } from '#ports/telemetry';
 import { abandonedError, throwIfAbandoned, untilAbandoned } from './abort';
 import { companyKey, companySemaphore, DEFAULT_COMPANY_CONCURRENCY, processCompanySlots } from './company-concurrency';
 import {
@@ -17,13 +17,9 @@ import {
 import { postXml, type HttpAnswer } from './http-transport';
 import {
   buildQueryXml,
-  buildReadByQueryXml,
-  buildReadMoreXml,
   QUERY_MAX_PAGE_SIZE,
-  READ_BY_QUERY_MAX_PAGE_SIZE,
   type QueryFilter,
   type QueryRequest,
-  type ReadByQueryRequest,
 } from './query-builder';
 import {
   DEFAULT_BASE_DELAY_MS,
@@ -128,11 +124,11 @@ export interface QueryPage {
   numRemaining: number;
 }
 
-export type { IntacctRecord, QueryFilter, QueryRequest, ReadByQueryRequest };
+export type { IntacctRecord, QueryFilter, QueryRequest };
 
-export const DEFAULT_TIMEOUT_MS = 60_000;
+const DEFAULT_TIMEOUT_MS = 60_000;
 const MEBIBYTE = 1024 * 1024;
-export const DEFAULT_MAX_RESPONSE_BYTES = 64 * MEBIBYTE;
+const DEFAULT_MAX_RESPONSE_BYTES = 64 * MEBIBYTE;
 /** Room for the envelope (control, authentication, result) around a page's records. */
 const ANSWER_ENVELOPE_BYTES = 64 * 1024;
 /** Far more than any record we select (a few dozen short fields), so an honest page always fits. */
@@ -200,7 +196,7 @@ function readAnswer(answer: HttpAnswer, limits: AnswerLimits): GatewayResult {
 
 /**
  * Read-only client for the Intacct XML gateway: API sessions (renewed once when one expires),
- * offset-paged `query` and `readByQuery`/`readMore` listings, retries with full-jitter backoff
+ * offset-paged `query` listings, retries with full-jitter backoff
  * on retryable errors only (a few attempts, or until the caller's signal aborts; a Retry-After is
  * honoured), and a per-company concurrency limit (process-local, or the CompanySlots given).
  */
@@ -276,30 +272,6 @@ export class IntacctClient {
       }
       offset += page.records.length;
       functionXml = buildQueryXml(request, offset);
-    }
-  }
-
-  /** Lists with `readByQuery`, then `readMore` on its result id until nothing remains. */
-  async *readByQuery(request: ReadByQueryRequest, options: RequestOptions = {}): AsyncGenerator<QueryPage> {
-    const call = { ...this.#callContext(options), maxRecords: request.pageSize ?? READ_BY_QUERY_MAX_PAGE_SIZE };
-    const firstXml = buildReadByQueryXml(request);
-    let page: ListPage = readListPage((await this.#callWithSession('readByQuery', firstXml, call)).data);
-    let resultId = page.resultId;
-    let delivered = 0;
-    for (;;) {
-      yield { records: page.records, totalCount: page.totalCount, offset: delivered, numRemaining: page.numRemaining };
-      delivered += page.records.length;
-      if (page.numRemaining === 0) return;
-      if (resultId === undefined) {
-        throw new IntacctProtocolError('Intacct reported records remaining but gave no resultId');
-      }
-      const remainingBefore = page.numRemaining;
-      page = readListPage((await this.#callWithSession('readMore', buildReadMoreXml(resultId), call)).data, delivered);
-      resultId = page.resultId ?? resultId;
-      // readMore moves a server-side cursor, so a retried call may have skipped a page: refuse to hide that.
-      if (page.records.length + page.numRemaining !== remainingBefore || page.records.length === 0) {
-        throw new IntacctQueryError('readMore lost its place in the result set; restart the listing');
-      }
     }
   }
 

@@ -1,4 +1,4 @@
-import type { CompanySlots } from '../ports/company-slots';
+import type { CompanySlots } from '#ports/company-slots';
 
 /** Gives back a slot; calling it more than once has no further effect. */
 export type Release = () => void;

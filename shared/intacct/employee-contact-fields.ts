@@ -17,7 +17,7 @@ import type { IntacctRecord } from './xml-response';
 export type EmployeeContactNaming = 'personalinfo' | 'contact';
 
 /** The object whose contact fields have two names. */
-export const EMPLOYEE_OBJECT = 'EMPLOYEE';
+const EMPLOYEE_OBJECT = 'EMPLOYEE';
 
 const PREFIX: Record<EmployeeContactNaming, string> = {
   personalinfo: 'PERSONALINFO.',
@@ -25,10 +25,10 @@ const PREFIX: Record<EmployeeContactNaming, string> = {
 };
 
 /** The naming the product's field lists use and records are handed over in. */
-export const CANONICAL_CONTACT_NAMING: EmployeeContactNaming = 'personalinfo';
+const CANONICAL_CONTACT_NAMING: EmployeeContactNaming = 'personalinfo';
 
 /** The naming tried first for a company not yet known: the one Intacct's `query` documentation uses. */
-export const FIRST_GUESS_CONTACT_NAMING: EmployeeContactNaming = 'contact';
+const FIRST_GUESS_CONTACT_NAMING: EmployeeContactNaming = 'contact';
 
 export function otherNaming(naming: EmployeeContactNaming): EmployeeContactNaming {
   return naming === 'personalinfo' ? 'contact' : 'personalinfo';

@@ -111,7 +111,7 @@ export class IntacctTimeoutError extends IntacctError {
 }
 
 /** Error numbers whose meaning does not depend on the level that reported them. */
-export const INTACCT_ERRORNO = {
+const INTACCT_ERRORNO = {
   xmlParseError: 'XL03000003',
   badCredentials: 'XL03000006',
   transactionRolledBack: 'XL03000009',

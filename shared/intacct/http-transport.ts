@@ -1,4 +1,4 @@
-import { inSubsegment } from '../adapters/tracing';
+import { inSubsegment } from '#adapters/tracing';
 import { abandonedError } from './abort';
 import { IntacctProtocolError, IntacctTransientError } from './errors';
 

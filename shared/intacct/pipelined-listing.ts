@@ -24,7 +24,7 @@ export interface KeysetPage<R> {
  * Asks `RECORDNO > anchor` (everything when null), ordered by RECORDNO, `pageSize` records from
  * `offset`; `signal` is the listing's, for the request to stop when it aborts.
  */
-export type KeysetPageFetcher<R> = (anchor: string | null, offset: number, signal: AbortSignal | undefined) => Promise<KeysetPage<R>>;
+type KeysetPageFetcher<R> = (anchor: string | null, offset: number, signal: AbortSignal | undefined) => Promise<KeysetPage<R>>;
 
 export interface PipelinedListingOptions<R> {
   fetchPage: KeysetPageFetcher<R>;

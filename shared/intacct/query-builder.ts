@@ -1,7 +1,7 @@
 import { element } from './xml-request';
 
 /** Comparison operators that take one value. */
-export const SINGLE_VALUE_OPERATORS = [
+const SINGLE_VALUE_OPERATORS = [
   'equalto',
   'notequalto',
   'lessthan',
@@ -12,13 +12,13 @@ export const SINGLE_VALUE_OPERATORS = [
   'notlike',
 ] as const;
 /** Operators that take a list of values. */
-export const LIST_OPERATORS = ['in', 'notin'] as const;
+const LIST_OPERATORS = ['in', 'notin'] as const;
 /** Operators that take no value. */
-export const NULL_OPERATORS = ['isnull', 'isnotnull'] as const;
+const NULL_OPERATORS = ['isnull', 'isnotnull'] as const;
 
-export type SingleValueOperator = (typeof SINGLE_VALUE_OPERATORS)[number];
-export type ListOperator = (typeof LIST_OPERATORS)[number];
-export type NullOperator = (typeof NULL_OPERATORS)[number];
+type SingleValueOperator = (typeof SINGLE_VALUE_OPERATORS)[number];
+type ListOperator = (typeof LIST_OPERATORS)[number];
+type NullOperator = (typeof NULL_OPERATORS)[number];
 
 /** A `query` filter: comparisons nested in `and` / `or`. */
 export type QueryFilter =
@@ -43,22 +43,8 @@ export interface QueryRequest {
   caseInsensitive?: boolean;
 }
 
-/**
- * One list request through the older `readByQuery` function. Its published parameters (object,
- * fields, query, pagesize, docparid) name no `showprivate`, so nothing here asks for entity-private
- * records; the source lists with `query`, whose `<options>` take it.
- */
-export interface ReadByQueryRequest {
-  object: string;
-  fields?: string[] | '*';
-  /** SQL-like condition text; build literals with {@link quoteReadByQueryValue}. */
-  query?: string;
-  /** 1..1000, default 1000. */
-  pageSize?: number;
-}
 
 export const QUERY_MAX_PAGE_SIZE = 2000;
-export const READ_BY_QUERY_MAX_PAGE_SIZE = 1000;
 
 function isOneOf<T extends string>(list: readonly T[], value: string): value is T {
   return (list as readonly string[]).includes(value);
@@ -70,7 +56,7 @@ function requireName(kind: string, name: string): string {
 }
 
 /** Validates a page size against Intacct's bounds for the function. */
-export function checkPageSize(pageSize: number, max: number): number {
+function checkPageSize(pageSize: number, max: number): number {
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > max) {
     throw new RangeError(`pageSize must be an integer from 1 to ${max}`);
   }
@@ -143,30 +129,5 @@ export function buildQueryXml(request: QueryRequest, offset: number): string {
   );
 }
 
-/** Builds the `<readByQuery>` function content for the first page. */
-export function buildReadByQueryXml(request: ReadByQueryRequest): string {
-  const pageSize = checkPageSize(request.pageSize ?? READ_BY_QUERY_MAX_PAGE_SIZE, READ_BY_QUERY_MAX_PAGE_SIZE);
-  const fields = request.fields === undefined || request.fields === '*' ? '*' : request.fields.join(',');
-  if (fields === '') throw new RangeError('readByQuery needs at least one field');
-  return (
-    '<readByQuery>' +
-    element('object', requireName('Object', request.object)) +
-    element('fields', fields) +
-    element('query', request.query ?? '') +
-    element('pagesize', String(pageSize)) +
-    '</readByQuery>'
-  );
-}
 
-/** Builds the `<readMore>` function content that continues a readByQuery result set. */
-export function buildReadMoreXml(resultId: string): string {
-  return `<readMore>${element('resultId', requireName('resultId', resultId))}</readMore>`;
-}
 
-/**
- * Quotes a literal for readByQuery condition text: `Jane's` becomes `'Jane\'s'`.
- * Backslashes are doubled so a value cannot end the literal early.
- */
-export function quoteReadByQueryValue(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-}

@@ -70,7 +70,7 @@ export function backoffDelayMs(retry: number, policy: Pick<RetryPolicy, 'baseDel
  * The wait before the next attempt after `failure`: what its Retry-After asked for (at most
  * maxRetryAfterMs), else the full-jitter backoff under the mode's cap.
  */
-export function retryDelayMs(retry: number, failure: unknown, policy: RetryPolicy, untilAborted: boolean): number {
+function retryDelayMs(retry: number, failure: unknown, policy: RetryPolicy, untilAborted: boolean): number {
   const asked = failure instanceof IntacctError ? failure.retryAfterMs : undefined;
   if (asked !== undefined) return Math.min(asked, policy.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS);
   const untilAbortedCap = policy.untilAbortedMaxDelayMs ?? Math.max(policy.maxDelayMs, DEFAULT_UNTIL_ABORTED_MAX_DELAY_MS);
@@ -79,7 +79,7 @@ export function retryDelayMs(retry: number, failure: unknown, policy: RetryPolic
 }
 
 /** Only errors the connector itself marked retryable are retried; authentication errors never are. */
-export function isRetryable(error: unknown): boolean {
+function isRetryable(error: unknown): boolean {
   return error instanceof IntacctError && error.retryable && error.kind !== 'authentication';
 }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { IntacctFailure, type IntacctFailureCode } from '../domain/errors';
-import { CUSTOMER_FIELDS, DEPARTMENT_FIELDS, EMPLOYEE_FIELDS, type IntacctFields } from '../domain/intacct-records';
+import { IntacctFailure, type IntacctFailureCode } from '#domain/errors';
+import { CUSTOMER_FIELDS, DEPARTMENT_FIELDS, EMPLOYEE_FIELDS, type IntacctFields } from '#domain/intacct-records';
 import type {
   BrowseRequest,
   CallOptions,
@@ -9,7 +9,7 @@ import type {
   IntacctSourceFactory,
   ListingOptions,
   ListingPage,
-} from '../ports/intacct-source';
+} from '#ports/intacct-source';
 import {
   IntacctClient,
   type IntacctClientOptions,

@@ -1,5 +1,5 @@
 /** Characters XML 1.0 allows at all; anything else cannot be sent, escaped or not. */
-import { canTravelToIntacct } from '../domain/intacct-records';
+import { canTravelToIntacct } from '#domain/intacct-records';
 
 const XML_SPECIAL_CHARACTER = /[&<>"'\r]/g;
 
@@ -30,13 +30,13 @@ export function element(name: string, value: string): string {
 }
 
 /** Sender (vendor) credentials that go into every request's `<control>` block. */
-export interface SenderCredentials {
+interface SenderCredentials {
   senderId: string;
   senderPassword: string;
 }
 
 /** User login for getAPISession. */
-export interface LoginCredentials {
+interface LoginCredentials {
   userId: string;
   companyId: string;
   userPassword: string;

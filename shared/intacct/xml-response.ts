@@ -156,7 +156,7 @@ export function isHtmlPage(body: string): boolean {
  * Refuses a body before any parser touches it: DOCTYPE or ENTITY markup is a protocol error
  * (never retried); an empty body or an HTML page is a transient outage.
  */
-export function screenResponseBody(body: string): void {
+function screenResponseBody(body: string): void {
   if (body.trim() === '') {
     throw new IntacctTransientError('Intacct answered with an empty body');
   }
@@ -213,7 +213,7 @@ export function exceedsRecordLimit(body: string, limit: number): boolean {
  * XML is transient (the next answer is usually whole); values stay text exactly as sent. An answer
  * with more records than asked for is refused before it is parsed.
  */
-export function parseGatewayXml(body: string, limits: AnswerLimits = {}): XmlNode {
+function parseGatewayXml(body: string, limits: AnswerLimits = {}): XmlNode {
   screenResponseBody(body);
   const validation = XMLValidator.validate(body);
   if (validation !== true) {
@@ -258,7 +258,7 @@ const SUCCESS = 'success';
  * Reads a parsed `<response>` through its three status levels (control, authentication, result)
  * and returns the single function result, or throws the typed error of the first level that failed.
  */
-export function readGatewayResult(response: XmlNode): GatewayResult {
+function readGatewayResult(response: XmlNode): GatewayResult {
   const control = response.control;
   if (statusOf(control) !== SUCCESS) {
     throw failure('control', response.errormessage);
@@ -309,7 +309,7 @@ function flattenInto(target: IntacctRecord, prefix: string, value: unknown): voi
 }
 
 /** Turns one parsed record element into dotted-name text fields; nested elements (single reads) are flattened. */
-export function toRecord(element: unknown): IntacctRecord {
+function toRecord(element: unknown): IntacctRecord {
   const record: IntacctRecord = {};
   if (!isNode(element)) return record;
   for (const [name, value] of Object.entries(element)) {

@@ -1,4 +1,4 @@
-import type { DomainEvent } from '../domain/events';
+import type { DomainEvent } from '#domain/events';
 
 export interface EventPublisher {
   /** Publishes in order; batches as the bus allows. */

@@ -1,4 +1,4 @@
-import type { IntacctFields } from '../domain/intacct-records';
+import type { IntacctFields } from '#domain/intacct-records';
 
 /** One page of a listing; `totalCount` is the size of the whole listing as Intacct counts it. */
 export interface ListingPage {

@@ -1,6 +1,6 @@
-import type { Client, Department, IntacctObject, User } from '../domain/entities';
-import type { DomainEvent } from '../domain/events';
-import type { HeldUnlink, RunFamily, RunRecord, RunStatus, SyncRun } from '../domain/runs';
+import type { Client, Department, IntacctObject, User } from '#domain/entities';
+import type { DomainEvent } from '#domain/events';
+import type { HeldUnlink, RunFamily, RunRecord, RunStatus, SyncRun } from '#domain/runs';
 
 export interface PageRequest {
   limit: number;
@@ -120,7 +120,7 @@ export interface OutboxEntry {
 }
 
 /** What is true once the change an outbox entry announces has been made. */
-export type OutboxProof =
+type OutboxProof =
   /** The PSA record `psaId` exists and has these values at these dotted paths. */
   | { of: 'entity'; object: IntacctObject; psaId: string; expect: Record<string, unknown> }
   /** The run was saved with this status. */

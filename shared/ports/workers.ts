@@ -1,4 +1,4 @@
-import type { RunType } from '../domain/runs';
+import type { RunType } from '#domain/runs';
 
 /** A run handed to its worker: to start it, or to continue it where `handoff` left it. */
 export interface RunLaunch {

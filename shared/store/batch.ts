@@ -7,7 +7,7 @@ import type { PrimaryKey } from './keys';
 import type { StoredItem } from './item-fields';
 
 /** DynamoDB's own limits per request. */
-export const BATCH_GET_MAX_KEYS = 100;
+const BATCH_GET_MAX_KEYS = 100;
 export const BATCH_WRITE_MAX_ITEMS = 25;
 
 export interface BatchRetryPolicy {
@@ -17,7 +17,7 @@ export interface BatchRetryPolicy {
   baseDelayMs: number;
 }
 
-export const DEFAULT_BATCH_RETRY: BatchRetryPolicy = { maxAttempts: 8, baseDelayMs: 25 };
+const DEFAULT_BATCH_RETRY: BatchRetryPolicy = { maxAttempts: 8, baseDelayMs: 25 };
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

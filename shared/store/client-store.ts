@@ -1,11 +1,12 @@
 /** Clients in the entities table, findable by normalised name through the index. */
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Client } from '../domain/entities';
-import type { ClientStore } from '../ports/stores';
+import type { Client } from '#domain/entities';
+import type { ClientStore } from '#ports/stores';
 import type { BatchRetryPolicy } from './batch';
 import { readMap, readString, type StoredItem } from './item-fields';
 import { KEY_ATTRIBUTES, SECONDARY_INDEX_NAME, clientNameIndexKey, clientNamePartition, clientPartition } from './keys';
 import { VersionedEntityStore, versionedFromItem, type VersionedEntityCodec } from './versioned-entity-store';
+import { normalizeName } from '#domain/sync-rules';
 
 const CLIENT_ATTRIBUTES = {
   name: 'name',
@@ -18,18 +19,10 @@ const CLIENT_ATTRIBUTES = {
   integrations: 'integrations',
 } as const;
 
-/**
- * The form two client names are compared in: trimmed, inner white space collapsed,
- * Unicode NFC (so a composed and a decomposed "é" match) and lower case.
- */
-export function normalizeClientName(name: string): string {
-  return name.trim().replace(/\s+/g, ' ').normalize('NFC').toLowerCase();
-}
-
-export const clientCodec: VersionedEntityCodec<Client> = {
+const clientCodec: VersionedEntityCodec<Client> = {
   entityType: 'Client',
   partition: clientPartition,
-  indexKey: (client) => clientNameIndexKey(client.tenantId, normalizeClientName(client.name), client.id),
+  indexKey: (client) => clientNameIndexKey(client.tenantId, normalizeName(client.name), client.id),
   toAttributes: (client) => ({
     [CLIENT_ATTRIBUTES.name]: client.name,
     [CLIENT_ATTRIBUTES.street]: client.street,
@@ -73,7 +66,7 @@ export class DynamoClientStore extends VersionedEntityStore<Client> implements C
           IndexName: SECONDARY_INDEX_NAME,
           KeyConditionExpression: '#gsi1pk = :name',
           ExpressionAttributeNames: { '#gsi1pk': KEY_ATTRIBUTES.indexPartitionKey },
-          ExpressionAttributeValues: { ':name': clientNamePartition(tenantId, normalizeClientName(name)) },
+          ExpressionAttributeValues: { ':name': clientNamePartition(tenantId, normalizeName(name)) },
           ExclusiveStartKey: startKey,
         }),
       );

@@ -5,14 +5,14 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { CompanySlots, SlotRelease } from '../ports/company-slots';
+import type { CompanySlots, SlotRelease } from '#ports/company-slots';
 import { conditionHolds } from './dynamo-errors';
 import { ENTITY_TYPE_ATTRIBUTE, EXPIRES_AT_ATTRIBUTE, KEY_ATTRIBUTES, companySlotKey } from './keys';
 
 const SLOT_ATTRIBUTES = { holder: 'holder', until: 'until' } as const;
 
 /** Longer than any one Intacct request may take (the connector's per-request timeout is 60 s). */
-export const DEFAULT_SLOT_TTL_MS = 90_000;
+const DEFAULT_SLOT_TTL_MS = 90_000;
 /** First wait before asking again for a slot; doubled up to the cap, with jitter. */
 const FIRST_POLL_MS = 20;
 /** DynamoDB's TTL removes a slot its holder never gave back (a crash) a day after it lapsed. */

@@ -3,8 +3,8 @@
  * them; their last-sync times live in the runs table (see `syncStateKey`).
  */
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { RunFamily } from '../domain/runs';
-import type { Connection, ConnectionStore, LinkedCompany } from '../ports/stores';
+import type { RunFamily } from '#domain/runs';
+import type { Connection, ConnectionStore, LinkedCompany } from '#ports/stores';
 import { isConditionalCheckFailed } from './dynamo-errors';
 import { readNullableString, readNumber, readString, type StoredItem } from './item-fields';
 import {
@@ -51,7 +51,7 @@ const FAILURE_RETENTION_SECONDS = 86_400;
 const MS_PER_SECOND = 1000;
 
 /** Connections per index page in the nightly fan-out. */
-export const DEFAULT_CONNECTION_PAGE_SIZE = 100;
+const DEFAULT_CONNECTION_PAGE_SIZE = 100;
 
 function toItem(connection: Connection): StoredItem {
   return {

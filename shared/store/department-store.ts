@@ -1,7 +1,7 @@
 /** Departments in the entities table. */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Department } from '../domain/entities';
-import type { DepartmentStore } from '../ports/stores';
+import type { Department } from '#domain/entities';
+import type { DepartmentStore } from '#ports/stores';
 import type { BatchRetryPolicy } from './batch';
 import { readMap, readString } from './item-fields';
 import { departmentPartition } from './keys';
@@ -12,7 +12,7 @@ const DEPARTMENT_ATTRIBUTES = {
   integrations: 'integrations',
 } as const;
 
-export const departmentCodec: VersionedEntityCodec<Department> = {
+const departmentCodec: VersionedEntityCodec<Department> = {
   entityType: 'Department',
   partition: departmentPartition,
   toAttributes: (department) => ({

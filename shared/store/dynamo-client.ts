@@ -1,8 +1,8 @@
 /** Builds the DynamoDB clients and wires every store adapter to its table. */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Clock } from '../ports/runtime';
-import type { Stores } from '../ports/stores';
+import type { Clock } from '#ports/runtime';
+import type { Stores } from '#ports/stores';
 import type { BatchRetryPolicy } from './batch';
 import { DynamoClientStore } from './client-store';
 import { DynamoConnectionStore } from './connection-store';
@@ -45,7 +45,7 @@ export function documentClientFor(client: DynamoDBClient): DynamoDBDocumentClien
 }
 
 /** A document client for `options`; see `createDynamoClient`. */
-export function createDocumentClient(options: DynamoClientOptions = {}): DynamoDBDocumentClient {
+function createDocumentClient(options: DynamoClientOptions = {}): DynamoDBDocumentClient {
   return documentClientFor(createDynamoClient(options));
 }
 

@@ -5,9 +5,9 @@
  * different keys spell the same string (tenant `a#RUN` vs. run records of tenant `a`);
  * `keySegment` refuses such values before they reach a key.
  */
-import { InvalidInput } from '../domain/errors';
-import type { IntacctObject } from '../domain/entities';
-import { isTenantId, TENANT_ID_RULE } from '../domain/tenant-id';
+import { InvalidInput } from '#domain/errors';
+import type { IntacctObject } from '#domain/entities';
+import { isTenantId, TENANT_ID_RULE } from '#domain/tenant-id';
 
 /** Names of the key attributes shared by all three tables and their index. */
 export const KEY_ATTRIBUTES = {
@@ -67,7 +67,7 @@ const OBJECT_SEGMENTS: Record<IntacctObject, string> = {
 };
 
 /** Answers `value` when it is safe inside a key; throws InvalidInput naming `field` otherwise. */
-export function keySegment(value: string, field: string): string {
+function keySegment(value: string, field: string): string {
   if (value.length === 0 || value.includes(SEPARATOR)) {
     throw new InvalidInput('invalid_identifier', `${field} must be non-empty and must not contain "${SEPARATOR}".`, [
       { field, message: `must be non-empty and must not contain "${SEPARATOR}"` },

@@ -4,8 +4,8 @@
  * can never both win, and whoever wins learns exactly whom it took the lease from.
  */
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { RUN_FAMILIES, type RunFamily } from '../domain/runs';
-import type { Lease, LeaseStore } from '../ports/stores';
+import { RUN_FAMILIES, type RunFamily } from '#domain/runs';
+import type { Lease, LeaseStore } from '#ports/stores';
 import { conditionHolds } from './dynamo-errors';
 import { readEnum, readNullableString, readString, type StoredItem } from './item-fields';
 import { ENTITY_TYPE_ATTRIBUTE, KEY_ATTRIBUTES, leaseKey } from './keys';

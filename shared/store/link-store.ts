@@ -1,9 +1,9 @@
 /** Links between Intacct records and PSA records, one partition per tenant and Intacct object. */
 import { randomUUID } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { IntacctObject } from '../domain/entities';
-import { INTACCT_OBJECTS } from '../domain/runs';
-import type { Link, LinkClaim, LinkStore } from '../ports/stores';
+import type { IntacctObject } from '#domain/entities';
+import { INTACCT_OBJECTS } from '#domain/runs';
+import type { Link, LinkClaim, LinkStore } from '#ports/stores';
 import { batchGetAll, type BatchRetryPolicy } from './batch';
 import { conditionHolds, isConditionalCheckFailed } from './dynamo-errors';
 import { readEnum, readNullableString, readString, type StoredItem } from './item-fields';
@@ -29,7 +29,7 @@ const EDITED_FINGERPRINT_PREFIX = 'edited:';
 
 
 /** Links per Query page when a sync walks every link of an object. */
-export const DEFAULT_LINK_PAGE_SIZE = 500;
+const DEFAULT_LINK_PAGE_SIZE = 500;
 
 function toItem(link: Link): StoredItem {
   return {

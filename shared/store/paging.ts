@@ -6,13 +6,13 @@
  * is refused with InvalidInput instead of being handed to DynamoDB.
  */
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { InvalidInput } from '../domain/errors';
-import type { Page, PageRequest } from '../ports/stores';
+import { InvalidInput } from '#domain/errors';
+import type { Page, PageRequest } from '#ports/stores';
 import { KEY_ATTRIBUTES, primaryKeyOf, type PrimaryKey } from './keys';
 import type { StoredItem } from './item-fields';
 
 /** Largest page a caller may ask for; DynamoDB caps a Query answer at 1 MB anyway. */
-export const MAX_PAGE_LIMIT = 1000;
+const MAX_PAGE_LIMIT = 1000;
 
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 const CURSOR_FIELDS = [KEY_ATTRIBUTES.partitionKey, KEY_ATTRIBUTES.sortKey].sort();
@@ -32,7 +32,7 @@ export function encodeCursor(key: PrimaryKey): string {
  * Decodes a cursor that must continue a listing of `expectedPartition`.
  * Throws InvalidInput (field `cursor`) for anything else.
  */
-export function decodeCursor(cursor: string, expectedPartition: string): PrimaryKey {
+function decodeCursor(cursor: string, expectedPartition: string): PrimaryKey {
   if (!BASE64URL.test(cursor)) throw invalidCursor('is not base64url');
   const json = Buffer.from(cursor, 'base64url').toString('utf8');
   let decoded: unknown;
@@ -57,7 +57,7 @@ export function decodeCursor(cursor: string, expectedPartition: string): Primary
 }
 
 /** Checks the requested page size; throws InvalidInput (field `limit`) when out of range. */
-export function checkedLimit(limit: number): number {
+function checkedLimit(limit: number): number {
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_LIMIT) {
     throw new InvalidInput('invalid_limit', `limit must be an integer from 1 to ${MAX_PAGE_LIMIT}.`, [
       { field: 'limit', message: `must be an integer from 1 to ${MAX_PAGE_LIMIT}` },

@@ -1,8 +1,8 @@
 /** Sync runs and their per-record outcomes in the runs table. */
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { IntacctObject } from '../domain/entities';
-import { Conflict } from '../domain/errors';
-import { DOMAIN_EVENT_TYPES, type DomainEvent } from '../domain/events';
+import type { IntacctObject } from '#domain/entities';
+import { Conflict } from '#domain/errors';
+import { DOMAIN_EVENT_TYPES, type DomainEvent } from '#domain/events';
 import {
   INTACCT_OBJECTS,
   parseRunRequest,
@@ -16,9 +16,9 @@ import {
   type RunRecord,
   type RunStatus,
   type SyncRun,
-} from '../domain/runs';
-import type { OutboxEntry, Page, PageRequest, RunStore } from '../ports/stores';
-import type { Clock } from '../ports/runtime';
+} from '#domain/runs';
+import type { OutboxEntry, Page, PageRequest, RunStore } from '#ports/stores';
+import type { Clock } from '#ports/runtime';
 import { batchDeleteAll, batchPutAll, type BatchRetryPolicy } from './batch';
 import { conditionHolds, isConditionalCheckFailed } from './dynamo-errors';
 import {
@@ -50,7 +50,7 @@ import {
 import { iteratePartition, queryPartitionPage } from './paging';
 
 /** How long per-record outcomes are kept before DynamoDB's TTL removes them. */
-export const DEFAULT_RUN_RECORD_RETENTION_DAYS = 90;
+const DEFAULT_RUN_RECORD_RETENTION_DAYS = 90;
 const SECONDS_PER_DAY = 86_400;
 const MS_PER_SECOND = 1000;
 

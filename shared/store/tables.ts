@@ -24,7 +24,7 @@ export interface KeyAttribute {
   type: 'S';
 }
 
-export interface TableIndexSchema {
+interface TableIndexSchema {
   indexName: string;
   partitionKey: KeyAttribute;
   sortKey: KeyAttribute;

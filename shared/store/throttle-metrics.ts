@@ -4,11 +4,11 @@
  * sits in the client's middleware stack, inside the retries, and sees every attempt refused.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { Telemetry } from '../ports/telemetry';
+import type { Telemetry } from '#ports/telemetry';
 import type { TableNames } from './tables';
 
 /** The error names DynamoDB (and the SDK for it) refuse a request for throughput with. */
-export const THROTTLING_ERRORS: ReadonlySet<string> = new Set([
+const THROTTLING_ERRORS: ReadonlySet<string> = new Set([
   'ProvisionedThroughputExceededException',
   'ThrottlingException',
   'RequestLimitExceeded',
@@ -18,7 +18,7 @@ export const THROTTLING_ERRORS: ReadonlySet<string> = new Set([
 const UNKNOWN_TABLE = 'other';
 
 /** True when DynamoDB refused the request for throughput. */
-export function isThrottling(error: unknown): boolean {
+function isThrottling(error: unknown): boolean {
   return error instanceof Error && THROTTLING_ERRORS.has(error.name);
 }
 

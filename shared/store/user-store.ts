@@ -1,7 +1,7 @@
 /** Users (team members) in the entities table. */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { PERMISSION_PROFILES, type User } from '../domain/entities';
-import type { UserStore } from '../ports/stores';
+import { PERMISSION_PROFILES, type User } from '#domain/entities';
+import type { UserStore } from '#ports/stores';
 import type { BatchRetryPolicy } from './batch';
 import { readEnum, readMap, readNullableString, readString } from './item-fields';
 import { userPartition } from './keys';
@@ -22,7 +22,7 @@ const USER_ATTRIBUTES = {
 
 const INVITATION_STATUSES = ['not_invited', 'invited'] as const;
 
-export const userCodec: VersionedEntityCodec<User> = {
+const userCodec: VersionedEntityCodec<User> = {
   entityType: 'User',
   partition: userPartition,
   toAttributes: (user) => ({

@@ -3,8 +3,8 @@
  * (its partition, its own attributes, optionally an index key), this supplies the conditional writes.
  */
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { Conflict, InvalidInput } from '../domain/errors';
-import type { EntityStore, Page, PageRequest } from '../ports/stores';
+import { Conflict, InvalidInput } from '#domain/errors';
+import type { EntityStore, Page, PageRequest } from '#ports/stores';
 import { batchGetAll, batchPutAll, type BatchRetryPolicy } from './batch';
 import { conditionHolds, isConditionalCheckFailed } from './dynamo-errors';
 import { readNumber, readString, type StoredItem } from './item-fields';
@@ -49,7 +49,7 @@ export interface VersionedEntityStoreConfig<T extends VersionedEntity> {
 }
 
 /** The full item of `entity`: keys, entity type, base fields and the kind's own attributes. */
-export function versionedToItem<T extends VersionedEntity>(codec: VersionedEntityCodec<T>, entity: T): StoredItem {
+function versionedToItem<T extends VersionedEntity>(codec: VersionedEntityCodec<T>, entity: T): StoredItem {
   return {
     ...codec.toAttributes(entity),
     ...entityKey(codec.partition(entity.tenantId), entity.id),

@@ -1,6 +1,6 @@
-import { mapCustomer } from '../domain/mapping';
-import type { IntacctRecordStatus } from '../domain/entities';
-import type { CallOptions } from '../ports/intacct-source';
+import { mapCustomer } from '#domain/mapping';
+import type { IntacctRecordStatus } from '#domain/entities';
+import type { CallOptions } from '#ports/intacct-source';
 import type { Browsed, BrowseQuery } from './engine/inputs';
 import type { SyncDeps } from './engine/deps';
 import { findUnlinkedClientNamed } from './engine/client-matches';

@@ -1,7 +1,7 @@
-import type { IntacctRecordStatus } from '../domain/entities';
-import { mapDepartment, mapEmployee } from '../domain/mapping';
+import type { IntacctRecordStatus } from '#domain/entities';
+import { mapDepartment, mapEmployee } from '#domain/mapping';
 import type { Browsed, BrowseQuery } from './engine/inputs';
-import type { CallOptions } from '../ports/intacct-source';
+import type { CallOptions } from '#ports/intacct-source';
 import type { SyncDeps } from './engine/deps';
 import { intacctForTenant } from './engine/intacct-for-tenant';
 

@@ -1,5 +1,5 @@
-import { Conflict, NotFound } from '../domain/errors';
-import { FAMILY_OF_RUN, type SyncRun } from '../domain/runs';
+import { Conflict, NotFound } from '#domain/errors';
+import { FAMILY_OF_RUN, type SyncRun } from '#domain/runs';
 import type { SyncDeps } from './engine/deps';
 import { leaseForQueuedRun } from './engine/leases';
 import { launchRun, WORKER_LOST } from './engine/run-lifecycle';

@@ -1,7 +1,7 @@
-import { Conflict, IntacctFailure, TooManyRequests } from '../domain/errors';
-import { INTACCT_OBJECTS, type SyncRun } from '../domain/runs';
-import type { CallOptions } from '../ports/intacct-source';
-import type { Connection, LinkedCompany } from '../ports/stores';
+import { Conflict, IntacctFailure, TooManyRequests } from '#domain/errors';
+import { INTACCT_OBJECTS, type SyncRun } from '#domain/runs';
+import type { CallOptions } from '#ports/intacct-source';
+import type { Connection, LinkedCompany } from '#ports/stores';
 import type { SyncDeps } from './engine/deps';
 import { launchRun, queueRun } from './engine/run-lifecycle';
 import { countRunFinished } from './engine/run-metrics';
@@ -26,11 +26,11 @@ export interface Connected {
  * every connect signs in to an Intacct company through our sender, so without a limit a tenant
  * admin could try passwords against any company (and lock its user out).
  */
-export const MAX_FAILED_CONNECTS = 5;
-export const FAILED_CONNECT_WINDOW_MS = 15 * 60_000;
+const MAX_FAILED_CONNECTS = 5;
+const FAILED_CONNECT_WINDOW_MS = 15 * 60_000;
 
 /** Where a tenant's Intacct password is kept in the secret store. */
-export const secretRefFor = (tenantId: string): string => `intacct/${tenantId}/user-password`;
+const secretRefFor = (tenantId: string): string => `intacct/${tenantId}/user-password`;
 
 const sameCompany = (a: LinkedCompany, b: LinkedCompany): boolean => a.companyId === b.companyId && a.entityId === b.entityId;
 

@@ -1,4 +1,4 @@
-import type { Client } from '../domain/entities';
+import type { Client } from '#domain/entities';
 import type { ClientInput } from './engine/inputs';
 import type { SyncDeps } from './engine/deps';
 

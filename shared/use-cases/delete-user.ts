@@ -1,4 +1,4 @@
-import { NotFound } from '../domain/errors';
+import { NotFound } from '#domain/errors';
 import type { SyncDeps } from './engine/deps';
 import { deleteLinkedRecord } from './engine/entity-writes';
 

@@ -1,4 +1,4 @@
-import { PreconditionFailed } from '../domain/errors';
+import { PreconditionFailed } from '#domain/errors';
 import type { SyncDeps } from './engine/deps';
 
 /**

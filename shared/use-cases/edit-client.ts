@@ -1,6 +1,6 @@
-import type { Client } from '../domain/entities';
-import { NotFound } from '../domain/errors';
-import { CLIENT_MAPPED_FIELDS } from '../domain/field-diff';
+import type { Client } from '#domain/entities';
+import { NotFound } from '#domain/errors';
+import { CLIENT_MAPPED_FIELDS } from '#domain/field-diff';
 import type { SyncDeps } from './engine/deps';
 import { editLinkedRecord } from './engine/entity-writes';
 import type { ClientInput } from './engine/inputs';

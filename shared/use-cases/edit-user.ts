@@ -1,6 +1,6 @@
-import type { PermissionProfile, User } from '../domain/entities';
-import { InvalidInput, NotFound } from '../domain/errors';
-import { USER_MAPPED_FIELDS } from '../domain/field-diff';
+import type { PermissionProfile, User } from '#domain/entities';
+import { InvalidInput, NotFound } from '#domain/errors';
+import { USER_MAPPED_FIELDS } from '#domain/field-diff';
 import type { SyncDeps } from './engine/deps';
 import { editLinkedRecord } from './engine/entity-writes';
 

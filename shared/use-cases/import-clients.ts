@@ -1,6 +1,6 @@
-import { InvalidInput, NotFound } from '../domain/errors';
-import type { RunTrigger, SyncRun } from '../domain/runs';
-import type { Invocation } from '../ports/runtime';
+import { InvalidInput, NotFound } from '#domain/errors';
+import type { RunTrigger, SyncRun } from '#domain/runs';
+import type { Invocation } from '#ports/runtime';
 import type { SyncDeps } from './engine/deps';
 import { intacctForTenant } from './engine/intacct-for-tenant';
 import { executeRun, launchRun, queueRun } from './engine/run-lifecycle';

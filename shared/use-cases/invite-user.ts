@@ -1,6 +1,6 @@
-import type { User } from '../domain/entities';
-import { NotFound, PreconditionFailed } from '../domain/errors';
-import { domainEvent } from '../domain/events';
+import type { User } from '#domain/entities';
+import { NotFound, PreconditionFailed } from '#domain/errors';
+import { domainEvent } from '#domain/events';
 import type { SyncDeps } from './engine/deps';
 import { writeWithVersionCheck } from './engine/entity-writes';
 

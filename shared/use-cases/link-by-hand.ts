@@ -1,10 +1,10 @@
-import type { Client, User } from '../domain/entities';
-import { Conflict, NotFound } from '../domain/errors';
-import { domainEvent } from '../domain/events';
-import type { IntacctFields } from '../domain/intacct-records';
-import { FAMILY_OF_OBJECT } from '../domain/runs';
-import type { CallOptions, ListingPage } from '../ports/intacct-source';
-import type { Link } from '../ports/stores';
+import type { Client, User } from '#domain/entities';
+import { Conflict, NotFound } from '#domain/errors';
+import { domainEvent } from '#domain/events';
+import type { IntacctFields } from '#domain/intacct-records';
+import { FAMILY_OF_OBJECT } from '#domain/runs';
+import type { CallOptions, ListingPage } from '#ports/intacct-source';
+import type { Link } from '#ports/stores';
 import type { SyncDeps } from './engine/deps';
 import { linkedDepartments } from './engine/department-directory';
 import { writeWithVersionCheck } from './engine/entity-writes';

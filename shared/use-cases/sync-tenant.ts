@@ -1,6 +1,6 @@
-import { Conflict, NotFound } from '../domain/errors';
-import { FAMILY_OF_RUN, isSyncRun, type RunFamily, type RunTrigger, type SyncRun } from '../domain/runs';
-import type { Invocation } from '../ports/runtime';
+import { Conflict, NotFound } from '#domain/errors';
+import { FAMILY_OF_RUN, isSyncRun, type RunFamily, type RunTrigger, type SyncRun } from '#domain/runs';
+import type { Invocation } from '#ports/runtime';
 import type { SyncDeps } from './engine/deps';
 import { intacctForTenant } from './engine/intacct-for-tenant';
 import { executeRun, launchRun, queueRun, standaloneInvocation } from './engine/run-lifecycle';

@@ -9,7 +9,7 @@ import { COMPANY_CONCURRENCY, LATENCY_PROFILES, MAIN_COMPANY, QUICK_SIZES, WARM_
 import { createBenchTables, startBenchDynalite, startBenchEmulator, type RunningDynalite } from '../../bench/infra';
 import { buildReport, markdownOf } from '../../bench/report';
 import { runPeerJob, runScenarioJob, type ScenarioJob, type ScenarioResult } from '../../bench/scenarios';
-import type { TableNames } from '../../shared/store/tables';
+import type { TableNames } from '#store/tables';
 
 const CUSTOMERS = 200;
 const EMPLOYEES = 20;

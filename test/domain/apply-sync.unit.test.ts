@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { User } from '../../shared/domain/entities';
-import { mapCustomer, mapDepartment, mapEmployee } from '../../shared/domain/mapping';
+import type { User } from '#domain/entities';
+import { mapCustomer, mapDepartment, mapEmployee } from '#domain/mapping';
 import {
   applyClientSync,
   applyDepartmentSync,
@@ -11,7 +11,7 @@ import {
   unlinkClient,
   unlinkDepartment,
   unlinkUser,
-} from '../../shared/domain/sync-rules';
+} from '#domain/sync-rules';
 import { ADAEZE_OKAFOR, CONSULTING, HARBOR_AND_PIKE, MARY_ANN_VAN_DER_BERG } from './support/intacct-samples';
 import { aClient, aDepartment, aUser, CREATED_AT, EARLIER, NOW, TENANT } from './support/psa-records';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitContactName } from '../../shared/domain/contact-name';
+import { splitContactName } from '#domain/contact-name';
 
 describe('splitContactName', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { UserMappedFields } from '../../shared/domain/entities';
-import { CLIENT_MAPPED_FIELDS, diffFields, USER_MAPPED_FIELDS } from '../../shared/domain/field-diff';
+import type { UserMappedFields } from '#domain/entities';
+import { CLIENT_MAPPED_FIELDS, diffFields, USER_MAPPED_FIELDS } from '#domain/field-diff';
 
 const ADAEZE: UserMappedFields = {
   firstName: 'Adaeze',

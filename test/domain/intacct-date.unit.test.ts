@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseIntacctDate } from '../../shared/domain/intacct-date';
+import { parseIntacctDate } from '#domain/intacct-date';
 
 describe('parseIntacctDate', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mapCustomer, mapDepartment, mapEmployee } from '../../shared/domain/mapping';
+import { mapCustomer, mapDepartment, mapEmployee } from '#domain/mapping';
 import {
   ADAEZE_OKAFOR,
   CONSULTING,

@@ -6,7 +6,7 @@ import {
   MASS_UNLINK_SHARE,
   needsUnlinkReview,
   normalizeName,
-} from '../../shared/domain/sync-rules';
+} from '#domain/sync-rules';
 
 describe('needsUnlinkReview (I3: more than max(10, 20%) of the linked records)', () => {
   it('pins the thresholds of the spec', () => {

@@ -5,7 +5,7 @@
  * dimension sets, and with no tenant id anywhere a dimension could carry it.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { METRICS, METRICS_NAMESPACE } from '../../shared/observability/metric-catalog';
+import { METRICS, METRICS_NAMESPACE } from '#observability/metric-catalog';
 import { type EmfDocument, emfDocuments, metricSamples, metricTotal } from '../support/emf';
 import { startTestRuntime, type TestRuntime } from '../support/local-runtime';
 import { clientsFor } from './api-client';

@@ -7,7 +7,7 @@
  */
 import { expect } from 'vitest';
 
-export { label, SPEC_ROUTES, type Access, type SpecRoute } from '../support/spec-routes';
+export { label, SPEC_ROUTES,  type SpecRoute } from '../support/spec-routes';
 
 /** A checker: the problems of `value`, each prefixed by where it is. */
 export type ShapeCheck = (value: unknown, at: string) => string[];
@@ -27,37 +27,37 @@ const preview = (value: unknown): string => {
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-export const string: ShapeCheck = (value, at) => (typeof value === 'string' ? [] : [`${at}: expected a string, got ${preview(value)}`]);
-export const boolean: ShapeCheck = (value, at) => (typeof value === 'boolean' ? [] : [`${at}: expected a boolean, got ${preview(value)}`]);
-export const count: ShapeCheck = (value, at) =>
+const string: ShapeCheck = (value, at) => (typeof value === 'string' ? [] : [`${at}: expected a string, got ${preview(value)}`]);
+const boolean: ShapeCheck = (value, at) => (typeof value === 'boolean' ? [] : [`${at}: expected a boolean, got ${preview(value)}`]);
+const count: ShapeCheck = (value, at) =>
   Number.isInteger(value) && (value as number) >= 0 ? [] : [`${at}: expected a count (integer ≥ 0), got ${preview(value)}`];
-export const instant: ShapeCheck = (value, at) =>
+const instant: ShapeCheck = (value, at) =>
   typeof value === 'string' && ISO_INSTANT.test(value) && !Number.isNaN(Date.parse(value))
     ? []
     : [`${at}: expected an ISO 8601 timestamp, got ${preview(value)}`];
-export const isoDate: ShapeCheck = (value, at) =>
+const isoDate: ShapeCheck = (value, at) =>
   typeof value === 'string' && ISO_DATE.test(value) ? [] : [`${at}: expected an ISO date YYYY-MM-DD, got ${preview(value)}`];
-export const snakeCase: ShapeCheck = (value, at) =>
+const snakeCase: ShapeCheck = (value, at) =>
   typeof value === 'string' && SNAKE_CASE.test(value) ? [] : [`${at}: expected a snake_case code, got ${preview(value)}`];
 
 /** One of the listed literals. */
-export function oneOf(...allowed: readonly (string | boolean)[]): ShapeCheck {
+function oneOf(...allowed: readonly (string | boolean)[]): ShapeCheck {
   return (value, at) => (allowed.includes(value as string) ? [] : [`${at}: expected one of ${allowed.join('|')}, got ${preview(value)}`]);
 }
 
-export function nullable(inner: ShapeCheck): ShapeCheck {
+function nullable(inner: ShapeCheck): ShapeCheck {
   return (value, at) => (value === null ? [] : inner(value, at));
 }
 
-export function arrayOf(item: ShapeCheck): ShapeCheck {
+function arrayOf(item: ShapeCheck): ShapeCheck {
   return (value, at) => (Array.isArray(value) ? value.flatMap((entry, index) => item(entry, `${at}[${index}]`)) : [`${at}: expected an array, got ${preview(value)}`]);
 }
 
 /** Any JSON value at all (the spec names the field but not its type). */
-export const anything: ShapeCheck = () => [];
+const anything: ShapeCheck = () => [];
 
 /** An object with `required` fields, and `optional` ones that may be absent but never null-typed wrongly. */
-export function object(required: Record<string, ShapeCheck>, optional: Record<string, ShapeCheck> = {}): ShapeCheck {
+function object(required: Record<string, ShapeCheck>, optional: Record<string, ShapeCheck> = {}): ShapeCheck {
   return (value, at) => {
     if (!isRecord(value)) return [`${at}: expected an object, got ${preview(value)}`];
     const problems: string[] = [];
@@ -73,7 +73,7 @@ export function object(required: Record<string, ShapeCheck>, optional: Record<st
 }
 
 /** Refuses any field whose name says it holds a password or secret, anywhere inside (I8). */
-export const withoutSecrets =
+const withoutSecrets =
   (inner: ShapeCheck): ShapeCheck =>
   (value, at) => {
     const leaks: string[] = [];

@@ -7,13 +7,13 @@
  * one), and every domain event of the uncrashed run must have been published at least once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IntacctObject } from '../../shared/domain/entities';
-import type { DomainEvent } from '../../shared/domain/events';
-import type { SyncRun } from '../../shared/domain/runs';
-import { confirmUnlinks } from '../../shared/use-cases/confirm-unlinks';
-import { connectIntacct } from '../../shared/use-cases/connect-intacct';
-import { editClient } from '../../shared/use-cases/edit-client';
-import { executeRun, closeRunIfWorkerLost } from '../../shared/use-cases/engine/run-lifecycle';
+import type { IntacctObject } from '#domain/entities';
+import type { DomainEvent } from '#domain/events';
+import type { SyncRun } from '#domain/runs';
+import { confirmUnlinks } from '#use-cases/confirm-unlinks';
+import { connectIntacct } from '#use-cases/connect-intacct';
+import { editClient } from '#use-cases/edit-client';
+import { executeRun, closeRunIfWorkerLost } from '#use-cases/engine/run-lifecycle';
 import { SimulatedCrash } from '../support/dynamo-spy';
 import { startEngineHarness, type EngineHarness } from '../support/engine-harness';
 import { allClients, allUsers, importClients, importUsers, intacctIds, nightlySync, runNow } from './engine-steps';

@@ -4,7 +4,7 @@
  * and Intacct is read with the largest pages.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { editClient } from '../../shared/use-cases/edit-client';
+import { editClient } from '#use-cases/edit-client';
 import { startEngineHarness, type EngineHarness } from '../support/engine-harness';
 import { allClients, importClients, nightlySync } from './engine-steps';
 

@@ -1,8 +1,8 @@
-import type { Client, User } from '../../shared/domain/entities';
-import type { RunRecord, SyncRun } from '../../shared/domain/runs';
-import { queueClientImport, type ClientImportRequest } from '../../shared/use-cases/import-clients';
-import { queueUserImport, type UserImportRequest } from '../../shared/use-cases/import-users';
-import { syncTenant, type SyncScope } from '../../shared/use-cases/sync-tenant';
+import type { Client, User } from '#domain/entities';
+import type { RunRecord, SyncRun } from '#domain/runs';
+import { queueClientImport, type ClientImportRequest } from '#use-cases/import-clients';
+import { queueUserImport, type UserImportRequest } from '#use-cases/import-users';
+import { syncTenant, type SyncScope } from '#use-cases/sync-tenant';
 import type { EngineHarness } from '../support/engine-harness';
 
 /** Steps the engine tests take, as an admin and the nightly schedule would. */

@@ -5,9 +5,9 @@
  * wrapped here to add records to its answers.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IntacctFields } from '../../shared/domain/intacct-records';
-import { MAX_OUTSIDE_TEXT } from '../../shared/domain/outside-text';
-import type { IntacctSource, IntacctSourceFactory, ListingPage } from '../../shared/ports/intacct-source';
+import type { IntacctFields } from '#domain/intacct-records';
+import { MAX_OUTSIDE_TEXT } from '#domain/outside-text';
+import type { IntacctSource, IntacctSourceFactory, ListingPage } from '#ports/intacct-source';
 import { startEngineHarness, type EngineHarness } from '../support/engine-harness';
 import { allClients, allUsers, importClients, importUsers, intacctIds, recordsOf } from './engine-steps';
 

@@ -11,22 +11,22 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QueuedWorkers } from '../../shared/adapters/queued-workers';
-import type { Client, User } from '../../shared/domain/entities';
-import { DomainError } from '../../shared/domain/errors';
-import { mapCustomer, mapEmployee } from '../../shared/domain/mapping';
-import type { Link } from '../../shared/ports/stores';
-import { connectIntacct } from '../../shared/use-cases/connect-intacct';
-import { createClient } from '../../shared/use-cases/create-client';
-import { deleteClient } from '../../shared/use-cases/delete-client';
-import { deleteUser } from '../../shared/use-cases/delete-user';
-import { editClient } from '../../shared/use-cases/edit-client';
-import { editUser } from '../../shared/use-cases/edit-user';
-import type { SyncDeps } from '../../shared/use-cases/engine/deps';
-import { queueClientImport } from '../../shared/use-cases/import-clients';
-import { queueUserImport } from '../../shared/use-cases/import-users';
-import { linkClient, linkUser } from '../../shared/use-cases/link-by-hand';
-import { queueSync, syncTenant } from '../../shared/use-cases/sync-tenant';
+import { QueuedWorkers } from '#adapters/queued-workers';
+import type { Client, User } from '#domain/entities';
+import { DomainError } from '#domain/errors';
+import { mapCustomer, mapEmployee } from '#domain/mapping';
+import type { Link } from '#ports/stores';
+import { connectIntacct } from '#use-cases/connect-intacct';
+import { createClient } from '#use-cases/create-client';
+import { deleteClient } from '#use-cases/delete-client';
+import { deleteUser } from '#use-cases/delete-user';
+import { editClient } from '#use-cases/edit-client';
+import { editUser } from '#use-cases/edit-user';
+import type { SyncDeps } from '#use-cases/engine/deps';
+import { queueClientImport } from '#use-cases/import-clients';
+import { queueUserImport } from '#use-cases/import-users';
+import { linkClient, linkUser } from '#use-cases/link-by-hand';
+import { queueSync, syncTenant } from '#use-cases/sync-tenant';
 import { startEngineHarness, type EngineHarness } from '../support/engine-harness';
 import { allClients, allUsers } from './engine-steps';
 

@@ -4,16 +4,16 @@
  * here re-runs after a crash in the middle of the sync.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Conflict, IntacctFailure, NotFound } from '../../shared/domain/errors';
-import { mapCustomer } from '../../shared/domain/mapping';
-import { CLIENT_MAPPED_FIELDS } from '../../shared/domain/field-diff';
-import { connectIntacct } from '../../shared/use-cases/connect-intacct';
-import { createClient } from '../../shared/use-cases/create-client';
-import { deleteClient } from '../../shared/use-cases/delete-client';
-import { editClient } from '../../shared/use-cases/edit-client';
-import { editUser } from '../../shared/use-cases/edit-user';
-import { linkClient } from '../../shared/use-cases/link-by-hand';
-import { confirmUnlinks } from '../../shared/use-cases/confirm-unlinks';
+import { Conflict, IntacctFailure, NotFound } from '#domain/errors';
+import { mapCustomer } from '#domain/mapping';
+import { CLIENT_MAPPED_FIELDS } from '#domain/field-diff';
+import { connectIntacct } from '#use-cases/connect-intacct';
+import { createClient } from '#use-cases/create-client';
+import { deleteClient } from '#use-cases/delete-client';
+import { editClient } from '#use-cases/edit-client';
+import { editUser } from '#use-cases/edit-user';
+import { linkClient } from '#use-cases/link-by-hand';
+import { confirmUnlinks } from '#use-cases/confirm-unlinks';
 import { startEngineHarness, type EngineHarness } from '../support/engine-harness';
 import { SimulatedCrash } from '../support/dynamo-spy';
 import {

@@ -5,13 +5,13 @@
  * by the next sync (R3, I5).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Conflict } from '../../shared/domain/errors';
-import type { Link } from '../../shared/ports/stores';
-import { connectIntacct } from '../../shared/use-cases/connect-intacct';
-import { createClient } from '../../shared/use-cases/create-client';
-import { editClient } from '../../shared/use-cases/edit-client';
-import type { SyncDeps } from '../../shared/use-cases/engine/deps';
-import { linkClient } from '../../shared/use-cases/link-by-hand';
+import { Conflict } from '#domain/errors';
+import type { Link } from '#ports/stores';
+import { connectIntacct } from '#use-cases/connect-intacct';
+import { createClient } from '#use-cases/create-client';
+import { editClient } from '#use-cases/edit-client';
+import type { SyncDeps } from '#use-cases/engine/deps';
+import { linkClient } from '#use-cases/link-by-hand';
 import { startEngineHarness, type EngineHarness } from '../support/engine-harness';
 import { allClients, importClients, intacctIds, nightlySync } from './engine-steps';
 

@@ -3,12 +3,12 @@
  * emulator over HTTP and dynalite, and making Intacct change through its own protocol.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Conflict, NotFound, PreconditionFailed } from '../../shared/domain/errors';
-import { deleteClient } from '../../shared/use-cases/delete-client';
-import { editClient } from '../../shared/use-cases/edit-client';
-import { editUser } from '../../shared/use-cases/edit-user';
-import { inviteUser } from '../../shared/use-cases/invite-user';
-import { linkClient } from '../../shared/use-cases/link-by-hand';
+import { Conflict, NotFound, PreconditionFailed } from '#domain/errors';
+import { deleteClient } from '#use-cases/delete-client';
+import { editClient } from '#use-cases/edit-client';
+import { editUser } from '#use-cases/edit-user';
+import { inviteUser } from '#use-cases/invite-user';
+import { linkClient } from '#use-cases/link-by-hand';
 import { startEngineHarness, type EngineHarness } from '../support/engine-harness';
 import {
   allClients,

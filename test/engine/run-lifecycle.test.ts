@@ -5,18 +5,18 @@
  * run of its family, and a reconnect to another Intacct company.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Conflict } from '../../shared/domain/errors';
-import type { DomainEvent } from '../../shared/domain/events';
-import { confirmUnlinks } from '../../shared/use-cases/confirm-unlinks';
-import { connectIntacct } from '../../shared/use-cases/connect-intacct';
-import { executeRun, noteStall, STALL_LIMIT_MS } from '../../shared/use-cases/engine/run-lifecycle';
-import { IntacctFailure } from '../../shared/domain/errors';
-import { initialCheckpoint, MIN_PAGE_SIZE, type SyncRun } from '../../shared/domain/runs';
-import { forEachBounded } from '../../shared/use-cases/engine/bounded';
-import { clientKind } from '../../shared/use-cases/engine/kinds';
-import { newClientFromIntacct } from '../../shared/domain/sync-rules';
-import { queueClientImport } from '../../shared/use-cases/import-clients';
-import { syncTenant } from '../../shared/use-cases/sync-tenant';
+import { Conflict } from '#domain/errors';
+import type { DomainEvent } from '#domain/events';
+import { confirmUnlinks } from '#use-cases/confirm-unlinks';
+import { connectIntacct } from '#use-cases/connect-intacct';
+import { executeRun, noteStall, STALL_LIMIT_MS } from '#use-cases/engine/run-lifecycle';
+import { IntacctFailure } from '#domain/errors';
+import { initialCheckpoint, MIN_PAGE_SIZE, type SyncRun } from '#domain/runs';
+import { forEachBounded } from '#use-cases/engine/bounded';
+import { clientKind } from '#use-cases/engine/kinds';
+import { newClientFromIntacct } from '#domain/sync-rules';
+import { queueClientImport } from '#use-cases/import-clients';
+import { syncTenant } from '#use-cases/sync-tenant';
 import { startEngineHarness, type EngineHarness } from '../support/engine-harness';
 import { allClients, importClients, importUsers, intacctIds, nightlySync, recordsOf, runNow } from './engine-steps';
 

@@ -1,8 +1,8 @@
 /** Run-level behaviour: one sync per tenant at a time, and dry runs that predict the real run. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RunRecord } from '../../shared/domain/runs';
-import { editClient } from '../../shared/use-cases/edit-client';
-import { syncTenant } from '../../shared/use-cases/sync-tenant';
+import type { RunRecord } from '#domain/runs';
+import { editClient } from '#use-cases/edit-client';
+import { syncTenant } from '#use-cases/sync-tenant';
 import { startEngineHarness, type EngineHarness } from '../support/engine-harness';
 import { allClients, importClients, importUsers, intacctIds, nightlySync, recordsOf } from './engine-steps';
 

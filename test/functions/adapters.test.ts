@@ -9,12 +9,12 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { EncryptedFileSecretStore } from '../../shared/adapters/encrypted-file-secret-store';
-import { EventBridgePublisher, EventPublishError } from '../../shared/adapters/eventbridge-publisher';
-import { LambdaWorkerLauncher } from '../../shared/adapters/lambda-worker-launcher';
-import { SecretsManagerSecretStore } from '../../shared/adapters/secrets-manager-secret-store';
-import { ConfigError, loadConfig } from '../../shared/config';
-import type { DomainEvent } from '../../shared/domain/events';
+import { EncryptedFileSecretStore } from '#adapters/encrypted-file-secret-store';
+import { EventBridgePublisher, EventPublishError } from '#adapters/eventbridge-publisher';
+import { LambdaWorkerLauncher } from '#adapters/lambda-worker-launcher';
+import { SecretsManagerSecretStore } from '#adapters/secrets-manager-secret-store';
+import { ConfigError, loadConfig } from '#config';
+import type { DomainEvent } from '#domain/events';
 import { startFakeAwsEndpoint, type FakeAwsEndpoint } from './support/aws-endpoint';
 
 const LOCAL = { region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };

@@ -1,7 +1,7 @@
 /** functions/daily-sync.ts as Lambda runs it: configured from the environment, publishing over HTTP. */
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { disconnectIntacct } from '../../shared/use-cases/disconnect-intacct';
+import { disconnectIntacct } from '#use-cases/disconnect-intacct';
 import { emfDocuments, metricTotal } from '../support/emf';
 import { EVENT_BUS_NAME, startFunctionEnvironment, type FunctionEnvironment } from './support/function-environment';
 

@@ -1,9 +1,9 @@
 /** functions/client-import.ts and user-import.ts: run the queued import the API handed them. */
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Run } from '../../shared/http/schemas';
-import { queueClientImport } from '../../shared/use-cases/import-clients';
-import { queueUserImport } from '../../shared/use-cases/import-users';
+import { Run } from '#http/schemas';
+import { queueClientImport } from '#use-cases/import-clients';
+import { queueUserImport } from '#use-cases/import-users';
 import { startFunctionEnvironment, type FunctionEnvironment } from './support/function-environment';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;

@@ -1,9 +1,9 @@
 /** functions/tenant-sync.ts: the nightly event and a manual invoke, both shapes, and refusals. */
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Run } from '../../shared/http/schemas';
-import { queueClientImport, runClientImport } from '../../shared/use-cases/import-clients';
-import { queueSync } from '../../shared/use-cases/sync-tenant';
+import { Run } from '#http/schemas';
+import { queueClientImport, runClientImport } from '#use-cases/import-clients';
+import { queueSync } from '#use-cases/sync-tenant';
 import { startFunctionEnvironment, type FunctionEnvironment } from './support/function-environment';
 
 let fn: FunctionEnvironment;

@@ -3,7 +3,7 @@
  * dynalite): answers have the spec's shapes and statuses, and stay inside the caller's tenant.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Client, CustomerChoice, Run, RunAccepted, pageOf } from '../../shared/http/schemas';
+import { Client, CustomerChoice, Run, RunAccepted, pageOf } from '#http/schemas';
 import { intacctIds } from '../engine/engine-steps';
 import { startApiHarness, type ApiHarness } from './support/api-client';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConsoleConfigError, parseConsoleConfig } from '../../shared/http/console-config';
+import { ConsoleConfigError, parseConsoleConfig } from '#http/console-config';
 
 const local = { apiUrl: 'http://127.0.0.1:3000/', signIn: { kind: 'local', users: [{ tenantId: 'demo-a', profile: 'admin', token: 't' }] } };
 const oidc = {

@@ -7,10 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { search } from '@aws-lambda-powertools/logger/correlationId';
-import { createApiHandler } from '../../shared/http/api-handler';
-import { API_ROUTES } from '../../shared/http/routes';
-import { ErrorBody } from '../../shared/http/schemas';
-import type { ClientStore } from '../../shared/ports/stores';
+import { createApiHandler } from '#http/api-handler';
+import { API_ROUTES } from '#http/routes/index';
+import { ErrorBody } from '#http/schemas';
+import type { ClientStore } from '#ports/stores';
 import { apiEvent, claimsOf, startApiHarness, type ApiHarness } from './support/api-client';
 
 let api: ApiHarness;

@@ -1,6 +1,6 @@
 /** The Intacct connection and run history routes through the real handler, over real parts. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { IntacctConnection, Run, RunAccepted, RunRecord, pageOf } from '../../shared/http/schemas';
+import { IntacctConnection, Run, RunAccepted, RunRecord, pageOf } from '#http/schemas';
 import { importClients, nightlySync } from '../engine/engine-steps';
 import { startApiHarness, type ApiHarness } from './support/api-client';
 

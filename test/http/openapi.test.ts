@@ -3,7 +3,7 @@
  * parameters, bodies and answers the handler really validates and gives.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_ROUTES } from '../../shared/http/routes';
+import { API_ROUTES } from '#http/routes/index';
 import { startApiHarness, type ApiHarness } from './support/api-client';
 import { SPEC_ROUTE_KEYS } from '../support/spec-routes';
 

@@ -1,6 +1,6 @@
 /** The user and department routes through the real handler, over the engine's real parts. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Department, EmployeeChoice, PermissionProfileItem, User, pageOf } from '../../shared/http/schemas';
+import { Department, EmployeeChoice, PermissionProfileItem, User, pageOf } from '#http/schemas';
 import { intacctIds } from '../engine/engine-steps';
 import { startApiHarness, type ApiHarness } from './support/api-client';
 

@@ -9,7 +9,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConsoleConfig, type ConsoleConfig } from '../../shared/http/console-config';
+import { parseConsoleConfig, type ConsoleConfig } from '#http/console-config';
 import { CONSOLE_FIXTURE_DIR, synthSyncApp, type Synthesized } from './support/synth';
 
 const ISSUER = 'https://login.psa.example.com/tenants/main';

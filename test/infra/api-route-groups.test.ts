@@ -14,17 +14,17 @@ import {
   apiRouteGroupFrom,
   routesOfGroup,
   type ApiRouteGroup,
-} from '../../shared/http/route-groups';
+} from '#http/route-groups';
 import { TABLE_ACTIONS } from '../../infra/constructs/app-function';
 import { FUNCTION_ACCESS } from '../../infra/constructs/sync-functions';
 import { API_FUNCTION_IDS } from '../../infra/function-catalog';
-import { createLogger } from '../../shared/adapters/logger';
-import { createApiHandler } from '../../shared/http/api-handler';
-import { API_ROUTES } from '../../shared/http/routes';
-import type { SyncDeps } from '../../shared/use-cases/engine/deps';
-import { LEASE_TTL_MS } from '../../shared/use-cases/engine/leases';
-import { queueClientImport } from '../../shared/use-cases/import-clients';
-import { queueUserImport } from '../../shared/use-cases/import-users';
+import { createLogger } from '#adapters/logger';
+import { createApiHandler } from '#http/api-handler';
+import { API_ROUTES } from '#http/routes/index';
+import type { SyncDeps } from '#use-cases/engine/deps';
+import { LEASE_TTL_MS } from '#use-cases/engine/leases';
+import { queueClientImport } from '#use-cases/import-clients';
+import { queueUserImport } from '#use-cases/import-users';
 import { apiEvent, claimsOf } from '../http/support/api-client';
 import { startEngineHarness, type EngineHarness } from '../support/engine-harness';
 import { SPEC_ROUTE_KEYS } from '../support/spec-routes';

@@ -7,9 +7,9 @@ import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEPLOYED_FUNCTION_IDS } from '../../infra/function-catalog';
 import { DASHBOARD_WIDGETS } from '../../infra/constructs/operations-dashboard';
-import { SERVICE_NAME } from '../../shared/adapters/logger';
-import { RECORD_OUTCOMES, RUN_TYPES } from '../../shared/domain/runs';
-import { METRICS, METRICS_NAMESPACE, type MetricKey, type MetricSpec } from '../../shared/observability/metric-catalog';
+import { SERVICE_NAME } from '#adapters/logger';
+import { RECORD_OUTCOMES, RUN_TYPES } from '#domain/runs';
+import { METRICS, METRICS_NAMESPACE, type MetricKey, type MetricSpec } from '#observability/metric-catalog';
 import { renderValue, synthSyncApp, type Synthesized } from './support/synth';
 
 const FINAL_STATUSES = ['succeeded', 'failed', 'needs_review'];

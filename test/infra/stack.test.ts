@@ -9,7 +9,7 @@ import path from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiGroupOf, type ApiRouteGroup } from '../../shared/http/route-groups';
+import { apiGroupOf, type ApiRouteGroup } from '#http/route-groups';
 import {
   API_FUNCTION_IDS,
   DEPLOYED_FUNCTION_IDS,
@@ -20,9 +20,9 @@ import {
   type DeployedFunctionId,
 } from '../../infra/function-catalog';
 import { POWERTOOLS_ENVIRONMENT } from '../../infra/constructs/app-function';
-import { loadConfig } from '../../shared/config';
-import { API_ROUTES } from '../../shared/http/routes';
-import { TABLE_SCHEMAS } from '../../shared/store/tables';
+import { loadConfig } from '#config';
+import { API_ROUTES } from '#http/routes/index';
+import { TABLE_SCHEMAS } from '#store/tables';
 import { renderValue, synthSyncApp, type Synthesized } from './support/synth';
 import { PUBLIC_ROUTE, SPEC_ROUTE_KEYS } from '../support/spec-routes';
 

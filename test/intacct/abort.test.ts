@@ -6,13 +6,13 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { Semaphore } from '../../shared/intacct/company-concurrency';
-import { IntacctTimeoutError, IntacctTransientError } from '../../shared/intacct/errors';
-import { postXml } from '../../shared/intacct/http-transport';
-import { pipelinedKeysetListing, type KeysetPage } from '../../shared/intacct/pipelined-listing';
-import { sleepMs, withRetry, type RetryPolicy } from '../../shared/intacct/retry';
-import { SessionCache } from '../../shared/intacct/session';
-import type { ApiSession } from '../../shared/intacct/xml-response';
+import { Semaphore } from '#intacct/company-concurrency';
+import { IntacctTimeoutError, IntacctTransientError } from '#intacct/errors';
+import { postXml } from '#intacct/http-transport';
+import { pipelinedKeysetListing, type KeysetPage } from '#intacct/pipelined-listing';
+import { sleepMs, withRetry, type RetryPolicy } from '#intacct/retry';
+import { SessionCache } from '#intacct/session';
+import type { ApiSession } from '#intacct/xml-response';
 
 /** Lets queued promise callbacks and immediates run. */
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));

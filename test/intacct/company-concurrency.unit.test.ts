@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { companySemaphore, Semaphore } from '../../shared/intacct/company-concurrency';
+import { companySemaphore, Semaphore } from '#intacct/company-concurrency';
 
 function deferred() {
   let resolve!: () => void;

@@ -5,11 +5,11 @@
  * CompanySlots too (processCompanySlots).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { IntacctClient } from '../../shared/intacct/client';
-import { companyKey, companySemaphore, processCompanySlots } from '../../shared/intacct/company-concurrency';
-import { IntacctTimeoutError } from '../../shared/intacct/errors';
-import { XmlGatewaySourceFactory } from '../../shared/intacct/source';
-import type { CompanySlots } from '../../shared/ports/company-slots';
+import { IntacctClient } from '#intacct/client';
+import { companyKey, companySemaphore, processCompanySlots } from '#intacct/company-concurrency';
+import { IntacctTimeoutError } from '#intacct/errors';
+import { XmlGatewaySourceFactory } from '#intacct/source';
+import type { CompanySlots } from '#ports/company-slots';
 import { customers, startScriptedCompany, type ScriptedCompany } from './support/scripted-company';
 import { collect } from '../support/async';
 

@@ -10,10 +10,10 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../local/emulator';
-import { IntacctFailure } from '../../shared/domain/errors';
-import { companySemaphore, type Semaphore } from '../../shared/intacct/company-concurrency';
-import { XmlGatewaySourceFactory } from '../../shared/intacct/source';
-import type { IntacctSource, ListingPage } from '../../shared/ports/intacct-source';
+import { IntacctFailure } from '#domain/errors';
+import { companySemaphore, type Semaphore } from '#intacct/company-concurrency';
+import { XmlGatewaySourceFactory } from '#intacct/source';
+import type { IntacctSource, ListingPage } from '#ports/intacct-source';
 import { collect } from '../support/async';
 
 const SLOW = { latencyMs: { base: 5_000, perRecord: 0 } };

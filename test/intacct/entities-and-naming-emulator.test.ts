@@ -8,9 +8,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../local/emulator';
-import { EMPLOYEE_FIELDS } from '../../shared/domain/intacct-records';
-import { XmlGatewaySourceFactory } from '../../shared/intacct/source';
-import type { IntacctSource, ListingPage } from '../../shared/ports/intacct-source';
+import { EMPLOYEE_FIELDS } from '#domain/intacct-records';
+import { XmlGatewaySourceFactory } from '#intacct/source';
+import type { IntacctSource, ListingPage } from '#ports/intacct-source';
 
 const EMPLOYEES = 45;
 const CUSTOMERS = 60;

@@ -9,10 +9,10 @@
  *   come back in the canonical PERSONALINFO.* keys.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { CUSTOMER_FIELDS, EMPLOYEE_FIELDS } from '../../shared/domain/intacct-records';
-import { EmployeeContactNamings } from '../../shared/intacct/employee-contact-fields';
-import { XmlGatewaySourceFactory } from '../../shared/intacct/source';
-import type { IntacctSource, ListingPage } from '../../shared/ports/intacct-source';
+import { CUSTOMER_FIELDS, EMPLOYEE_FIELDS } from '#domain/intacct-records';
+import { EmployeeContactNamings } from '#intacct/employee-contact-fields';
+import { XmlGatewaySourceFactory } from '#intacct/source';
+import type { IntacctSource, ListingPage } from '#ports/intacct-source';
 import {
   customers,
   employees,
@@ -166,8 +166,8 @@ describe('EMPLOYEE contact field naming', () => {
     const refuseEmployees = (request: { query?: { object: string } }) =>
       request.query?.object === 'EMPLOYEE' ? queryFailureAnswer('Invalid object: EMPLOYEE') : undefined;
     const { company: server } = await start({ intercept: refuseEmployees });
-    const { XmlGatewaySource } = await import('../../shared/intacct/source');
-    const { IntacctClient } = await import('../../shared/intacct/client');
+    const { XmlGatewaySource } = await import('#intacct/source');
+    const { IntacctClient } = await import('#intacct/client');
     const client = new IntacctClient({
       endpointUrl: server.endpointUrl,
       credentials: { senderId: 'psaVendor', senderPassword: 'sender-pass', ...TOP_LEVEL },

@@ -13,8 +13,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { IntacctFailure } from '../../shared/domain/errors';
-import { IntacctClient, type IntacctClientOptions } from '../../shared/intacct/client';
+import { IntacctFailure } from '#domain/errors';
+import { IntacctClient, type IntacctClientOptions } from '#intacct/client';
 import {
   IntacctAuthenticationError,
   IntacctError,
@@ -23,8 +23,8 @@ import {
   IntacctTransientError,
   MAX_INTACCT_TEXT_BYTES,
   parseRetryAfter,
-} from '../../shared/intacct/errors';
-import { XmlGatewaySourceFactory } from '../../shared/intacct/source';
+} from '#intacct/errors';
+import { XmlGatewaySourceFactory } from '#intacct/source';
 import { listAnswer, sessionAnswer, startScriptedGateway, type ScriptedAnswer, type ScriptedGateway } from './support/scripted-gateway';
 import { collect, failureOf } from '../support/async';
 

@@ -14,7 +14,7 @@ import {
   redactSecrets,
   type HttpFailureBody,
   type IntacctStatusLevel,
-} from '../../shared/intacct/errors';
+} from '#intacct/errors';
 
 function entry(errorno: string) {
   return { errorno, description: '', description2: `${errorno} happened [Support ID: abc]`, correction: 'fix it' };

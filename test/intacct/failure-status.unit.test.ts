@@ -1,7 +1,7 @@
 /** The HTTP status of each Intacct failure: 504 when Intacct did not answer in time, 502 for the rest. */
 import { describe, expect, it } from 'vitest';
-import { IntacctFailure, type IntacctFailureCode } from '../../shared/domain/errors';
-import { mapError } from '../../shared/http/error-mapping';
+import { IntacctFailure, type IntacctFailureCode } from '#domain/errors';
+import { mapError } from '#http/error-mapping';
 
 const BAD_GATEWAY_CODES: IntacctFailureCode[] = [
   'intacct_auth_failed',

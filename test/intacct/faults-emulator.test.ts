@@ -6,8 +6,8 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type FaultKind, type RunningEmulator } from '../../local/emulator';
-import { IntacctFailure } from '../../shared/domain/errors';
-import { XmlGatewaySourceFactory } from '../../shared/intacct/source';
+import { IntacctFailure } from '#domain/errors';
+import { XmlGatewaySourceFactory } from '#intacct/source';
 import { failureOf, recordNos } from '../support/async';
 
 const COMPANY = { companyId: 'FAULTY-CO', userId: 'reader', userPassword: 'faulty-pass' };

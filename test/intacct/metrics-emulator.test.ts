@@ -5,8 +5,8 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../local/emulator';
-import { EmfTelemetry } from '../../shared/adapters/emf-telemetry';
-import { XmlGatewaySourceFactory } from '../../shared/intacct/source';
+import { EmfTelemetry } from '#adapters/emf-telemetry';
+import { XmlGatewaySourceFactory } from '#intacct/source';
 import { type EmfDocument, emfDocuments, metricTotal } from '../support/emf';
 
 const COMPANY = { companyId: 'METERED-CO', userId: 'reader', userPassword: 'metered-pass' };

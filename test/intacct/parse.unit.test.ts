@@ -6,14 +6,14 @@ import {
   IntacctProtocolError,
   IntacctQueryError,
   IntacctTransientError,
-} from '../../shared/intacct/errors';
+} from '#intacct/errors';
 import {
   decodeStandardEntities,
   exceedsRecordLimit,
   parseGatewayResponse,
   readApiSession,
   readListPage,
-} from '../../shared/intacct/xml-response';
+} from '#intacct/xml-response';
 
 function fixture(name: string): string {
   return readFileSync(new URL(`../fixtures/intacct/${name}`, import.meta.url), 'utf8');

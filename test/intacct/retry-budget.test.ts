@@ -6,8 +6,8 @@
  * a fake clock that only the connector's waits move, so no test waits for real.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { IntacctFailure } from '../../shared/domain/errors';
-import { XmlGatewaySourceFactory, type GatewaySettings } from '../../shared/intacct/source';
+import { IntacctFailure } from '#domain/errors';
+import { XmlGatewaySourceFactory, type GatewaySettings } from '#intacct/source';
 import { customers, startScriptedCompany, type ParsedRequest, type ScriptedCompany } from './support/scripted-company';
 import type { ScriptedAnswer } from './support/scripted-gateway';
 import { failureOf, recordNos } from '../support/async';

@@ -7,8 +7,8 @@ import {
   IntacctRateLimitError,
   IntacctTimeoutError,
   IntacctTransientError,
-} from '../../shared/intacct/errors';
-import { backoffDelayMs, withRetry, type RetryPolicy } from '../../shared/intacct/retry';
+} from '#intacct/errors';
+import { backoffDelayMs, withRetry, type RetryPolicy } from '#intacct/retry';
 
 function policy(overrides: Partial<RetryPolicy> = {}): RetryPolicy & { slept: number[] } {
   const slept: number[] = [];

@@ -8,10 +8,10 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../local/emulator';
-import { companyKey } from '../../shared/intacct/company-concurrency';
+import { companyKey } from '#intacct/company-concurrency';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoCompanySlots } from '../../shared/store/company-slots';
-import { ENTITY_TYPE_ATTRIBUTE } from '../../shared/store/keys';
+import { DynamoCompanySlots } from '#store/company-slots';
+import { ENTITY_TYPE_ATTRIBUTE } from '#store/keys';
 import { startDynalite, type RunningDynalite } from '../support/dynalite';
 
 const CUSTOMERS = 1500;

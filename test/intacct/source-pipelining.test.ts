@@ -6,8 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../local/emulator';
-import type { ListingPage } from '../../shared/ports/intacct-source';
-import { XmlGatewaySourceFactory } from '../../shared/intacct/source';
+import type { ListingPage } from '#ports/intacct-source';
+import { XmlGatewaySourceFactory } from '#intacct/source';
 import { IntacctAdmin } from '../support/intacct-admin';
 import { collect } from '../support/async';
 

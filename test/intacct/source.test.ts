@@ -1,9 +1,9 @@
 /** The Intacct source adapter the use cases read through, against the emulator over HTTP. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../local/emulator';
-import { IntacctFailure } from '../../shared/domain/errors';
-import type { IntacctSource } from '../../shared/ports/intacct-source';
-import { XmlGatewaySourceFactory } from '../../shared/intacct/source';
+import { IntacctFailure } from '#domain/errors';
+import type { IntacctSource } from '#ports/intacct-source';
+import { XmlGatewaySourceFactory } from '#intacct/source';
 import { IntacctAdmin } from '../support/intacct-admin';
 
 const CUSTOMERS = 2_500;

@@ -33,7 +33,7 @@ async function tracedTransport() {
   vi.stubEnv('AWS_EXECUTION_ENV', 'AWS_Lambda_nodejs22.x');
   vi.stubEnv('POWERTOOLS_TRACE_ENABLED', 'true');
   vi.resetModules();
-  return import('../../shared/intacct/http-transport');
+  return import('#intacct/http-transport');
 }
 
 it('traces a request as an Intacct subsegment annotated with its function and HTTP status, and nothing of its body', async () => {

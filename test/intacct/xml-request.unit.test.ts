@@ -2,12 +2,9 @@ import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import {
   buildQueryXml,
-  buildReadByQueryXml,
-  buildReadMoreXml,
-  quoteReadByQueryValue,
   type QueryFilter,
-} from '../../shared/intacct/query-builder';
-import { buildRequestXml, escapeXml } from '../../shared/intacct/xml-request';
+} from '#intacct/query-builder';
+import { buildRequestXml, escapeXml } from '#intacct/xml-request';
 
 const TRICKY = `O'Neill & "Sons" <Ltd> — Tromsø 東京`;
 
@@ -67,12 +64,12 @@ describe('buildRequestXml', () => {
       authentication: { sessionId: 'sess&1' },
       controlId: 'c-2',
       functionControlId: 'f-2',
-      functionXml: buildReadMoreXml('rid-1'),
+      functionXml: buildQueryXml({ object: 'CUSTOMER', fields: ['RECORDNO'] }, 0),
     });
     const parsed = readBack.parse(xml);
 
     expect(parsed.request.operation.authentication).toEqual({ sessionid: 'sess&1' });
-    expect(parsed.request.operation.content.function.readMore).toEqual({ resultId: 'rid-1' });
+    expect(parsed.request.operation.content.function.query.object).toBe('CUSTOMER');
   });
 });
 
@@ -116,24 +113,5 @@ describe('buildQueryXml', () => {
     ['between with one value', { filter: { field: 'A', op: 'between', values: ['1'] } as unknown as QueryFilter }],
   ])('refuses %s before anything is sent', (_label, change) => {
     expect(() => buildQueryXml({ object: 'CUSTOMER', fields: ['RECORDNO'], ...change }, 0)).toThrow(RangeError);
-  });
-});
-
-describe('readByQuery', () => {
-  it('builds readByQuery with escaped query text and a page size capped at 1000', () => {
-    const xml = buildReadByQueryXml({ object: 'customer', fields: ['RECORDNO', 'NAME'], query: `NAME = ${quoteReadByQueryValue(TRICKY)}` });
-    const parsed = readBack.parse(xml).readByQuery;
-
-    expect(parsed).toEqual({
-      object: 'customer',
-      fields: 'RECORDNO,NAME',
-      query: `NAME = 'O\\'Neill & "Sons" <Ltd> — Tromsø 東京'`,
-      pagesize: '1000',
-    });
-    expect(() => buildReadByQueryXml({ object: 'customer', pageSize: 1001 })).toThrow(RangeError);
-  });
-
-  it('quotes literals with backslash escapes', () => {
-    expect(quoteReadByQueryValue(`Jane's \\ Deli`)).toBe(`'Jane\\'s \\\\ Deli'`);
   });
 });

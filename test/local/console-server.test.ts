@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConsoleConfig } from '../../shared/http/console-config';
+import { parseConsoleConfig } from '#http/console-config';
 import { startConsoleServer, type ConsoleServerDeps } from '../../local/runtime/console-server';
 import { createRuntimeLogger } from '../../local/runtime/logger';
 import { startupTour } from '../../local/runtime/tour';

@@ -1,7 +1,7 @@
 /** The progress display of `npm run invoke`, read from the runs store while a run is in progress. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emptyCounts, type SyncRun } from '../../shared/domain/runs';
-import { createStores } from '../../shared/store/dynamo-client';
+import { emptyCounts, type SyncRun } from '#domain/runs';
+import { createStores } from '#store/dynamo-client';
 import { watchRunProgress } from '../../local/runtime/progress';
 import { startDynalite, type RunningDynalite } from '../support/dynalite';
 

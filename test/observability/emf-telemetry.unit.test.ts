@@ -3,10 +3,10 @@
  * every metric of the catalog, how values add up between flushes, and where the lines go.
  */
 import { describe, expect, it } from 'vitest';
-import { EmfTelemetry, redirectEmfOutput } from '../../shared/adapters/emf-telemetry';
-import { SERVICE_NAME } from '../../shared/adapters/logger';
-import { METRICS, METRICS_NAMESPACE, type MetricKey } from '../../shared/observability/metric-catalog';
-import type { DimensionValues } from '../../shared/ports/telemetry';
+import { EmfTelemetry, redirectEmfOutput } from '#adapters/emf-telemetry';
+import { SERVICE_NAME } from '#adapters/logger';
+import { METRICS, METRICS_NAMESPACE, type MetricKey } from '#observability/metric-catalog';
+import type { DimensionValues } from '#ports/telemetry';
 import { emfDocuments, metricSamples, metricTotal } from '../support/emf';
 
 function capture() {

@@ -4,7 +4,7 @@
  * hands the rest back as unprocessed, so the adapters' retry loops run against the real API.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStores } from '../../shared/store/dynamo-client';
+import { createStores } from '#store/dynamo-client';
 import { startDynalite, type RunningDynalite } from '../support/dynalite';
 import { spyOnDynamo } from '../support/dynamo-spy';
 import { aRunRecord, aUser } from './builders';

@@ -1,7 +1,7 @@
 /** Valid domain objects for store tests; each test overrides only what it pins. */
-import type { Client, Department, User } from '../../shared/domain/entities';
-import type { RunRecord, SyncRun } from '../../shared/domain/runs';
-import type { Connection, Link } from '../../shared/ports/stores';
+import type { Client, Department, User } from '#domain/entities';
+import type { RunRecord, SyncRun } from '#domain/runs';
+import type { Connection, Link } from '#ports/stores';
 
 const CREATED_AT = '2024-05-01T08:00:00.000Z';
 

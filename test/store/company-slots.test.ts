@@ -1,8 +1,8 @@
 /** Company request slots shared across processes, against the real DynamoDB API (dynalite). */
 import { describe, expect, it } from 'vitest';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoCompanySlots } from '../../shared/store/company-slots';
-import { ENTITY_TYPE_ATTRIBUTE, EXPIRES_AT_ATTRIBUTE } from '../../shared/store/keys';
+import { DynamoCompanySlots } from '#store/company-slots';
+import { ENTITY_TYPE_ATTRIBUTE, EXPIRES_AT_ATTRIBUTE } from '#store/keys';
 import { tenantSequence, useStores } from './store-fixture';
 
 const fixture = useStores();

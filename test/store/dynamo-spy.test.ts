@@ -1,6 +1,6 @@
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createStores, type Stores } from '../../shared/store/dynamo-client';
+import { createStores, type Stores } from '#store/dynamo-client';
 import { startDynalite, type RunningDynalite } from '../support/dynalite';
 import { SimulatedCrash, spyOnDynamo, type DynamoSpy } from '../support/dynamo-spy';
 import { aClient, aLink, aRunRecord } from './builders';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Conflict, InvalidInput } from '../../shared/domain/errors';
-import { encodeCursor } from '../../shared/store/paging';
+import { Conflict, InvalidInput } from '#domain/errors';
+import { encodeCursor } from '#store/paging';
 import { aClient, aDepartment, aUser } from './builders';
 import { tenantSequence, useStores } from './store-fixture';
 

@@ -1,6 +1,6 @@
 /** The lease store's compare-and-set against the real DynamoDB API (dynalite). */
 import { describe, expect, it } from 'vitest';
-import type { Lease } from '../../shared/ports/stores';
+import type { Lease } from '#ports/stores';
 import { tenantSequence, useStores } from './store-fixture';
 
 const fixture = useStores();

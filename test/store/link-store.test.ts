@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidInput } from '../../shared/domain/errors';
+import { InvalidInput } from '#domain/errors';
 import { aLink, collectPages } from './builders';
 import { tenantSequence, useStores } from './store-fixture';
 

@@ -4,8 +4,8 @@
  * and the link claims and company record the engine relies on.
  */
 import { describe, expect, it } from 'vitest';
-import type { HeldUnlink } from '../../shared/domain/runs';
-import type { OutboxEntry } from '../../shared/ports/stores';
+import type { HeldUnlink } from '#domain/runs';
+import type { OutboxEntry } from '#ports/stores';
 import { aClient, aLink, aRun, aRunRecord, collectPages } from './builders';
 import { tenantSequence, useStores } from './store-fixture';
 

@@ -1,8 +1,8 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { Conflict, InvalidInput } from '../../shared/domain/errors';
-import { runRecordKey } from '../../shared/store/keys';
-import { initialCheckpoint } from '../../shared/domain/runs';
+import { Conflict, InvalidInput } from '#domain/errors';
+import { runRecordKey } from '#store/keys';
+import { initialCheckpoint } from '#domain/runs';
 import { aRun, aRunRecord } from './builders';
 import { tenantSequence, useStores } from './store-fixture';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from 'vitest';
-import { createStores, type StoreOptions, type Stores } from '../../shared/store/dynamo-client';
+import { createStores, type StoreOptions, type Stores } from '#store/dynamo-client';
 import { startDynalite, type RunningDynalite } from '../support/dynalite';
 
 /** A dynalite server and the store adapters over it, for one test file. */

@@ -1,6 +1,6 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TABLE_SCHEMAS, createTables } from '../../shared/store/tables';
+import { TABLE_SCHEMAS, createTables } from '#store/tables';
 import { startDynalite, type RunningDynalite } from '../support/dynalite';
 import { spyOnDynamo } from '../support/dynamo-spy';
 

@@ -5,9 +5,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EmfTelemetry } from '../../shared/adapters/emf-telemetry';
-import { documentClientFor } from '../../shared/store/dynamo-client';
-import { countThrottles } from '../../shared/store/throttle-metrics';
+import { EmfTelemetry } from '#adapters/emf-telemetry';
+import { documentClientFor } from '#store/dynamo-client';
+import { countThrottles } from '#store/throttle-metrics';
 import { emfDocuments, metricTotal } from '../support/emf';
 import { startThrottlingDynamo, type ThrottlingDynamo } from '../support/throttling-dynamo';
 

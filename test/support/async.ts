@@ -1,5 +1,5 @@
 /** Small helpers for tests that await failures and drain listings. */
-import type { ListingPage } from '../../shared/ports/intacct-source';
+import type { ListingPage } from '#ports/intacct-source';
 
 /** The error `promise` rejects with; a promise that resolves fails the test. */
 export async function failureOf(promise: Promise<unknown>): Promise<unknown> {

@@ -8,8 +8,8 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDynamoClient, documentClientFor } from '../../shared/store/dynamo-client';
-import { createTables, type TableNames } from '../../shared/store/tables';
+import { createDynamoClient, documentClientFor } from '#store/dynamo-client';
+import { createTables, type TableNames } from '#store/tables';
 
 interface DynaliteOptions {
   createTableMs?: number;

@@ -2,7 +2,7 @@
  * Reads CloudWatch EMF documents back out of log lines, as CloudWatch would: a JSON line with an
  * `_aws.CloudWatchMetrics` directive is a metric document; any other line is left alone.
  */
-import { METRICS_NAMESPACE } from '../../shared/observability/metric-catalog';
+import { METRICS_NAMESPACE } from '#observability/metric-catalog';
 
 export interface EmfDocument {
   namespace: string;

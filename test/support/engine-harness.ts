@@ -1,18 +1,18 @@
 import { startEmulator } from '../../local/emulator';
 import type { EmulatorCompanySeed, RunningEmulator } from '../../local/emulator';
-import { EmfTelemetry } from '../../shared/adapters/emf-telemetry';
-import { MemorySecretStore } from '../../shared/adapters/memory-secret-store';
-import { RecordingPublisher } from '../../shared/adapters/recording-publisher';
-import { TimeOrderedIds } from '../../shared/adapters/time-ordered-ids';
-import { XmlGatewaySourceFactory } from '../../shared/intacct/source';
-import { createStores, type Stores } from '../../shared/store/dynamo-client';
-import { connectIntacct } from '../../shared/use-cases/connect-intacct';
-import type { SyncDeps } from '../../shared/use-cases/engine/deps';
+import { EmfTelemetry } from '#adapters/emf-telemetry';
+import { MemorySecretStore } from '#adapters/memory-secret-store';
+import { RecordingPublisher } from './recording-publisher';
+import { TimeOrderedIds } from '#adapters/time-ordered-ids';
+import { XmlGatewaySourceFactory } from '#intacct/source';
+import { createStores, type Stores } from '#store/dynamo-client';
+import { connectIntacct } from '#use-cases/connect-intacct';
+import type { SyncDeps } from '#use-cases/engine/deps';
 import { startDynalite, type RunningDynalite } from './dynalite';
 import { spyOnDynamo, type DynamoSpy } from './dynamo-spy';
 import { IntacctAdmin } from './intacct-admin';
 import { ManualClock } from './manual-clock';
-import { QueuedWorkers } from '../../shared/adapters/queued-workers';
+import { QueuedWorkers } from '#adapters/queued-workers';
 
 export interface EngineHarness {
   emulator: RunningEmulator;

@@ -1,4 +1,4 @@
-import type { Clock } from '../../shared/ports/runtime';
+import type { Clock } from '#ports/runtime';
 
 /** A clock tests move by hand; starts at a fixed instant. */
 export class ManualClock implements Clock {

@@ -4,10 +4,10 @@
  * slots and holds them until killed (MODE=hold). Configured by one JSON in SLOT_WORKER; prints one
  * JSON line when done.
  */
-import { XmlGatewaySourceFactory } from '../../shared/intacct/source';
-import { companyKey, processCompanySlots } from '../../shared/intacct/company-concurrency';
-import { DynamoCompanySlots } from '../../shared/store/company-slots';
-import { createDynamoClient, documentClientFor } from '../../shared/store/dynamo-client';
+import { XmlGatewaySourceFactory } from '#intacct/source';
+import { companyKey, processCompanySlots } from '#intacct/company-concurrency';
+import { DynamoCompanySlots } from '#store/company-slots';
+import { createDynamoClient, documentClientFor } from '#store/dynamo-client';
 
 interface WorkerConfig {
   mode: 'list' | 'hold';

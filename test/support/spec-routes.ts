@@ -5,7 +5,7 @@
  */
 
 /** Who may call a route: anyone, every profile of the tenant ("member"), or only its admins. */
-export type Access = 'public' | 'member' | 'admin';
+type Access = 'public' | 'member' | 'admin';
 
 export interface SpecRoute {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

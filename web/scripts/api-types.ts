@@ -4,8 +4,8 @@
  * web/src/api/schema.d.ts; a test regenerates them and fails when the checked-in file drifts.
  */
 import openapiTS, { astToString } from 'openapi-typescript';
-import { buildOpenApiDocument } from '../../shared/http/openapi';
-import { API_ROUTES } from '../../shared/http/routes';
+import { buildOpenApiDocument } from '#http/openapi';
+import { API_ROUTES } from '#http/routes/index';
 
 export const API_TYPES_FILE = new URL('../src/api/schema.d.ts', import.meta.url);
 

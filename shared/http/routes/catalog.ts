@@ -1,9 +1,9 @@
-import { PERMISSION_PROFILES } from '../../domain/entities';
-import { NotFound } from '../../domain/errors';
+import { PERMISSION_PROFILES } from '#domain/entities';
+import { NotFound } from '#domain/errors';
 import { presentDepartment, presentPermissionProfile } from '../presenters';
 import { defineRoute } from '../route';
 import { Department, IdParams, PageQuery, PermissionProfileItem, pageOf } from '../schemas';
-import { InvalidInput } from '../../domain/errors';
+import { InvalidInput } from '#domain/errors';
 
 /** Departments and permission profiles. */
 export const catalogRoutes = [

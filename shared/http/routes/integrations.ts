@@ -1,5 +1,5 @@
-import { connectIntacct } from '../../use-cases/connect-intacct';
-import { disconnectIntacct } from '../../use-cases/disconnect-intacct';
+import { connectIntacct } from '#use-cases/connect-intacct';
+import { disconnectIntacct } from '#use-cases/disconnect-intacct';
 import { apiDeadline } from '../intacct-deadline';
 import { HTTP_NO_CONTENT } from '../json-result';
 import { presentConnection } from '../presenters';

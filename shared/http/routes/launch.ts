@@ -1,4 +1,4 @@
-import type { SyncRun } from '../../domain/runs';
+import type { SyncRun } from '#domain/runs';
 import type { ApiServices, RouteAnswer } from '../route';
 
 const ACCEPTED = 202;

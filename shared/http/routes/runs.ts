@@ -1,8 +1,8 @@
-import { NotFound } from '../../domain/errors';
-import { isActiveStatus, type SyncRun } from '../../domain/runs';
-import { confirmUnlinks } from '../../use-cases/confirm-unlinks';
-import type { SyncDeps } from '../../use-cases/engine/deps';
-import { closeRunIfWorkerLost } from '../../use-cases/engine/run-lifecycle';
+import { NotFound } from '#domain/errors';
+import { isActiveStatus, type SyncRun } from '#domain/runs';
+import { confirmUnlinks } from '#use-cases/confirm-unlinks';
+import type { SyncDeps } from '#use-cases/engine/deps';
+import { closeRunIfWorkerLost } from '#use-cases/engine/run-lifecycle';
 import { accepted } from './launch';
 import { presentRun, presentRunRecord } from '../presenters';
 import { defineRoute } from '../route';

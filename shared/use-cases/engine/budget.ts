@@ -14,7 +14,7 @@ const DEADLINE_POLL_MS = 100;
 /** A chunk is sized to take at most this share of the usable time left (the rest absorbs slow writes). */
 const CHUNK_SHARE = 0.5;
 /** The smallest chunk worth its checkpoint; an invocation does at least one, so every invocation makes progress. */
-export const MIN_CHUNK_RECORDS = 10;
+const MIN_CHUNK_RECORDS = 10;
 /** Before any record has been timed, a chunk this small measures how long records take. */
 const FIRST_CHUNK_RECORDS = 50;
 /** Weight of the newest chunk in the running estimate of time per record. */

@@ -1,4 +1,4 @@
-import type { Client } from '../../domain/entities';
+import type { Client } from '#domain/entities';
 import type { SyncDeps } from './deps';
 
 /** The oldest PSA client with this name that is not linked to Intacct, if any (`linkMatches`). */

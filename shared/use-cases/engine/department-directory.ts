@@ -1,6 +1,6 @@
-import type { IntacctFields } from '../../domain/intacct-records';
-import { newDepartmentFromIntacct } from '../../domain/sync-rules';
-import type { CallOptions, IntacctSource } from '../../ports/intacct-source';
+import type { IntacctFields } from '#domain/intacct-records';
+import { newDepartmentFromIntacct } from '#domain/sync-rules';
+import type { CallOptions, IntacctSource } from '#ports/intacct-source';
 import type { SyncDeps } from './deps';
 import { importChunk } from './import-records';
 import type { RunJournal } from './journal';

@@ -1,10 +1,10 @@
-import type { EventPublisher } from '../../ports/events';
-import type { IntacctSourceFactory } from '../../ports/intacct-source';
-import type { Clock, IdGenerator } from '../../ports/runtime';
-import type { SecretStore } from '../../ports/secrets';
-import type { Stores } from '../../ports/stores';
-import type { Telemetry } from '../../ports/telemetry';
-import type { WorkerLauncher } from '../../ports/workers';
+import type { EventPublisher } from '#ports/events';
+import type { IntacctSourceFactory } from '#ports/intacct-source';
+import type { Clock, IdGenerator } from '#ports/runtime';
+import type { SecretStore } from '#ports/secrets';
+import type { Stores } from '#ports/stores';
+import type { Telemetry } from '#ports/telemetry';
+import type { WorkerLauncher } from '#ports/workers';
 
 /** Everything a use case may touch, wired once per process by the caller (handler, local runtime, test). */
 export interface SyncDeps extends Stores {

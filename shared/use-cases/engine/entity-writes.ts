@@ -1,12 +1,12 @@
-import { Conflict } from '../../domain/errors';
-import type { FieldChange } from '../../domain/runs';
-import type { IntacctObject } from '../../domain/entities';
-import type { EntityStore } from '../../ports/stores';
+import { Conflict } from '#domain/errors';
+import type { FieldChange } from '#domain/runs';
+import type { IntacctObject } from '#domain/entities';
+import type { EntityStore } from '#ports/stores';
 import type { SyncDeps } from './deps';
 import type { LinkedEntity } from './linked-kind';
 
 /** A PSA edit racing a sync costs one re-read each time; after this many the record is failed, not forced. */
-export const MAX_VERSION_RETRIES = 5;
+const MAX_VERSION_RETRIES = 5;
 
 export type WriteResult<T> =
   | { kind: 'unchanged'; entity: T }

@@ -9,8 +9,8 @@
  * A crash anywhere leaves claims the same run (resumed) or the next one completes: a claim whose PSA
  * record exists is completed; one whose record is missing gets it created, with the same id.
  */
-import type { RunRecord } from '../../domain/runs';
-import type { Link, OutboxEntry } from '../../ports/stores';
+import type { RunRecord } from '#domain/runs';
+import type { Link, OutboxEntry } from '#ports/stores';
 import { forEachBounded } from './bounded';
 import type { SyncDeps } from './deps';
 import { writeWithVersionCheck } from './entity-writes';
@@ -29,7 +29,7 @@ export interface ImportPlan<T extends LinkedEntity, M extends MappedRecord> {
   findMatch?(mapped: M): Promise<T | null>;
 }
 
-export const TAKEN_MEANWHILE_WARNING = 'Linked to another PSA record by someone else meanwhile; left as it is.';
+const TAKEN_MEANWHILE_WARNING = 'Linked to another PSA record by someone else meanwhile; left as it is.';
 
 type ImportDeps = Pick<SyncDeps, 'links' | 'clock' | 'ids' | 'runs' | 'events'>;
 

@@ -1,5 +1,5 @@
-import { PreconditionFailed } from '../../domain/errors';
-import type { IntacctSource } from '../../ports/intacct-source';
+import { PreconditionFailed } from '#domain/errors';
+import type { IntacctSource } from '#ports/intacct-source';
 import type { SyncDeps } from './deps';
 
 /**

@@ -2,7 +2,7 @@
  * The record of one run as it happens: counts, progress and per-record outcomes, saved with the
  * run's checkpoint at safe points. Nothing here decides anything; the steps report to it.
  */
-import type { RunRecord, SyncRun } from '../../domain/runs';
+import type { RunRecord, SyncRun } from '#domain/runs';
 import type { SyncDeps } from './deps';
 import { LeaseLost } from './leases';
 

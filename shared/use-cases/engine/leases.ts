@@ -3,17 +3,17 @@
  * atomically when a run is queued, held by its worker with heartbeats, handed from invocation to
  * invocation as the run continues, and free within a minute of its worker dying.
  */
-import { Conflict } from '../../domain/errors';
-import type { RunFamily, SyncRun } from '../../domain/runs';
-import { FAMILY_OF_RUN, isActiveStatus } from '../../domain/runs';
-import type { Invocation } from '../../ports/runtime';
-import type { Lease } from '../../ports/stores';
+import { Conflict } from '#domain/errors';
+import type { RunFamily, SyncRun } from '#domain/runs';
+import { FAMILY_OF_RUN, isActiveStatus } from '#domain/runs';
+import type { Invocation } from '#ports/runtime';
+import type { Lease } from '#ports/stores';
 import type { SyncDeps } from './deps';
 
 /** A lease not renewed for this long is free: a dead worker blocks its family for at most a minute. */
 export const LEASE_TTL_MS = 60_000;
 /** Renewed well inside its lifetime, so one slow or failed renewal does not lose it. */
-export const HEARTBEAT_INTERVAL_MS = LEASE_TTL_MS / 3;
+const HEARTBEAT_INTERVAL_MS = LEASE_TTL_MS / 3;
 /** Compare-and-set attempts when the stored lease changes between read and write. */
 const CAS_ATTEMPTS = 3;
 
@@ -26,7 +26,7 @@ const untilFrom = (now: Date): string => new Date(now.getTime() + LEASE_TTL_MS).
 export const isLeaseLive = (lease: Lease, now: Date): boolean => lease.until >= now.toISOString();
 
 /** 409 `run_in_progress`: another import or sync of the family is queued or running. */
-export function runInProgress(family: RunFamily): Conflict {
+function runInProgress(family: RunFamily): Conflict {
   return new Conflict('run_in_progress', `Another ${family} import or sync is already queued or running for this workspace.`);
 }
 

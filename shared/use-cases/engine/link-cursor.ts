@@ -1,5 +1,5 @@
-import { compareRecordNo } from '../../domain/sync-rules';
-import type { Link } from '../../ports/stores';
+import { compareRecordNo } from '#domain/sync-rules';
+import type { Link } from '#ports/stores';
 
 /**
  * Walks the link records (ascending RECORDNO) alongside an Intacct listing in the same order.

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { DomainEventType } from '../../domain/events';
-import type { IntacctFields } from '../../domain/intacct-records';
-import type { FieldChange } from '../../domain/runs';
-import type { IntacctObject, LinkStatus } from '../../domain/entities';
-import type { EntityStore } from '../../ports/stores';
+import type { DomainEventType } from '#domain/events';
+import type { IntacctFields } from '#domain/intacct-records';
+import type { FieldChange } from '#domain/runs';
+import type { IntacctObject, LinkStatus } from '#domain/entities';
+import type { EntityStore } from '#ports/stores';
 
 /** The part of a mapped Intacct record every kind shares. */
 export interface MappedRecord {

@@ -4,8 +4,8 @@
  * gone (R4). Each chunk stages its events in the run's outbox before writing and publishes them
  * after (see outbox.ts), so a crash anywhere loses no event.
  */
-import type { FieldChange, HeldUnlink, RunRecord } from '../../domain/runs';
-import type { Link, OutboxEntry } from '../../ports/stores';
+import type { FieldChange, HeldUnlink, RunRecord } from '#domain/runs';
+import type { Link, OutboxEntry } from '#ports/stores';
 import { forEachBounded } from './bounded';
 import type { SyncDeps } from './deps';
 import { writeWithVersionCheck } from './entity-writes';
@@ -17,7 +17,7 @@ import { eventIdOfEntry, recordOf, unlinkedEntry, updatedEntry } from './records
 /** Entity writes in flight at once within one chunk. */
 export const WRITE_CONCURRENCY = 16;
 
-export const DANGLING_LINK_WARNING =
+const DANGLING_LINK_WARNING =
   'The PSA record behind this link no longer exists; the link was removed and the Intacct record can be imported again.';
 
 type ChunkDeps = Pick<SyncDeps, 'links' | 'clock' | 'runs' | 'events'>;
@@ -150,7 +150,7 @@ export const candidateOf = (link: Link): HeldUnlink => ({
   createdAt: link.createdAt,
 });
 
-export const linkOfCandidate = (tenantId: string, candidate: HeldUnlink): Link => ({
+const linkOfCandidate = (tenantId: string, candidate: HeldUnlink): Link => ({
   tenantId,
   ...candidate,
   fingerprint: null,

@@ -4,10 +4,10 @@
  * stopped (its own resumed run, or the closer of a run whose worker died) publishes exactly those
  * whose change is visible in the PSA — the proof — and drops the rest, which a re-run makes again.
  */
-import type { DomainEvent } from '../../domain/events';
-import type { IntacctObject } from '../../domain/entities';
-import type { RunRecord, SyncRun } from '../../domain/runs';
-import type { EntityStore, OutboxEntry } from '../../ports/stores';
+import type { DomainEvent } from '#domain/events';
+import type { IntacctObject } from '#domain/entities';
+import type { RunRecord, SyncRun } from '#domain/runs';
+import type { EntityStore, OutboxEntry } from '#ports/stores';
 import type { SyncDeps } from './deps';
 
 type OutboxDeps = Pick<SyncDeps, 'runs' | 'events' | 'clients' | 'users' | 'departments'>;
@@ -29,7 +29,7 @@ function valueAt(value: unknown, path: string): unknown {
 }
 
 /** Whether `entity` exists and shows every expected value. */
-export function entityShows(entity: object | undefined, expect: Record<string, unknown>): boolean {
+function entityShows(entity: object | undefined, expect: Record<string, unknown>): boolean {
   if (entity === undefined) return false;
   return Object.entries(expect).every(([path, expected]) => JSON.stringify(valueAt(entity, path) ?? null) === JSON.stringify(expected ?? null));
 }

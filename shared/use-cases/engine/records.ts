@@ -1,7 +1,7 @@
 /** Run records and the events (with their outbox proofs) the engine reports for linked records. */
-import { domainEvent } from '../../domain/events';
-import type { RunRecord } from '../../domain/runs';
-import type { Link, OutboxEntry } from '../../ports/stores';
+import { domainEvent } from '#domain/events';
+import type { RunRecord } from '#domain/runs';
+import type { Link, OutboxEntry } from '#ports/stores';
 import type { LinkedEntity, LinkedKind, MappedRecord } from './linked-kind';
 
 type LinkIdentity = Pick<Link, 'tenantId' | 'object' | 'intacctId' | 'recordNo' | 'psaId'>;
@@ -19,7 +19,7 @@ export function recordOf(link: Pick<Link, 'object' | 'intacctId' | 'recordNo' | 
   };
 }
 
-export function eventDetail<T extends LinkedEntity, M extends MappedRecord>(
+function eventDetail<T extends LinkedEntity, M extends MappedRecord>(
   kind: LinkedKind<T, M>,
   link: LinkIdentity,
   extra: Record<string, unknown>,

@@ -4,8 +4,8 @@
  * Whatever happens to a worker — a crash, a timeout, a duplicate delivery, a lost lease — the run
  * ends in one place, never stays `queued` or `running` past its lease, and loses no event.
  */
-import { domainEvent } from '../../domain/events';
-import { DomainError, IntacctFailure, NotFound } from '../../domain/errors';
+import { domainEvent } from '#domain/events';
+import { DomainError, IntacctFailure, NotFound } from '#domain/errors';
 import {
   ACTIVE_RUN_STATUSES,
   emptyCounts,
@@ -18,10 +18,10 @@ import {
   type RunStatus,
   type RunTrigger,
   type SyncRun,
-} from '../../domain/runs';
-import type { IntacctSource } from '../../ports/intacct-source';
-import type { Invocation } from '../../ports/runtime';
-import type { OutboxEntry } from '../../ports/stores';
+} from '#domain/runs';
+import type { IntacctSource } from '#ports/intacct-source';
+import type { Invocation } from '#ports/runtime';
+import type { OutboxEntry } from '#ports/stores';
 import { DeadlineReached, TimeBudget } from './budget';
 import type { SyncDeps } from './deps';
 import { intacctForTenant } from './intacct-for-tenant';

@@ -3,8 +3,8 @@
  * duration, records by outcome and held unlinks) when it reaches a final status. Dimensions are the
  * run's type, trigger and status; its tenant goes in the log line that reports the run, never here.
  */
-import type { SyncRun } from '../../domain/runs';
-import type { Telemetry } from '../../ports/telemetry';
+import type { SyncRun } from '#domain/runs';
+import type { Telemetry } from '#ports/telemetry';
 
 /** RunsStarted: a run was queued (a continuation or a confirmation of the same run is not a new start). */
 export function countRunStarted(telemetry: Telemetry, run: SyncRun): void {

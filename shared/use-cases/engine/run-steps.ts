@@ -3,7 +3,7 @@
  * checkpoint says exactly what is done, so an invocation can stop at any chunk boundary and the
  * next one continue from there.
  */
-import type { Client, IntacctObject, User } from '../../domain/entities';
+import type { Client, IntacctObject, User } from '#domain/entities';
 import {
   DEFAULT_PAGE_SIZE,
   type RunCheckpoint,
@@ -12,10 +12,10 @@ import {
   type RunStep,
   type SyncRun,
   stepsOf,
-} from '../../domain/runs';
-import { needsUnlinkReview, newClientFromIntacct, newUserFromIntacct } from '../../domain/sync-rules';
-import type { IntacctSource, ListingOptions, ListingPage } from '../../ports/intacct-source';
-import type { Link } from '../../ports/stores';
+} from '#domain/runs';
+import { needsUnlinkReview, newClientFromIntacct, newUserFromIntacct } from '#domain/sync-rules';
+import type { IntacctSource, ListingOptions, ListingPage } from '#ports/intacct-source';
+import type { Link } from '#ports/stores';
 import type { TimeBudget } from './budget';
 import type { SyncDeps } from './deps';
 import { DepartmentDirectory } from './department-directory';
@@ -29,12 +29,12 @@ import { candidateOf, danglingRecord, refreshLinked, unlinkMany } from './linked
 import { recordOf } from './records';
 
 /** Intacct records processed between two checkpoints. */
-export const RECORDS_PER_CHUNK = 500;
+const RECORDS_PER_CHUNK = 500;
 /** Unlink candidates read, unlinked or confirmed per chunk. */
-export const CANDIDATES_PER_CHUNK = 200;
+const CANDIDATES_PER_CHUNK = 200;
 
-export const HELD_UNLINK_WARNING = 'Not found in Intacct any more; unlink held back until an admin confirms (too many at once).';
-export const BACK_IN_INTACCT_WARNING = 'The Intacct record exists again; left linked.';
+const HELD_UNLINK_WARNING = 'Not found in Intacct any more; unlink held back until an admin confirms (too many at once).';
+const BACK_IN_INTACCT_WARNING = 'The Intacct record exists again; left linked.';
 
 export interface StepContext {
   deps: SyncDeps;

@@ -4,7 +4,7 @@
  * leading zero, an inactive customer, a non-ASCII city, a comma-form contact name and a
  * multi-word name resolved by FIRSTNAME/LASTNAME with empty title, department and start date.
  */
-import type { IntacctFields } from '../../../shared/domain/intacct-records';
+import type { IntacctFields } from '#domain/intacct-records';
 
 export const HARBOR_AND_PIKE: IntacctFields = {
   RECORDNO: '17',

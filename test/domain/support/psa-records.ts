@@ -1,5 +1,5 @@
 /** PSA records as a sync finds them, with PSA-only fields set so tests can see them survive. */
-import type { Client, Department, User } from '../../../shared/domain/entities';
+import type { Client, Department, User } from '#domain/entities';
 
 export const TENANT = 'tenant-a';
 export const CREATED_AT = '2026-01-01T00:00:00.000Z';

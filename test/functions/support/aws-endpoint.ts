@@ -7,14 +7,14 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export interface PutEventsEntry {
+interface PutEventsEntry {
   Source: string;
   DetailType: string;
   Detail: string;
   EventBusName: string;
 }
 
-export interface RecordedInvoke {
+interface RecordedInvoke {
   functionName: string;
   invocationType: string | undefined;
   payload: unknown;

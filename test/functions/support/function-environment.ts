@@ -9,11 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../../local/emulator';
 import type { EmulatorCompanySeed } from '../../../local/emulator';
-import { redirectEmfOutput } from '../../../shared/adapters/emf-telemetry';
-import { buildDeps } from '../../../shared/composition';
-import { loadConfig } from '../../../shared/config';
-import { connectIntacct } from '../../../shared/use-cases/connect-intacct';
-import type { SyncDeps } from '../../../shared/use-cases/engine/deps';
+import { redirectEmfOutput } from '#adapters/emf-telemetry';
+import { buildDeps } from '#composition';
+import { loadConfig } from '#config';
+import { connectIntacct } from '#use-cases/connect-intacct';
+import type { SyncDeps } from '#use-cases/engine/deps';
 import { startDynalite, type RunningDynalite } from '../../support/dynalite';
 import { startFakeAwsEndpoint, type FakeAwsEndpoint } from './aws-endpoint';
 

@@ -3,11 +3,11 @@
  * JWT authorizer's claims, built here by hand.
  */
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { PermissionProfile } from '../../../shared/domain/entities';
-import { createLogger } from '../../../shared/adapters/logger';
-import { createApiHandler } from '../../../shared/http/api-handler';
+import type { PermissionProfile } from '#domain/entities';
+import { createLogger } from '#adapters/logger';
+import { createApiHandler } from '#http/api-handler';
 import { startEngineHarness, type EngineHarness } from '../../support/engine-harness';
-import type { QueuedWorkers } from '../../../shared/adapters/queued-workers';
+import type { QueuedWorkers } from '#adapters/queued-workers';
 
 export interface ApiEventInput {
   method: string;
@@ -61,7 +61,7 @@ export const claimsOf = (tenantId: string, profile: PermissionProfile = 'admin')
   sub: `${profile}@${tenantId}`,
 });
 
-export interface ApiAnswer {
+interface ApiAnswer {
   status: number;
   headers: Record<string, unknown>;
   // Tests read answers loosely; the response schemas check their shape.

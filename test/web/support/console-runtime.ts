@@ -8,11 +8,11 @@ import type { RuntimeInfo } from '../../../local/runtime';
 import { startTestRuntime, type TestRuntime } from '../../support/local-runtime';
 import { launchBrowser, newPage } from './browser';
 
-export const WEB_DIST = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
+const WEB_DIST = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
 
 export type ConsoleRuntime = TestRuntime & { info: RuntimeInfo & { consoleUrl: string } };
 
-export async function consoleRuntime(): Promise<ConsoleRuntime> {
+async function consoleRuntime(): Promise<ConsoleRuntime> {
   const runtime = await startTestRuntime({ console: { distDir: WEB_DIST, build: 'never' } });
   return runtime as ConsoleRuntime;
 }

@@ -8,14 +8,14 @@ import { createContext, useContext } from 'react';
 import type { components, paths } from './schema';
 
 export type Api = ReturnType<typeof createClient<paths>>;
-export type Schemas = components['schemas'];
+type Schemas = components['schemas'];
 export type Client = Schemas['Client'];
 export type User = Schemas['User'];
 export type Run = Schemas['Run'];
 export type RunRecord = Schemas['RunRecord'];
 export type CustomerChoice = Schemas['CustomerChoice'];
 export type EmployeeChoice = Schemas['EmployeeChoice'];
-export type Department = Schemas['Department'];
+type Department = Schemas['Department'];
 export type IntacctConnection = Schemas['IntacctConnection'];
 export type PermissionProfile = Schemas['PermissionProfile'];
 
@@ -39,7 +39,7 @@ interface ErrorBody {
 }
 
 /** The API's `{ error: { code, message } }`, or a plain sentence when the answer is not one. */
-export function apiErrorOf(status: number, body: unknown): ApiError {
+function apiErrorOf(status: number, body: unknown): ApiError {
   const error = (body as ErrorBody | undefined)?.error;
   if (error && typeof error.message === 'string' && error.message.trim() !== '') {
     const details = Array.isArray(error.details) ? (error.details as ApiError['details']) : [];

@@ -5,7 +5,7 @@
  */
 import { UserManager, WebStorageStateStore } from 'oidc-client-ts';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import type { DemoUser, OidcSignIn } from '../../../shared/http/console-config';
+import type { DemoUser, OidcSignIn } from '#http/console-config';
 import { useConfig } from '../config';
 import { navigate } from '../router';
 import { userFromToken, type SignedInUser } from './claims';

@@ -1,5 +1,5 @@
-import type { DomainEvent } from '../domain/events';
-import type { EventPublisher } from '../ports/events';
+import type { DomainEvent } from '#domain/events';
+import type { EventPublisher } from '#ports/events';
 
 /** Keeps published events in memory, in order; the local bus and tests read them back. */
 export class RecordingPublisher implements EventPublisher {

@@ -91,7 +91,10 @@ function writtenItems(operation: string, input: Record<string, unknown>): Map<st
   const perTable = new Map<string, (Record<string, unknown> | null)[]>();
   if (operation === 'BatchWriteItem') {
     for (const [table, requests] of Object.entries((input.RequestItems ?? {}) as Record<string, WriteRequest[]>)) {
-      perTable.set(table, requests.map((request) => request.PutRequest?.Item ?? null));
+      perTable.set(
+        table,
+        requests.map((request) => request.PutRequest?.Item ?? null),
+      );
     }
   } else if (typeof input.TableName === 'string') {
     perTable.set(input.TableName, [operation === 'PutItem' ? ((input.Item as Record<string, unknown>) ?? null) : null]);

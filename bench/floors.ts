@@ -7,7 +7,7 @@
  *   tables of the same schema as raw BatchWriteItem calls of 25, as many in flight as the engine
  *   keeps entity writes in flight.
  */
-import { BatchWriteItemCommand, type AttributeValue, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, BatchWriteItemCommand, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import { CUSTOMER_FIELDS, DEPARTMENT_FIELDS, EMPLOYEE_FIELDS } from '#domain/intacct-records';
 import type { IntacctLogin } from '#ports/intacct-source';
 import { createDynamoClient } from '#store/dynamo-client';
@@ -52,8 +52,7 @@ export interface ScenarioFloor {
   totalMs: number;
 }
 
-const escapeXml = (value: string): string =>
-  value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escapeXml = (value: string): string => value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 function pageRequest(target: EmulatorTarget, login: IntacctLogin, object: ListedObject, offset: number): string {
   const fields = FIELDS_OF[object].map((field) => `<field>${field}</field>`).join('');
@@ -76,11 +75,7 @@ function pageRequest(target: EmulatorTarget, login: IntacctLogin, object: Listed
  * COMPANY_CONCURRENCY in flight: first pages of every object first (they tell the total), then
  * the remaining pages by offset.
  */
-export async function measureListingFloor(
-  target: EmulatorTarget,
-  login: IntacctLogin,
-  objects: readonly ListedObject[],
-): Promise<ListingFloor> {
+export async function measureListingFloor(target: EmulatorTarget, login: IntacctLogin, objects: readonly ListedObject[]): Promise<ListingFloor> {
   const queue = objects.map((object) => ({ object, offset: 0 }));
   let requests = 0;
   let records = 0;

@@ -3,7 +3,7 @@
  * `dynalite`. It reports where it listens over IPC and stays up until the parent disconnects.
  */
 import type { EmulatorCompanySeed } from '../local/emulator';
-import { startBenchDynalite, startBenchEmulator, type DynamoTarget, type EmulatorTarget } from './infra';
+import { type DynamoTarget, type EmulatorTarget, startBenchDynalite, startBenchEmulator } from './infra';
 
 export type InfraReady = { kind: 'emulator'; target: EmulatorTarget } | { kind: 'dynalite'; target: DynamoTarget };
 

@@ -4,12 +4,12 @@
  * scenario process's peak RSS is the service's alone.
  */
 import { randomUUID } from 'node:crypto';
-import { createRequire } from 'node:module';
 import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { startEmulator, type EmulatorCompanySeed, type RunningEmulator } from '../local/emulator';
 import { createDynamoClient } from '#store/dynamo-client';
 import { createTables, type TableNames } from '#store/tables';
+import { type EmulatorCompanySeed, type RunningEmulator, startEmulator } from '../local/emulator';
 import { BENCH_SENDER, COMPANY_CONCURRENCY } from './config';
 
 const LOOPBACK = '127.0.0.1';

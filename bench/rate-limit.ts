@@ -5,8 +5,9 @@
  * engine's runs give one, must wait it out and deliver every customer; measured here rather than
  * in a test because it takes real time.
  */
-import { startEmulator } from '../local/emulator';
+
 import { XmlGatewaySourceFactory } from '#intacct/source';
+import { startEmulator } from '../local/emulator';
 
 export interface RateLimitResult {
   rateLimitMs: number;
@@ -36,7 +37,11 @@ const COMPANY = { companyId: 'BENCH-LIMITED', userId: 'bench_reader', userPasswo
 export async function measureRateLimitWaitOut(): Promise<RateLimitResult> {
   const emulator = await startEmulator({ companies: [{ ...COMPANY, customers: CUSTOMERS, employees: 0, departments: 1, seed: 77 }] });
   try {
-    const factory = new XmlGatewaySourceFactory({ endpointUrl: emulator.endpointUrl, senderId: emulator.senderId, senderPassword: emulator.senderPassword });
+    const factory = new XmlGatewaySourceFactory({
+      endpointUrl: emulator.endpointUrl,
+      senderId: emulator.senderId,
+      senderPassword: emulator.senderPassword,
+    });
     const outcomes: RateLimitOutcome[] = [];
     for (const retryAfterSeconds of [null, 5]) {
       emulator.clearFaults();
@@ -46,7 +51,8 @@ export async function measureRateLimitWaitOut(): Promise<RateLimitResult> {
       let records = 0;
       let error: string | null = null;
       try {
-        for await (const page of factory.forLogin(COMPANY).listCustomers({ signal: AbortSignal.timeout(DEADLINE_MS) })) records += page.records.length;
+        for await (const page of factory.forLogin(COMPANY).listCustomers({ signal: AbortSignal.timeout(DEADLINE_MS) }))
+          records += page.records.length;
       } catch (caught) {
         error = caught instanceof Error ? caught.message : String(caught);
       }

@@ -1,7 +1,7 @@
 /** The run's figures as bench/results/latest.json, the markdown table, and each target met or missed. */
 import { cpus, totalmem } from 'node:os';
 import { QUERY_MAX_PAGE_SIZE } from '#intacct/query-builder';
-import { BYTES_PER_MEBIBYTE, MS_PER_SECOND, type BenchSizes, type LatencyProfile } from './config';
+import { type BenchSizes, BYTES_PER_MEBIBYTE, type LatencyProfile, MS_PER_SECOND } from './config';
 import type { RateLimitResult } from './rate-limit';
 import type { PeerResult, ScenarioName, ScenarioResult, SeedResult } from './scenarios';
 
@@ -155,7 +155,10 @@ function judgeTargets(input: ReportInput): TargetVerdict[] {
       target: `A listing facing a rate limit that lasts ${seconds(rateLimitMs)} s completes`,
       met: outcomes.length > 0 && outcomes.every((o) => o.completed),
       detail: outcomes
-        .map((o) => `${o.retryAfterSeconds === null ? 'no Retry-After' : `Retry-After ${o.retryAfterSeconds} s`}: ${whole(o.records)} of ${whole(customers)} customers, done ${seconds(o.msAfterLimitLifted)} s after the limit lifted`)
+        .map(
+          (o) =>
+            `${o.retryAfterSeconds === null ? 'no Retry-After' : `Retry-After ${o.retryAfterSeconds} s`}: ${whole(o.records)} of ${whole(customers)} customers, done ${seconds(o.msAfterLimitLifted)} s after the limit lifted`,
+        )
         .join('; '),
     });
   }
@@ -192,7 +195,11 @@ export function markdownOf(report: BenchReport): string {
     );
   }
   if (report.rateLimit) {
-    lines.push('', `| Rate limit of ${seconds(report.rateLimit.rateLimitMs)} s: list ${whole(report.rateLimit.customers)} customers | Completed | Wall (s) | Done after the limit lifted (s) | Intacct requests |`, '|---|---|--:|--:|--:|');
+    lines.push(
+      '',
+      `| Rate limit of ${seconds(report.rateLimit.rateLimitMs)} s: list ${whole(report.rateLimit.customers)} customers | Completed | Wall (s) | Done after the limit lifted (s) | Intacct requests |`,
+      '|---|---|--:|--:|--:|',
+    );
     for (const o of report.rateLimit.outcomes) {
       lines.push(
         `| ${o.retryAfterSeconds === null ? 'no Retry-After' : `Retry-After ${o.retryAfterSeconds} s`} | ${o.completed ? 'yes' : `no: ${o.error ?? `${o.records} records`}`} | ${seconds(o.wallMs)} | ${seconds(o.msAfterLimitLifted)} | ${whole(o.httpRequests)} |`,

@@ -3,28 +3,28 @@
  * scenario (and the peer listing) in a child process of its own, then writes
  * bench/results/latest.json and prints the markdown table.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { EmulatorCompanySeed } from '../local/emulator';
 import type { IntacctLogin } from '#ports/intacct-source';
 import type { TableNames } from '#store/tables';
+import type { EmulatorCompanySeed } from '../local/emulator';
 import {
+  type BenchSizes,
   COMPANY_CONCURRENCY,
   COMPANY_SEEDS,
+  type CompanySize,
   FULL_SIZES,
   LARGE_COMPANY,
   LATENCY_PROFILES,
   MAIN_COMPANY,
   QUICK_SIZES,
   WARM_COMPANY,
-  type BenchSizes,
-  type CompanySize,
 } from './config';
 import { createBenchTables, type DynamoTarget, type EmulatorTarget } from './infra';
-import { measureRateLimitWaitOut } from './rate-limit';
 import type { InfraReady } from './infra-main';
+import { measureRateLimitWaitOut } from './rate-limit';
 import { buildReport, machineLine, markdownOf, targetLines } from './report';
 import type { BenchJob, BenchResult, PeerResult, ScenarioName, ScenarioResult, SeedResult } from './scenarios';
 
@@ -118,7 +118,9 @@ async function main(): Promise<void> {
       const tables: TableNames = await createBenchTables(infra.dynamo, 'bench');
       const servers = { emulator: infra.emulator, warmCompany: WARM_COMPANY, profile };
       // The peer lists the untouched company, before B3 changes it.
-      peer.push(await runInChild<PeerResult>({ kind: 'peer', ...servers, company: MAIN_COMPANY, dynamo: infra.dynamo, tables }, `peer, ${profile.label}`));
+      peer.push(
+        await runInChild<PeerResult>({ kind: 'peer', ...servers, company: MAIN_COMPANY, dynamo: infra.dynamo, tables }, `peer, ${profile.label}`),
+      );
       for (const scenario of CHAINED_SCENARIOS) {
         const job: BenchJob = { kind: 'scenario', scenario, ...servers, dynamo: infra.dynamo, tables, tenantId: MAIN_TENANT, company: MAIN_COMPANY };
         scenarios.push(await runInChild<ScenarioResult>(job, `${scenario}, ${profile.label}`));

@@ -5,37 +5,37 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { LatencyModel } from '../local/emulator';
+import type { QueuedWorkers } from '#adapters/queued-workers';
 import type { PermissionProfile } from '#domain/entities';
-import { newClientFromIntacct } from '#domain/sync-rules';
 import type { RunCounts, SyncRun } from '#domain/runs';
+import { newClientFromIntacct } from '#domain/sync-rules';
 import type { IntacctLogin } from '#ports/intacct-source';
 import type { Link } from '#ports/stores';
-import { batchPutAll, BATCH_WRITE_MAX_ITEMS } from '#store/batch';
+import { BATCH_WRITE_MAX_ITEMS, batchPutAll } from '#store/batch';
 import { DynamoClientStore } from '#store/client-store';
 import { DynamoCompanySlots } from '#store/company-slots';
 import { createDynamoClient, documentClientFor } from '#store/dynamo-client';
 import type { StoredItem } from '#store/item-fields';
 import { DynamoLinkStore } from '#store/link-store';
-import type { QueuedWorkers } from '#adapters/queued-workers';
 import type { TableNames } from '#store/tables';
+import { editClient } from '#use-cases/edit-client';
 import { forEachBounded } from '#use-cases/engine/bounded';
 import type { SyncDeps } from '#use-cases/engine/deps';
-import { editClient } from '#use-cases/edit-client';
-import { queueClientImport } from '#use-cases/import-clients';
-import { queueUserImport, type UserImportRequest } from '#use-cases/import-users';
 import { intacctForTenant } from '#use-cases/engine/intacct-for-tenant';
 import { clientKind } from '#use-cases/engine/kinds';
 import { WRITE_CONCURRENCY } from '#use-cases/engine/linked-records';
-import { syncTenant, type SyncScope } from '#use-cases/sync-tenant';
-import { B3_PICK_OFFSETS, B3_SHARES, BYTES_PER_MEBIBYTE, MS_PER_SECOND, RSS_SAMPLE_INTERVAL_MS, type LatencyProfile } from './config';
+import { queueClientImport } from '#use-cases/import-clients';
+import { queueUserImport, type UserImportRequest } from '#use-cases/import-users';
+import { type SyncScope, syncTenant } from '#use-cases/sync-tenant';
+import type { LatencyModel } from '../local/emulator';
+import { B3_PICK_OFFSETS, B3_SHARES, BYTES_PER_MEBIBYTE, type LatencyProfile, MS_PER_SECOND, RSS_SAMPLE_INTERVAL_MS } from './config';
 import type { DynamoTraffic, TableTraffic } from './dynamo-counter';
-import { measureListingFloor, measureWriteFloor, type ListedObject, type ScenarioFloor } from './floors';
+import { type ListedObject, measureListingFloor, measureWriteFloor, type ScenarioFloor } from './floors';
 import type { DynamoTarget, EmulatorTarget } from './infra';
 import { deleteCustomers, renameCustomer } from './intacct-edits';
-import { IntacctRequestCounter, setLatency, type IntacctTraffic } from './intacct-traffic';
-import { listCustomersWithConnector, listCustomersWithSdk, type ListingTiming } from './peer';
-import { connectTenant, wireEngine, type BenchWiring } from './wiring';
+import { IntacctRequestCounter, type IntacctTraffic, setLatency } from './intacct-traffic';
+import { type ListingTiming, listCustomersWithConnector, listCustomersWithSdk } from './peer';
+import { type BenchWiring, connectTenant, wireEngine } from './wiring';
 
 export type ScenarioName = 'B1' | 'B2' | 'B3' | 'B4';
 
@@ -211,7 +211,11 @@ const SCENARIOS: Record<ScenarioName, ScenarioPlan> = {
       const deleted = everyNth(links, B3_SHARES.deletedInIntacct, B3_PICK_OFFSETS.deletedInIntacct);
       for (const link of changed) await renameCustomer(job.emulator, job.company, link.recordNo, `Renamed customer ${link.recordNo}`);
       for (const link of edited) await editClient(deps, job.tenantId, link.psaId, { city: 'Edited in the PSA' });
-      await deleteCustomers(job.emulator, job.company, deleted.map((link) => link.recordNo));
+      await deleteCustomers(
+        job.emulator,
+        job.company,
+        deleted.map((link) => link.recordNo),
+      );
       return { changes: { changedInIntacct: changed.length, editedInPsa: edited.length, deletedInIntacct: deleted.length } };
     },
     measure: (deps, job) => nightly(deps, job.tenantId, 'all'),
@@ -292,10 +296,7 @@ export async function runScenarioJob(job: ScenarioJob): Promise<ScenarioResult> 
       intacct: intacctTraffic,
       dynamo: {
         readRequests: traffic.readRequests,
-        readItems: Object.values(traffic.byTable).reduce(
-          (sum, table) => sum + (table.items.GetItem ?? 0) + (table.items.BatchGetItem ?? 0),
-          0,
-        ),
+        readItems: Object.values(traffic.byTable).reduce((sum, table) => sum + (table.items.GetItem ?? 0) + (table.items.BatchGetItem ?? 0), 0),
         writeRequests: traffic.writeRequests,
         itemWrites: traffic.itemWrites,
         writeUnits: traffic.writeUnits,
@@ -330,7 +331,11 @@ export async function runPeerJob(job: PeerJob): Promise<PeerResult> {
     const ours = await listCustomersWithConnector(job.emulator, job.company);
     const oursTraffic = await intacct.finish(oursBefore);
     const raw = createDynamoClient({ endpoint: job.dynamo.endpoint });
-    const oursSharedSlots = await listCustomersWithConnector(job.emulator, job.company, new DynamoCompanySlots(documentClientFor(raw), job.tables.runs)).finally(() => raw.destroy());
+    const oursSharedSlots = await listCustomersWithConnector(
+      job.emulator,
+      job.company,
+      new DynamoCompanySlots(documentClientFor(raw), job.tables.runs),
+    ).finally(() => raw.destroy());
     return {
       kind: 'peer',
       profile: job.profile.label,
@@ -419,4 +424,3 @@ export function runJob(job: BenchJob): Promise<BenchResult> {
       return runSeedJob(job);
   }
 }
-

@@ -7,6 +7,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { EmfTelemetry } from '#adapters/emf-telemetry';
 import { MemorySecretStore } from '#adapters/memory-secret-store';
+import { QueuedWorkers } from '#adapters/queued-workers';
 import { systemClock } from '#adapters/system-clock';
 import { TimeOrderedIds } from '#adapters/time-ordered-ids';
 import type { DomainEvent } from '#domain/events';
@@ -18,7 +19,6 @@ import { createDynamoClient, createStores, documentClientFor } from '#store/dyna
 import type { TableNames } from '#store/tables';
 import { connectIntacct } from '#use-cases/connect-intacct';
 import type { SyncDeps } from '#use-cases/engine/deps';
-import { QueuedWorkers } from '#adapters/queued-workers';
 import { countDynamo, type DynamoCounter } from './dynamo-counter';
 import type { DynamoTarget, EmulatorTarget } from './infra';
 

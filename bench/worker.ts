@@ -2,7 +2,7 @@
  * Child-process entry: runs the one job given as JSON in argv[2] and sends its result to the
  * parent over IPC, so each scenario's peak RSS is its own.
  */
-import { runJob, type BenchJob } from './scenarios';
+import { type BenchJob, runJob } from './scenarios';
 
 async function main(): Promise<void> {
   const job = JSON.parse(process.argv[2] ?? '{}') as BenchJob;

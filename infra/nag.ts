@@ -1,5 +1,5 @@
 /** Helpers for cdk-nag acknowledgements that must name a finding exactly. */
-import { Token, type Stack } from 'aws-cdk-lib';
+import { type Stack, Token } from 'aws-cdk-lib';
 
 const pseudo = (value: string, name: string): string => (Token.isUnresolved(value) ? `<AWS::${name}>` : value);
 

@@ -1,5 +1,5 @@
 /** Builds the CDK app: the stage's settings from context, its one stack, and the cdk-nag checks. */
-import { Validations, type App } from 'aws-cdk-lib';
+import { type App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { readStageSettings, type StageSettings } from './settings';
 import { SyncServiceStack, type SyncServiceStackProps } from './sync-service-stack';

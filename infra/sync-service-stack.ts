@@ -6,20 +6,20 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
-import { API_ROUTES } from '#http/routes/index';
+import { SERVICE_NAME } from '#adapters/logger';
 import { apiGroupOf } from '#http/route-groups';
-import { API_FUNCTION_IDS, PROJECT_ROOT } from './function-catalog';
+import { API_ROUTES } from '#http/routes/index';
 import { AdminConsole } from './constructs/admin-console';
 import { ApiIdentity } from './constructs/api-identity';
 import { DataTables } from './constructs/data-tables';
-import { SERVICE_NAME } from '#adapters/logger';
 import { EventRouting } from './constructs/event-routing';
 import { Monitoring } from './constructs/monitoring';
 import { OperationsDashboard } from './constructs/operations-dashboard';
-import { ServiceMetrics } from './constructs/service-metrics';
 import { SyncSecrets } from './constructs/secrets';
+import { ServiceMetrics } from './constructs/service-metrics';
 import { SyncFunctions } from './constructs/sync-functions';
-import { SyncHttpApi, type ApiRouteSpec } from './constructs/sync-http-api';
+import { type ApiRouteSpec, SyncHttpApi } from './constructs/sync-http-api';
+import { API_FUNCTION_IDS, PROJECT_ROOT } from './function-catalog';
 import type { StageSettings } from './settings';
 
 export interface SyncServiceStackProps extends StackProps {
@@ -118,7 +118,10 @@ export class SyncServiceStack extends Stack {
       description: 'Invoke by hand: aws lambda invoke --function-name <this> (README)',
     });
     new CfnOutput(this, 'SenderSecretArn', { value: this.secrets.senderSecret.secretArn, description: 'Put the Intacct sender credentials here' });
-    new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn, description: 'Subscribe to receive the alarms and needs_review notes' });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.monitoring.topic.topicArn,
+      description: 'Subscribe to receive the alarms and needs_review notes',
+    });
     new CfnOutput(this, 'DashboardName', { value: this.dashboard.dashboard.dashboardName, description: 'The CloudWatch dashboard of this stage' });
     if (this.adminConsole) new CfnOutput(this, 'ConsoleUrl', { value: this.adminConsole.url, description: 'The admin console' });
     if (this.identity.userPool && this.identity.userPoolClient) {

@@ -4,11 +4,11 @@
  * an embedded one. The result goes to stdout as JSON; logs and progress go to stderr.
  * Exit codes: 0 result, 1 the handler threw (its error payload is printed), 2 bad usage.
  */
-import { FUNCTION_NAMES, isFunctionName, type FunctionName } from './runtime';
+import { FUNCTION_NAMES, type FunctionName, isFunctionName } from './runtime';
 import { defaultDataDir, USAGE_EXIT_CODE } from './runtime/entry-points';
 import { openInvokeTarget } from './runtime/invoke-target';
 import { unhandledErrorPayload } from './runtime/lambda-api';
-import { watchRunProgress, type ProgressWatch } from './runtime/progress';
+import { type ProgressWatch, watchRunProgress } from './runtime/progress';
 
 const USAGE = `usage: npm run invoke -- <function> '<json event>'\n  functions: ${FUNCTION_NAMES.join(', ')}`;
 const FAILURE_EXIT_CODE = 1;

@@ -11,7 +11,7 @@
  * which a busy shutdown can miss. With tsx as a loader there is one process to signal.
  */
 import { parseArgs } from 'node:util';
-import { NotADataDirError, startLocalRuntime, type LocalRuntime } from './runtime';
+import { type LocalRuntime, NotADataDirError, startLocalRuntime } from './runtime';
 import { defaultDataDir, USAGE_EXIT_CODE } from './runtime/entry-points';
 import { startupTour } from './runtime/tour';
 

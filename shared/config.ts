@@ -13,13 +13,9 @@ export type LogLevelName = (typeof LOG_LEVELS)[number];
 const DEFAULT_LOG_LEVEL: LogLevelName = 'INFO';
 
 /** How the service signs in to Intacct as the web services sender. */
-export type SenderCredentialsConfig =
-  | { source: 'secret'; secretArn: string }
-  | { source: 'environment'; senderId: string; senderPassword: string };
+export type SenderCredentialsConfig = { source: 'secret'; secretArn: string } | { source: 'environment'; senderId: string; senderPassword: string };
 
-export type SecretsConfig =
-  | { backend: 'secrets-manager'; tenantSecretPrefix: string }
-  | { backend: 'local-file'; file: string; keyFile: string };
+export type SecretsConfig = { backend: 'secrets-manager'; tenantSecretPrefix: string } | { backend: 'local-file'; file: string; keyFile: string };
 
 export interface AppConfig {
   tables: TableNames;

@@ -3,8 +3,9 @@
  * origin of its own and, in the cloud, from S3 behind CloudFront. It learns the API's URL and how
  * to sign in at run time from /config.json, so one build serves every stage.
  */
-import react from '@vitejs/plugin-react';
+
 import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
 const webRoot = fileURLToPath(new URL('.', import.meta.url));

@@ -6,12 +6,12 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { DefaultStackSynthesizer, Duration, RemovalPolicy, Stack, Token, Validations, type CfnResource } from 'aws-cdk-lib';
+import { type CfnResource, DefaultStackSynthesizer, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import {
   AllowedMethods,
   CachePolicy,
-  Distribution,
   Function as CloudFrontFunction,
+  Distribution,
   FunctionCode,
   FunctionEventType,
   FunctionRuntime,
@@ -173,11 +173,12 @@ export class AdminConsole extends Construct {
       {
         id: 'AwsSolutions::AwsSolutions-CFR4',
         reason:
-          'The console is served on its *.cloudfront.net domain with CloudFront\'s default certificate, for which CloudFront fixes the viewer security policy; a custom domain with an ACM certificate (TLSv1.2_2021) is not configured for this service.',
+          "The console is served on its *.cloudfront.net domain with CloudFront's default certificate, for which CloudFront fixes the viewer security policy; a custom domain with an ACM certificate (TLSv1.2_2021) is not configured for this service.",
       },
       {
         id: 'AwsSolutions::AwsSolutions-CFR1',
-        reason: 'Tenant administrators sign in from wherever they work; no country is excluded by contract, and every data request needs a JWT at the API anyway.',
+        reason:
+          'Tenant administrators sign in from wherever they work; no country is excluded by contract, and every data request needs a JWT at the API anyway.',
       },
       {
         id: 'AwsSolutions::AwsSolutions-CFR2',
@@ -247,7 +248,7 @@ export class AdminConsole extends Construct {
     const qualifier = stack.synthesizer.bootstrapQualifier ?? DefaultStackSynthesizer.DEFAULT_QUALIFIER;
     const assetObjects = `arn:${nagText(stack.partition, 'Partition')}:s3:::cdk-${qualifier}-assets-${nagText(stack.account, 'AccountId')}-${nagText(stack.region, 'Region')}/*`;
     const s3Reason =
-      'BucketDeployment grants its handler read and write on the console bucket (it syncs and prunes objects by name) and read on the CDK asset bucket (the built console\'s zip); only those two buckets\' objects.';
+      "BucketDeployment grants its handler read and write on the console bucket (it syncs and prunes objects by name) and read on the CDK asset bucket (the built console's zip); only those two buckets' objects.";
     Validations.of(role).acknowledge(
       ...['s3:GetBucket*', 's3:GetObject*', 's3:List*', 's3:Abort*', 's3:DeleteObject*'].map((action) => ({
         id: `AwsSolutions::AwsSolutions-IAM5[Action::${action}]`,
@@ -257,14 +258,16 @@ export class AdminConsole extends Construct {
       { id: `AwsSolutions::AwsSolutions-IAM5[Resource::${assetObjects}]`, reason: s3Reason },
       {
         id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
-        reason: 'BucketDeployment grants cloudfront:CreateInvalidation and GetInvalidation on * to invalidate index.html and config.json after each deploy; aws-cdk-lib does not narrow it to the distribution.',
+        reason:
+          'BucketDeployment grants cloudfront:CreateInvalidation and GetInvalidation on * to invalidate index.html and config.json after each deploy; aws-cdk-lib does not narrow it to the distribution.',
       },
     );
     // The handler is a singleton at the stack's top level, outside this construct.
     for (const handler of stack.node.children.filter((child) => child.node.id.startsWith(BUCKET_DEPLOYMENT_HANDLER_ID_PREFIX))) {
       Validations.of(handler).acknowledge({
         id: 'AwsSolutions::AwsSolutions-L1',
-        reason: 'The runtime of BucketDeployment\'s handler (Python, with the AWS CLI layer) is chosen by aws-cdk-lib and moves with its upgrades; it runs only during deploys.',
+        reason:
+          "The runtime of BucketDeployment's handler (Python, with the AWS CLI layer) is chosen by aws-cdk-lib and moves with its upgrades; it runs only during deploys.",
       });
     }
   }

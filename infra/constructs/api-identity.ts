@@ -9,20 +9,20 @@
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import {
   AccountRecovery,
+  type AuthFlow,
   ClientAttributes,
   Mfa,
   OAuthScope,
   StringAttribute,
   UserPool,
-  UserPoolClient,
-  UserPoolDomain,
-  type AuthFlow,
+  type UserPoolClient,
+  type UserPoolDomain,
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import type { OidcSignIn } from '#http/console-config';
-import type { StageSettings } from '../settings';
 import { PROJECT_ROOT } from '../function-catalog';
 import { CLAIM_ATTRIBUTES } from '../identity/token-claims-trigger';
+import type { StageSettings } from '../settings';
 import { AppFunction } from './app-function';
 
 const MIN_PASSWORD_LENGTH = 12;
@@ -196,7 +196,7 @@ export class ApiIdentity extends Construct {
     Validations.of(userPool).acknowledge({
       id: 'AwsSolutions::AwsSolutions-COG8',
       reason:
-        'Threat protection needs the paid Cognito Plus plan; this pool is only the fallback for stages deployed without the PSA\'s own issuer (jwtIssuer), which production tenants sign in through.',
+        "Threat protection needs the paid Cognito Plus plan; this pool is only the fallback for stages deployed without the PSA's own issuer (jwtIssuer), which production tenants sign in through.",
     });
     if (!settings.isProduction) {
       Validations.of(userPool).acknowledge({

@@ -4,7 +4,7 @@
  * retention, its own role with nothing attached but what the stack grants (and X-Ray's own
  * actions), Powertools' service name and metrics namespace, and an environment that only ever grows.
  */
-import { Validations, type Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import { type Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';

@@ -6,7 +6,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { TABLE_SCHEMAS, type KeyAttribute, type TableNames, type TableSchema } from '#store/tables';
+import { type KeyAttribute, TABLE_SCHEMAS, type TableNames, type TableSchema } from '#store/tables';
 import type { BindableTable } from './app-function';
 
 export type TableId = keyof TableNames;

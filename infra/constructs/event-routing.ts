@@ -4,11 +4,11 @@
  * (shared/observability/metric-catalog.ts), and needs_review runs routed to people by monitoring.
  */
 import { Duration } from 'aws-cdk-lib';
-import { Rule, Schedule, type EventBus } from 'aws-cdk-lib/aws-events';
+import { type EventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { EVENT_SOURCE, type DomainEventType } from '#domain/events';
+import { type DomainEventType, EVENT_SOURCE } from '#domain/events';
 import type { AppFunction } from './app-function';
 import { deadLetterQueue } from './dead-letter-queue';
 

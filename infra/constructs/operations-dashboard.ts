@@ -6,26 +6,11 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
-import {
-  Dashboard,
-  GraphWidget,
-  MathExpression,
-  type GraphWidgetProps,
-  type IMetric,
-  type IWidget,
-  type Metric,
-} from 'aws-cdk-lib/aws-cloudwatch';
-import { Operation, type ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Dashboard, GraphWidget, type GraphWidgetProps, type IMetric, type IWidget, MathExpression, type Metric } from 'aws-cdk-lib/aws-cloudwatch';
+import { type ITable, Operation } from 'aws-cdk-lib/aws-dynamodb';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import {
-  RECORD_OUTCOMES,
-  RUN_STATUSES,
-  RUN_TYPES,
-  isActiveStatus,
-  type RunStatus,
-  type RunTrigger,
-} from '#domain/runs';
+import { isActiveStatus, RECORD_OUTCOMES, RUN_STATUSES, RUN_TYPES, type RunStatus, type RunTrigger } from '#domain/runs';
 import type { AppFunction } from './app-function';
 import { FAILED_RUN_RATE, failedRunRate } from './monitoring';
 import { percentOf, type ServiceMetrics } from './service-metrics';
@@ -87,7 +72,11 @@ export interface OperationsDashboardProps {
 }
 
 /** A metric-math id: lowercase first, letters, digits and underscores only. */
-const mathId = (...parts: string[]): string => parts.join('_').toLowerCase().replace(/[^a-z0-9_]/g, '_');
+const mathId = (...parts: string[]): string =>
+  parts
+    .join('_')
+    .toLowerCase()
+    .replace(/[^a-z0-9_]/g, '_');
 
 /** The sum of `metrics` as one line (SUM ignores a series without data at a point). */
 function sumOf(label: string, period: Duration, metrics: Record<string, IMetric>): MathExpression {
@@ -161,7 +150,12 @@ export class OperationsDashboard extends Construct {
       ]),
       graph(DASHBOARD_WIDGETS.intacctRates, [
         percentOf({ id: 'errors', label: 'error rate %', part: m.metric('intacctErrors', {}, { period: DETAIL_PERIOD }), whole: intacctRequests }),
-        percentOf({ id: 'throttled', label: '429 rate %', part: m.metric('intacctThrottled', {}, { period: DETAIL_PERIOD }), whole: intacctRequests }),
+        percentOf({
+          id: 'throttled',
+          label: '429 rate %',
+          part: m.metric('intacctThrottled', {}, { period: DETAIL_PERIOD }),
+          whole: intacctRequests,
+        }),
       ]),
       graph(DASHBOARD_WIDGETS.intacctErrorKinds, [
         // The connector's error kinds are a type, not a list the stack could read: a SEARCH finds them.
@@ -171,7 +165,9 @@ export class OperationsDashboard extends Construct {
         DASHBOARD_WIDGETS.dynamoDbThrottles,
         [
           m.metric('dynamoDbThrottles', {}, { period: DETAIL_PERIOD, label: 'store saw (all tables)' }),
-          ...Object.keys(props.tables).map((table) => m.metric('dynamoDbThrottles', { table }, { period: DETAIL_PERIOD, label: `store saw: ${table}` })),
+          ...Object.keys(props.tables).map((table) =>
+            m.metric('dynamoDbThrottles', { table }, { period: DETAIL_PERIOD, label: `store saw: ${table}` }),
+          ),
         ],
         {
           right: Object.entries(props.tables).map(([table, resource]) =>
@@ -204,9 +200,18 @@ export class OperationsDashboard extends Construct {
           queue.metricApproximateNumberOfMessagesVisible({ period: DETAIL_PERIOD, statistic: 'Maximum', label: name }),
         ),
       ),
-      graph(DASHBOARD_WIDGETS.lambdaErrors, perFunction((fn) => fn.function.metricErrors({ statistic: 'Sum' }))),
-      graph(DASHBOARD_WIDGETS.lambdaThrottles, perFunction((fn) => fn.function.metricThrottles({ statistic: 'Sum' }))),
-      graph(DASHBOARD_WIDGETS.lambdaDuration, perFunction((fn) => fn.function.metricDuration({ statistic: 'p95' }))),
+      graph(
+        DASHBOARD_WIDGETS.lambdaErrors,
+        perFunction((fn) => fn.function.metricErrors({ statistic: 'Sum' })),
+      ),
+      graph(
+        DASHBOARD_WIDGETS.lambdaThrottles,
+        perFunction((fn) => fn.function.metricThrottles({ statistic: 'Sum' })),
+      ),
+      graph(
+        DASHBOARD_WIDGETS.lambdaDuration,
+        perFunction((fn) => fn.function.metricDuration({ statistic: 'p95' })),
+      ),
     ];
 
     this.dashboard = new Dashboard(this, 'Dashboard', {

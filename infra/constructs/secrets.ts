@@ -6,8 +6,8 @@
 import { ArnFormat, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import type { AppFunction } from './app-function';
 import { nagArnText } from '../nag';
+import type { AppFunction } from './app-function';
 
 /** Tenant secret actions: workers read; the API connects and disconnects tenants. */
 const TENANT_SECRET_ACTIONS = {
@@ -69,7 +69,7 @@ export class SyncSecrets extends Construct {
     Validations.of(fn.role).acknowledge({
       id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagArnText(Stack.of(this), 'secretsmanager', `secret:${this.tenantSecretPrefix}*`)}]`,
       reason:
-        'Tenant secrets are created at runtime when a tenant connects Intacct, one per tenant, and their ARNs end in a random suffix; the grant is limited to this stage\'s tenant prefix.',
+        "Tenant secrets are created at runtime when a tenant connects Intacct, one per tenant, and their ARNs end in a random suffix; the grant is limited to this stage's tenant prefix.",
     });
   }
 }

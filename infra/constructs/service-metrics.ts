@@ -5,8 +5,8 @@
  * read a combination that stays empty.
  */
 import type { Duration } from 'aws-cdk-lib';
-import { MathExpression, Metric, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
-import { METRICS, METRICS_NAMESPACE, METRIC_DIMENSIONS, type MetricKey } from '#observability/metric-catalog';
+import { type IMetric, MathExpression, Metric } from 'aws-cdk-lib/aws-cloudwatch';
+import { METRIC_DIMENSIONS, METRICS, METRICS_NAMESPACE, type MetricKey } from '#observability/metric-catalog';
 
 /** The dimensions of a metric besides `service`, by their catalog key; values from the domain's lists. */
 export type MetricDimensionValues = Partial<Record<Exclude<keyof typeof METRIC_DIMENSIONS, 'service'>, string>>;

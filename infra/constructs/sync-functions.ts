@@ -9,18 +9,18 @@ import type { EventBus } from 'aws-cdk-lib/aws-events';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { StageSettings } from '../settings';
 import { API_ROUTE_GROUP_VARIABLE, type ApiRouteGroup } from '#http/route-groups';
 import {
   API_FUNCTION_IDS,
   DEPLOYED_FUNCTION_IDS,
+  type DeployedFunctionId,
   FUNCTION_TIMEOUT_SECONDS,
   functionEntry,
   functionName,
   handlerOf,
-  type DeployedFunctionId,
   type WorkerFunctionId,
 } from '../function-catalog';
+import type { StageSettings } from '../settings';
 import { AppFunction, type TableAccess } from './app-function';
 import type { DataTables, TableId } from './data-tables';
 import { deadLetterQueue } from './dead-letter-queue';
@@ -64,7 +64,7 @@ const WORKER_ACCESS = {
 
 export const FUNCTION_ACCESS: Readonly<Record<DeployedFunctionId, FunctionAccess>> = {
   'api-read': {
-    description: 'The HTTP API\'s read routes (clients, users, departments, permission profiles, connection status, OpenAPI)',
+    description: "The HTTP API's read routes (clients, users, departments, permission profiles, connection status, OpenAPI)",
     // Records and the connection live in entities; the connection's last-sync times in runs.
     tables: { entities: 'read', links: 'none', runs: 'read' },
     tenantSecrets: 'none',
@@ -73,7 +73,7 @@ export const FUNCTION_ACCESS: Readonly<Record<DeployedFunctionId, FunctionAccess
     invokesWorkers: false,
   },
   'api-admin': {
-    description: 'The HTTP API\'s other routes: writes, imports, syncs, the Intacct connection, run history',
+    description: "The HTTP API's other routes: writes, imports, syncs, the Intacct connection, run history",
     tables: READ_WRITE_ALL,
     tenantSecrets: 'manage',
     senderSecret: true,
@@ -82,7 +82,7 @@ export const FUNCTION_ACCESS: Readonly<Record<DeployedFunctionId, FunctionAccess
   },
   'client-import': { ...WORKER_ACCESS, description: 'Client import worker: { tenantId, runId } from the API' },
   'user-import': { ...WORKER_ACCESS, description: 'User import worker: { tenantId, runId } from the API' },
-  'tenant-sync': { ...WORKER_ACCESS, description: 'One tenant\'s sync: TenantSyncRequested, the API\'s sync now, or a manual invoke' },
+  'tenant-sync': { ...WORKER_ACCESS, description: "One tenant's sync: TenantSyncRequested, the API's sync now, or a manual invoke" },
   'daily-sync': {
     description: 'Nightly fan-out: one TenantSyncRequested per connected tenant',
     // It only walks the connected-tenants index; config still wants every table name.
@@ -174,7 +174,12 @@ export class SyncFunctions extends Construct {
     // function. The ARN is spelled from the known name: referring to the function's own ARN from its
     // role would make a dependency cycle.
     for (const fid of API_INVOKED_WORKERS) {
-      const ownArn = Stack.of(this).formatArn({ service: 'lambda', resource: 'function', resourceName: names[fid], arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+      const ownArn = Stack.of(this).formatArn({
+        service: 'lambda',
+        resource: 'function',
+        resourceName: names[fid],
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      });
       this.functions[fid].allow(['lambda:InvokeFunction'], [ownArn]);
     }
   }

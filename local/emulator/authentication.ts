@@ -48,7 +48,7 @@ export function invalidLocation(company: EmulatedCompany, locationId: string): E
     errorno: SIGN_IN_FAILED,
     description: 'Invalid location',
     description2: withSupportId(`The location ID '${locationId}' is not an entity of company '${company.companyId}'.`),
-    correction: 'Use the location ID of one of the company\'s entities, or none to sign in at the top level.',
+    correction: "Use the location ID of one of the company's entities, or none to sign in at the top level.",
   };
 }
 
@@ -60,7 +60,11 @@ export interface AuthenticationContext {
 export function authenticate(context: AuthenticationContext, request: GatewayRequest): AuthenticationOutcome {
   const authentication = request.authentication;
   if (!authentication) {
-    return { kind: 'refused', echo: NO_ECHO, error: { errorno: SIGN_IN_FAILED, description2: 'The request has no <authentication> (login or sessionid).' } };
+    return {
+      kind: 'refused',
+      echo: NO_ECHO,
+      error: { errorno: SIGN_IN_FAILED, description2: 'The request has no <authentication> (login or sessionid).' },
+    };
   }
   if (authentication.kind === 'session') {
     const session = context.sessions.use(authentication.sessionId);
@@ -79,8 +83,7 @@ export function authenticate(context: AuthenticationContext, request: GatewayReq
   const echo = { userId: authentication.userId, companyId: authentication.companyId, locationId: authentication.locationId };
   const company = context.companyFor(authentication.companyId);
   if (!company) return { kind: 'refused', echo, error: { errorno: SIGN_IN_FAILED, description2: SIGN_IN_REJECTED } };
-  const accepted =
-    company.userId.toUpperCase() === authentication.userId.trim().toUpperCase() && company.userPassword === authentication.password;
+  const accepted = company.userId.toUpperCase() === authentication.userId.trim().toUpperCase() && company.userPassword === authentication.password;
   if (!accepted) return { kind: 'signInRefused' };
   const locationId = authentication.locationId.trim();
   const entity = locationId === '' ? undefined : entityOf(company, locationId);

@@ -3,12 +3,34 @@ import { FunctionFailure, QUERY_FAILED, withSupportId } from './errors';
 import type { FieldType, IntacctRecord, ObjectSchema } from './schema';
 
 export type CompareOperator =
-  | 'equalto' | 'notequalto' | 'lessthan' | 'lessthanorequalto' | 'greaterthan' | 'greaterthanorequalto'
-  | 'between' | 'in' | 'notin' | 'like' | 'notlike' | 'isnull' | 'isnotnull';
+  | 'equalto'
+  | 'notequalto'
+  | 'lessthan'
+  | 'lessthanorequalto'
+  | 'greaterthan'
+  | 'greaterthanorequalto'
+  | 'between'
+  | 'in'
+  | 'notin'
+  | 'like'
+  | 'notlike'
+  | 'isnull'
+  | 'isnotnull';
 
 export const COMPARE_OPERATORS: readonly CompareOperator[] = [
-  'equalto', 'notequalto', 'lessthan', 'lessthanorequalto', 'greaterthan', 'greaterthanorequalto',
-  'between', 'in', 'notin', 'like', 'notlike', 'isnull', 'isnotnull',
+  'equalto',
+  'notequalto',
+  'lessthan',
+  'lessthanorequalto',
+  'greaterthan',
+  'greaterthanorequalto',
+  'between',
+  'in',
+  'notin',
+  'like',
+  'notlike',
+  'isnull',
+  'isnotnull',
 ];
 
 /** A filter, from either `query`'s <filter> or readByQuery's SQL-like text. */
@@ -26,9 +48,19 @@ type SortKey = number | string | null;
 
 /** How many values each operator takes (min, max); undefined max = any number. */
 const VALUE_COUNTS: Record<CompareOperator, [number, number | undefined]> = {
-  equalto: [1, 1], notequalto: [1, 1], lessthan: [1, 1], lessthanorequalto: [1, 1],
-  greaterthan: [1, 1], greaterthanorequalto: [1, 1], like: [1, 1], notlike: [1, 1],
-  between: [2, 2], in: [1, undefined], notin: [1, undefined], isnull: [0, 0], isnotnull: [0, 0],
+  equalto: [1, 1],
+  notequalto: [1, 1],
+  lessthan: [1, 1],
+  lessthanorequalto: [1, 1],
+  greaterthan: [1, 1],
+  greaterthanorequalto: [1, 1],
+  like: [1, 1],
+  notlike: [1, 1],
+  between: [2, 2],
+  in: [1, undefined],
+  notin: [1, undefined],
+  isnull: [0, 0],
+  isnotnull: [0, 0],
 };
 
 function invalidQuery(message: string): FunctionFailure {
@@ -79,15 +111,15 @@ export function compileCondition(schema: ObjectSchema, condition: Condition, cas
   if (condition.kind !== 'compare') {
     const parts = condition.conditions.map((part) => compileCondition(schema, part, caseInsensitive));
     if (parts.length === 0) return () => true;
-    return condition.kind === 'and'
-      ? (record) => parts.every((part) => part(record))
-      : (record) => parts.some((part) => part(record));
+    return condition.kind === 'and' ? (record) => parts.every((part) => part(record)) : (record) => parts.some((part) => part(record));
   }
   const { operator, field, values } = condition;
   const type = schema.fieldTypes.get(field) ?? 'text';
   const [minValues, maxValues] = VALUE_COUNTS[operator];
   if (values.length < minValues || (maxValues !== undefined && values.length > maxValues)) {
-    throw invalidQuery(`Operator ${operator} on ${field} takes ${minValues === maxValues ? minValues : `at least ${minValues}`} value(s), got ${values.length}`);
+    throw invalidQuery(
+      `Operator ${operator} on ${field} takes ${minValues === maxValues ? minValues : `at least ${minValues}`} value(s), got ${values.length}`,
+    );
   }
   const recordKey = (record: IntacctRecord): SortKey => keyFor(type, record[field] ?? '', caseInsensitive);
   const keys = values.map((value) => filterKey(type, field, value, caseInsensitive));

@@ -154,9 +154,7 @@ export function runInspect(scope: ReadScope, body: XmlNode): FunctionOutcome {
   const schema = schemaFrom(body);
   const detailed = attributeOf(body, 'detail') === DETAIL_ON;
   const fields = queryFieldNames(schema, scope.contactFields);
-  const fieldsXml = fields
-    .map((field) => (detailed ? inspectFieldXml(factsOf(schema, field)) : element('Field', field.name)))
-    .join('');
+  const fieldsXml = fields.map((field) => (detailed ? inspectFieldXml(factsOf(schema, field)) : element('Field', field.name))).join('');
   const attributes = detailed
     ? `<Attributes>${element('TypeName', schema.name)}${element('DisplayName', DISPLAY_NAMES[schema.name])}</Attributes>`
     : '';

@@ -24,7 +24,12 @@ function titleCase(word: string): string {
 
 /** The entities of a company with `count` of them: E100 "Northwind East", E200 "Northwind West", ... */
 export function entitiesFor(companyId: string, count: number): EmulatedEntity[] {
-  const companyName = companyId.split(/[^A-Za-z0-9]+/).filter(Boolean).map(titleCase).join(' ') || 'Company';
+  const companyName =
+    companyId
+      .split(/[^A-Za-z0-9]+/)
+      .filter(Boolean)
+      .map(titleCase)
+      .join(' ') || 'Company';
   return Array.from({ length: count }, (_, index) => {
     const region = ENTITY_REGIONS[index % ENTITY_REGIONS.length] ?? 'Region';
     const round = Math.floor(index / ENTITY_REGIONS.length);

@@ -2,8 +2,9 @@
  * What a faulted request gets instead of (or made from) its real answer: the pages and error
  * bodies production's gateway and its Cloudflare front send when something is wrong.
  */
-import type { ActiveFault } from './faults';
+
 import { BUSINESS_RULE_FAILED, RATE_LIMITED, SIGN_IN_REFUSED_BY_GATEWAY, TRANSACTION_ROLLED_BACK, withSupportId } from './errors';
+import type { ActiveFault } from './faults';
 import type { ErrorDetail } from './xml-render';
 import { renderBriefErrorMessage, renderErrorMessage, renderResponse, XML_DECLARATION } from './xml-render';
 

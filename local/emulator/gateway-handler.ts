@@ -4,7 +4,6 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { ActiveFault, FaultController } from './faults';
 import {
   addBillionLaughs,
   CLOUDFLARE_BLOCK_PAGE,
@@ -16,6 +15,7 @@ import {
   SERVICE_UNAVAILABLE_PAGE,
   truncateAnswer,
 } from './fault-answers';
+import type { ActiveFault, FaultController } from './faults';
 import type { GatewayContext } from './gateway';
 import { answerGatewayRequest, companyOfRequest } from './gateway';
 import {

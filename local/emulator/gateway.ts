@@ -8,16 +8,16 @@ import { FunctionFailure } from './errors';
 import type { ForcedFailure } from './fault-answers';
 import { signInRefusedBody } from './fault-answers';
 import type { FunctionOutcome, ReadScope } from './read-scope';
-import { runRead, runReadByName } from './record-reads';
 import { runQuery, runReadByQuery, runReadMore } from './reads';
+import { runRead, runReadByName } from './record-reads';
 import type { FunctionCall, GatewayFunctionName, GatewayRequest, ParsedRequest } from './request';
 import { SENDER_REJECTED } from './request';
 import type { SessionRegistry } from './sessions';
 import type { WriteScope } from './writes';
 import { runCreate, runDelete, runUpdate } from './writes';
+import { childOf, hasChild, textOf } from './xml-node';
 import type { ErrorDetail } from './xml-render';
 import { element, renderControl, renderErrorMessage, renderResponse } from './xml-render';
-import { childOf, hasChild, textOf } from './xml-node';
 
 export type { EmulatedCompany } from './company';
 

@@ -4,9 +4,21 @@ import type { Prng } from './prng';
 import { createPrng } from './prng';
 import type { CountryEntry } from './reference-data';
 import {
-  ADDRESS2_LINES, ADDRESS3_LINES, BUSINESS_KINDS, COMPANY_STEMS, COUNTRIES, DEPARTMENTS, FIRST_NAMES,
-  JOB_TITLES, LAST_NAMES, MIDDLE_NAMES, MULTI_WORD_FIRST_NAMES, MULTI_WORD_LAST_NAMES,
-  ODDBALL_COMPANY_NAMES, SINGLE_NAMES, SURNAME_STEMS,
+  ADDRESS2_LINES,
+  ADDRESS3_LINES,
+  BUSINESS_KINDS,
+  COMPANY_STEMS,
+  COUNTRIES,
+  DEPARTMENTS,
+  FIRST_NAMES,
+  JOB_TITLES,
+  LAST_NAMES,
+  MIDDLE_NAMES,
+  MULTI_WORD_FIRST_NAMES,
+  MULTI_WORD_LAST_NAMES,
+  ODDBALL_COMPANY_NAMES,
+  SINGLE_NAMES,
+  SURNAME_STEMS,
 } from './reference-data';
 import type { IntacctRecord, ObjectSchema } from './schema';
 import { CUSTOMER_SCHEMA, DEPARTMENT_SCHEMA, EMPLOYEE_SCHEMA, emptyRecord, NON_POSTING_STATUS } from './schema';
@@ -41,11 +53,7 @@ const CREATED_UNTIL = Date.UTC(2025, 0, 1);
 const MODIFIED_UNTIL = Date.UTC(2025, 5, 30);
 const START_DATE_FROM = Date.UTC(2005, 0, 1);
 const START_DATE_UNTIL = Date.UTC(2025, 5, 30);
-const BULK_UPDATE_INSTANTS = [
-  Date.UTC(2025, 1, 3, 2, 0, 0),
-  Date.UTC(2025, 2, 31, 23, 59, 59),
-  Date.UTC(2025, 4, 12, 9, 30, 0),
-];
+const BULK_UPDATE_INSTANTS = [Date.UTC(2025, 1, 3, 2, 0, 0), Date.UTC(2025, 2, 31, 23, 59, 59), Date.UTC(2025, 4, 12, 9, 30, 0)];
 const SECOND_MS = 1000;
 /** Mixed into the seed to give each object its own PRNG stream. */
 const STREAM_SALTS = {
@@ -76,12 +84,7 @@ export function defaultBusinessKey(schema: ObjectSchema, recordNo: number): stri
  * the same records. Departments come first so employees can reference them; with entities, the
  * records are then spread over them (entity-placement.ts).
  */
-export function generateCompanyData(
-  store: CompanyStore,
-  seed: number,
-  counts: GenerationCounts,
-  entities: readonly EmulatedEntity[] = [],
-): void {
+export function generateCompanyData(store: CompanyStore, seed: number, counts: GenerationCounts, entities: readonly EmulatedEntity[] = []): void {
   // Separate streams per object, so adding employees does not change the customers of a seed.
   const seedBase = seed >>> 0;
   generateDepartments(store, createPrng(seedBase ^ STREAM_SALTS.departments), counts.departments);
@@ -101,9 +104,7 @@ function randomInstant(prng: Prng, from: number, until: number): number {
 
 function stampRecord(prng: Prng, record: IntacctRecord, schema: ObjectSchema, recordNo: number): void {
   const created = randomInstant(prng, CREATED_FROM, CREATED_UNTIL);
-  const modified = prng.chance(BULK_MODIFIED_SHARE)
-    ? prng.pick(BULK_UPDATE_INSTANTS)
-    : randomInstant(prng, created, MODIFIED_UNTIL);
+  const modified = prng.chance(BULK_MODIFIED_SHARE) ? prng.pick(BULK_UPDATE_INSTANTS) : randomInstant(prng, created, MODIFIED_UNTIL);
   record.RECORDNO = String(recordNo);
   record.WHENCREATED = formatTimestamp(created);
   record.WHENMODIFIED = formatTimestamp(modified);
@@ -309,9 +310,7 @@ function generateEmployees(store: CompanyStore, prng: Prng, count: number): void
       record.DEPARTMENTID = department.DEPARTMENTID ?? '';
       record.DEPARTMENTKEY = department.RECORDNO ?? '';
     }
-    record.STARTDATE = prng.chance(EMPTY_START_DATE_SHARE)
-      ? ''
-      : formatDate(randomInstant(prng, START_DATE_FROM, START_DATE_UNTIL));
+    record.STARTDATE = prng.chance(EMPTY_START_DATE_SHARE) ? '' : formatDate(randomInstant(prng, START_DATE_FROM, START_DATE_UNTIL));
     record.CONTACT_NAME = person.contactName;
     record['PERSONALINFO.CONTACTNAME'] = person.contactName;
     record['PERSONALINFO.PRINTAS'] = person.contactName;

@@ -6,21 +6,16 @@
 import { startEmulatorServer } from './server';
 import type { EmulatorOptions, RunningEmulator } from './types';
 
+export { DEFAULT_SESSION_TTL_MS } from './server';
 export type {
-  
-  
-  
   EmulatorCompanySeed,
   EmulatorOptions,
   EmulatorStats,
   FaultKind,
   FaultSettings,
-  
   LatencyModel,
   RunningEmulator,
 } from './types';
-;
-export {    DEFAULT_SESSION_TTL_MS,  } from './server';
 
 /** Starts an emulator on 127.0.0.1 (random port unless options.port) and resolves once it listens. */
 export function startEmulator(options?: EmulatorOptions): Promise<RunningEmulator> {

@@ -45,9 +45,7 @@ function parseFlags(argv: string[]): Flags {
   try {
     values = parseArgs({
       args: argv,
-      options: Object.fromEntries(
-        [...COUNT_FLAGS, CONTACT_FIELDS_FLAG, SESSION_TTL_FLAG].map((flag) => [flag, { type: 'string' as const }]),
-      ),
+      options: Object.fromEntries([...COUNT_FLAGS, CONTACT_FIELDS_FLAG, SESSION_TTL_FLAG].map((flag) => [flag, { type: 'string' as const }])),
       strict: true,
       allowPositionals: false,
     }).values as Record<string, string | undefined>;

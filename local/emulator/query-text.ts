@@ -23,19 +23,20 @@ const NUMBER_START = /[-0-9]/;
 const NUMBER_PART = /[0-9.]/;
 
 const COMPARISONS: Record<string, CompareOperator> = {
-  '=': 'equalto', '!=': 'notequalto', '<>': 'notequalto', '<': 'lessthan', '<=': 'lessthanorequalto',
-  '>': 'greaterthan', '>=': 'greaterthanorequalto',
+  '=': 'equalto',
+  '!=': 'notequalto',
+  '<>': 'notequalto',
+  '<': 'lessthan',
+  '<=': 'lessthanorequalto',
+  '>': 'greaterthan',
+  '>=': 'greaterthanorequalto',
 };
 
 /** readByQuery takes booleans and enums as 'T'/'F' even though STATUS reads back as active/inactive. */
 const STATUS_FLAGS: Record<string, string> = { T: 'active', F: 'inactive' };
 
 function syntaxError(message: string, position: number): FunctionFailure {
-  return new FunctionFailure(
-    QUERY_FAILED,
-    withSupportId(`Invalid query: ${message} at position ${position}`),
-    'Check the syntax of your query.',
-  );
+  return new FunctionFailure(QUERY_FAILED, withSupportId(`Invalid query: ${message} at position ${position}`), 'Check the syntax of your query.');
 }
 
 function tokenize(text: string): Token[] {

@@ -115,7 +115,12 @@ export function runQuery(scope: ReadScope, body: XmlNode): FunctionOutcome {
   return {
     data: renderData(
       { listtype: schema.name, totalcount: listing.length, offset, count: page.length, numremaining: remaining },
-      renderRecords(schema.name, page, fields.map((field) => field.stored), fields.map((field) => field.name)),
+      renderRecords(
+        schema.name,
+        page,
+        fields.map((field) => field.stored),
+        fields.map((field) => field.name),
+      ),
     ),
     records: page.length,
   };
@@ -149,11 +154,7 @@ export function runReadByQuery(scope: ReadScope, body: XmlNode): FunctionOutcome
       ? schema.fields
       : [...new Set(splitList(fieldsText).map((name) => requireField(schema, name, 'fields list')))];
   const condition = parseQueryText(schema, textOf(childOf(body, 'query')));
-  const pageSize = parsePageSize(
-    textOf(childOf(body, 'pagesize')).trim(),
-    READ_BY_QUERY_DEFAULT_PAGE_SIZE,
-    READ_BY_QUERY_MAX_PAGE_SIZE,
-  );
+  const pageSize = parsePageSize(textOf(childOf(body, 'pagesize')).trim(), READ_BY_QUERY_DEFAULT_PAGE_SIZE, READ_BY_QUERY_MAX_PAGE_SIZE);
   const table = scope.store.table(schema.name);
   const visibility = readVisibility(scope, false);
   const listing = listRecords(table, { condition, order: [], caseInsensitive: false, visibility });
@@ -180,10 +181,7 @@ export function runReadMore(scope: ReadScope, body: XmlNode): FunctionOutcome {
   }
   const result = scope.results.get(resultId);
   if (!result) {
-    throw queryFailure(
-      `Invalid resultId: ${resultId || '(none)'}. It is unknown, expired or already read to the end`,
-      'Run readByQuery again.',
-    );
+    throw queryFailure(`Invalid resultId: ${resultId || '(none)'}. It is unknown, expired or already read to the end`, 'Run readByQuery again.');
   }
   return nextPage(scope.results, resultId, result);
 }

@@ -68,11 +68,7 @@ function requireKeys(body: XmlNode): string[] {
   return keys;
 }
 
-function readRecords(
-  scope: ReadScope,
-  body: XmlNode,
-  find: (table: ObjectTable, key: string) => IntacctRecord | undefined,
-): FunctionOutcome {
+function readRecords(scope: ReadScope, body: XmlNode, find: (table: ObjectTable, key: string) => IntacctRecord | undefined): FunctionOutcome {
   const schema = requireReadableSchema(textOf(childOf(body, 'object')));
   const fields = selectedFields(schema, body);
   const keys = requireKeys(body);

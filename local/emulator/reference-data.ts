@@ -21,7 +21,9 @@ export interface CountryEntry {
 
 export const COUNTRIES: readonly CountryEntry[] = [
   {
-    country: 'United States', code: 'US', numberAfterStreet: false,
+    country: 'United States',
+    code: 'US',
+    numberAfterStreet: false,
     legalSuffixes: ['Inc.', 'LLC', 'Corp.', 'Co.'],
     streets: ['Pine Street', 'Main Street', 'Elm Avenue', 'Market Street', 'Oak Boulevard', 'Harbor Way'],
     cities: [
@@ -36,7 +38,9 @@ export const COUNTRIES: readonly CountryEntry[] = [
     ],
   },
   {
-    country: 'Canada', code: 'CA', numberAfterStreet: false,
+    country: 'Canada',
+    code: 'CA',
+    numberAfterStreet: false,
     legalSuffixes: ['Ltd.', 'Inc.', 'Ltée'],
     streets: ['King Street West', 'Rue Saint-Paul', 'Avenue Road', 'Stephen Avenue'],
     cities: [
@@ -46,9 +50,11 @@ export const COUNTRIES: readonly CountryEntry[] = [
     ],
   },
   {
-    country: 'United Kingdom', code: 'GB', numberAfterStreet: false,
+    country: 'United Kingdom',
+    code: 'GB',
+    numberAfterStreet: false,
     legalSuffixes: ['Ltd', 'PLC', 'LLP'],
-    streets: ['High Street', 'Queen\'s Road', 'Deansgate', 'Princes Street'],
+    streets: ['High Street', "Queen's Road", 'Deansgate', 'Princes Street'],
     cities: [
       { city: 'London', state: '', zips: ['EC1A 1BB', 'SW1A 2AA'] },
       { city: 'Manchester', state: '', zips: ['M1 1AE'] },
@@ -56,7 +62,9 @@ export const COUNTRIES: readonly CountryEntry[] = [
     ],
   },
   {
-    country: 'Ireland', code: 'IE', numberAfterStreet: false,
+    country: 'Ireland',
+    code: 'IE',
+    numberAfterStreet: false,
     legalSuffixes: ['Ltd', 'DAC', 'Teoranta'],
     streets: ['Quay Road', 'Grafton Street', 'Sráid an Phiarsaigh'],
     cities: [
@@ -65,7 +73,9 @@ export const COUNTRIES: readonly CountryEntry[] = [
     ],
   },
   {
-    country: 'Norway', code: 'NO', numberAfterStreet: true,
+    country: 'Norway',
+    code: 'NO',
+    numberAfterStreet: true,
     legalSuffixes: ['AS', 'ASA'],
     streets: ['Strandgata', 'Storgata', 'Karl Johans gate', 'Bryggen'],
     cities: [
@@ -75,7 +85,9 @@ export const COUNTRIES: readonly CountryEntry[] = [
     ],
   },
   {
-    country: 'Germany', code: 'DE', numberAfterStreet: true,
+    country: 'Germany',
+    code: 'DE',
+    numberAfterStreet: true,
     legalSuffixes: ['GmbH', 'AG', 'GmbH & Co. KG', 'e.K.'],
     streets: ['Hauptstraße', 'Königsallee', 'Schloßstraße', 'Am Markt'],
     cities: [
@@ -86,7 +98,9 @@ export const COUNTRIES: readonly CountryEntry[] = [
     ],
   },
   {
-    country: 'Switzerland', code: 'CH', numberAfterStreet: true,
+    country: 'Switzerland',
+    code: 'CH',
+    numberAfterStreet: true,
     legalSuffixes: ['AG', 'SA', 'GmbH'],
     streets: ['Bahnhofstrasse', 'Rue du Rhône', 'Limmatquai'],
     cities: [
@@ -95,7 +109,9 @@ export const COUNTRIES: readonly CountryEntry[] = [
     ],
   },
   {
-    country: 'France', code: 'FR', numberAfterStreet: false,
+    country: 'France',
+    code: 'FR',
+    numberAfterStreet: false,
     legalSuffixes: ['SARL', 'SA', 'SAS'],
     streets: ['rue de Rivoli', 'boulevard Haussmann', 'quai Saint-Antoine'],
     cities: [
@@ -104,7 +120,9 @@ export const COUNTRIES: readonly CountryEntry[] = [
     ],
   },
   {
-    country: 'Brazil', code: 'BR', numberAfterStreet: true,
+    country: 'Brazil',
+    code: 'BR',
+    numberAfterStreet: true,
     legalSuffixes: ['Ltda.', 'S.A.'],
     streets: ['Avenida Paulista,', 'Rua Oscar Freire,', 'Avenida Atlântica,'],
     cities: [
@@ -113,19 +131,25 @@ export const COUNTRIES: readonly CountryEntry[] = [
     ],
   },
   {
-    country: 'Japan', code: 'JP', numberAfterStreet: true,
+    country: 'Japan',
+    code: 'JP',
+    numberAfterStreet: true,
     legalSuffixes: ['K.K.', 'G.K.'],
     streets: ['千代田区丸の内', 'Minato-ku Roppongi'],
     cities: [{ city: 'Tokyo', state: '', zips: ['100-0005', '106-0032'] }],
   },
   {
-    country: 'Mexico', code: 'MX', numberAfterStreet: true,
+    country: 'Mexico',
+    code: 'MX',
+    numberAfterStreet: true,
     legalSuffixes: ['S.A. de C.V.', 'S. de R.L.'],
     streets: ['Paseo de la Reforma', 'Avenida Insurgentes Sur'],
     cities: [{ city: 'Ciudad de México', state: 'CDMX', zips: ['06600', '03100'] }],
   },
   {
-    country: 'Australia', code: 'AU', numberAfterStreet: false,
+    country: 'Australia',
+    code: 'AU',
+    numberAfterStreet: false,
     legalSuffixes: ['Pty Ltd'],
     streets: ['George Street', 'Collins Street', 'Mitchell Street'],
     cities: [
@@ -135,16 +159,20 @@ export const COUNTRIES: readonly CountryEntry[] = [
     ],
   },
   {
-    country: 'Netherlands', code: 'NL', numberAfterStreet: true,
+    country: 'Netherlands',
+    code: 'NL',
+    numberAfterStreet: true,
     legalSuffixes: ['B.V.', 'N.V.'],
     streets: ['Herengracht', 'Damrak', 'Coolsingel'],
     cities: [
       { city: 'Amsterdam', state: '', zips: ['1012 AB', '1017 CE'] },
-      { city: '\'s-Hertogenbosch', state: '', zips: ['5211 AB'] },
+      { city: "'s-Hertogenbosch", state: '', zips: ['5211 AB'] },
     ],
   },
   {
-    country: 'Spain', code: 'ES', numberAfterStreet: true,
+    country: 'Spain',
+    code: 'ES',
+    numberAfterStreet: true,
     legalSuffixes: ['S.L.', 'S.A.'],
     streets: ['Passeig de Gràcia,', 'Calle Mayor,'],
     cities: [
@@ -153,13 +181,17 @@ export const COUNTRIES: readonly CountryEntry[] = [
     ],
   },
   {
-    country: 'Italy', code: 'IT', numberAfterStreet: true,
+    country: 'Italy',
+    code: 'IT',
+    numberAfterStreet: true,
     legalSuffixes: ['S.r.l.', 'S.p.A.'],
     streets: ['Via del Corso', 'Via Roma'],
     cities: [{ city: 'Roma', state: 'RM', zips: ['00184', '00186'] }],
   },
   {
-    country: 'Poland', code: 'PL', numberAfterStreet: true,
+    country: 'Poland',
+    code: 'PL',
+    numberAfterStreet: true,
     legalSuffixes: ['Sp. z o.o.', 'S.A.'],
     streets: ['ulica Floriańska', 'ulica Piotrkowska'],
     cities: [
@@ -168,25 +200,33 @@ export const COUNTRIES: readonly CountryEntry[] = [
     ],
   },
   {
-    country: 'Sweden', code: 'SE', numberAfterStreet: true,
+    country: 'Sweden',
+    code: 'SE',
+    numberAfterStreet: true,
     legalSuffixes: ['AB'],
     streets: ['Södergatan', 'Drottninggatan'],
     cities: [{ city: 'Malmö', state: '', zips: ['211 20', '211 34'] }],
   },
   {
-    country: 'Denmark', code: 'DK', numberAfterStreet: true,
+    country: 'Denmark',
+    code: 'DK',
+    numberAfterStreet: true,
     legalSuffixes: ['ApS', 'A/S'],
     streets: ['Åboulevarden', 'Strøget'],
     cities: [{ city: 'Aarhus', state: '', zips: ['8000'] }],
   },
   {
-    country: 'Iceland', code: 'IS', numberAfterStreet: true,
+    country: 'Iceland',
+    code: 'IS',
+    numberAfterStreet: true,
     legalSuffixes: ['ehf.', 'hf.'],
     streets: ['Laugavegur', 'Skólavörðustígur'],
     cities: [{ city: 'Reykjavík', state: '', zips: ['101'] }],
   },
   {
-    country: 'South Africa', code: 'ZA', numberAfterStreet: false,
+    country: 'South Africa',
+    code: 'ZA',
+    numberAfterStreet: false,
     legalSuffixes: ['(Pty) Ltd'],
     streets: ['Long Street', 'Bree Street'],
     cities: [
@@ -195,13 +235,17 @@ export const COUNTRIES: readonly CountryEntry[] = [
     ],
   },
   {
-    country: 'India', code: 'IN', numberAfterStreet: false,
+    country: 'India',
+    code: 'IN',
+    numberAfterStreet: false,
     legalSuffixes: ['Pvt. Ltd.', 'LLP'],
     streets: ['Marine Drive', 'MG Road'],
     cities: [{ city: 'Mumbai', state: 'MH', zips: ['400001', '400020'] }],
   },
   {
-    country: 'Türkiye', code: 'TR', numberAfterStreet: true,
+    country: 'Türkiye',
+    code: 'TR',
+    numberAfterStreet: true,
     legalSuffixes: ['A.Ş.', 'Ltd. Şti.'],
     streets: ['İstiklal Caddesi', 'Bağdat Caddesi'],
     cities: [{ city: 'İstanbul', state: '', zips: ['34000', '34433'] }],
@@ -209,60 +253,159 @@ export const COUNTRIES: readonly CountryEntry[] = [
 ];
 
 export const COMPANY_STEMS: readonly string[] = [
-  'Harbor', 'Pike', 'Northwind', 'Fjordvik', 'Blåbær', 'Müller', 'Søndergaard', 'Lumière',
-  'Açaí', 'Nakamura', 'Zieliński', 'Øresund', 'Alpenglühen', 'Château', 'Kestrel', 'Birch',
-  'Meridian', 'Copperfield', 'Ashgrove', 'Bluestone', 'Cedar', 'Driftwood', 'Evergreen',
-  'Granite', 'Hawthorne', 'Ironbridge', 'Juniper', 'Larkspur', 'Maple', 'Oakridge', 'Quill',
-  'Redwood', 'Saffron', 'Tidewater', 'Umber', 'Vantage', 'Willow', 'Yarrow', 'Zephyr',
-  'Dvořák', 'Göksel', 'Ibáñez', 'Þórsson', 'Crème', 'Ríos',
+  'Harbor',
+  'Pike',
+  'Northwind',
+  'Fjordvik',
+  'Blåbær',
+  'Müller',
+  'Søndergaard',
+  'Lumière',
+  'Açaí',
+  'Nakamura',
+  'Zieliński',
+  'Øresund',
+  'Alpenglühen',
+  'Château',
+  'Kestrel',
+  'Birch',
+  'Meridian',
+  'Copperfield',
+  'Ashgrove',
+  'Bluestone',
+  'Cedar',
+  'Driftwood',
+  'Evergreen',
+  'Granite',
+  'Hawthorne',
+  'Ironbridge',
+  'Juniper',
+  'Larkspur',
+  'Maple',
+  'Oakridge',
+  'Quill',
+  'Redwood',
+  'Saffron',
+  'Tidewater',
+  'Umber',
+  'Vantage',
+  'Willow',
+  'Yarrow',
+  'Zephyr',
+  'Dvořák',
+  'Göksel',
+  'Ibáñez',
+  'Þórsson',
+  'Crème',
+  'Ríos',
 ];
 
-export const SURNAME_STEMS: readonly string[] = [
-  'O\'Neill', 'D\'Angelo', 'McAllister', 'O\'Brien', 'Smith', 'García', 'Jones', 'Patel',
-];
+export const SURNAME_STEMS: readonly string[] = ["O'Neill", "D'Angelo", 'McAllister', "O'Brien", 'Smith', 'García', 'Jones', 'Patel'];
 
 export const BUSINESS_KINDS: readonly string[] = [
-  'Engineering', 'Design Studio', 'Consulting', 'Logistics', 'Architects', 'Bakery',
-  'Holdings', 'Partners', 'Analytics', 'Labs', 'Solutions', 'Systems', 'Media', 'Foods',
-  'Outfitters', 'Legal', 'Dental Group', 'Builders', 'Trading', 'Software',
+  'Engineering',
+  'Design Studio',
+  'Consulting',
+  'Logistics',
+  'Architects',
+  'Bakery',
+  'Holdings',
+  'Partners',
+  'Analytics',
+  'Labs',
+  'Solutions',
+  'Systems',
+  'Media',
+  'Foods',
+  'Outfitters',
+  'Legal',
+  'Dental Group',
+  'Builders',
+  'Trading',
+  'Software',
 ];
 
 export const ODDBALL_COMPANY_NAMES: readonly string[] = [
-  'O\'Neill <Design> Studio',
+  "O'Neill <Design> Studio",
   'The "Blue Door" Café',
   'A&B <Holdings>',
-  'Smith & Sons \'Since 1901\'',
+  "Smith & Sons 'Since 1901'",
   '  Leading Space Ltd  ',
   'Ünïcödé Ærø Østergård',
   '北京咨询有限公司',
 ];
 
-export const ADDRESS2_LINES: readonly string[] = [
-  'Floor 12', 'Suite 200', 'Unit 4B', 'Building C', '2nd floor', 'c/o Accounts Payable', 'Apt. 3',
-];
+export const ADDRESS2_LINES: readonly string[] = ['Floor 12', 'Suite 200', 'Unit 4B', 'Building C', '2nd floor', 'c/o Accounts Payable', 'Apt. 3'];
 
-export const ADDRESS3_LINES: readonly string[] = [
-  'Attn: Finance & Admin', 'PO Box 1200', 'Industrial Park "West"', 'Gebäude 7',
-];
+export const ADDRESS3_LINES: readonly string[] = ['Attn: Finance & Admin', 'PO Box 1200', 'Industrial Park "West"', 'Gebäude 7'];
 
 export const FIRST_NAMES: readonly string[] = [
-  'Adaeze', 'James', 'Olivia', 'Liam', 'Sofia', 'Noah', 'Chen', 'Priya', 'Mateo', 'Zoë',
-  'José', 'Søren', 'Łukasz', 'Björn', 'Aoife', 'Siobhán', 'François', 'Małgorzata', 'Ingrid',
-  'Kwame', 'Yuki', 'Fatima', 'Amélie', 'Dmitri', 'Ngozi', 'Emma', 'Oliver', 'Hana', 'Rafael',
+  'Adaeze',
+  'James',
+  'Olivia',
+  'Liam',
+  'Sofia',
+  'Noah',
+  'Chen',
+  'Priya',
+  'Mateo',
+  'Zoë',
+  'José',
+  'Søren',
+  'Łukasz',
+  'Björn',
+  'Aoife',
+  'Siobhán',
+  'François',
+  'Małgorzata',
+  'Ingrid',
+  'Kwame',
+  'Yuki',
+  'Fatima',
+  'Amélie',
+  'Dmitri',
+  'Ngozi',
+  'Emma',
+  'Oliver',
+  'Hana',
+  'Rafael',
 ];
 
-export const MULTI_WORD_FIRST_NAMES: readonly string[] = [
-  'Mary Ann', 'Jean-Luc', 'Anna Maria', 'Juan Carlos', 'Mary Jo', 'Ana Lúcia',
-];
+export const MULTI_WORD_FIRST_NAMES: readonly string[] = ['Mary Ann', 'Jean-Luc', 'Anna Maria', 'Juan Carlos', 'Mary Jo', 'Ana Lúcia'];
 
 export const LAST_NAMES: readonly string[] = [
-  'Okafor', 'Smith', 'García', 'Müller', 'O\'Brien', 'Nakamura', 'Kowalski', 'Ødegaard',
-  'Johansson', 'Nguyễn', 'Dubois', 'Mensah', 'Sato', 'Haddad', 'Lefèvre', 'Ivanova', 'Murphy',
-  'Smith-Jones', 'Fernández', 'Brennan', 'Kim', 'Novák',
+  'Okafor',
+  'Smith',
+  'García',
+  'Müller',
+  "O'Brien",
+  'Nakamura',
+  'Kowalski',
+  'Ødegaard',
+  'Johansson',
+  'Nguyễn',
+  'Dubois',
+  'Mensah',
+  'Sato',
+  'Haddad',
+  'Lefèvre',
+  'Ivanova',
+  'Murphy',
+  'Smith-Jones',
+  'Fernández',
+  'Brennan',
+  'Kim',
+  'Novák',
 ];
 
 export const MULTI_WORD_LAST_NAMES: readonly string[] = [
-  'van der Berg', 'de la Cruz', 'Da Silva', 'Van Dyke', 'del Toro', 'bin Abdullah', 'ter Horst',
+  'van der Berg',
+  'de la Cruz',
+  'Da Silva',
+  'Van Dyke',
+  'del Toro',
+  'bin Abdullah',
+  'ter Horst',
 ];
 
 export const MIDDLE_NAMES: readonly string[] = ['Grace', 'Lee', 'Marie', 'J.', 'Óscar'];
@@ -270,9 +413,18 @@ export const MIDDLE_NAMES: readonly string[] = ['Grace', 'Lee', 'Marie', 'J.', '
 export const SINGLE_NAMES: readonly string[] = ['Madonna', 'Teller', 'Zendaya', 'Björk'];
 
 export const JOB_TITLES: readonly string[] = [
-  'Senior Consultant', 'Consultant', 'Project Manager', 'VP, Engineering', 'R&D Lead',
-  'Controller', 'Account Executive', 'Designer', 'Software Engineer', 'Office Manager',
-  'Chief "Everything" Officer', 'Técnico de Soporte',
+  'Senior Consultant',
+  'Consultant',
+  'Project Manager',
+  'VP, Engineering',
+  'R&D Lead',
+  'Controller',
+  'Account Executive',
+  'Designer',
+  'Software Engineer',
+  'Office Manager',
+  'Chief "Everything" Officer',
+  'Técnico de Soporte',
 ];
 
 export interface DepartmentEntry {

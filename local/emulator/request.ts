@@ -1,8 +1,8 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { SIGN_IN_FAILED, XML_PARSE_ERROR } from './errors';
-import type { ControlEcho, ErrorDetail } from './xml-render';
 import type { XmlNode } from './xml-node';
 import { attributeOf, childOf, childrenOf, elementNames, hasChild, textOf } from './xml-node';
+import type { ControlEcho, ErrorDetail } from './xml-render';
 
 type Authentication =
   | { kind: 'login'; userId: string; companyId: string; password: string; locationId: string }
@@ -22,9 +22,7 @@ export interface GatewayRequest {
   functions: FunctionCall[];
 }
 
-export type ParsedRequest =
-  | { ok: true; request: GatewayRequest }
-  | { ok: false; echo: ControlEcho; error: ErrorDetail };
+export type ParsedRequest = { ok: true; request: GatewayRequest } | { ok: false; echo: ControlEcho; error: ErrorDetail };
 
 const FUNCTION_PATH = 'request.operation.content.function';
 

@@ -98,7 +98,9 @@ function buildCompanies(seeds: readonly EmulatorCompanySeed[], contactFields: Em
 function credentialsOf(company: EmulatedCompany): EmulatedCompanyCredentials {
   const { companyId, userId, userPassword, entities } = company;
   // A plain company's credentials keep their historical shape (no entities key).
-  return entities.length === 0 ? { companyId, userId, userPassword } : { companyId, userId, userPassword, entities: entities.map((entity) => ({ ...entity })) };
+  return entities.length === 0
+    ? { companyId, userId, userPassword }
+    : { companyId, userId, userPassword, entities: entities.map((entity) => ({ ...entity })) };
 }
 
 /** Starts the emulator HTTP server on 127.0.0.1. */

@@ -7,9 +7,9 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { LOCAL_ACCOUNT_ID } from './functions';
-import { verifyJwt, type JwtClaims } from './jwt';
-import { BodyTooLarge, apiError, readBody, sendJson, sendText } from './http-io';
+import { apiError, BodyTooLarge, readBody, sendJson, sendText } from './http-io';
 import { RuntimeStoppingError } from './invocation-host';
+import { type JwtClaims, verifyJwt } from './jwt';
 import { errorMessage, type RuntimeLogger } from './logger';
 
 /** API Gateway's own payload limit is 10 MB; the PSA API never needs more than this. */

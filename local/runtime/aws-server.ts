@@ -23,7 +23,7 @@ import type { AddressInfo } from 'node:net';
 import type { LocalEventBus } from './event-bus';
 import { TARGET_PREFIX } from './event-bus';
 import { sendJson } from './http-io';
-import { INVOKE_PATH, serveInvoke, type LambdaApiDeps } from './lambda-api';
+import { INVOKE_PATH, type LambdaApiDeps, serveInvoke } from './lambda-api';
 import { errorMessage, type RuntimeLogger } from './logger';
 
 const LOOPBACK = '127.0.0.1';
@@ -87,7 +87,7 @@ async function dispatch(request: IncomingMessage, response: ServerResponse, deps
   if (path === null) {
     request.resume();
     deps.logger.warn('local AWS endpoint refused a request without the runtime secret', { method: request.method ?? 'GET' });
-    return refuse(response, HTTP_FORBIDDEN, 'UnrecognizedClientException', 'The request does not carry this local runtime\'s secret.');
+    return refuse(response, HTTP_FORBIDDEN, 'UnrecognizedClientException', "The request does not carry this local runtime's secret.");
   }
   const lambda = deps.lambda();
   const bus = deps.bus();

@@ -6,6 +6,7 @@
  * newer build.
  */
 import { createHash } from 'node:crypto';
+import type { Stats } from 'node:fs';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { errorMessage, type RuntimeLogger } from './logger';
@@ -42,11 +43,7 @@ export interface ConsoleBuildOptions {
   builder?: ConsoleBuilder;
 }
 
-export type ConsoleBuildOutcome =
-  | { kind: 'skipped' }
-  | { kind: 'fresh' }
-  | { kind: 'built'; ms: number }
-  | { kind: 'failed'; error: string };
+export type ConsoleBuildOutcome = { kind: 'skipped' } | { kind: 'fresh' } | { kind: 'built'; ms: number } | { kind: 'failed'; error: string };
 
 /** Vite, loaded only when a build is due: the runtime and the tests that never build do not pay for it. */
 const viteBuilder: ConsoleBuilder = async ({ configFile, distDir }) => {
@@ -75,7 +72,7 @@ async function isFile(path: string): Promise<boolean> {
 
 /** Every file at or under `path` (a file or a directory); none when it does not exist. */
 async function filesUnder(path: string): Promise<string[]> {
-  let stats;
+  let stats: Stats;
   try {
     stats = await stat(path);
   } catch (error) {

@@ -12,7 +12,7 @@ import { CONSOLE_CONFIG_PATH, type ConsoleConfig, type DemoUser } from '#http/co
 import type { RuntimeTenant } from './demo-tenants';
 import { JSON_CONTENT_TYPE } from './http-io';
 import { errorMessage, type RuntimeLogger } from './logger';
-import { listenOnLoopback, type LoopbackServer } from './server';
+import { type LoopbackServer, listenOnLoopback } from './server';
 
 const CONSOLE_INDEX_FILE = 'index.html';
 /** Where Vite puts content-hashed files: a changed file gets a new name, so they never go stale. */
@@ -124,8 +124,7 @@ function safeSegments(rawPath: string): string[] | null {
   return segments;
 }
 
-const escapeHtml = (text: string): string =>
-  text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 
 /** The page every console route answers while there is no build to serve: what is wrong and how to build. */
 function notBuiltPage(distDir: string, buildFailure: string | null): string {

@@ -90,9 +90,13 @@ export function parseCron(expression: string): CronSchedule {
   if (texts.length !== FIELD_COUNT) {
     throw new CronError(`A cron expression has ${FIELD_COUNT} fields (minute hour day month weekday), got '${expression}'.`);
   }
-  const [minutes, hours, daysOfMonth, months, weekdays] = FIELDS.map((field, index) =>
-    parseField(texts[index] ?? '', field, expression),
-  ) as [Set<number>, Set<number>, Set<number>, Set<number>, Set<number>];
+  const [minutes, hours, daysOfMonth, months, weekdays] = FIELDS.map((field, index) => parseField(texts[index] ?? '', field, expression)) as [
+    Set<number>,
+    Set<number>,
+    Set<number>,
+    Set<number>,
+    Set<number>,
+  ];
   if (weekdays.delete(SUNDAY_ALIAS)) weekdays.add(SUNDAY);
   return {
     expression,

@@ -3,6 +3,7 @@
  * credentials (Intacct passwords, the JWT key, the local AWS endpoint's secret), so it is the
  * owner's alone: 0700, and every file the runtime keeps in it 0600.
  */
+import type { Stats } from 'node:fs';
 import { chmod, lstat, mkdir, readdir, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 
@@ -107,7 +108,7 @@ export async function assertResettable(paths: DataPaths): Promise<void> {
 
 /** chmod of `path` unless it is gone or a symbolic link (chmod would follow it out of the directory). */
 async function tighten(path: string, mode: number): Promise<'file' | 'directory' | null> {
-  let stats;
+  let stats: Stats;
   try {
     stats = await lstat(path);
   } catch (error) {

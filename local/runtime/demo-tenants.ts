@@ -4,7 +4,7 @@
  * a restarted runtime (and `npm run emulator`, whose defaults they match) sees the same data.
  */
 import type { EmulatorCompanySeed } from '../emulator';
-import { buildHttpApiEvent, normalizeHttpApiResult, type HttpApiEvent } from './api-gateway';
+import { buildHttpApiEvent, type HttpApiEvent, normalizeHttpApiResult } from './api-gateway';
 import { issueToken, verifyJwt } from './jwt';
 import type { RuntimeLogger } from './logger';
 
@@ -105,8 +105,7 @@ async function callApi(
   return { statusCode: result.statusCode, json };
 }
 
-const errorCodeOf = (json: unknown): string | null =>
-  (json as { error?: { code?: string } } | null)?.error?.code ?? null;
+const errorCodeOf = (json: unknown): string | null => (json as { error?: { code?: string } } | null)?.error?.code ?? null;
 
 /**
  * Connects each tenant to its company through the API (PUT /integrations/intacct), as an admin

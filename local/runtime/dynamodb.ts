@@ -2,8 +2,9 @@
  * The embedded DynamoDB-compatible store: dynalite on 127.0.0.1, on disk (LevelDB under the data
  * directory) so data survives restarts, or in memory for throwaway runs.
  */
-import { createRequire } from 'node:module';
+
 import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { createDynamoClient } from '#store/dynamo-client';
 import { createTables, type TableNames } from '#store/tables';
@@ -42,8 +43,7 @@ export async function startEmbeddedDynamo(options: { path?: string } = {}): Prom
     server.listen(0, LOOPBACK, () => resolve());
   });
   const endpoint = `http://${LOOPBACK}:${(server.address() as AddressInfo).port}`;
-  const close = (): Promise<void> =>
-    new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+  const close = (): Promise<void> => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
   const client = createDynamoClient({ endpoint });
   try {
     await createTables(client, LOCAL_TABLE_NAMES);

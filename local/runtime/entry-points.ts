@@ -1,6 +1,7 @@
 /** What `npm start` and `npm run invoke` share: where the data directory is. */
-import { fileURLToPath } from 'node:url';
+
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** The repository root (local/runtime/ is two levels down). */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));

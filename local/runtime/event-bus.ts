@@ -3,8 +3,9 @@
  * (JSON 1.1, `X-Amz-Target: AWSEvents.PutEvents`), a journal of every event in events.jsonl, and
  * the same routing rule as the cloud stack (TenantSyncRequested → tenant-sync).
  */
-import { appendFile } from 'node:fs/promises';
+
 import { randomUUID } from 'node:crypto';
+import { appendFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FunctionName } from './functions';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from './functions';
@@ -31,9 +32,7 @@ interface EventRule {
 }
 
 /** The cloud stack's rules, mirrored. */
-const EVENT_RULES: readonly EventRule[] = [
-  { source: 'psa.intacct-sync', detailType: 'TenantSyncRequested', target: 'tenant-sync' },
-];
+const EVENT_RULES: readonly EventRule[] = [{ source: 'psa.intacct-sync', detailType: 'TenantSyncRequested', target: 'tenant-sync' }];
 
 /** The event a rule target receives, as EventBridge delivers it. */
 export interface BusEvent {
@@ -166,16 +165,12 @@ export class LocalEventBus {
 
   private async record(event: BusEvent, busName: string): Promise<void> {
     this.journal = this.journal
-      .then(() =>
-        appendFile(this.deps.eventsLogPath, `${JSON.stringify({ eventBusName: busName, ...event })}\n`, { mode: JOURNAL_FILE_MODE }),
-      )
+      .then(() => appendFile(this.deps.eventsLogPath, `${JSON.stringify({ eventBusName: busName, ...event })}\n`, { mode: JOURNAL_FILE_MODE }))
       .catch((error: unknown) => this.deps.logger.error('event journal write failed', { error: errorMessage(error) }));
     await this.journal;
     // The rules live on our bus; the SDK may leave the name out when the bus is the configured default.
     const onOurBus = busName === this.deps.busName || busName === 'default';
-    const targets = onOurBus
-      ? EVENT_RULES.filter((rule) => rule.source === event.source && rule.detailType === event['detail-type'])
-      : [];
+    const targets = onOurBus ? EVENT_RULES.filter((rule) => rule.source === event.source && rule.detailType === event['detail-type']) : [];
     for (const rule of targets) this.deps.enqueue(rule.target, event);
     this.deps.logger.info('event put', {
       eventId: event.id,

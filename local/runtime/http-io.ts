@@ -26,23 +26,13 @@ export async function readBody(request: IncomingMessage, limitBytes: number): Pr
 }
 
 /** Writes `body` with a content length and the given headers. */
-export function sendText(
-  response: ServerResponse,
-  status: number,
-  body: string | Buffer,
-  headers: Record<string, string> = {},
-): void {
+export function sendText(response: ServerResponse, status: number, body: string | Buffer, headers: Record<string, string> = {}): void {
   response.writeHead(status, { ...headers, 'content-length': String(Buffer.byteLength(body)) });
   response.end(body);
 }
 
 /** Writes `value` as JSON. */
-export function sendJson(
-  response: ServerResponse,
-  status: number,
-  value: unknown,
-  headers: Record<string, string> = {},
-): void {
+export function sendJson(response: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
   sendText(response, status, JSON.stringify(value), { 'content-type': JSON_CONTENT_TYPE, ...headers });
 }
 

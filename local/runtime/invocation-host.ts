@@ -10,7 +10,7 @@
  * Its late result or error is logged and otherwise ignored — counted once, never rethrown.
  */
 import { FUNCTION_TIMEOUT_SECONDS } from '../../infra/function-catalog';
-import { FUNCTION_NAMES, lambdaContext, type FunctionHandlers, type FunctionName } from './functions';
+import { FUNCTION_NAMES, type FunctionHandlers, type FunctionName, lambdaContext } from './functions';
 import { errorMessage, type RuntimeLogger } from './logger';
 
 /** Overrides the timeout of every worker (not the api), so tests can reach it in seconds. */

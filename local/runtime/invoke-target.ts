@@ -10,12 +10,12 @@ import { redirectEmfOutput } from '#adapters/emf-telemetry';
 import type { TableNames } from '#store/tables';
 import { dataPaths } from './data-dir';
 import { applyEnvironment } from './environment';
-import { loadFunctionHandlers, type FunctionName } from './functions';
+import { type FunctionName, loadFunctionHandlers } from './functions';
 import { rememberOwnIntacctEndpoint } from './intacct-target';
 import { FunctionHost, functionTimeoutsMs, parseTimeoutOverride, TIMEOUT_OVERRIDE_VARIABLE } from './invocation-host';
-import { createRuntimeLogger } from './logger';
 import { startLocalRuntime } from './local-runtime';
-import { readJsonFile, type RuntimeInfo, type RuntimeInternalInfo } from './runtime-files';
+import { createRuntimeLogger } from './logger';
+import { type RuntimeInfo, type RuntimeInternalInfo, readJsonFile } from './runtime-files';
 import { HEALTH_PATH } from './server';
 
 const HEALTH_TIMEOUT_MS = 1_000;
@@ -93,9 +93,6 @@ async function embeddedTarget(logLevel: string, log: (line: string) => void): Pr
 }
 
 /** The running runtime under `dataDir` when it answers, otherwise an embedded one (in-memory store, emulator, demo tenants). */
-export async function openInvokeTarget(
-  dataDir: string,
-  options: { logLevel: string; log: (line: string) => void },
-): Promise<InvokeTarget> {
+export async function openInvokeTarget(dataDir: string, options: { logLevel: string; log: (line: string) => void }): Promise<InvokeTarget> {
   return (await runningTarget(dataDir, options.logLevel, options.log)) ?? embeddedTarget(options.logLevel, options.log);
 }

@@ -103,9 +103,9 @@ function lifetimeProblem(claims: JwtClaims, now: number): string | null {
   const exp = numericDate(claims, 'exp');
   const nbf = numericDate(claims, 'nbf');
   const iat = numericDate(claims, 'iat');
-  if (!exp.ok) return 'The token\'s exp claim is not a number.';
-  if (!nbf.ok) return 'The token\'s nbf claim is not a number.';
-  if (!iat.ok) return 'The token\'s iat claim is not a number.';
+  if (!exp.ok) return "The token's exp claim is not a number.";
+  if (!nbf.ok) return "The token's nbf claim is not a number.";
+  if (!iat.ok) return "The token's iat claim is not a number.";
   if (exp.value === null) return 'The token has no expiry.';
   if (exp.value <= now) return 'The token has expired.';
   if (nbf.value !== null && nbf.value > now + CLOCK_SKEW_SECONDS) return 'The token is not valid yet.';

@@ -3,9 +3,10 @@
  * (`POST /2015-03-31/functions/{name}/invocations`), so the API's workers start exactly as in the
  * cloud: `Event` is queued (202), `RequestResponse` answers the result (200), errors included.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+
 import { randomUUID } from 'node:crypto';
-import { isFunctionName, type FunctionName } from './functions';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type FunctionName, isFunctionName } from './functions';
 import { BodyTooLarge, readBody, sendJson, sendText } from './http-io';
 import { RuntimeStoppingError } from './invocation-host';
 import { errorMessage, type RuntimeLogger } from './logger';
@@ -61,12 +62,7 @@ export function unhandledErrorPayload(error: unknown): { errorType: string; erro
 }
 
 /** Serves one Invoke call for the function named in `identifier`. */
-export async function serveInvoke(
-  request: IncomingMessage,
-  response: ServerResponse,
-  identifier: string,
-  deps: LambdaApiDeps,
-): Promise<void> {
+export async function serveInvoke(request: IncomingMessage, response: ServerResponse, identifier: string, deps: LambdaApiDeps): Promise<void> {
   const name = functionNameOf(identifier);
   let body: Buffer;
   try {

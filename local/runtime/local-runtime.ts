@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { redirectEmfOutput } from '#adapters/emf-telemetry';
 import type { ConsoleConfig } from '#http/console-config';
+import type { HttpApiEvent } from './api-gateway';
 import { AsyncInvocations } from './async-invocations';
 import { newAwsEndpointSecret, startAwsServer } from './aws-server';
 import { ensureConsoleBuilt } from './console-build';
@@ -18,18 +19,17 @@ import { lockDataDir } from './data-dir-lock';
 import { connectDemoTenants, demoTenantsFor, withTokens } from './demo-tenants';
 import { startEmbeddedDynamo } from './dynamodb';
 import { REPO_ROOT } from './entry-points';
-import type { HttpApiEvent } from './api-gateway';
 import { applyEnvironment, functionEnvironment, LOCAL_EVENT_BUS_NAME } from './environment';
 import { LocalEventBus } from './event-bus';
-import { loadFunctionHandlers, type FunctionName } from './functions';
+import { type FunctionName, loadFunctionHandlers } from './functions';
 import { externalIntacctFromEnv, startIntacctTarget } from './intacct-target';
 import { FunctionHost, functionTimeoutsMs, parseTimeoutOverride, TIMEOUT_OVERRIDE_VARIABLE } from './invocation-host';
 import { loadOrCreateSigningKey } from './jwt';
 import { createRuntimeLogger, errorMessage, writeToStdout } from './logger';
 import { DEFAULT_SYNC_SCHEDULE, scheduledEvent } from './nightly';
 import { loadPendingInvocations, removePendingInvocations, savePendingInvocations } from './pending-invocations';
-import { writeRuntimeInfo, writeRuntimeInternal, type RuntimeInfo } from './runtime-files';
-import { startSchedule, type RunningSchedule } from './scheduler';
+import { type RuntimeInfo, writeRuntimeInfo, writeRuntimeInternal } from './runtime-files';
+import { type RunningSchedule, startSchedule } from './scheduler';
 import { startRuntimeServer } from './server';
 import { fireTenantNightly } from './tenant-nightly';
 import type { LocalRuntime, LocalRuntimeOptions } from './types';
@@ -158,7 +158,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       fireTenantNightly: () => {
         const loadedBus = bus;
         if (!host || !loadedBus) return null;
-        const deps = { invokeApi: (event: HttpApiEvent) => invokeApi(event, event.requestContext.requestId), bus: loadedBus, busName: LOCAL_EVENT_BUS_NAME };
+        const deps = {
+          invokeApi: (event: HttpApiEvent) => invokeApi(event, event.requestContext.requestId),
+          bus: loadedBus,
+          busName: LOCAL_EVENT_BUS_NAME,
+        };
         return (claims) => fireTenantNightly(claims, deps);
       },
       corsOrigin: () => consoleOrigin,

@@ -5,8 +5,8 @@
  * A retry's delay is not kept: it runs at the next start, which is later than its delay anyway.
  */
 import { chmod, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { isFunctionName } from './functions';
 import type { PendingInvocation } from './async-invocations';
+import { isFunctionName } from './functions';
 import type { RuntimeLogger } from './logger';
 
 /** Events carry tenant ids and run ids: readable by the owner only, like the other state files. */

@@ -2,9 +2,10 @@
  * Progress of the runs an invocation works on, read from the runs store while it runs: a bar on a
  * terminal, a plain line now and then otherwise. Quiet for runs that finish quickly.
  */
+
+import type { SyncRun } from '#domain/runs';
 import { createDynamoClient, createStores, documentClientFor } from '#store/dynamo-client';
 import type { TableNames } from '#store/tables';
-import type { SyncRun } from '#domain/runs';
 
 const POLL_INTERVAL_MS = 500;
 /** Runs shorter than this show nothing. */
@@ -66,9 +67,7 @@ export function watchRunProgress(options: ProgressWatchOptions): ProgressWatch {
 
   const poll = async (): Promise<void> => {
     const page = await runs.list(options.tenantId, { limit: RECENT_RUNS });
-    const active = page.items.find(
-      (run) => Date.parse(run.createdAt) >= since && (run.status === 'running' || run.status === 'queued'),
-    );
+    const active = page.items.find((run) => Date.parse(run.createdAt) >= since && (run.status === 'running' || run.status === 'queued'));
     if (!active || stopped || Date.now() - options.since.getTime() < timings.quietPeriodMs) return;
     if (bar) {
       options.stream.write(describe(active, true));

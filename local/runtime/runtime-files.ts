@@ -1,7 +1,7 @@
 /** runtime.json (the spec's public description of a running runtime) and runtime-internal.json (what invoke needs). */
 import { chmod, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import type { IntacctEndpoint } from './intacct-target';
 import type { RuntimeTenant } from './demo-tenants';
+import type { IntacctEndpoint } from './intacct-target';
 
 /** Exactly the shape of spec section 6, with section 8's consoleUrl. */
 export interface RuntimeInfo {

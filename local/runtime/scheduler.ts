@@ -1,5 +1,5 @@
 /** Fires a callback at every time a cron schedule matches, as an EventBridge schedule rule would. */
-import { nextFireTime, type CronSchedule } from './cron';
+import { type CronSchedule, nextFireTime } from './cron';
 
 /** setTimeout cannot wait longer than this; longer waits are taken in several hops. */
 const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;

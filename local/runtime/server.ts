@@ -7,7 +7,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { authorize, CORS_PREFLIGHT_HEADERS, corsHeaders, serveApiRequest, type ApiGatewayDeps } from './api-gateway';
+import { type ApiGatewayDeps, authorize, CORS_PREFLIGHT_HEADERS, corsHeaders, serveApiRequest } from './api-gateway';
 import { apiError, sendJson, sendText } from './http-io';
 import type { JwtClaims } from './jwt';
 import { errorMessage, type RuntimeLogger } from './logger';

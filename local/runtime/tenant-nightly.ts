@@ -6,7 +6,7 @@
  * connected tenants only, a tenant that is not connected is not synced (422 not_connected).
  * The schedule itself (and LocalRuntime.fireNightly) still covers every tenant.
  */
-import { buildHttpApiEvent, normalizeHttpApiResult, type HttpApiEvent } from './api-gateway';
+import { buildHttpApiEvent, type HttpApiEvent, normalizeHttpApiResult } from './api-gateway';
 import type { LocalEventBus } from './event-bus';
 import { apiError } from './http-io';
 import type { JwtClaims } from './jwt';

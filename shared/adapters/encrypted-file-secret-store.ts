@@ -29,8 +29,7 @@ export interface EncryptedFileSecretStoreOptions {
   keyFile: string;
 }
 
-const isMissingFile = (error: unknown): boolean =>
-  error instanceof Error && (error as NodeJS.ErrnoException).code === 'ENOENT';
+const isMissingFile = (error: unknown): boolean => error instanceof Error && (error as NodeJS.ErrnoException).code === 'ENOENT';
 
 /**
  * The local runtime's secret store: every secret in one AES-256-GCM encrypted JSON file.

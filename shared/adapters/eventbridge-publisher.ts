@@ -1,5 +1,5 @@
-import { PutEventsCommand, type EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { EVENT_SOURCE, type DomainEvent } from '#domain/events';
+import { type EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { type DomainEvent, EVENT_SOURCE } from '#domain/events';
 import type { EventPublisher } from '#ports/events';
 
 /** PutEvents takes at most this many entries per call. */

@@ -1,7 +1,15 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { BrowseRequest, CallOptions, IntacctLogin, IntacctSource, IntacctSourceFactory, ListingOptions, ListingPage } from '#ports/intacct-source';
 import type { IntacctFields } from '#domain/intacct-records';
-import { XmlGatewaySourceFactory, type GatewaySettings } from '#intacct/source';
+import { type GatewaySettings, XmlGatewaySourceFactory } from '#intacct/source';
+import type {
+  BrowseRequest,
+  CallOptions,
+  IntacctLogin,
+  IntacctSource,
+  IntacctSourceFactory,
+  ListingOptions,
+  ListingPage,
+} from '#ports/intacct-source';
 
 /** The sender secret's JSON: `{ "senderId": "...", "senderPassword": "..." }`. */
 interface SenderSecret {

@@ -47,9 +47,7 @@ export function splitContactName(contactName: string, firstName: string, lastNam
   }
 
   const partsSpellContact =
-    first !== '' &&
-    last !== '' &&
-    (`${first}${WORD_SEPARATOR}${last}` === contact || `${last}${WORD_SEPARATOR}${first}` === contact);
+    first !== '' && last !== '' && (`${first}${WORD_SEPARATOR}${last}` === contact || `${last}${WORD_SEPARATOR}${first}` === contact);
   if (partsSpellContact) {
     return { firstName: first, lastName: last };
   }

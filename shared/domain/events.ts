@@ -29,14 +29,13 @@ export interface DomainEvent {
 
 /** A stable id for the event `type` about `parts` (the same change always gives the same id). */
 function eventIdOf(type: DomainEventType, tenantId: string, parts: readonly unknown[]): string {
-  return createHash('sha256').update(JSON.stringify([type, tenantId, ...parts])).digest('base64url').slice(0, 32);
+  return createHash('sha256')
+    .update(JSON.stringify([type, tenantId, ...parts]))
+    .digest('base64url')
+    .slice(0, 32);
 }
 
 /** An event whose id is derived from `parts`. */
-export function domainEvent(
-  type: DomainEventType,
-  detail: { tenantId: string } & Record<string, unknown>,
-  parts: readonly unknown[],
-): DomainEvent {
+export function domainEvent(type: DomainEventType, detail: { tenantId: string } & Record<string, unknown>, parts: readonly unknown[]): DomainEvent {
   return { type, detail: { ...detail, eventId: eventIdOf(type, detail.tenantId, parts) } };
 }

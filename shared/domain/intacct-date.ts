@@ -66,10 +66,6 @@ export function parseIntacctDate(text: string): ParsedIntacctDate {
   if (month < FIRST_MONTH || month > LAST_MONTH || day < FIRST_DAY || day > daysInMonth(year, month)) {
     return unreadable;
   }
-  const isoDate = [
-    isoPart(year, ISO_YEAR_DIGITS),
-    isoPart(month, ISO_MONTH_DAY_DIGITS),
-    isoPart(day, ISO_MONTH_DAY_DIGITS),
-  ].join('-');
+  const isoDate = [isoPart(year, ISO_YEAR_DIGITS), isoPart(month, ISO_MONTH_DAY_DIGITS), isoPart(day, ISO_MONTH_DAY_DIGITS)].join('-');
   return { date: isoDate, warning: null };
 }

@@ -48,6 +48,7 @@ export const ENTITY_NAME_FIELD = 'MEGAENTITYNAME';
  * Characters Intacct's XML 1.0 protocol cannot carry at all (most control characters, lone
  * surrogates, U+FFFE/U+FFFF). Text bound for Intacct is checked against this before it is sent.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: naming the control characters XML 1.0 allows is the point
 const XML_FORBIDDEN_CHARACTER = /[^\u0009\u000A\u000D\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
 
 /** Whether `value` can be sent to Intacct as it is. */

@@ -11,11 +11,7 @@ import { ENTITY_ID_FIELD, ENTITY_NAME_FIELD, type IntacctFields } from './intacc
 const INACTIVE_STATUS = 'inactive';
 const STREET_LINE_SEPARATOR = '\n';
 const MAIL_ADDRESS = 'DISPLAYCONTACT.MAILADDRESS';
-const STREET_LINE_FIELDS = [
-  `${MAIL_ADDRESS}.ADDRESS1`,
-  `${MAIL_ADDRESS}.ADDRESS2`,
-  `${MAIL_ADDRESS}.ADDRESS3`,
-] as const;
+const STREET_LINE_FIELDS = [`${MAIL_ADDRESS}.ADDRESS1`, `${MAIL_ADDRESS}.ADDRESS2`, `${MAIL_ADDRESS}.ADDRESS3`] as const;
 
 export interface MappedCustomer {
   recordNo: string;

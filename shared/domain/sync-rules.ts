@@ -3,15 +3,7 @@
  * imported, synced or unlinked, and when a run must stop for review. Use cases decide what
  * to call and store the results; nothing here reads a clock or a store.
  */
-import type {
-  Client,
-  ClientIntacctLink,
-  Department,
-  DepartmentIntacctLink,
-  PermissionProfile,
-  User,
-  UserIntacctLink,
-} from './entities';
+import type { Client, ClientIntacctLink, Department, DepartmentIntacctLink, PermissionProfile, User, UserIntacctLink } from './entities';
 import { CLIENT_MAPPED_FIELDS, diffFields, USER_MAPPED_FIELDS } from './field-diff';
 import type { MappedCustomer, MappedDepartment, MappedEmployee } from './mapping';
 import type { FieldChange } from './runs';
@@ -92,32 +84,14 @@ export interface SyncResult<T> {
 }
 
 /** Whether a link must be written: it is missing, or one of `keys` differs from the target. */
-function linkDiffers<L extends object>(
-  current: L | undefined,
-  target: L,
-  keys: readonly (keyof L)[],
-): boolean {
+function linkDiffers<L extends object>(current: L | undefined, target: L, keys: readonly (keyof L)[]): boolean {
   // A link stored before a key existed reads it as missing, which stands for null (entityId of a top-level record).
   return current === undefined || keys.some((key) => (current[key] ?? null) !== (target[key] ?? null));
 }
 
 /** Link fields whose change is a write; `lastSyncedAt` alone never is. */
-const CLIENT_LINK_KEYS: readonly (keyof ClientIntacctLink)[] = [
-  'status',
-  'customerId',
-  'recordNo',
-  'intacctStatus',
-  'entityId',
-  'entityName',
-];
-const USER_LINK_KEYS: readonly (keyof UserIntacctLink)[] = [
-  'status',
-  'employeeId',
-  'recordNo',
-  'intacctStatus',
-  'entityId',
-  'entityName',
-];
+const CLIENT_LINK_KEYS: readonly (keyof ClientIntacctLink)[] = ['status', 'customerId', 'recordNo', 'intacctStatus', 'entityId', 'entityName'];
+const USER_LINK_KEYS: readonly (keyof UserIntacctLink)[] = ['status', 'employeeId', 'recordNo', 'intacctStatus', 'entityId', 'entityName'];
 const DEPARTMENT_LINK_KEYS: readonly (keyof DepartmentIntacctLink)[] = [
   'status',
   'departmentId',
@@ -138,11 +112,7 @@ function clientLink(mapped: MappedCustomer, lastSyncedAt: string | null): Client
   };
 }
 
-function userLink(
-  mapped: MappedEmployee,
-  assignDepartment: boolean,
-  lastSyncedAt: string | null,
-): UserIntacctLink {
+function userLink(mapped: MappedEmployee, assignDepartment: boolean, lastSyncedAt: string | null): UserIntacctLink {
   return {
     status: 'linked',
     employeeId: mapped.employeeId,
@@ -194,12 +164,7 @@ export function applyClientSync(client: Client, mapped: MappedCustomer, now: str
  * never touched (R9, I4). The link keeps its `assignDepartment` choice (off for a user that
  * had no link).
  */
-export function applyUserSync(
-  user: User,
-  mapped: MappedEmployee,
-  departmentPsaId: string | null,
-  now: string,
-): SyncResult<User> {
+export function applyUserSync(user: User, mapped: MappedEmployee, departmentPsaId: string | null, now: string): SyncResult<User> {
   const current = user.integrations.intacct;
   const assignDepartment = current?.assignDepartment ?? false;
   const departmentId = assignDepartment ? departmentPsaId : user.departmentId;
@@ -219,11 +184,7 @@ export function applyUserSync(
 }
 
 /** Makes a PSA department's name and link match its Intacct department. */
-export function applyDepartmentSync(
-  department: Department,
-  mapped: MappedDepartment,
-  now: string,
-): SyncResult<Department> {
+export function applyDepartmentSync(department: Department, mapped: MappedDepartment, now: string): SyncResult<Department> {
   const changes = diffFields(department, { ...department, name: mapped.name }, ['name']);
   const current = department.integrations.intacct;
   const linkChanged = linkDiffers(current, departmentLink(mapped, null), DEPARTMENT_LINK_KEYS);
@@ -246,12 +207,7 @@ function newRecordBase(id: string, tenantId: string, now: string) {
 }
 
 /** A new PSA client imported from an Intacct customer, linked to it (R1). */
-export function newClientFromIntacct(args: {
-  id: string;
-  tenantId: string;
-  mapped: MappedCustomer;
-  now: string;
-}): Client {
+export function newClientFromIntacct(args: { id: string; tenantId: string; mapped: MappedCustomer; now: string }): Client {
   const { id, tenantId, mapped, now } = args;
   return {
     ...newRecordBase(id, tenantId, now),
@@ -289,12 +245,7 @@ export function newUserFromIntacct(args: {
 }
 
 /** A new PSA department for an Intacct department, created once when a user import assigns it (R8). */
-export function newDepartmentFromIntacct(args: {
-  id: string;
-  tenantId: string;
-  mapped: MappedDepartment;
-  now: string;
-}): Department {
+export function newDepartmentFromIntacct(args: { id: string; tenantId: string; mapped: MappedDepartment; now: string }): Department {
   const { id, tenantId, mapped, now } = args;
   return {
     ...newRecordBase(id, tenantId, now),

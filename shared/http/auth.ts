@@ -11,8 +11,7 @@ export interface Caller {
   permissionProfile: PermissionProfile;
 }
 
-const unauthorized = (): HttpError =>
-  new HttpError(401, 'unauthorized', 'Sign in again: the request carries no valid token for a workspace.');
+const unauthorized = (): HttpError => new HttpError(401, 'unauthorized', 'Sign in again: the request carries no valid token for a workspace.');
 
 /**
  * The caller, from the claims API Gateway's JWT authorizer verified (`tenant_id`,

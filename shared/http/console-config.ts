@@ -82,7 +82,8 @@ function demoUser(value: unknown, index: number): DemoUser {
   const where = `signIn.users[${index}]`;
   if (!isShape(value)) throw new ConsoleConfigError(`${where} must be an object`);
   const profile = text(value, 'profile', where);
-  if (!(DEMO_PROFILES as readonly string[]).includes(profile)) throw new ConsoleConfigError(`${where}.profile must be one of ${DEMO_PROFILES.join(', ')}`);
+  if (!(DEMO_PROFILES as readonly string[]).includes(profile))
+    throw new ConsoleConfigError(`${where}.profile must be one of ${DEMO_PROFILES.join(', ')}`);
   return { tenantId: text(value, 'tenantId', where), profile: profile as DemoProfile, token: text(value, 'token', where) };
 }
 

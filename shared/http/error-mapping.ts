@@ -4,7 +4,7 @@
  * not foresee is a 500, and it tells the caller nothing about the inside.
  */
 import { ZodError } from 'zod';
-import { Conflict, DomainError, IntacctFailure, InvalidInput, NotFound, PreconditionFailed, TooManyRequests, type ErrorDetail } from '#domain/errors';
+import { Conflict, DomainError, type ErrorDetail, IntacctFailure, InvalidInput, NotFound, PreconditionFailed, TooManyRequests } from '#domain/errors';
 import { isConditionalCheckFailed } from '#store/dynamo-errors';
 import { HttpError } from './http-error';
 import type { ErrorJson } from './schemas';
@@ -58,7 +58,10 @@ export function mapError(error: unknown): MappedError {
     return answer(GATEWAY_TIMEOUT, error.code, error.message, error.details);
   }
   if (error instanceof TooManyRequests) {
-    return { ...answer(429, error.code, error.message, error.details), headers: { 'retry-after': String(Math.max(1, Math.ceil(error.retryAfterSeconds))) } };
+    return {
+      ...answer(429, error.code, error.message, error.details),
+      headers: { 'retry-after': String(Math.max(1, Math.ceil(error.retryAfterSeconds))) },
+    };
   }
   if (error instanceof DomainError) {
     const status = STATUS_OF_DOMAIN_ERROR.find(([type]) => error instanceof type)?.[1];

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { ZodError, type z } from 'zod';
-import type { ApiRoute } from './route';
 import { HttpError } from './http-error';
+import type { ApiRoute } from './route';
 
 /**
  * The JSON body of a request. Malformed JSON is 400 `invalid_json`; an absent body is `{}` where

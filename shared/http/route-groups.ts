@@ -52,7 +52,7 @@ const READ_ONLY_GET_FAMILIES: readonly string[] = [
  * nothing that group does not hold already.
  */
 const GET_FAMILIES_THAT_DO_MORE: Readonly<Record<string, string>> = {
-  '/intacct': 'calls Intacct with the tenant\'s secret and the sender secret',
+  '/intacct': "calls Intacct with the tenant's secret and the sender secret",
   '/sync-runs': 'closes runs whose worker was lost: writes the runs table and puts SyncRunFinished events',
 };
 

@@ -51,8 +51,10 @@ export interface RouteDefinition<P extends z.ZodType, Q extends z.ZodType, B ext
 export type ApiRoute = RouteDefinition<z.ZodType, z.ZodType, z.ZodType>;
 
 /** Declares a route, typing its handler from its schemas. */
-export function defineRoute<P extends z.ZodType = z.ZodType<Record<string, never>>, Q extends z.ZodType = z.ZodType<Record<string, never>>, B extends z.ZodType = z.ZodType<undefined>>(
-  definition: RouteDefinition<P, Q, B>,
-): ApiRoute {
+export function defineRoute<
+  P extends z.ZodType = z.ZodType<Record<string, never>>,
+  Q extends z.ZodType = z.ZodType<Record<string, never>>,
+  B extends z.ZodType = z.ZodType<undefined>,
+>(definition: RouteDefinition<P, Q, B>): ApiRoute {
   return definition as unknown as ApiRoute;
 }

@@ -320,6 +320,4 @@ export type DepartmentJson = z.output<typeof Department>;
 export type RunJson = z.output<typeof Run>;
 export type RunRecordJson = z.output<typeof RunRecord>;
 export type ConnectionJson = z.output<typeof IntacctConnection>;
-type CustomerChoiceJson = z.output<typeof CustomerChoice>;
-type EmployeeChoiceJson = z.output<typeof EmployeeChoice>;
 export type ErrorJson = z.output<typeof ErrorBody>;

@@ -78,13 +78,16 @@ function logFinished(logger: Logger, run: SyncRun): void {
 type ImportRunner = (deps: SyncDeps, tenantId: string, runId: string, invocation: Invocation) => Promise<SyncRun>;
 
 function importWorker(deps: SyncDeps, logger: Logger, what: string, runImport: ImportRunner) {
-  return workerStack(async (event: unknown, context: Context): Promise<RunJson> => {
-    const request = parseEvent(ImportWorkerEvent, event, what);
-    logger.appendKeys({ tenantId: request.tenantId, runId: request.runId });
-    const run = await runImport(deps, request.tenantId, request.runId, invocationOf(context, request.handoff));
-    logFinished(logger, run);
-    return presentRun(run);
-  }, { logger, telemetry: deps.telemetry });
+  return workerStack(
+    async (event: unknown, context: Context): Promise<RunJson> => {
+      const request = parseEvent(ImportWorkerEvent, event, what);
+      logger.appendKeys({ tenantId: request.tenantId, runId: request.runId });
+      const run = await runImport(deps, request.tenantId, request.runId, invocationOf(context, request.handoff));
+      logFinished(logger, run);
+      return presentRun(run);
+    },
+    { logger, telemetry: deps.telemetry },
+  );
 }
 
 /** client-import: `{ tenantId, runId }` → executes that queued client import → the run JSON. */
@@ -99,12 +102,15 @@ export function createUserImportHandler(deps: SyncDeps, logger: Logger) {
 
 /** daily-sync: the schedule's event → one TenantSyncRequested per connected tenant → `{ tenants, scheduledAt }`. */
 export function createDailySyncHandler(deps: SyncDeps, logger: Logger) {
-  return workerStack(async (event: unknown, _context: Context): Promise<{ tenants: number; scheduledAt: string }> => {
-    const firedAt = scheduledTime(event) ?? deps.clock.now();
-    const answer = await requestNightlySyncs(deps, firedAt.toISOString());
-    logger.info('Nightly syncs requested', answer);
-    return answer;
-  }, { logger, telemetry: deps.telemetry });
+  return workerStack(
+    async (event: unknown, _context: Context): Promise<{ tenants: number; scheduledAt: string }> => {
+      const firedAt = scheduledTime(event) ?? deps.clock.now();
+      const answer = await requestNightlySyncs(deps, firedAt.toISOString());
+      logger.info('Nightly syncs requested', answer);
+      return answer;
+    },
+    { logger, telemetry: deps.telemetry },
+  );
 }
 
 /** The `time` of a scheduled event: when the schedule fired, however late or often it is delivered. */
@@ -119,24 +125,31 @@ function scheduledTime(event: unknown): Date | null {
  * continue that queued run) → `{ runs, skipped }`.
  */
 export function createTenantSyncHandler(deps: SyncDeps, logger: Logger) {
-  return workerStack(async (event: unknown, context: Context): Promise<{ runs: RunJson[]; skipped: TenantSyncResult['skipped'] }> => {
-    const isBusEvent = typeof event === 'object' && event !== null && 'detail-type' in event;
-    let result: TenantSyncResult;
-    if (isBusEvent) {
-      const { detail } = parseEvent(TenantSyncRequestedEvent, event, TENANT_SYNC_REQUESTED);
-      logger.appendKeys({ tenantId: detail.tenantId });
-      const request = { tenantId: detail.tenantId, scope: detail.scope ?? 'all', dryRun: detail.dryRun ?? false, trigger: 'schedule' as const };
-      result = await syncTenant(deps, { ...request, ...(detail.scheduledAt ? { scheduledAt: detail.scheduledAt } : {}) }, invocationOf(context));
-    } else {
-      const request = parseEvent(ManualTenantSyncEvent, event, 'tenant sync');
-      logger.appendKeys({ tenantId: request.tenantId, ...(request.runId ? { runId: request.runId } : {}) });
-      const invocation = invocationOf(context, request.handoff);
-      result = request.runId
-        ? { runs: [await runQueuedSync(deps, request.tenantId, request.runId, invocation)], skipped: [] }
-        : await syncTenant(deps, { tenantId: request.tenantId, scope: request.scope, dryRun: request.dryRun ?? false, trigger: 'manual' }, invocation);
-    }
-    result.runs.forEach((run) => logFinished(logger, run));
-    for (const skipped of result.skipped) logger.info('Sync skipped', { tenantId: result.runs[0]?.tenantId, ...skipped });
-    return { runs: result.runs.map(presentRun), skipped: result.skipped };
-  }, { logger, telemetry: deps.telemetry });
+  return workerStack(
+    async (event: unknown, context: Context): Promise<{ runs: RunJson[]; skipped: TenantSyncResult['skipped'] }> => {
+      const isBusEvent = typeof event === 'object' && event !== null && 'detail-type' in event;
+      let result: TenantSyncResult;
+      if (isBusEvent) {
+        const { detail } = parseEvent(TenantSyncRequestedEvent, event, TENANT_SYNC_REQUESTED);
+        logger.appendKeys({ tenantId: detail.tenantId });
+        const request = { tenantId: detail.tenantId, scope: detail.scope ?? 'all', dryRun: detail.dryRun ?? false, trigger: 'schedule' as const };
+        result = await syncTenant(deps, { ...request, ...(detail.scheduledAt ? { scheduledAt: detail.scheduledAt } : {}) }, invocationOf(context));
+      } else {
+        const request = parseEvent(ManualTenantSyncEvent, event, 'tenant sync');
+        logger.appendKeys({ tenantId: request.tenantId, ...(request.runId ? { runId: request.runId } : {}) });
+        const invocation = invocationOf(context, request.handoff);
+        result = request.runId
+          ? { runs: [await runQueuedSync(deps, request.tenantId, request.runId, invocation)], skipped: [] }
+          : await syncTenant(
+              deps,
+              { tenantId: request.tenantId, scope: request.scope, dryRun: request.dryRun ?? false, trigger: 'manual' },
+              invocation,
+            );
+      }
+      for (const run of result.runs) logFinished(logger, run);
+      for (const skipped of result.skipped) logger.info('Sync skipped', { tenantId: result.runs[0]?.tenantId, ...skipped });
+      return { runs: result.runs.map(presentRun), skipped: result.skipped };
+    },
+    { logger, telemetry: deps.telemetry },
+  );
 }

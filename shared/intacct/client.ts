@@ -4,46 +4,39 @@ import type { Telemetry } from '#ports/telemetry';
 import { abandonedError, throwIfAbandoned, untilAbandoned } from './abort';
 import { companyKey, companySemaphore, DEFAULT_COMPANY_CONCURRENCY, processCompanySlots } from './company-concurrency';
 import {
+  errorFromHttpStatus,
+  type HttpFailureBody,
   IntacctAuthenticationError,
   IntacctError,
   IntacctProtocolError,
-  IntacctQueryError,
   IntacctTransientError,
-  errorFromHttpStatus,
   parseRetryAfter,
   redactSecrets,
-  type HttpFailureBody,
 } from './errors';
-import { postXml, type HttpAnswer } from './http-transport';
-import {
-  buildQueryXml,
-  QUERY_MAX_PAGE_SIZE,
-  type QueryFilter,
-  type QueryRequest,
-} from './query-builder';
+import { type HttpAnswer, postXml } from './http-transport';
+import { buildQueryXml, QUERY_MAX_PAGE_SIZE, type QueryFilter, type QueryRequest } from './query-builder';
 import {
   DEFAULT_BASE_DELAY_MS,
   DEFAULT_MAX_ATTEMPTS,
   DEFAULT_MAX_DELAY_MS,
   DEFAULT_MAX_RETRY_AFTER_MS,
   DEFAULT_UNTIL_ABORTED_MAX_DELAY_MS,
-  sleepMs,
-  withRetry,
   type RetryMode,
   type RetryPolicy,
+  sleepMs,
+  withRetry,
 } from './retry';
 import { SessionCache } from './session';
 import { buildRequestXml, getApiSessionFunctionXml, type RequestAuthentication } from './xml-request';
 import {
-  isHtmlPage,
-  parseGatewayResponse,
   type AnswerLimits,
-  readApiSession,
-  readListPage,
   type ApiSession,
   type GatewayResult,
   type IntacctRecord,
-  type ListPage,
+  isHtmlPage,
+  parseGatewayResponse,
+  readApiSession,
+  readListPage,
 } from './xml-response';
 
 /** Sender (web services vendor) and user credentials for one Intacct company. */

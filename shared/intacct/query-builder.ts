@@ -43,7 +43,6 @@ export interface QueryRequest {
   caseInsensitive?: boolean;
 }
 
-
 export const QUERY_MAX_PAGE_SIZE = 2000;
 
 function isOneOf<T extends string>(list: readonly T[], value: string): value is T {
@@ -128,6 +127,3 @@ export function buildQueryXml(request: QueryRequest, offset: number): string {
     '</query>'
   );
 }
-
-
-

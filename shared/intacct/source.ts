@@ -10,25 +10,18 @@ import type {
   ListingOptions,
   ListingPage,
 } from '#ports/intacct-source';
-import {
-  IntacctClient,
-  type IntacctClientOptions,
-  type IntacctRecord,
-  type QueryFilter,
-  type QueryRequest,
-  type RequestOptions,
-} from './client';
+import { IntacctClient, type IntacctClientOptions, type IntacctRecord, type QueryFilter, type QueryRequest, type RequestOptions } from './client';
 import { DEFAULT_COMPANY_CONCURRENCY } from './company-concurrency';
 import {
   canonicalRecord,
+  type EmployeeContactNamings,
   inNaming,
   namesContactFields,
   otherNaming,
   processEmployeeContactNamings,
-  type EmployeeContactNamings,
 } from './employee-contact-fields';
-import { IntacctError, IntacctProtocolError, IntacctTimeoutError, type IntacctErrorKind } from './errors';
-import { pipelinedKeysetListing, type KeysetPage } from './pipelined-listing';
+import { IntacctError, type IntacctErrorKind, IntacctProtocolError, IntacctTimeoutError } from './errors';
+import { type KeysetPage, pipelinedKeysetListing } from './pipelined-listing';
 import { QUERY_MAX_PAGE_SIZE } from './query-builder';
 
 /** Ids per `in` filter: keeps each request small and well under Intacct's request size limits. */
@@ -234,12 +227,7 @@ export class XmlGatewaySource implements IntacctSource {
     return this.#showPrivate ? { showPrivate: true } : {};
   }
 
-  private listAll(
-    object: ObjectName,
-    listing: Listing,
-    extraFilter?: QueryFilter,
-    fields?: readonly string[],
-  ): AsyncIterable<ListingPage> {
+  private listAll(object: ObjectName, listing: Listing, extraFilter?: QueryFilter, fields?: readonly string[]): AsyncIterable<ListingPage> {
     const spec = OBJECTS[object];
     const { pageSize, signal } = listing;
     // When the listing retries until its signal aborts, an abort reports what its unfinished
@@ -273,9 +261,7 @@ export class XmlGatewaySource implements IntacctSource {
       concurrency: this.#concurrency,
       readAheadPages: LISTING_READ_AHEAD_PAGES,
       ...(listing.afterRecordNo === undefined ? {} : { afterRecordNo: listing.afterRecordNo }),
-      ...(signal
-        ? { signal, abortError: () => failureOf((untilAborted ? retrying.latest() : undefined) ?? new IntacctTimeoutError()) }
-        : {}),
+      ...(signal ? { signal, abortError: () => failureOf((untilAborted ? retrying.latest() : undefined) ?? new IntacctTimeoutError()) } : {}),
     });
   }
 

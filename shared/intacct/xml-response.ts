@@ -1,12 +1,12 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { EntityDecoderOptions } from 'fast-xml-parser';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import {
-  IntacctProtocolError,
-  IntacctTransientError,
   errorFromIntacctStatus,
   type IntacctError,
   type IntacctErrorEntry,
+  IntacctProtocolError,
   type IntacctStatusLevel,
+  IntacctTransientError,
 } from './errors';
 
 /** One record as Intacct lists it: dotted field names, every value text ('' when empty). */
@@ -95,11 +95,7 @@ const standardEntityDecoder: EntityDecoderOptions = {
 /** Paths whose elements may repeat; they always parse as arrays, even with zero or one entry. */
 const RESULT_PATH = 'response.operation.result';
 const RECORD_PARENT_PATH = `${RESULT_PATH}.data`;
-const ERROR_PATHS = new Set([
-  'response.errormessage.error',
-  'response.operation.errormessage.error',
-  `${RESULT_PATH}.errormessage.error`,
-]);
+const ERROR_PATHS = new Set(['response.errormessage.error', 'response.operation.errormessage.error', `${RESULT_PATH}.errormessage.error`]);
 
 function isRepeatable(_tagName: string, jPath: unknown, _isLeafNode: boolean, isAttribute: boolean): boolean {
   if (isAttribute || typeof jPath !== 'string') return false;
@@ -293,7 +289,7 @@ export function parseGatewayResponse(body: string, limits: AnswerLimits = {}): G
 
 function flattenInto(target: IntacctRecord, prefix: string, value: unknown): void {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => flattenInto(target, `${prefix}.${index}`, item));
+    for (const [index, item] of value.entries()) flattenInto(target, `${prefix}.${index}`, item);
     return;
   }
   if (!isNode(value)) {

@@ -46,7 +46,14 @@ export const METRICS = {
   /** Wall time from a run's start to its final status, across invocations. */
   runDuration: { name: 'RunDuration', unit: 'Milliseconds', dimensionSets: [[S], [S, D.runType]] },
   /** Records a run finished with, by outcome (created, updated, unchanged, unlinked, skipped, failed). */
-  records: { name: 'Records', unit: 'Count', dimensionSets: [[S, D.outcome], [S, D.runType, D.outcome]] },
+  records: {
+    name: 'Records',
+    unit: 'Count',
+    dimensionSets: [
+      [S, D.outcome],
+      [S, D.runType, D.outcome],
+    ],
+  },
   /** Unlinks held back for an admin's confirmation (a run ending needs_review). */
   heldUnlinks: { name: 'HeldUnlinks', unit: 'Count', dimensionSets: [[S], [S, D.runType]] },
   /** Each HTTP request to Intacct's gateway (first attempts and retries). */

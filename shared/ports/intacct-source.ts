@@ -45,11 +45,7 @@ export interface IntacctSource {
   /** Employees whose EMPLOYEEID is one of `employeeIds`, ascending RECORDNO. */
   employeesById(employeeIds: readonly string[], options?: ListingOptions): AsyncIterable<ListingPage>;
   /** Records of `object` whose RECORDNO is one of `recordNos` (used to re-check held unlinks). */
-  existingRecordNos(
-    object: 'customer' | 'employee' | 'department',
-    recordNos: readonly string[],
-    options?: CallOptions,
-  ): Promise<Set<string>>;
+  existingRecordNos(object: 'customer' | 'employee' | 'department', recordNos: readonly string[], options?: CallOptions): Promise<Set<string>>;
   /**
    * One page of customers for the import dialog: those whose name or id contains `search`,
    * ascending RECORDNO, after `afterRecordNo` when given (the previous page's last one).

@@ -3,8 +3,8 @@
  * (it does so under throttling) with a short exponential backoff.
  */
 import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { PrimaryKey } from './keys';
 import type { StoredItem } from './item-fields';
+import type { PrimaryKey } from './keys';
 
 /** DynamoDB's own limits per request. */
 const BATCH_GET_MAX_KEYS = 100;
@@ -31,12 +31,7 @@ function chunks<T>(values: readonly T[], size: number): T[][] {
  * Sends `initial` and whatever DynamoDB hands back unprocessed, with exponential backoff, until
  * nothing is left; gives up loudly after `retry.maxAttempts`.
  */
-async function untilProcessed<T>(
-  what: string,
-  initial: T[],
-  retry: BatchRetryPolicy,
-  send: (pending: T[]) => Promise<T[]>,
-): Promise<void> {
+async function untilProcessed<T>(what: string, initial: T[], retry: BatchRetryPolicy, send: (pending: T[]) => Promise<T[]>): Promise<void> {
   let pending = initial;
   for (let attempt = 1; pending.length > 0; attempt += 1) {
     if (attempt > retry.maxAttempts) {
@@ -62,9 +57,7 @@ export async function batchGetAll(
   for (const chunk of chunks(unique, BATCH_GET_MAX_KEYS)) {
     const keysOfChunk: Record<string, unknown>[] = chunk.map((key) => ({ ...key }));
     await untilProcessed(`BatchGetItem on ${tableName}`, keysOfChunk, retry, async (pending) => {
-      const answer = await doc.send(
-        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }),
-      );
+      const answer = await doc.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }));
       found.push(...(answer.Responses?.[tableName] ?? []));
       return answer.UnprocessedKeys?.[tableName]?.Keys ?? [];
     });
@@ -79,7 +72,12 @@ export function batchPutAll(
   items: readonly StoredItem[],
   retry: BatchRetryPolicy = DEFAULT_BATCH_RETRY,
 ): Promise<void> {
-  return batchWriteAll(doc, tableName, items.map((item) => ({ PutRequest: { Item: item } })), retry);
+  return batchWriteAll(
+    doc,
+    tableName,
+    items.map((item) => ({ PutRequest: { Item: item } })),
+    retry,
+  );
 }
 
 /** Deletes the items with `keys` from one table, 25 per request; absent items are no error. */
@@ -90,7 +88,12 @@ export function batchDeleteAll(
   retry: BatchRetryPolicy = DEFAULT_BATCH_RETRY,
 ): Promise<void> {
   const unique = [...new Map(keys.map((key) => [`${key.pk}\u0000${key.sk}`, key])).values()];
-  return batchWriteAll(doc, tableName, unique.map((key) => ({ DeleteRequest: { Key: { ...key } } })), retry);
+  return batchWriteAll(
+    doc,
+    tableName,
+    unique.map((key) => ({ DeleteRequest: { Key: { ...key } } })),
+    retry,
+  );
 }
 
 type WriteRequest = { PutRequest?: { Item: Record<string, unknown> | undefined }; DeleteRequest?: { Key: Record<string, unknown> | undefined } };

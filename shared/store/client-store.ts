@@ -1,12 +1,12 @@
 /** Clients in the entities table, findable by normalised name through the index. */
-import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Client } from '#domain/entities';
+import { normalizeName } from '#domain/sync-rules';
 import type { ClientStore } from '#ports/stores';
 import type { BatchRetryPolicy } from './batch';
 import { readMap, readString, type StoredItem } from './item-fields';
-import { KEY_ATTRIBUTES, SECONDARY_INDEX_NAME, clientNameIndexKey, clientNamePartition, clientPartition } from './keys';
-import { VersionedEntityStore, versionedFromItem, type VersionedEntityCodec } from './versioned-entity-store';
-import { normalizeName } from '#domain/sync-rules';
+import { clientNameIndexKey, clientNamePartition, clientPartition, KEY_ATTRIBUTES, SECONDARY_INDEX_NAME } from './keys';
+import { type VersionedEntityCodec, VersionedEntityStore, versionedFromItem } from './versioned-entity-store';
 
 const CLIENT_ATTRIBUTES = {
   name: 'name',

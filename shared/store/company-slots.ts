@@ -4,10 +4,10 @@
  * holder's time is up, so a worker that dies holding a slot frees it within the slot's lifetime.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { DeleteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { CompanySlots, SlotRelease } from '#ports/company-slots';
 import { conditionHolds } from './dynamo-errors';
-import { ENTITY_TYPE_ATTRIBUTE, EXPIRES_AT_ATTRIBUTE, KEY_ATTRIBUTES, companySlotKey } from './keys';
+import { companySlotKey, ENTITY_TYPE_ATTRIBUTE, EXPIRES_AT_ATTRIBUTE, KEY_ATTRIBUTES } from './keys';
 
 const SLOT_ATTRIBUTES = { holder: 'holder', until: 'until' } as const;
 

@@ -2,20 +2,20 @@
  * Tenants' Intacct connections in the entities table, indexed so the nightly fan-out can list
  * them; their last-sync times live in the runs table (see `syncStateKey`).
  */
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { RunFamily } from '#domain/runs';
 import type { Connection, ConnectionStore, LinkedCompany } from '#ports/stores';
 import { isConditionalCheckFailed } from './dynamo-errors';
 import { readNullableString, readNumber, readString, type StoredItem } from './item-fields';
 import {
   CONNECTED_PARTITION,
+  connectedIndexKey,
+  connectFailuresKey,
+  connectionKey,
   ENTITY_TYPE_ATTRIBUTE,
   EXPIRES_AT_ATTRIBUTE,
   KEY_ATTRIBUTES,
   SECONDARY_INDEX_NAME,
-  connectFailuresKey,
-  connectedIndexKey,
-  connectionKey,
   syncStateKey,
 } from './keys';
 import { iteratePartition } from './paging';
@@ -100,17 +100,13 @@ export class DynamoConnectionStore implements ConnectionStore {
   }
 
   async get(tenantId: string): Promise<Connection | null> {
-    const answer = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: connectionKey(tenantId), ConsistentRead: true }),
-    );
+    const answer = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: connectionKey(tenantId), ConsistentRead: true }));
     if (!answer.Item) return null;
     return fromItem(answer.Item, await this.syncState(tenantId));
   }
 
   private async syncState(tenantId: string): Promise<StoredItem | undefined> {
-    const answer = await this.doc.send(
-      new GetCommand({ TableName: this.syncStateTableName, Key: syncStateKey(tenantId), ConsistentRead: true }),
-    );
+    const answer = await this.doc.send(new GetCommand({ TableName: this.syncStateTableName, Key: syncStateKey(tenantId), ConsistentRead: true }));
     return answer.Item;
   }
 
@@ -171,35 +167,37 @@ export class DynamoConnectionStore implements ConnectionStore {
   async recordFailedConnect(tenantId: string, at: string, since: string): Promise<void> {
     const expiresAt = Math.floor(Date.parse(at) / MS_PER_SECOND) + FAILURE_RETENTION_SECONDS;
     // Counted into the current window, or a new window from `at` when the last one has passed.
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.syncStateTableName,
-        Key: connectFailuresKey(tenantId),
-        UpdateExpression: 'SET #entityType = :entityType, #expiresAt = :expiresAt ADD #count :one',
-        ConditionExpression: 'attribute_exists(#windowStart) AND #windowStart >= :since',
-        ExpressionAttributeNames: {
-          '#entityType': ENTITY_TYPE_ATTRIBUTE,
-          '#expiresAt': EXPIRES_AT_ATTRIBUTE,
-          '#count': FAILURE_ATTRIBUTES.count,
-          '#windowStart': FAILURE_ATTRIBUTES.windowStart,
-        },
-        ExpressionAttributeValues: { ':entityType': 'ConnectFailures', ':expiresAt': expiresAt, ':one': 1, ':since': since },
-      }),
-    ).catch(async (error: unknown) => {
-      if (!isConditionalCheckFailed(error)) throw error;
-      await this.doc.send(
-        new PutCommand({
+    await this.doc
+      .send(
+        new UpdateCommand({
           TableName: this.syncStateTableName,
-          Item: {
-            ...connectFailuresKey(tenantId),
-            [ENTITY_TYPE_ATTRIBUTE]: 'ConnectFailures',
-            [EXPIRES_AT_ATTRIBUTE]: expiresAt,
-            [FAILURE_ATTRIBUTES.windowStart]: at,
-            [FAILURE_ATTRIBUTES.count]: 1,
+          Key: connectFailuresKey(tenantId),
+          UpdateExpression: 'SET #entityType = :entityType, #expiresAt = :expiresAt ADD #count :one',
+          ConditionExpression: 'attribute_exists(#windowStart) AND #windowStart >= :since',
+          ExpressionAttributeNames: {
+            '#entityType': ENTITY_TYPE_ATTRIBUTE,
+            '#expiresAt': EXPIRES_AT_ATTRIBUTE,
+            '#count': FAILURE_ATTRIBUTES.count,
+            '#windowStart': FAILURE_ATTRIBUTES.windowStart,
           },
+          ExpressionAttributeValues: { ':entityType': 'ConnectFailures', ':expiresAt': expiresAt, ':one': 1, ':since': since },
         }),
-      );
-    });
+      )
+      .catch(async (error: unknown) => {
+        if (!isConditionalCheckFailed(error)) throw error;
+        await this.doc.send(
+          new PutCommand({
+            TableName: this.syncStateTableName,
+            Item: {
+              ...connectFailuresKey(tenantId),
+              [ENTITY_TYPE_ATTRIBUTE]: 'ConnectFailures',
+              [EXPIRES_AT_ATTRIBUTE]: expiresAt,
+              [FAILURE_ATTRIBUTES.windowStart]: at,
+              [FAILURE_ATTRIBUTES.count]: 1,
+            },
+          }),
+        );
+      });
   }
 
   async recordSyncFinished(tenantId: string, scope: RunFamily, finishedAt: string): Promise<void> {

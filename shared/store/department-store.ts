@@ -5,7 +5,7 @@ import type { DepartmentStore } from '#ports/stores';
 import type { BatchRetryPolicy } from './batch';
 import { readMap, readString } from './item-fields';
 import { departmentPartition } from './keys';
-import { VersionedEntityStore, type VersionedEntityCodec } from './versioned-entity-store';
+import { type VersionedEntityCodec, VersionedEntityStore } from './versioned-entity-store';
 
 const DEPARTMENT_ATTRIBUTES = {
   name: 'name',

@@ -44,11 +44,6 @@ export function documentClientFor(client: DynamoDBClient): DynamoDBDocumentClien
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
 
-/** A document client for `options`; see `createDynamoClient`. */
-function createDocumentClient(options: DynamoClientOptions = {}): DynamoDBDocumentClient {
-  return documentClientFor(createDynamoClient(options));
-}
-
 export interface StoreOptions {
   /** Source of run-record creation times (for their TTL); the system clock by default. */
   clock?: Clock;

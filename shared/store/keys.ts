@@ -5,8 +5,9 @@
  * different keys spell the same string (tenant `a#RUN` vs. run records of tenant `a`);
  * `keySegment` refuses such values before they reach a key.
  */
-import { InvalidInput } from '#domain/errors';
+
 import type { IntacctObject } from '#domain/entities';
+import { InvalidInput } from '#domain/errors';
 import { isTenantId, TENANT_ID_RULE } from '#domain/tenant-id';
 
 /** Names of the key attributes shared by all three tables and their index. */
@@ -79,7 +80,9 @@ function keySegment(value: string, field: string): string {
 /** A tenant's keys; a tenant id outside the one rule never reaches a key. */
 function tenantPrefix(tenantId: string): string {
   if (!isTenantId(tenantId)) {
-    throw new InvalidInput('invalid_identifier', `tenantId must be ${TENANT_ID_RULE}.`, [{ field: 'tenantId', message: `must be ${TENANT_ID_RULE}` }]);
+    throw new InvalidInput('invalid_identifier', `tenantId must be ${TENANT_ID_RULE}.`, [
+      { field: 'tenantId', message: `must be ${TENANT_ID_RULE}` },
+    ]);
   }
   return `TENANT${SEPARATOR}${tenantId}`;
 }
@@ -135,8 +138,7 @@ export function connectedIndexKey(tenantId: string): SecondaryIndexKey {
 }
 
 /** Partition holding a tenant's links of one Intacct object. */
-export const linkPartition = (tenantId: string, object: IntacctObject): string =>
-  `${tenantPrefix(tenantId)}${SEPARATOR}${OBJECT_SEGMENTS[object]}`;
+export const linkPartition = (tenantId: string, object: IntacctObject): string => `${tenantPrefix(tenantId)}${SEPARATOR}${OBJECT_SEGMENTS[object]}`;
 
 /** A RECORDNO as a sort key segment: zero-padded, so string order is numeric order. */
 function recordNoSegment(recordNo: string): string {
@@ -162,8 +164,7 @@ export function runKey(tenantId: string, runId: string): PrimaryKey {
 }
 
 /** Partition holding the per-record outcomes of one run. */
-export const runRecordPartition = (tenantId: string, runId: string): string =>
-  `${runPartition(tenantId)}${SEPARATOR}${keySegment(runId, 'runId')}`;
+export const runRecordPartition = (tenantId: string, runId: string): string => `${runPartition(tenantId)}${SEPARATOR}${keySegment(runId, 'runId')}`;
 
 /** Key of one run record; `seq` zero-padded so records list in the order they were appended. */
 export function runRecordKey(tenantId: string, runId: string, seq: number): PrimaryKey {

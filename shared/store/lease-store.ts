@@ -3,7 +3,7 @@
  * one conditional write (a compare-and-set on what was read), so two workers racing for a lease
  * can never both win, and whoever wins learns exactly whom it took the lease from.
  */
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { RUN_FAMILIES, type RunFamily } from '#domain/runs';
 import type { Lease, LeaseStore } from '#ports/stores';
 import { conditionHolds } from './dynamo-errors';
@@ -57,9 +57,7 @@ export class DynamoLeaseStore implements LeaseStore {
   ) {}
 
   async get(tenantId: string, family: RunFamily): Promise<Lease | null> {
-    const answer = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: leaseKey(tenantId, family), ConsistentRead: true }),
-    );
+    const answer = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: leaseKey(tenantId, family), ConsistentRead: true }));
     return answer.Item ? fromItem(answer.Item) : null;
   }
 
@@ -84,14 +82,7 @@ export class DynamoLeaseStore implements LeaseStore {
     return conditionHolds(() => this.doc.send(swap));
   }
 
-  renew(
-    tenantId: string,
-    family: RunFamily,
-    holder: string,
-    execution: string | null,
-    until: string,
-    nextExecution?: string,
-  ): Promise<boolean> {
+  renew(tenantId: string, family: RunFamily, holder: string, execution: string | null, until: string, nextExecution?: string): Promise<boolean> {
     const current = executionIs(execution);
     const update = new UpdateCommand({
       TableName: this.tableName,

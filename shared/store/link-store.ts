@@ -1,10 +1,10 @@
 /** Links between Intacct records and PSA records, one partition per tenant and Intacct object. */
 import { randomUUID } from 'node:crypto';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { IntacctObject } from '#domain/entities';
 import { INTACCT_OBJECTS } from '#domain/runs';
 import type { Link, LinkClaim, LinkStore } from '#ports/stores';
-import { batchGetAll, type BatchRetryPolicy } from './batch';
+import { type BatchRetryPolicy, batchGetAll } from './batch';
 import { conditionHolds, isConditionalCheckFailed } from './dynamo-errors';
 import { readEnum, readNullableString, readString, type StoredItem } from './item-fields';
 import { ENTITY_TYPE_ATTRIBUTE, KEY_ATTRIBUTES, linkKey, linkPartition } from './keys';
@@ -27,7 +27,6 @@ const CLAIM_INTENTS = ['create', 'link'] as const;
 /** Prefix of a fingerprint set by a PSA edit: no mapping's fingerprint ever starts so. */
 const EDITED_FINGERPRINT_PREFIX = 'edited:';
 
-
 /** Links per Query page when a sync walks every link of an object. */
 const DEFAULT_LINK_PAGE_SIZE = 500;
 
@@ -43,9 +42,7 @@ function toItem(link: Link): StoredItem {
     [LINK_ATTRIBUTES.createdAt]: link.createdAt,
     // An unknown fingerprint is stored as no attribute, which is what the conditions test for.
     ...(link.fingerprint === null ? {} : { [LINK_ATTRIBUTES.fingerprint]: link.fingerprint }),
-    ...(link.claim === null
-      ? {}
-      : { [LINK_ATTRIBUTES.claimRunId]: link.claim.runId, [LINK_ATTRIBUTES.claimIntent]: link.claim.intent }),
+    ...(link.claim === null ? {} : { [LINK_ATTRIBUTES.claimRunId]: link.claim.runId, [LINK_ATTRIBUTES.claimIntent]: link.claim.intent }),
   };
 }
 
@@ -87,9 +84,7 @@ export class DynamoLinkStore implements LinkStore {
   }
 
   async get(tenantId: string, object: IntacctObject, recordNo: string): Promise<Link | null> {
-    const answer = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: linkKey(tenantId, object, recordNo), ConsistentRead: true }),
-    );
+    const answer = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: linkKey(tenantId, object, recordNo), ConsistentRead: true }));
     return answer.Item ? fromItem(answer.Item) : null;
   }
 

@@ -5,11 +5,11 @@
  * way back in: a cursor that is not ours, or that names another partition (another tenant's, say),
  * is refused with InvalidInput instead of being handed to DynamoDB.
  */
-import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { InvalidInput } from '#domain/errors';
 import type { Page, PageRequest } from '#ports/stores';
-import { KEY_ATTRIBUTES, primaryKeyOf, type PrimaryKey } from './keys';
 import type { StoredItem } from './item-fields';
+import { KEY_ATTRIBUTES, type PrimaryKey, primaryKeyOf } from './keys';
 
 /** Largest page a caller may ask for; DynamoDB caps a Query answer at 1 MB anyway. */
 const MAX_PAGE_LIMIT = 1000;
@@ -18,9 +18,7 @@ const BASE64URL = /^[A-Za-z0-9_-]+$/;
 const CURSOR_FIELDS = [KEY_ATTRIBUTES.partitionKey, KEY_ATTRIBUTES.sortKey].sort();
 
 function invalidCursor(reason: string): InvalidInput {
-  return new InvalidInput('invalid_cursor', 'The cursor is not valid for this listing.', [
-    { field: 'cursor', message: reason },
-  ]);
+  return new InvalidInput('invalid_cursor', 'The cursor is not valid for this listing.', [{ field: 'cursor', message: reason }]);
 }
 
 /** Encodes the key a page stopped at as an opaque cursor. */

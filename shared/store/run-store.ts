@@ -1,25 +1,25 @@
 /** Sync runs and their per-record outcomes in the runs table. */
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { IntacctObject } from '#domain/entities';
 import { Conflict } from '#domain/errors';
 import { DOMAIN_EVENT_TYPES, type DomainEvent } from '#domain/events';
 import {
+  type HeldUnlink,
   INTACCT_OBJECTS,
   parseRunRequest,
   RECORD_OUTCOMES,
   RUN_STATUSES,
   RUN_TRIGGERS,
   RUN_TYPES,
-  type HeldUnlink,
   type RunCheckpoint,
   type RunCounts,
   type RunRecord,
   type RunStatus,
   type SyncRun,
 } from '#domain/runs';
-import type { OutboxEntry, Page, PageRequest, RunStore } from '#ports/stores';
 import type { Clock } from '#ports/runtime';
-import { batchDeleteAll, batchPutAll, type BatchRetryPolicy } from './batch';
+import type { OutboxEntry, Page, PageRequest, RunStore } from '#ports/stores';
+import { type BatchRetryPolicy, batchDeleteAll, batchPutAll } from './batch';
 import { conditionHolds, isConditionalCheckFailed } from './dynamo-errors';
 import {
   readBoolean,
@@ -216,9 +216,7 @@ export class DynamoRunStore implements RunStore {
   }
 
   async get(tenantId: string, runId: string): Promise<SyncRun | null> {
-    const answer = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: runKey(tenantId, runId), ConsistentRead: true }),
-    );
+    const answer = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: runKey(tenantId, runId), ConsistentRead: true }));
     return answer.Item ? runFromItem(answer.Item) : null;
   }
 
@@ -351,7 +349,12 @@ export class DynamoRunStore implements RunStore {
   }
 
   async deleteOutbox(tenantId: string, runId: string, eventIds: readonly string[]): Promise<void> {
-    await batchDeleteAll(this.doc, this.tableName, eventIds.map((eventId) => runOutboxKey(tenantId, runId, eventId)), this.batchRetry);
+    await batchDeleteAll(
+      this.doc,
+      this.tableName,
+      eventIds.map((eventId) => runOutboxKey(tenantId, runId, eventId)),
+      this.batchRetry,
+    );
   }
 
   markNightly(tenantId: string, scheduledAt: string, runIds: readonly string[]): Promise<boolean> {
@@ -360,7 +363,12 @@ export class DynamoRunStore implements RunStore {
       this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...nightlyKey(tenantId, scheduledAt), [ENTITY_TYPE_ATTRIBUTE]: 'Nightly', [EXPIRES_AT_ATTRIBUTE]: expiresAt, [NIGHTLY_RUN_IDS]: [...runIds] },
+          Item: {
+            ...nightlyKey(tenantId, scheduledAt),
+            [ENTITY_TYPE_ATTRIBUTE]: 'Nightly',
+            [EXPIRES_AT_ATTRIBUTE]: expiresAt,
+            [NIGHTLY_RUN_IDS]: [...runIds],
+          },
           ConditionExpression: 'attribute_not_exists(#pk)',
           ExpressionAttributeNames: { '#pk': KEY_ATTRIBUTES.partitionKey },
         }),

@@ -5,9 +5,9 @@
 import {
   CreateTableCommand,
   DescribeTableCommand,
-  UpdateTimeToLiveCommand,
   type DynamoDBClient,
   type KeySchemaElement,
+  UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { EXPIRES_AT_ATTRIBUTE, KEY_ATTRIBUTES, SECONDARY_INDEX_NAME } from './keys';
 
@@ -87,11 +87,7 @@ function keySchema(partitionKey: KeyAttribute, sortKey: KeyAttribute): KeySchema
 }
 
 function attributeDefinitions(schema: TableSchema): { AttributeName: string; AttributeType: 'S' }[] {
-  const keys = [
-    schema.partitionKey,
-    schema.sortKey,
-    ...schema.globalSecondaryIndexes.flatMap((index) => [index.partitionKey, index.sortKey]),
-  ];
+  const keys = [schema.partitionKey, schema.sortKey, ...schema.globalSecondaryIndexes.flatMap((index) => [index.partitionKey, index.sortKey])];
   const unique = new Map(keys.map((key) => [key.name, key.type]));
   return [...unique].map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType }));
 }
@@ -140,11 +136,7 @@ async function waitUntilActive(client: DynamoDBClient, tableName: string, timeou
 }
 
 /** Creates whichever of the three tables is missing and waits until all are ACTIVE. */
-export async function createTables(
-  client: DynamoDBClient,
-  names: TableNames,
-  options: CreateTablesOptions = {},
-): Promise<void> {
+export async function createTables(client: DynamoDBClient, names: TableNames, options: CreateTablesOptions = {}): Promise<void> {
   const timeoutMs = options.activeTimeoutMs ?? DEFAULT_ACTIVE_TIMEOUT_MS;
   const tables = Object.keys(TABLE_SCHEMAS) as (keyof TableNames)[];
   await Promise.all(

@@ -8,11 +8,7 @@ import type { Telemetry } from '#ports/telemetry';
 import type { TableNames } from './tables';
 
 /** The error names DynamoDB (and the SDK for it) refuse a request for throughput with. */
-const THROTTLING_ERRORS: ReadonlySet<string> = new Set([
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'RequestLimitExceeded',
-]);
+const THROTTLING_ERRORS: ReadonlySet<string> = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded']);
 
 /** The role reported for a table the configuration does not name (none should exist). */
 const UNKNOWN_TABLE = 'other';

@@ -5,7 +5,7 @@ import type { UserStore } from '#ports/stores';
 import type { BatchRetryPolicy } from './batch';
 import { readEnum, readMap, readNullableString, readString } from './item-fields';
 import { userPartition } from './keys';
-import { VersionedEntityStore, type VersionedEntityCodec } from './versioned-entity-store';
+import { type VersionedEntityCodec, VersionedEntityStore } from './versioned-entity-store';
 
 const USER_ATTRIBUTES = {
   firstName: 'firstName',

@@ -2,13 +2,13 @@
  * The one DynamoDB adapter behind clients, users and departments: each kind supplies its codec
  * (its partition, its own attributes, optionally an index key), this supplies the conditional writes.
  */
-import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { Conflict, InvalidInput } from '#domain/errors';
 import type { EntityStore, Page, PageRequest } from '#ports/stores';
-import { batchGetAll, batchPutAll, type BatchRetryPolicy } from './batch';
+import { type BatchRetryPolicy, batchGetAll, batchPutAll } from './batch';
 import { conditionHolds, isConditionalCheckFailed } from './dynamo-errors';
 import { readNumber, readString, type StoredItem } from './item-fields';
-import { ENTITY_TYPE_ATTRIBUTE, KEY_ATTRIBUTES, entityKey, type EntityType, type SecondaryIndexKey } from './keys';
+import { ENTITY_TYPE_ATTRIBUTE, type EntityType, entityKey, KEY_ATTRIBUTES, type SecondaryIndexKey } from './keys';
 import { queryPartitionPage } from './paging';
 
 export interface VersionedEntity {
@@ -199,8 +199,6 @@ export class VersionedEntityStore<T extends VersionedEntity> implements EntitySt
   }
 
   async delete(tenantId: string, id: string): Promise<void> {
-    await this.doc.send(
-      new DeleteCommand({ TableName: this.tableName, Key: entityKey(this.codec.partition(tenantId), id) }),
-    );
+    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: entityKey(this.codec.partition(tenantId), id) }));
   }
 }

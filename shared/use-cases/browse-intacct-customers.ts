@@ -1,9 +1,9 @@
-import { mapCustomer } from '#domain/mapping';
 import type { IntacctRecordStatus } from '#domain/entities';
+import { mapCustomer } from '#domain/mapping';
 import type { CallOptions } from '#ports/intacct-source';
-import type { Browsed, BrowseQuery } from './engine/inputs';
-import type { SyncDeps } from './engine/deps';
 import { findUnlinkedClientNamed } from './engine/client-matches';
+import type { SyncDeps } from './engine/deps';
+import type { Browsed, BrowseQuery } from './engine/inputs';
 import { intacctForTenant } from './engine/intacct-for-tenant';
 
 /** One Intacct customer as the import dialog shows it. */
@@ -39,14 +39,24 @@ export async function browseIntacctCustomers(
   options: CallOptions = {},
 ): Promise<Browsed<CustomerChoice>> {
   const source = await intacctForTenant(deps, tenantId);
-  const records = await source.browseCustomers({
-    limit: query.limit,
-    ...(query.search ? { search: query.search } : {}),
-    ...(query.cursor ? { afterRecordNo: query.cursor } : {}),
-  }, options);
+  const records = await source.browseCustomers(
+    {
+      limit: query.limit,
+      ...(query.search ? { search: query.search } : {}),
+      ...(query.cursor ? { afterRecordNo: query.cursor } : {}),
+    },
+    options,
+  );
   const customers = records.map(mapCustomer);
-  const links = await deps.links.getMany(tenantId, 'customer', customers.map((customer) => customer.recordNo));
-  const clients = await deps.clients.getMany(tenantId, [...links.values()].map((link) => link.psaId));
+  const links = await deps.links.getMany(
+    tenantId,
+    'customer',
+    customers.map((customer) => customer.recordNo),
+  );
+  const clients = await deps.clients.getMany(
+    tenantId,
+    [...links.values()].map((link) => link.psaId),
+  );
 
   const items = await Promise.all(
     customers.map(async (customer): Promise<CustomerChoice> => {

@@ -1,8 +1,8 @@
 import type { IntacctRecordStatus } from '#domain/entities';
 import { mapDepartment, mapEmployee } from '#domain/mapping';
-import type { Browsed, BrowseQuery } from './engine/inputs';
 import type { CallOptions } from '#ports/intacct-source';
 import type { SyncDeps } from './engine/deps';
+import type { Browsed, BrowseQuery } from './engine/inputs';
 import { intacctForTenant } from './engine/intacct-for-tenant';
 
 /** One Intacct employee as the import dialog shows it. */
@@ -36,11 +36,14 @@ export async function browseIntacctEmployees(
   options: CallOptions = {},
 ): Promise<Browsed<EmployeeChoice>> {
   const source = await intacctForTenant(deps, tenantId);
-  const records = await source.browseEmployees({
-    limit: query.limit,
-    ...(query.search ? { search: query.search } : {}),
-    ...(query.cursor ? { afterRecordNo: query.cursor } : {}),
-  }, options);
+  const records = await source.browseEmployees(
+    {
+      limit: query.limit,
+      ...(query.search ? { search: query.search } : {}),
+      ...(query.cursor ? { afterRecordNo: query.cursor } : {}),
+    },
+    options,
+  );
   const employees = records.map(mapEmployee);
   const departmentNames = new Map<string, string>();
   if (employees.some((employee) => employee.departmentIntacctId !== null)) {
@@ -48,8 +51,15 @@ export async function browseIntacctEmployees(
       for (const department of page.records.map(mapDepartment)) departmentNames.set(department.departmentId, department.name);
     }
   }
-  const links = await deps.links.getMany(tenantId, 'employee', employees.map((employee) => employee.recordNo));
-  const users = await deps.users.getMany(tenantId, [...links.values()].map((link) => link.psaId));
+  const links = await deps.links.getMany(
+    tenantId,
+    'employee',
+    employees.map((employee) => employee.recordNo),
+  );
+  const users = await deps.users.getMany(
+    tenantId,
+    [...links.values()].map((link) => link.psaId),
+  );
 
   const items = employees.map((employee): EmployeeChoice => {
     const link = links.get(employee.recordNo);

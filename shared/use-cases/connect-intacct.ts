@@ -44,12 +44,7 @@ const sameCompany = (a: LinkedCompany, b: LinkedCompany): boolean => a.companyId
  * 3. Keep the password in the secret store, the rest on the connection (never the password).
  * A reconnect to the same company keeps the last-sync times and every link.
  */
-export async function connectIntacct(
-  deps: SyncDeps,
-  tenantId: string,
-  request: ConnectRequest,
-  options: CallOptions = {},
-): Promise<Connected> {
+export async function connectIntacct(deps: SyncDeps, tenantId: string, request: ConnectRequest, options: CallOptions = {}): Promise<Connected> {
   const entityId = request.entityId ? request.entityId : null;
   const company: LinkedCompany = { companyId: request.companyId, entityId };
   await signInThrottled(deps, tenantId, () =>
@@ -58,7 +53,8 @@ export async function connectIntacct(
       .verifyCredentials(options),
   );
   const previous = await deps.connections.get(tenantId);
-  const linkedWith = (await deps.connections.linkedCompany(tenantId)) ?? (previous ? { companyId: previous.companyId, entityId: previous.entityId } : null);
+  const linkedWith =
+    (await deps.connections.linkedCompany(tenantId)) ?? (previous ? { companyId: previous.companyId, entityId: previous.entityId } : null);
   const resetRuns: SyncRun[] = [];
   if (linkedWith && !sameCompany(linkedWith, company) && (await hasLinks(deps, tenantId))) {
     if (!request.resetLinks) {
@@ -102,7 +98,8 @@ async function signInThrottled(deps: SyncDeps, tenantId: string, signIn: () => P
   try {
     await signIn();
   } catch (error) {
-    if (error instanceof IntacctFailure && error.code === 'intacct_auth_failed') await deps.connections.recordFailedConnect(tenantId, now.toISOString(), since);
+    if (error instanceof IntacctFailure && error.code === 'intacct_auth_failed')
+      await deps.connections.recordFailedConnect(tenantId, now.toISOString(), since);
     throw error;
   }
 }

@@ -1,6 +1,6 @@
 import type { Client } from '#domain/entities';
-import type { ClientInput } from './engine/inputs';
 import type { SyncDeps } from './engine/deps';
+import type { ClientInput } from './engine/inputs';
 
 /** Create a client in the PSA by hand: not linked to Intacct until an admin links it (R5). */
 export async function createClient(deps: Pick<SyncDeps, 'clients' | 'clock' | 'ids'>, tenantId: string, input: ClientInput): Promise<Client> {

@@ -39,12 +39,18 @@ export async function editUser(
   // The link of the version each attempt overwrites is invalidated first, so the next sync looks at
   // this user again however the edit interleaves with a sync or a link (R3).
   const touchesSynced = SYNCED_USER_FIELDS.some((field) => field in patch);
-  const result = await editLinkedRecord(deps, { object: 'employee', store: deps.users, linkOf: (u) => u.integrations.intacct }, user, touchesSynced, (current) => ({
-    ...current,
-    ...patch,
-    version: current.version + 1,
-    updatedAt: now,
-  }));
+  const result = await editLinkedRecord(
+    deps,
+    { object: 'employee', store: deps.users, linkOf: (u) => u.integrations.intacct },
+    user,
+    touchesSynced,
+    (current) => ({
+      ...current,
+      ...patch,
+      version: current.version + 1,
+      updatedAt: now,
+    }),
+  );
   if (result.kind !== 'written') throw new NotFound('user_not_found', 'No such user.');
   return result.entity;
 }

@@ -28,7 +28,11 @@ export async function queueClientImport(deps: SyncDeps, tenantId: string, reques
   await intacctForTenant(deps, tenantId);
   const run = await queueRun(deps, {
     tenantId,
-    request: { type: 'client_import', customerIds: request.all ? null : [...new Set(request.customerIds)], linkMatches: request.linkMatches ?? false },
+    request: {
+      type: 'client_import',
+      customerIds: request.all ? null : [...new Set(request.customerIds)],
+      linkMatches: request.linkMatches ?? false,
+    },
     trigger,
     dryRun: request.dryRun ?? false,
   });
@@ -45,6 +49,6 @@ export async function queueClientImport(deps: SyncDeps, tenantId: string, reques
  */
 export async function runClientImport(deps: SyncDeps, tenantId: string, runId: string, invocation?: Invocation): Promise<SyncRun> {
   const run = await deps.runs.get(tenantId, runId);
-  if (!run || run.type !== 'client_import') throw new NotFound('run_not_found', 'No such client import run.');
+  if (run?.type !== 'client_import') throw new NotFound('run_not_found', 'No such client import run.');
   return executeRun(deps, tenantId, runId, invocation);
 }

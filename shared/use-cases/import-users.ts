@@ -51,6 +51,6 @@ export async function queueUserImport(deps: SyncDeps, tenantId: string, request:
  */
 export async function runUserImport(deps: SyncDeps, tenantId: string, runId: string, invocation?: Invocation): Promise<SyncRun> {
   const run = await deps.runs.get(tenantId, runId);
-  if (!run || run.type !== 'user_import') throw new NotFound('run_not_found', 'No such user import run.');
+  if (run?.type !== 'user_import') throw new NotFound('run_not_found', 'No such user import run.');
   return executeRun(deps, tenantId, runId, invocation);
 }

@@ -5,8 +5,8 @@ import type { IntacctFields } from '#domain/intacct-records';
 import { FAMILY_OF_OBJECT } from '#domain/runs';
 import type { CallOptions, ListingPage } from '#ports/intacct-source';
 import type { Link } from '#ports/stores';
-import type { SyncDeps } from './engine/deps';
 import { linkedDepartments } from './engine/department-directory';
+import type { SyncDeps } from './engine/deps';
 import { writeWithVersionCheck } from './engine/entity-writes';
 import { intacctForTenant } from './engine/intacct-for-tenant';
 import { clientKind, userKind } from './engine/kinds';
@@ -120,7 +120,12 @@ async function claimLink<T extends LinkedEntity, M extends MappedRecord>(
 }
 
 /** Whether the run that claimed a link still holds its family's lease (is alive). */
-async function claimIsLive<T extends LinkedEntity, M extends MappedRecord>(deps: SyncDeps, tenantId: string, kind: LinkedKind<T, M>, runId: string): Promise<boolean> {
+async function claimIsLive<T extends LinkedEntity, M extends MappedRecord>(
+  deps: SyncDeps,
+  tenantId: string,
+  kind: LinkedKind<T, M>,
+  runId: string,
+): Promise<boolean> {
   const lease = await deps.leases.get(tenantId, FAMILY_OF_OBJECT[kind.object]);
   return lease !== null && lease.holder === runId && isLeaseLive(lease, deps.clock.now());
 }

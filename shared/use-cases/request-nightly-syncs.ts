@@ -1,4 +1,4 @@
-import { domainEvent, type DomainEvent } from '#domain/events';
+import { type DomainEvent, domainEvent } from '#domain/events';
 import type { SyncDeps } from './engine/deps';
 
 /**

@@ -33,12 +33,7 @@ export async function queueSync(
 }
 
 /** Executes (or continues) a queued sync run. */
-export async function runQueuedSync(
-  deps: SyncDeps,
-  tenantId: string,
-  runId: string,
-  invocation?: Invocation,
-): Promise<SyncRun> {
+export async function runQueuedSync(deps: SyncDeps, tenantId: string, runId: string, invocation?: Invocation): Promise<SyncRun> {
   const run = await deps.runs.get(tenantId, runId);
   if (!run || !isSyncRun(run.type)) throw new NotFound('run_not_found', 'No such sync run.');
   return executeRun(deps, tenantId, runId, invocation);
@@ -96,7 +91,12 @@ export async function syncTenant(
   }
   // Recorded once the runs are queued: a delivery retried after a crash before this point syncs
   // afresh, one arriving meanwhile finds the families busy, one arriving later finds the runs.
-  if (firing) await deps.runs.markNightly(request.tenantId, firing, queued.map((run) => run.id));
+  if (firing)
+    await deps.runs.markNightly(
+      request.tenantId,
+      firing,
+      queued.map((run) => run.id),
+    );
   // Clients and users hold separate leases and share the company's request slots, so running them
   // side by side overlaps one's Intacct round trips with the other's work.
   const outcomes = await Promise.allSettled(
@@ -119,7 +119,9 @@ async function continueStarted(
   families: readonly RunFamily[],
   invocation: Invocation,
 ): Promise<TenantSyncResult> {
-  const runs = await Promise.all(runIds.map((runId, index) => executeRun(deps, tenantId, runId, index === 0 ? invocation : { ...invocation, id: deps.ids.newId() })));
+  const runs = await Promise.all(
+    runIds.map((runId, index) => executeRun(deps, tenantId, runId, index === 0 ? invocation : { ...invocation, id: deps.ids.newId() })),
+  );
   const covered = new Set(runs.map((run) => FAMILY_OF_RUN[run.type]));
   return { runs, skipped: families.filter((family) => !covered.has(family)).map((family) => ({ family, reason: 'already_requested' as const })) };
 }

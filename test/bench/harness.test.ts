@@ -4,12 +4,12 @@
  * It checks the shape and the counters, never the timings.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningEmulator } from '../../local/emulator';
+import type { TableNames } from '#store/tables';
 import { COMPANY_CONCURRENCY, LATENCY_PROFILES, MAIN_COMPANY, QUICK_SIZES, WARM_COMPANY } from '../../bench/config';
-import { createBenchTables, startBenchDynalite, startBenchEmulator, type RunningDynalite } from '../../bench/infra';
+import { createBenchTables, type RunningDynalite, startBenchDynalite, startBenchEmulator } from '../../bench/infra';
 import { buildReport, markdownOf } from '../../bench/report';
 import { runPeerJob, runScenarioJob, type ScenarioJob, type ScenarioResult } from '../../bench/scenarios';
-import type { TableNames } from '#store/tables';
+import type { RunningEmulator } from '../../local/emulator';
 
 const CUSTOMERS = 200;
 const EMPLOYEES = 20;
@@ -103,7 +103,9 @@ describe('benchmark harness', () => {
       rateLimit: {
         rateLimitMs: 30_000,
         customers: CUSTOMERS,
-        outcomes: [{ retryAfterSeconds: null, completed: true, records: CUSTOMERS, wallMs: 31_000, httpRequests: 40, msAfterLimitLifted: 1_000, error: null }],
+        outcomes: [
+          { retryAfterSeconds: null, completed: true, records: CUSTOMERS, wallMs: 31_000, httpRequests: 40, msAfterLimitLifted: 1_000, error: null },
+        ],
       },
     });
     expect(report.machine.cores).toBeGreaterThan(0);

@@ -214,7 +214,15 @@ describe('newClientFromIntacct', () => {
       ...HARBOR.fields,
       notes: '',
       integrations: {
-        intacct: { status: 'linked', customerId: 'C-0017', recordNo: '17', intacctStatus: 'active', entityId: null, entityName: null, lastSyncedAt: NOW },
+        intacct: {
+          status: 'linked',
+          customerId: 'C-0017',
+          recordNo: '17',
+          intacctStatus: 'active',
+          entityId: null,
+          entityName: null,
+          lastSyncedAt: NOW,
+        },
       },
     });
   });
@@ -285,7 +293,15 @@ describe('newDepartmentFromIntacct', () => {
       updatedAt: NOW,
       name: 'Consulting',
       integrations: {
-        intacct: { status: 'linked', departmentId: 'CONS', recordNo: '3', intacctStatus: 'active', entityId: null, entityName: null, lastSyncedAt: NOW },
+        intacct: {
+          status: 'linked',
+          departmentId: 'CONS',
+          recordNo: '3',
+          intacctStatus: 'active',
+          entityId: null,
+          entityName: null,
+          lastSyncedAt: NOW,
+        },
       },
     });
   });

@@ -27,9 +27,7 @@ describe('diffFields', () => {
     ['a date to null', '2019-02-12', null],
     ['null to a date', null, '2019-02-12'],
   ])('reports %s', (_case, from, to) => {
-    expect(diffFields({ ...ADAEZE, startDate: from }, { ...ADAEZE, startDate: to }, ['startDate'])).toEqual([
-      { field: 'startDate', from, to },
-    ]);
+    expect(diffFields({ ...ADAEZE, startDate: from }, { ...ADAEZE, startDate: to }, ['startDate'])).toEqual([{ field: 'startDate', from, to }]);
   });
 
   it('tells null apart from the empty string', () => {
@@ -49,9 +47,7 @@ describe('diffFields', () => {
   });
 
   it('compares case and white space exactly', () => {
-    expect(diffFields(ADAEZE, { ...ADAEZE, lastName: 'okafor ' }, ['lastName'])).toEqual([
-      { field: 'lastName', from: 'Okafor', to: 'okafor ' },
-    ]);
+    expect(diffFields(ADAEZE, { ...ADAEZE, lastName: 'okafor ' }, ['lastName'])).toEqual([{ field: 'lastName', from: 'Okafor', to: 'okafor ' }]);
   });
 });
 

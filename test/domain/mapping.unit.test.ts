@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mapCustomer, mapDepartment, mapEmployee } from '#domain/mapping';
-import {
-  ADAEZE_OKAFOR,
-  CONSULTING,
-  FJORDVIK_INACTIVE,
-  HARBOR_AND_PIKE,
-  MARY_ANN_VAN_DER_BERG,
-  ONEILL_DESIGN,
-} from './support/intacct-samples';
+import { ADAEZE_OKAFOR, CONSULTING, FJORDVIK_INACTIVE, HARBOR_AND_PIKE, MARY_ANN_VAN_DER_BERG, ONEILL_DESIGN } from './support/intacct-samples';
 
 describe('mapCustomer', () => {
   it('maps C-0017 to the client fields of spec section 2', () => {

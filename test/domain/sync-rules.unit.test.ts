@@ -1,12 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  compareRecordNo,
-  MASS_UNLINK_MIN_COUNT,
-  MASS_UNLINK_SHARE,
-  needsUnlinkReview,
-  normalizeName,
-} from '#domain/sync-rules';
+import { compareRecordNo, MASS_UNLINK_MIN_COUNT, MASS_UNLINK_SHARE, needsUnlinkReview, normalizeName } from '#domain/sync-rules';
 
 describe('needsUnlinkReview (I3: more than max(10, 20%) of the linked records)', () => {
   it('pins the thresholds of the spec', () => {
@@ -32,8 +26,7 @@ describe('needsUnlinkReview (I3: more than max(10, 20%) of the linked records)',
     const share = { numerator: 1, denominator: 5 };
     fc.assert(
       fc.property(fc.nat(100_000), fc.nat(100_000), (unlinkCount, linkedCount) => {
-        const exact =
-          unlinkCount > MASS_UNLINK_MIN_COUNT && unlinkCount * share.denominator > linkedCount * share.numerator;
+        const exact = unlinkCount > MASS_UNLINK_MIN_COUNT && unlinkCount * share.denominator > linkedCount * share.numerator;
         expect(needsUnlinkReview(unlinkCount, linkedCount)).toBe(exact);
       }),
     );

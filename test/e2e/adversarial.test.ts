@@ -9,8 +9,8 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRuntime, type TestRuntime } from '../support/local-runtime';
-import { SPEC_ROUTES, label } from '../support/spec-routes';
-import { ApiClient, clientsFor, readSigningKey, refusedAuthorizations, signTestJwt, tokenClaims } from './api-client';
+import { label, SPEC_ROUTES } from '../support/spec-routes';
+import { type ApiClient, clientsFor, readSigningKey, refusedAuthorizations, signTestJwt, tokenClaims } from './api-client';
 
 type IdFamily = 'clients' | 'users' | 'departments' | 'sync-runs';
 
@@ -25,7 +25,8 @@ const VALID_BODY: Record<string, string> = {
   'PATCH /users/{id}': '{"notes":"probe"}',
   'POST /users/{id}/link': '{"employeeId":"E-0001"}',
 };
-const bodyFor = (route: (typeof SPEC_ROUTES)[number]): { rawBody?: string } => (VALID_BODY[label(route)] ? { rawBody: VALID_BODY[label(route)] } : {});
+const bodyFor = (route: (typeof SPEC_ROUTES)[number]): { rawBody?: string } =>
+  VALID_BODY[label(route)] ? { rawBody: VALID_BODY[label(route)] } : {};
 const familyOf = (path: string): IdFamily => path.split('/')[1] as IdFamily;
 const concrete = (path: string, id: string): string => path.replace('{id}', encodeURIComponent(id));
 
@@ -33,7 +34,16 @@ const concrete = (path: string, id: string): string => path.replace('{id}', enco
 const HOSTILE_IDS = ['%00', '%2e%2e', 'a'.repeat(300), "' OR 1=1 --", 'x#RUN', 'x/../y', '\u202eevil', '\u0000', ' ', '{id}', '0'.repeat(40), '$ne'];
 
 /** Bodies no route accepts as they are. */
-const HOSTILE_BODIES = ['', 'null', '[]', '"text"', '{', '{"__proto__":{"admin":true}}', JSON.stringify({ a: 'x'.repeat(200_000) }), '{"name":"\\u0000"}'];
+const HOSTILE_BODIES = [
+  '',
+  'null',
+  '[]',
+  '"text"',
+  '{',
+  '{"__proto__":{"admin":true}}',
+  JSON.stringify({ a: 'x'.repeat(200_000) }),
+  '{"name":"\\u0000"}',
+];
 
 const tally = { crossTenant: 0, hostileIds: 0, forgedTokens: 0, badClaims: 0, badBodies: 0 };
 
@@ -66,11 +76,13 @@ afterAll(async () => runtime.close());
 
 /** The victim's data as its admin sees it, to show no probe changed it. */
 async function victimState(): Promise<string> {
-  const parts = await Promise.all(['/clients?limit=100', '/users?limit=100', '/departments?limit=100', '/sync-runs?limit=100'].map((path) => victimAdmin.get(path)));
+  const parts = await Promise.all(
+    ['/clients?limit=100', '/users?limit=100', '/departments?limit=100', '/sync-runs?limit=100'].map((path) => victimAdmin.get(path)),
+  );
   return JSON.stringify(parts.map((part) => part.body));
 }
 
-describe('another tenant\'s ids', () => {
+describe("another tenant's ids", () => {
   it('are unknown on every id route (404), and nothing of theirs changes', async () => {
     const before = await victimState();
     for (const route of ID_ROUTES) {
@@ -102,7 +114,11 @@ describe('forged and malformed tokens', () => {
     const forged = await refusedAuthorizations(runtime, 0);
     for (const route of PROTECTED_ROUTES) {
       for (const { name, header } of forged) {
-        const answer = await attacker.raw(route.method, concrete(route.path, 'anything'), header === null ? { authorization: '' } : { authorization: header });
+        const answer = await attacker.raw(
+          route.method,
+          concrete(route.path, 'anything'),
+          header === null ? { authorization: '' } : { authorization: header },
+        );
         expect(answer.status, `${label(route)} with ${name}`).toBe(401);
         tally.forgedTokens += 1;
       }

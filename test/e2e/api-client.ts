@@ -131,7 +131,11 @@ export async function readSigningKey(runtime: TestRuntime): Promise<Buffer> {
 }
 
 /** A compact JWT with any header, signed HS256 with `key` (or unsigned when `key` is null). */
-export function signTestJwt(key: Buffer | null, claims: Record<string, unknown>, header: Record<string, unknown> = { alg: 'HS256', typ: 'JWT' }): string {
+export function signTestJwt(
+  key: Buffer | null,
+  claims: Record<string, unknown>,
+  header: Record<string, unknown> = { alg: 'HS256', typ: 'JWT' },
+): string {
   const signingInput = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(claims))}`;
   const signature = key ? createHmac('sha256', key).update(signingInput).digest('base64url') : '';
   return `${signingInput}.${signature}`;
@@ -168,7 +172,10 @@ export async function refusedAuthorizations(runtime: TestRuntime, tenantIndex = 
     { name: 'Bearer without a token', header: 'Bearer ' },
     { name: 'not a JWT', header: 'Bearer not-a-jwt' },
     { name: 'a valid JWT signed with another key', header: `Bearer ${signTestJwt(otherKey, admin)}` },
-    { name: 'an expired JWT signed with the right key', header: `Bearer ${signTestJwt(key, tokenClaims(tenantId, 'admin', { iat: now - 2 * ONE_HOUR_SECONDS, exp: now - ONE_HOUR_SECONDS }))}` },
+    {
+      name: 'an expired JWT signed with the right key',
+      header: `Bearer ${signTestJwt(key, tokenClaims(tenantId, 'admin', { iat: now - 2 * ONE_HOUR_SECONDS, exp: now - ONE_HOUR_SECONDS }))}`,
+    },
     { name: 'an unsigned JWT with alg none', header: `Bearer ${signTestJwt(null, admin, { alg: 'none', typ: 'JWT' })}` },
     { name: 'alg none carrying the right signature', header: `Bearer ${signTestJwt(key, admin, { alg: 'none', typ: 'JWT' })}` },
     { name: 'a JWT of another issuer', header: `Bearer ${signTestJwt(key, tokenClaims(tenantId, 'admin', { iss: 'someone-else' }))}` },

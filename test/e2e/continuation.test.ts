@@ -12,8 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../local/emulator';
 import { emfDocuments, metricTotal } from '../support/emf';
 import { startTestRuntime, type TestRuntime } from '../support/local-runtime';
-import { clientsFor, type ApiClient } from './api-client';
-import { allClients, clientImportedEvents, readEvents, startBigEmulator, tally, type JournalEvent } from './resilience-support';
+import { type ApiClient, clientsFor } from './api-client';
+import { allClients, clientImportedEvents, type JournalEvent, readEvents, startBigEmulator, tally } from './resilience-support';
 
 const CUSTOMERS = 3_000;
 const WORKER_TIMEOUT_S = '5';
@@ -86,12 +86,14 @@ afterAll(async () => {
 });
 
 /** Each Event invoke of client-import: the API's start of the run, then each continuation. */
-const invocationsQueued = (): number => logs.filter((line) => line.message === 'async invocation queued' && line.functionName === 'client-import').length;
+const invocationsQueued = (): number =>
+  logs.filter((line) => line.message === 'async invocation queued' && line.functionName === 'client-import').length;
 
 /** client-import invocations that failed or ran past their timeout (Lambda would have killed them). */
 const failedInvocations = (): LogLine[] =>
   logs.filter(
-    (line) => line.functionName === 'client-import' && ['async invocation failed', 'invocation timed out', 'invocation failed'].includes(line.message),
+    (line) =>
+      line.functionName === 'client-import' && ['async invocation failed', 'invocation timed out', 'invocation failed'].includes(line.message),
   );
 
 describe(`an import of ${CUSTOMERS} customers with LOCAL_FUNCTION_TIMEOUT_S=${WORKER_TIMEOUT_S} and a slow Intacct`, () => {
@@ -116,9 +118,15 @@ describe(`an import of ${CUSTOMERS} customers with LOCAL_FUNCTION_TIMEOUT_S=${WO
     const events: JournalEvent[] = await readEvents(runtime.dataDir);
     const announced = clientImportedEvents(events, tenantId);
     expect(announced.size).toBe(CUSTOMERS);
-    expect([...announced].filter(([, eventIds]) => eventIds.size > 1), 'clients announced under two event ids').toEqual([]);
+    expect(
+      [...announced].filter(([, eventIds]) => eventIds.size > 1),
+      'clients announced under two event ids',
+    ).toEqual([]);
     const clientIds = new Set(clients.map((client) => client.id as string));
-    expect([...announced.keys()].filter((id) => !clientIds.has(id)), 'events about clients that do not exist').toEqual([]);
+    expect(
+      [...announced.keys()].filter((id) => !clientIds.has(id)),
+      'events about clients that do not exist',
+    ).toEqual([]);
     const finished = events.filter((event) => event['detail-type'] === 'SyncRunFinished' && event.detail.runId === run.id);
     expect(new Set(finished.map((event) => event.detail.eventId)).size).toBe(1);
     expect(finished[0]?.detail).toMatchObject({ status: 'succeeded', counts: { created: CUSTOMERS } });
@@ -136,7 +144,9 @@ describe(`an import of ${CUSTOMERS} customers with LOCAL_FUNCTION_TIMEOUT_S=${WO
     expect(metricTotal(documents, 'RunsFinished', { runType: 'client_import', trigger: 'api', status: 'succeeded' })).toBe(1);
     expect(metricTotal(documents, 'Records', { runType: 'client_import', outcome: 'created' })).toBe(CUSTOMERS);
     // Each invocation flushes its own Intacct requests as it ends, hand-off or not.
-    const flushesWithRequests = documents.filter((document) => document.metrics[0]?.Name === 'IntacctRequests' && document.dimensionSets[0]!.length === 1);
+    const flushesWithRequests = documents.filter(
+      (document) => document.metrics[0]?.Name === 'IntacctRequests' && document.dimensionSets[0]!.length === 1,
+    );
     expect(flushesWithRequests.length).toBeGreaterThanOrEqual(3);
   });
 

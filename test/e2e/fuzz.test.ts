@@ -8,8 +8,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestRuntime, type TestRuntime } from '../support/local-runtime';
-import { clientsFor, type ApiClient, type RawApiAnswer } from './api-client';
-import { PERMISSION_PROFILES, SPEC_ROUTES, errorBody, label, type SpecRoute } from './shapes';
+import { type ApiClient, clientsFor, type RawApiAnswer } from './api-client';
+import { errorBody, label, PERMISSION_PROFILES, SPEC_ROUTES, type SpecRoute } from './shapes';
 
 /** Runs per route: enough variety to find a crash, few enough to keep the file well under a minute. */
 const RUNS_PER_ROUTE = 25;
@@ -40,7 +40,11 @@ beforeAll(async () => {
   const customers = (await admin.get('/intacct/customers?limit=3')).body.items as any[];
   const employees = ((await admin.get('/intacct/employees?limit=20')).body.items as any[]).filter((e) => e.departmentId).slice(0, 2);
   const clientRun = await admin.post('/clients/import', { customerIds: customers.map((c) => c.customerId) });
-  const userRun = await admin.post('/users/import', { employeeIds: employees.map((e) => e.employeeId), permissionProfile: 'admin', assignDepartments: true });
+  const userRun = await admin.post('/users/import', {
+    employeeIds: employees.map((e) => e.employeeId),
+    permissionProfile: 'admin',
+    assignDepartments: true,
+  });
   await admin.finishedRun(clientRun.body.runId);
   await admin.finishedRun(userRun.body.runId);
   realIds = {
@@ -72,7 +76,7 @@ const hostileShortString = fc.oneof(
     '"',
     '\\',
     "' OR 1=1 --",
-    'NAME = \'x\' OR 1=1',
+    "NAME = 'x' OR 1=1",
     '</NAME><injected/>',
     '<![CDATA[ ]]>',
     '&amp;&lt;&#0;',
@@ -118,14 +122,20 @@ function wellTypedValue(field: string): fc.Arbitrary<unknown> {
   if (FLAG_FIELDS.has(field)) return fc.boolean();
   if (field === 'permissionProfile') return fc.constantFrom(...PERMISSION_PROFILES);
   if (field === 'email') return fc.oneof(fc.emailAddress(), plausibleHostileText);
-  if (field === 'startDate') return fc.oneof(fc.date({ noInvalidDate: true }).map((date) => date.toISOString().slice(0, ISO_DATE_LENGTH)), plausibleHostileText);
+  if (field === 'startDate')
+    return fc.oneof(
+      fc.date({ noInvalidDate: true }).map((date) => date.toISOString().slice(0, ISO_DATE_LENGTH)),
+      plausibleHostileText,
+    );
   return plausibleHostileText;
 }
 
 /** Every field of `route` present and well typed, so hostile text gets past validation to the use case and Intacct. */
 function wellTypedBody(route: SpecRoute): fc.Arbitrary<Record<string, unknown>> {
   const fields = route.fields ?? [];
-  return fc.record(Object.fromEntries(fields.map((field) => [field, wellTypedValue(field)])), { requiredKeys: fields.filter((field) => !FLAG_FIELDS.has(field) || field === 'assignDepartments') });
+  return fc.record(Object.fromEntries(fields.map((field) => [field, wellTypedValue(field)])), {
+    requiredKeys: fields.filter((field) => !FLAG_FIELDS.has(field) || field === 'assignDepartments'),
+  });
 }
 
 /** Body text for `route`: any JSON, its own fields with arbitrary or well-typed values, broken JSON, or none. */
@@ -136,14 +146,31 @@ function bodyText(route: SpecRoute): fc.Arbitrary<string | undefined> {
     { arbitrary: wellTypedBody(route).map((value) => JSON.stringify(value)), weight: WELL_TYPED_WEIGHT },
     fc.dictionary(fc.constantFrom(...names), anyValue, { maxKeys: names.length }).map((value) => JSON.stringify(value)),
     fc.string({ unit: 'binary' }),
-    fc.constantFrom(undefined, '', '{', '{"a":', '[1,', 'nul', '{}', '[]', 'null', '"text"', '\u0000', '{"__proto__":{"admin":true}}', OVERSIZED_BODY),
+    fc.constantFrom(
+      undefined,
+      '',
+      '{',
+      '{"a":',
+      '[1,',
+      'nul',
+      '{}',
+      '[]',
+      'null',
+      '"text"',
+      '\u0000',
+      '{"__proto__":{"admin":true}}',
+      OVERSIZED_BODY,
+    ),
   );
 }
 
 /** A query string with junk in limit, cursor and search, encoded or raw. */
 const queryString: fc.Arbitrary<string> = fc.oneof(
   fc
-    .record({ limit: fc.oneof(hostileShortString, fc.integer().map(String)), cursor: hostileShortString, search: hostileShortString }, { requiredKeys: [] })
+    .record(
+      { limit: fc.oneof(hostileShortString, fc.integer().map(String)), cursor: hostileShortString, search: hostileShortString },
+      { requiredKeys: [] },
+    )
     .map((query) => new URLSearchParams(query).toString()),
   fc.constantFrom('', 'limit=%', 'cursor=%zz', 'search=%E0%A4%A', 'limit=1&limit=2', 'search[]=x', 'limit=1e3', 'limit=0x10', 'cursor=', '&&&', '=x'),
 );
@@ -153,7 +180,23 @@ function pathId(route: SpecRoute): fc.Arbitrary<string> {
   const family = route.path.split('/')[1] as keyof typeof realIds;
   return fc.oneof(
     fc.string({ unit: 'binary', minLength: 1 }).map(encodeURIComponent),
-    fc.constantFrom('%2F', '%23', '#', '..', '%2e%2e', '%', '%zz', '%00', 'é', encodeURIComponent('🙂'), 'a%2Fb', '%20', 'x'.repeat(5000), 'a;b', 'a%3Fb=1'),
+    fc.constantFrom(
+      '%2F',
+      '%23',
+      '#',
+      '..',
+      '%2e%2e',
+      '%',
+      '%zz',
+      '%00',
+      'é',
+      encodeURIComponent('🙂'),
+      'a%2Fb',
+      '%20',
+      'x'.repeat(5000),
+      'a;b',
+      'a%3Fb=1',
+    ),
     fc.constantFrom(...realIds[family]),
   );
 }
@@ -185,7 +228,8 @@ const excerpt = (text: string | undefined): string =>
  * and then its code says so.
  */
 function answerProblems(answer: RawApiAnswer): string[] {
-  const intacctRefused = answer.status === INTACCT_FAILED && /^intacct_/.test(String((answer.body as { error?: { code?: unknown } } | undefined)?.error?.code));
+  const intacctRefused =
+    answer.status === INTACCT_FAILED && /^intacct_/.test(String((answer.body as { error?: { code?: unknown } } | undefined)?.error?.code));
   if (answer.status >= FIRST_SERVER_ERROR && !intacctRefused) return [`answered ${answer.status}`];
   if (answer.status < FIRST_CLIENT_ERROR) return [];
   if (!answer.isJson) return [`error ${answer.status} is not JSON`];
@@ -198,25 +242,28 @@ const ORDERED_ROUTES = [
   ...SPEC_ROUTES.filter((route) => label(route) === 'DELETE /integrations/intacct'),
 ];
 
-it.each(ORDERED_ROUTES.map((route) => [label(route), route] as const))('%s never answers 5xx and every error has the spec shape', async (name, route) => {
-  const property = fc.asyncProperty(requestFor(route), async (request) => {
-    const answer = await admin.raw(route.method, request.path, request.body === undefined ? {} : { rawBody: request.body });
-    const problems = answerProblems(answer);
-    if (problems.length > 0) {
-      throw new Error(
-        `${route.method} ${excerpt(request.path)} with body ${excerpt(request.body)} → ${answer.status} ${excerpt(answer.text)}: ${problems.join('; ')}`,
-      );
+it.each(ORDERED_ROUTES.map((route) => [label(route), route] as const))(
+  '%s never answers 5xx and every error has the spec shape',
+  async (name, route) => {
+    const property = fc.asyncProperty(requestFor(route), async (request) => {
+      const answer = await admin.raw(route.method, request.path, request.body === undefined ? {} : { rawBody: request.body });
+      const problems = answerProblems(answer);
+      if (problems.length > 0) {
+        throw new Error(
+          `${route.method} ${excerpt(request.path)} with body ${excerpt(request.body)} → ${answer.status} ${excerpt(answer.text)}: ${problems.join('; ')}`,
+        );
+      }
+    });
+    // Our own report instead of fast-check's: its counterexample would print 20 kB strings whole.
+    const result = await fc.check(property, { numRuns: RUNS_PER_ROUTE, endOnFailure: true });
+    if (result.failed) {
+      const cause = result.errorInstance instanceof Error ? result.errorInstance.message : String(result.errorInstance);
+      const report = `${name} (seed ${result.seed}, path ${result.counterexamplePath}): ${cause}`;
+      console.error(`fuzz counterexample: ${report}`);
+      throw new Error(report);
     }
-  });
-  // Our own report instead of fast-check's: its counterexample would print 20 kB strings whole.
-  const result = await fc.check(property, { numRuns: RUNS_PER_ROUTE, endOnFailure: true });
-  if (result.failed) {
-    const cause = result.errorInstance instanceof Error ? result.errorInstance.message : String(result.errorInstance);
-    const report = `${name} (seed ${result.seed}, path ${result.counterexamplePath}): ${cause}`;
-    console.error(`fuzz counterexample: ${report}`);
-    throw new Error(report);
-  }
-});
+  },
+);
 
 it('every run the fuzzing started ended without an unexpected error', async () => {
   await runtime.whenIdle();

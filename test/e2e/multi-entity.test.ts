@@ -6,9 +6,9 @@
  * company names its employee contact `CONTACT` or `PERSONALINFO`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '../../local/emulator';
+import { type RunningEmulator, startEmulator } from '../../local/emulator';
 import { startTestRuntime, type TestRuntime } from '../support/local-runtime';
-import { clientsFor, type ApiClient } from './api-client';
+import { type ApiClient, clientsFor } from './api-client';
 
 const CUSTOMERS = 3000;
 const EMPLOYEES = 40;
@@ -20,8 +20,28 @@ let runtime: TestRuntime;
 beforeAll(async () => {
   emulator = await startEmulator({
     companies: [
-      { companyId: 'GROUP-CONTACT', userId: 'ws_sync', userPassword: 'contact-Pa55', customers: CUSTOMERS, employees: EMPLOYEES, departments: 6, seed: 41, entities: 3, employeeContactFields: 'contact' },
-      { companyId: 'GROUP-PERSONAL', userId: 'ws_sync', userPassword: 'personal-Pa55', customers: 20, employees: EMPLOYEES, departments: 6, seed: 42, entities: 3, employeeContactFields: 'personalinfo' },
+      {
+        companyId: 'GROUP-CONTACT',
+        userId: 'ws_sync',
+        userPassword: 'contact-Pa55',
+        customers: CUSTOMERS,
+        employees: EMPLOYEES,
+        departments: 6,
+        seed: 41,
+        entities: 3,
+        employeeContactFields: 'contact',
+      },
+      {
+        companyId: 'GROUP-PERSONAL',
+        userId: 'ws_sync',
+        userPassword: 'personal-Pa55',
+        customers: 20,
+        employees: EMPLOYEES,
+        departments: 6,
+        seed: 42,
+        entities: 3,
+        employeeContactFields: 'personalinfo',
+      },
     ],
   });
   // The demo tenants connect to these two companies at the top level (no entity id).
@@ -82,7 +102,11 @@ describe.each([
 
     const imported = await finished(
       admin,
-      await admin.post('/users/import', { employeeIds: picked.map((employee: any) => employee.employeeId), permissionProfile: 'collaborator', assignDepartments: true }),
+      await admin.post('/users/import', {
+        employeeIds: picked.map((employee: any) => employee.employeeId),
+        permissionProfile: 'collaborator',
+        assignDepartments: true,
+      }),
     );
 
     // Created counts the users and the PSA departments made for them.
@@ -108,7 +132,12 @@ describe('connecting to an entity the company does not have', () => {
     const company = emulator.companies[1]!;
     const before = (await admin.get('/integrations/intacct')).body;
 
-    const refused = await admin.put('/integrations/intacct', { companyId: company.companyId, userId: company.userId, password: company.userPassword, entityId: 'E999' });
+    const refused = await admin.put('/integrations/intacct', {
+      companyId: company.companyId,
+      userId: company.userId,
+      password: company.userPassword,
+      entityId: 'E999',
+    });
 
     expect(refused.status, refused.text).toBe(502);
     expect(refused.body.error.code).toBe('intacct_auth_failed');

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestRuntime, type TestRuntime } from '../support/local-runtime';
-import { clientsFor, type ApiClient } from './api-client';
+import { type ApiClient, clientsFor } from './api-client';
 
 const WRONG_PASSWORD = 'Wr0ng-But-Secret-Password!';
 let runtime: TestRuntime;

@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startEmulator, type RunningEmulator } from '../../local/emulator';
+import { type RunningEmulator, startEmulator } from '../../local/emulator';
 import { DEMO_COMPANY_SEEDS } from '../../local/runtime/demo-tenants';
 import type { ApiClient } from './api-client';
 

@@ -8,8 +8,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRuntime, type TestRuntime } from '../support/local-runtime';
-import { clientsFor, resetEmulatorFaults, setEmulatorFaults, type ApiAnswer, type ApiClient } from './api-client';
-import { allClients, eventsById, readEvents, sleep, tally, type JournalEvent } from './resilience-support';
+import { type ApiAnswer, type ApiClient, clientsFor, resetEmulatorFaults, setEmulatorFaults } from './api-client';
+import { allClients, eventsById, type JournalEvent, readEvents, sleep, tally } from './resilience-support';
 
 const DEMO_CUSTOMERS = 200;
 const DEMO_EMPLOYEES = 40;
@@ -81,7 +81,10 @@ describe('one run per family at a time, however many ask at once', () => {
 
     for (const family of ['clients', 'users'] as const) {
       const ofFamily = answers.filter((entry) => entry.family === family).map((entry) => entry.answer);
-      expect(ofFamily.filter((answer) => answer.status === 202), `${family}: ${ofFamily.map((answer) => answer.text).join(' | ')}`).toHaveLength(1);
+      expect(
+        ofFamily.filter((answer) => answer.status === 202),
+        `${family}: ${ofFamily.map((answer) => answer.text).join(' | ')}`,
+      ).toHaveLength(1);
       const refused = ofFamily.filter((answer) => answer.status !== 202);
       expect(refused.map((answer) => [answer.status, answer.body.error.code])).toEqual(Array(5).fill([409, 'run_in_progress']));
     }
@@ -139,7 +142,11 @@ describe('a worker event delivered again', () => {
 
       // One duplicate at once (the run may still be queued), one once it runs.
       const early = runtime.invoke('user-import', event);
-      for (let seen = (await admin.get(`/sync-runs/${runId}`)).body; seen.status !== 'running'; seen = (await admin.get(`/sync-runs/${runId}`)).body) {
+      for (
+        let seen = (await admin.get(`/sync-runs/${runId}`)).body;
+        seen.status !== 'running';
+        seen = (await admin.get(`/sync-runs/${runId}`)).body
+      ) {
         expect(ACTIVE, JSON.stringify(seen)).toContain(seen.status);
         await sleep(20);
       }
@@ -200,7 +207,8 @@ describe.each([
         'POST /clients/{id}/link': () => admin.post(`/clients/${client.body.id}/link`, { customerId }),
         'POST /users/{id}/link': () => admin.post(`/users/${userId}/link`, { employeeId }),
         // The same company and credentials: a reconnect, not a change of company.
-        'PUT /integrations/intacct': () => admin.put('/integrations/intacct', { companyId: tenant.companyId, userId: tenant.userId, password: tenant.userPassword }),
+        'PUT /integrations/intacct': () =>
+          admin.put('/integrations/intacct', { companyId: tenant.companyId, userId: tenant.userId, password: tenant.userPassword }),
       };
       // All at once, each timed on its own: one waiting call must not make another wait longer.
       const answers = await Promise.all(

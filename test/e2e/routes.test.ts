@@ -7,9 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IntacctAdmin } from '../support/intacct-admin';
 import { startTestRuntime, type TestRuntime } from '../support/local-runtime';
-import { ApiClient, clientsFor, refusedAuthorizations, resetEmulatorFaults, setEmulatorFaults } from './api-client';
+import { type ApiClient, clientsFor, refusedAuthorizations, resetEmulatorFaults, setEmulatorFaults } from './api-client';
 import {
-  PERMISSION_PROFILES,
   client as clientShape,
   connectionStatus,
   customerChoice,
@@ -20,15 +19,16 @@ import {
   expectShape,
   label,
   namesField,
+  PERMISSION_PROFILES,
   page,
   permissionProfile,
-  run as runShape,
   runAccepted,
   runRecord,
-  SPEC_ROUTES,
-  user as userShape,
+  run as runShape,
   type ShapeCheck,
+  SPEC_ROUTES,
   type SpecRoute,
+  user as userShape,
 } from './shapes';
 
 type IdFamily = 'clients' | 'users' | 'departments' | 'sync-runs';
@@ -133,8 +133,14 @@ async function importUsers(api: ApiClient, employeeIds: string[]): Promise<any> 
 async function seedTenant(api: ApiClient, clientCount: number, userCount: number) {
   const customers = (await api.get(`/intacct/customers?limit=${DIALOG_PAGE}`)).body.items as any[];
   const employees = ((await api.get(`/intacct/employees?limit=${DIALOG_PAGE}`)).body.items as any[]).filter((e) => e.departmentId);
-  const clientRun = await importClients(api, customers.slice(0, clientCount).map((c) => c.customerId));
-  await importUsers(api, employees.slice(0, userCount).map((e) => e.employeeId));
+  const clientRun = await importClients(
+    api,
+    customers.slice(0, clientCount).map((c) => c.customerId),
+  );
+  await importUsers(
+    api,
+    employees.slice(0, userCount).map((e) => e.employeeId),
+  );
   const clients = (await api.get(`/clients?limit=${WHOLE_LIST}`)).body.items as any[];
   const users = (await api.get(`/users?limit=${WHOLE_LIST}`)).body.items as any[];
   const departments = (await api.get(`/departments?limit=${WHOLE_LIST}`)).body.items as any[];
@@ -275,7 +281,13 @@ describe('404 for the other tenant’s ids (I7)', () => {
   });
 
   it('every id route answers 404 for an id nobody has', async () => {
-    const unknown: TenantIds = { ...idsA, clients: 'no-such-client', users: 'no-such-user', departments: 'no-such-department', 'sync-runs': 'no-such-run' };
+    const unknown: TenantIds = {
+      ...idsA,
+      clients: 'no-such-client',
+      users: 'no-such-user',
+      departments: 'no-such-department',
+      'sync-runs': 'no-such-run',
+    };
     const problems: string[] = [];
     for (const route of ID_ROUTES) {
       const answer = await admin.call(route.method, concretePath(route, unknown), validBody(route, idsA, runtime.info.tenants[0]!));
@@ -294,7 +306,11 @@ describe('400 names each invalid field', () => {
   /** Bodies with wrong types, missing required fields, unknown fields and bad enums, per route. */
   const INVALID_BODIES: InvalidCase[] = [
     { route: 'PUT /integrations/intacct', body: {}, fields: ['companyId', 'userId', 'password'] },
-    { route: 'PUT /integrations/intacct', body: { companyId: 7, userId: true, password: ['x'], entityId: 3 }, fields: ['companyId', 'userId', 'password', 'entityId'] },
+    {
+      route: 'PUT /integrations/intacct',
+      body: { companyId: 7, userId: true, password: ['x'], entityId: 3 },
+      fields: ['companyId', 'userId', 'password', 'entityId'],
+    },
     { route: 'PUT /integrations/intacct', body: { companyId: 'C', userId: 'U', password: 'P', region: 'eu' }, fields: ['region'] },
     { route: 'POST /clients/import', body: { customerIds: 'C-1' }, fields: ['customerIds'] },
     { route: 'POST /clients/import', body: { customerIds: [1, 2] }, fields: ['customerIds'] },
@@ -313,12 +329,28 @@ describe('400 names each invalid field', () => {
     { route: 'POST /clients/{id}/link', body: { customerId: 12 }, fields: ['customerId'] },
     { route: 'POST /clients/{id}/link', body: { customerId: 'C-1', force: true }, fields: ['force'] },
     { route: 'POST /users/import', body: {}, fields: ['employeeIds', 'permissionProfile', 'assignDepartments'] },
-    { route: 'POST /users/import', body: { employeeIds: ['E-1'], permissionProfile: 'owner', assignDepartments: true }, fields: ['permissionProfile'] },
-    { route: 'POST /users/import', body: { employeeIds: 'E-1', permissionProfile: 'admin', assignDepartments: 'yes', dryRun: 'no' }, fields: ['employeeIds', 'assignDepartments', 'dryRun'] },
-    { route: 'POST /users/import', body: { employeeIds: ['E-1'], permissionProfile: 'admin', assignDepartments: false, sendInvites: true }, fields: ['sendInvites'] },
+    {
+      route: 'POST /users/import',
+      body: { employeeIds: ['E-1'], permissionProfile: 'owner', assignDepartments: true },
+      fields: ['permissionProfile'],
+    },
+    {
+      route: 'POST /users/import',
+      body: { employeeIds: 'E-1', permissionProfile: 'admin', assignDepartments: 'yes', dryRun: 'no' },
+      fields: ['employeeIds', 'assignDepartments', 'dryRun'],
+    },
+    {
+      route: 'POST /users/import',
+      body: { employeeIds: ['E-1'], permissionProfile: 'admin', assignDepartments: false, sendInvites: true },
+      fields: ['sendInvites'],
+    },
     { route: 'POST /users/sync', body: { dryRun: 0 }, fields: ['dryRun'] },
     { route: 'PATCH /users/{id}', body: { permissionProfile: 'owner' }, fields: ['permissionProfile'] },
-    { route: 'PATCH /users/{id}', body: { email: 'not an email', startDate: '31/12/2020', firstName: 3 }, fields: ['email', 'startDate', 'firstName'] },
+    {
+      route: 'PATCH /users/{id}',
+      body: { email: 'not an email', startDate: '31/12/2020', firstName: 3 },
+      fields: ['email', 'startDate', 'firstName'],
+    },
     { route: 'PATCH /users/{id}', body: { invitationStatus: 'invited' }, fields: ['invitationStatus'] },
     { route: 'POST /users/{id}/link', body: {}, fields: ['employeeId'] },
     { route: 'POST /users/{id}/link', body: { employeeId: ['E-1'] }, fields: ['employeeId'] },
@@ -330,10 +362,22 @@ describe('400 names each invalid field', () => {
 
     expect(errorProblems(answer, 400, invalid.route)).toEqual([]);
     const named = detailFields(answer.body);
-    expect(invalid.fields.filter((field) => !namesField(named, field)), `details: ${JSON.stringify(answer.body.error.details)}`).toEqual([]);
+    expect(
+      invalid.fields.filter((field) => !namesField(named, field)),
+      `details: ${JSON.stringify(answer.body.error.details)}`,
+    ).toEqual([]);
   });
 
-  const BODY_ROUTES = ['PUT /integrations/intacct', 'POST /clients/import', 'POST /clients', 'PATCH /clients/{id}', 'POST /clients/{id}/link', 'POST /users/import', 'PATCH /users/{id}', 'POST /users/{id}/link'];
+  const BODY_ROUTES = [
+    'PUT /integrations/intacct',
+    'POST /clients/import',
+    'POST /clients',
+    'PATCH /clients/{id}',
+    'POST /clients/{id}/link',
+    'POST /users/import',
+    'PATCH /users/{id}',
+    'POST /users/{id}/link',
+  ];
   const NOT_AN_OBJECT = [
     ['text that is not JSON', '{"name": '],
     ['a JSON array', '[]'],
@@ -341,28 +385,37 @@ describe('400 names each invalid field', () => {
     ['JSON null', 'null'],
     ['an empty body', ''],
   ] as const;
-  it.each(BODY_ROUTES.flatMap((route) => NOT_AN_OBJECT.map(([kind, raw]) => [route, kind, raw] as const)))('%s refuses %s with 400', async (name, _kind, raw) => {
-    const route = SPEC_ROUTES.find((r) => label(r) === name)!;
-    const answer = await admin.raw(route.method, concretePath(route, idsA), raw === '' ? {} : { rawBody: raw });
+  it.each(BODY_ROUTES.flatMap((route) => NOT_AN_OBJECT.map(([kind, raw]) => [route, kind, raw] as const)))(
+    '%s refuses %s with 400',
+    async (name, _kind, raw) => {
+      const route = SPEC_ROUTES.find((r) => label(r) === name)!;
+      const answer = await admin.raw(route.method, concretePath(route, idsA), raw === '' ? {} : { rawBody: raw });
 
-    expect(errorProblems(answer, 400, name)).toEqual([]);
-  });
+      expect(errorProblems(answer, 400, name)).toEqual([]);
+    },
+  );
 
   const LIST_ROUTES = SPEC_ROUTES.filter((route) => route.list);
   const BAD_LIMITS = ['0', 'abc', '-1', '2.5', ''];
-  it.each(LIST_ROUTES.flatMap((route) => BAD_LIMITS.map((limit) => [label(route), limit, route] as const)))('%s?limit=%s is 400 naming limit', async (name, limit, route) => {
-    const answer = await admin.get(`${concretePath(route, idsA)}?limit=${limit}`);
+  it.each(LIST_ROUTES.flatMap((route) => BAD_LIMITS.map((limit) => [label(route), limit, route] as const)))(
+    '%s?limit=%s is 400 naming limit',
+    async (name, limit, route) => {
+      const answer = await admin.get(`${concretePath(route, idsA)}?limit=${limit}`);
 
-    expect(errorProblems(answer, 400, name)).toEqual([]);
-    expect(detailFields(answer.body)).toContain('limit');
-  });
+      expect(errorProblems(answer, 400, name)).toEqual([]);
+      expect(detailFields(answer.body)).toContain('limit');
+    },
+  );
 
-  it.each(LIST_ROUTES.map((route) => [label(route), route] as const))('%s with a cursor it never issued is 400 naming cursor', async (name, route) => {
-    const answer = await admin.get(`${concretePath(route, idsA)}?cursor=${encodeURIComponent('not-a-cursor"}')}`);
+  it.each(LIST_ROUTES.map((route) => [label(route), route] as const))(
+    '%s with a cursor it never issued is 400 naming cursor',
+    async (name, route) => {
+      const answer = await admin.get(`${concretePath(route, idsA)}?cursor=${encodeURIComponent('not-a-cursor"}')}`);
 
-    expect(errorProblems(answer, 400, name)).toEqual([]);
-    expect(detailFields(answer.body)).toContain('cursor');
-  });
+      expect(errorProblems(answer, 400, name)).toEqual([]);
+      expect(detailFields(answer.body)).toContain('cursor');
+    },
+  );
 });
 
 describe('lists page with limit and cursor', () => {
@@ -381,7 +434,12 @@ describe('lists page with limit and cursor', () => {
     'GET /departments': { path: () => '/departments', item: departmentShape, key: (d) => d.id, pageSize: 1 },
     'GET /permission-profiles': { path: () => '/permission-profiles', item: permissionProfile, key: (p) => p.id, pageSize: 2 },
     'GET /sync-runs': { path: () => '/sync-runs', item: runShape, key: (r) => r.id, pageSize: 1 },
-    'GET /sync-runs/{id}/records': { path: () => `/sync-runs/${importRunA.id}/records`, item: runRecord, key: (r) => `${r.object}:${r.recordNo}`, pageSize: 2 },
+    'GET /sync-runs/{id}/records': {
+      path: () => `/sync-runs/${importRunA.id}/records`,
+      item: runRecord,
+      key: (r) => `${r.object}:${r.recordNo}`,
+      pageSize: 2,
+    },
   };
 
   it.each(Object.keys(LISTS))('%s: two pages of N are the first 2N, and paging to the end sees each item once', async (name) => {
@@ -627,7 +685,10 @@ describe('sync runs', () => {
   it('POST /sync-runs/{id}/confirm-unlinks queues the held unlinks on the same run (202), which ends succeeded; again is 409', async () => {
     const clientsB = (await otherAdmin.get(`/clients?limit=${WHOLE_LIST}`)).body.items as any[];
     const doomed = clientsB.slice(0, CUSTOMERS_DELETED_IN_B);
-    await intacctB.delete('CUSTOMER', doomed.map((c) => c.integrations.intacct.recordNo));
+    await intacctB.delete(
+      'CUSTOMER',
+      doomed.map((c) => c.integrations.intacct.recordNo),
+    );
     const sync = await otherAdmin.post('/clients/sync', {});
     const held = await otherAdmin.finishedRun(sync.body.runId);
     expect(held.status).toBe('needs_review');
@@ -671,7 +732,11 @@ describe('409 and 422 and 502', () => {
 
   it('PUT /integrations/intacct with a wrong password is 502 intacct_auth_failed and keeps the connection', async () => {
     const tenant = runtime.info.tenants[1]!;
-    const answer = await otherAdmin.put('/integrations/intacct', { companyId: tenant.companyId, userId: tenant.userId, password: 'not-the-password' });
+    const answer = await otherAdmin.put('/integrations/intacct', {
+      companyId: tenant.companyId,
+      userId: tenant.userId,
+      password: 'not-the-password',
+    });
 
     expect(errorProblems(answer, 502, 'wrong password')).toEqual([]);
     expect(answer.body.error.code).toBe('intacct_auth_failed');
@@ -692,7 +757,11 @@ describe('409 and 422 and 502', () => {
     expect(errorProblems(refused, 422, 'import while disconnected')).toEqual([]);
     expect(refused.body.error.code).toBe('not_connected');
 
-    const reconnected = await otherAdmin.put('/integrations/intacct', { companyId: tenant.companyId, userId: tenant.userId, password: tenant.userPassword });
+    const reconnected = await otherAdmin.put('/integrations/intacct', {
+      companyId: tenant.companyId,
+      userId: tenant.userId,
+      password: tenant.userPassword,
+    });
     expect(reconnected.status, reconnected.text).toBe(200);
     expectShape(reconnected.body, connectionStatus);
     expect(reconnected.body).toMatchObject({ connected: true, companyId: tenant.companyId });
@@ -720,15 +789,62 @@ describe('400 for text Intacct’s XML cannot carry (bad input never gives 500)'
     return { companyId: tenant.companyId, userId: tenant.userId, password: tenant.userPassword };
   };
   const CASES: XmlCase[] = [
-    { name: 'PUT /integrations/intacct companyId', method: 'PUT', path: () => '/integrations/intacct', body: () => ({ ...credentials(), companyId: `NORTH${BELL}WIND` }), field: 'companyId' },
-    { name: 'PUT /integrations/intacct userId', method: 'PUT', path: () => '/integrations/intacct', body: () => ({ ...credentials(), userId: `ws${BELL}psa` }), field: 'userId' },
-    { name: 'PUT /integrations/intacct password', method: 'PUT', path: () => '/integrations/intacct', body: () => ({ ...credentials(), password: `a${NUL}b` }), field: 'password' },
-    { name: 'PUT /integrations/intacct entityId', method: 'PUT', path: () => '/integrations/intacct', body: () => ({ ...credentials(), entityId: LONE_SURROGATE }), field: 'entityId' },
-    { name: 'POST /clients/{id}/link customerId', method: 'POST', path: () => `/clients/${importedClients[0].id}/link`, body: () => ({ customerId: `C${BELL}` }), field: 'customerId' },
-    { name: 'POST /users/{id}/link employeeId', method: 'POST', path: () => `/users/${importedUsers[0].id}/link`, body: () => ({ employeeId: LONE_SURROGATE }), field: 'employeeId' },
-    { name: 'GET /intacct/customers search', method: 'GET', path: () => `/intacct/customers?search=${encodeURIComponent(`a${BELL}`)}`, field: 'search' },
+    {
+      name: 'PUT /integrations/intacct companyId',
+      method: 'PUT',
+      path: () => '/integrations/intacct',
+      body: () => ({ ...credentials(), companyId: `NORTH${BELL}WIND` }),
+      field: 'companyId',
+    },
+    {
+      name: 'PUT /integrations/intacct userId',
+      method: 'PUT',
+      path: () => '/integrations/intacct',
+      body: () => ({ ...credentials(), userId: `ws${BELL}psa` }),
+      field: 'userId',
+    },
+    {
+      name: 'PUT /integrations/intacct password',
+      method: 'PUT',
+      path: () => '/integrations/intacct',
+      body: () => ({ ...credentials(), password: `a${NUL}b` }),
+      field: 'password',
+    },
+    {
+      name: 'PUT /integrations/intacct entityId',
+      method: 'PUT',
+      path: () => '/integrations/intacct',
+      body: () => ({ ...credentials(), entityId: LONE_SURROGATE }),
+      field: 'entityId',
+    },
+    {
+      name: 'POST /clients/{id}/link customerId',
+      method: 'POST',
+      path: () => `/clients/${importedClients[0].id}/link`,
+      body: () => ({ customerId: `C${BELL}` }),
+      field: 'customerId',
+    },
+    {
+      name: 'POST /users/{id}/link employeeId',
+      method: 'POST',
+      path: () => `/users/${importedUsers[0].id}/link`,
+      body: () => ({ employeeId: LONE_SURROGATE }),
+      field: 'employeeId',
+    },
+    {
+      name: 'GET /intacct/customers search',
+      method: 'GET',
+      path: () => `/intacct/customers?search=${encodeURIComponent(`a${BELL}`)}`,
+      field: 'search',
+    },
     { name: 'GET /intacct/employees search', method: 'GET', path: () => `/intacct/employees?search=${encodeURIComponent(NUL)}`, field: 'search' },
-    { name: 'POST /clients/import customerIds', method: 'POST', path: () => '/clients/import', body: () => ({ customerIds: [`C${BELL}`] }), field: 'customerIds' },
+    {
+      name: 'POST /clients/import customerIds',
+      method: 'POST',
+      path: () => '/clients/import',
+      body: () => ({ customerIds: [`C${BELL}`] }),
+      field: 'customerIds',
+    },
     {
       name: 'POST /users/import employeeIds',
       method: 'POST',

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { IntacctAdmin } from '../support/intacct-admin';
 import { startTestRuntime, type TestRuntime } from '../support/local-runtime';
-import { clientsFor, type ApiClient } from './api-client';
+import { type ApiClient, clientsFor } from './api-client';
 
 let runtime: TestRuntime;
 let admin: ApiClient;

@@ -7,7 +7,7 @@
  */
 import { expect } from 'vitest';
 
-export { label, SPEC_ROUTES,  type SpecRoute } from '../support/spec-routes';
+export { label, SPEC_ROUTES, type SpecRoute } from '../support/spec-routes';
 
 /** A checker: the problems of `value`, each prefixed by where it is. */
 export type ShapeCheck = (value: unknown, at: string) => string[];
@@ -24,8 +24,7 @@ const preview = (value: unknown): string => {
   return text === undefined ? String(value) : text.length > 80 ? `${text.slice(0, 80)}…` : text;
 };
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const string: ShapeCheck = (value, at) => (typeof value === 'string' ? [] : [`${at}: expected a string, got ${preview(value)}`]);
 const boolean: ShapeCheck = (value, at) => (typeof value === 'boolean' ? [] : [`${at}: expected a boolean, got ${preview(value)}`]);
@@ -50,7 +49,8 @@ function nullable(inner: ShapeCheck): ShapeCheck {
 }
 
 function arrayOf(item: ShapeCheck): ShapeCheck {
-  return (value, at) => (Array.isArray(value) ? value.flatMap((entry, index) => item(entry, `${at}[${index}]`)) : [`${at}: expected an array, got ${preview(value)}`]);
+  return (value, at) =>
+    Array.isArray(value) ? value.flatMap((entry, index) => item(entry, `${at}[${index}]`)) : [`${at}: expected an array, got ${preview(value)}`];
 }
 
 /** Any JSON value at all (the spec names the field but not its type). */
@@ -78,7 +78,7 @@ const withoutSecrets =
   (value, at) => {
     const leaks: string[] = [];
     const visit = (node: unknown, where: string): void => {
-      if (Array.isArray(node)) node.forEach((entry, index) => visit(entry, `${where}[${index}]`));
+      if (Array.isArray(node)) for (const [index, entry] of node.entries()) visit(entry, `${where}[${index}]`);
       else if (isRecord(node)) {
         for (const [name, inside] of Object.entries(node)) {
           if (/password|secret/i.test(name)) leaks.push(`${where}.${name}: a secret field must never be answered`);

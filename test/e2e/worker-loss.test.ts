@@ -10,7 +10,7 @@
  * outlives the killed runtime, and it has a company big enough (2,500 customers, several chunks of
  * 500) to kill the import between its first written chunk and its last.
  */
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -134,116 +134,120 @@ async function untilGone(pid: number): Promise<void> {
   }
 }
 
-it(
-  'kill -9 of npm start mid-import, restart: a new import is accepted within 90 s; the killed run is failed/worker_lost within 2 minutes; every customer exactly once',
-  async () => {
-    emulator = await startBigEmulator(CUSTOMERS);
-    const dataDir = await makeDataDir();
-    dataDirs.push(dataDir);
+it('kill -9 of npm start mid-import, restart: a new import is accepted within 90 s; the killed run is failed/worker_lost within 2 minutes; every customer exactly once', async () => {
+  emulator = await startBigEmulator(CUSTOMERS);
+  const dataDir = await makeDataDir();
+  dataDirs.push(dataDir);
 
-    const outputs: (() => string)[] = [];
-    onTestFailed(() => outputs.forEach((output, index) => console.error(`--- npm start #${index + 1} output ---\n${output()}`)));
+  const outputs: (() => string)[] = [];
+  onTestFailed(() => {
+    for (const [index, output] of outputs.entries()) console.error(`--- npm start #${index + 1} output ---\n${output()}`);
+  });
 
-    const first = await npmStart(dataDir, emulator);
-    outputs.push(first.output);
-    const tenant = first.info.tenants[0]!;
-    let admin = new ApiClient(first.info.apiUrl, tenant.adminToken);
-    emulator.setFaults({ latencyMs: SLOW_INTACCT });
+  const first = await npmStart(dataDir, emulator);
+  outputs.push(first.output);
+  const tenant = first.info.tenants[0]!;
+  let admin = new ApiClient(first.info.apiUrl, tenant.adminToken);
+  emulator.setFaults({ latencyMs: SLOW_INTACCT });
 
-    const started = await admin.post('/clients/import', { all: true });
-    expect(started.status, started.text).toBe(202);
-    const killedRunId = started.body.runId as string;
+  const started = await admin.post('/clients/import', { all: true });
+  expect(started.status, started.text).toBe(202);
+  const killedRunId = started.body.runId as string;
 
-    // Killed once the import has written its first chunk and is inside a later one, if the test
-    // catches it there: PSA records of the chunk exist (more clients than the run has counted)
-    // while their links are still claims and their events still staged. Otherwise it is killed
-    // between two chunks, which still leaves most of the import to do.
-    let seen: any = null;
-    let clientsAtKill = 0;
-    const progressDeadline = Date.now() + 60_000;
-    for (;;) {
-      seen = (await admin.get(`/sync-runs/${killedRunId}`)).body;
-      expect(['queued', 'running'], `the import ended before it could be killed: ${JSON.stringify(seen)}`).toContain(seen.status);
-      if (seen.status === 'running' && seen.progress.processed > 0) {
-        clientsAtKill = (await allClients(admin)).length;
-        if (clientsAtKill > seen.progress.processed || seen.progress.processed >= CUSTOMERS / 2) break;
-      }
-      if (Date.now() > progressDeadline) throw new Error(`no progress after 60 s: ${JSON.stringify(seen)}`);
-      await sleep(20);
+  // Killed once the import has written its first chunk and is inside a later one, if the test
+  // catches it there: PSA records of the chunk exist (more clients than the run has counted)
+  // while their links are still claims and their events still staged. Otherwise it is killed
+  // between two chunks, which still leaves most of the import to do.
+  let seen: any = null;
+  let clientsAtKill = 0;
+  const progressDeadline = Date.now() + 60_000;
+  for (;;) {
+    seen = (await admin.get(`/sync-runs/${killedRunId}`)).body;
+    expect(['queued', 'running'], `the import ended before it could be killed: ${JSON.stringify(seen)}`).toContain(seen.status);
+    if (seen.status === 'running' && seen.progress.processed > 0) {
+      clientsAtKill = (await allClients(admin)).length;
+      if (clientsAtKill > seen.progress.processed || seen.progress.processed >= CUSTOMERS / 2) break;
     }
-    const pid = await runtimePid(dataDir);
-    killGroup(first.child);
-    const killedAt = Date.now();
-    expect(seen.progress.processed).toBeLessThan(CUSTOMERS);
-    console.log(`killed at ${seen.progress.processed}/${seen.progress.total} processed, ${clientsAtKill} clients written`);
-    await untilGone(pid);
-    // Intacct answers at its normal speed again; the half-done import is the runtime's to finish.
-    emulator.clearFaults();
+    if (Date.now() > progressDeadline) throw new Error(`no progress after 60 s: ${JSON.stringify(seen)}`);
+    await sleep(20);
+  }
+  const pid = await runtimePid(dataDir);
+  killGroup(first.child);
+  const killedAt = Date.now();
+  expect(seen.progress.processed).toBeLessThan(CUSTOMERS);
+  console.log(`killed at ${seen.progress.processed}/${seen.progress.total} processed, ${clientsAtKill} clients written`);
+  await untilGone(pid);
+  // Intacct answers at its normal speed again; the half-done import is the runtime's to finish.
+  emulator.clearFaults();
 
-    const second = await npmStart(dataDir, emulator);
-    outputs.push(second.output);
-    admin = new ApiClient(second.info.apiUrl, second.info.tenants[0]!.adminToken);
+  const second = await npmStart(dataDir, emulator);
+  outputs.push(second.output);
+  admin = new ApiClient(second.info.apiUrl, second.info.tenants[0]!.adminToken);
 
-    // Whoever looks before the lease expires sees the run as it was left, not closed before its time.
-    const early = (await admin.get(`/sync-runs/${killedRunId}`)).body;
-    if (Date.now() - killedAt < LEASE_SURELY_LIVE_MS) expect(early.status).toBe('running');
-    console.log(`clients left by the killed run: ${(await allClients(admin)).length} (it had counted ${early.counts.created})`);
+  // Whoever looks before the lease expires sees the run as it was left, not closed before its time.
+  const early = (await admin.get(`/sync-runs/${killedRunId}`)).body;
+  if (Date.now() - killedAt < LEASE_SURELY_LIVE_MS) expect(early.status).toBe('running');
+  console.log(`clients left by the killed run: ${(await allClients(admin)).length} (it had counted ${early.counts.created})`);
 
-    // The killed run's lease still looks held until it expires: 409 run_in_progress meanwhile.
-    const refusals: string[] = [];
-    let newRunId: string | null = null;
-    while (newRunId === null) {
-      const answer = await admin.post('/clients/import', { all: true });
-      if (answer.status === 202) {
-        newRunId = answer.body.runId as string;
-        break;
-      }
-      refusals.push(`${answer.status} ${answer.body?.error?.code}`);
-      if (Date.now() - killedAt > ACCEPTED_WITHIN_MS) break;
-      await sleep(1_000);
+  // The killed run's lease still looks held until it expires: 409 run_in_progress meanwhile.
+  const refusals: string[] = [];
+  let newRunId: string | null = null;
+  while (newRunId === null) {
+    const answer = await admin.post('/clients/import', { all: true });
+    if (answer.status === 202) {
+      newRunId = answer.body.runId as string;
+      break;
     }
-    const acceptedAfterMs = Date.now() - killedAt;
-    console.log(`new import accepted ${acceptedAfterMs} ms after the kill, after ${refusals.length} refusals`);
-    expect(newRunId, `no 202 within ${ACCEPTED_WITHIN_MS} ms of the kill; answers: ${refusals.join(', ')}`).not.toBeNull();
-    expect(acceptedAfterMs).toBeLessThan(ACCEPTED_WITHIN_MS);
-    expect(new Set(refusals)).toEqual(refusals.length > 0 ? new Set(['409 run_in_progress']) : new Set());
+    refusals.push(`${answer.status} ${answer.body?.error?.code}`);
+    if (Date.now() - killedAt > ACCEPTED_WITHIN_MS) break;
+    await sleep(1_000);
+  }
+  const acceptedAfterMs = Date.now() - killedAt;
+  console.log(`new import accepted ${acceptedAfterMs} ms after the kill, after ${refusals.length} refusals`);
+  expect(newRunId, `no 202 within ${ACCEPTED_WITHIN_MS} ms of the kill; answers: ${refusals.join(', ')}`).not.toBeNull();
+  expect(acceptedAfterMs).toBeLessThan(ACCEPTED_WITHIN_MS);
+  expect(new Set(refusals)).toEqual(refusals.length > 0 ? new Set(['409 run_in_progress']) : new Set());
 
-    const killed = (await admin.get(`/sync-runs/${killedRunId}`)).body;
-    expect(Date.now() - killedAt).toBeLessThan(WORKER_LOST_WITHIN_MS);
-    expect(killed).toMatchObject({ id: killedRunId, status: 'failed', error: { code: 'worker_lost' } });
-    expect(killed.finishedAt).not.toBeNull();
-    expect(killed.progress.processed).toBeLessThanOrEqual(killed.progress.total);
+  const killed = (await admin.get(`/sync-runs/${killedRunId}`)).body;
+  expect(Date.now() - killedAt).toBeLessThan(WORKER_LOST_WITHIN_MS);
+  expect(killed).toMatchObject({ id: killedRunId, status: 'failed', error: { code: 'worker_lost' } });
+  expect(killed.finishedAt).not.toBeNull();
+  expect(killed.progress.processed).toBeLessThanOrEqual(killed.progress.total);
 
-    const finished = await admin.finishedRun(newRunId!, 120_000);
-    expect(finished.status, JSON.stringify(finished)).toBe('succeeded');
-    expect(finished.progress.processed).toBeLessThanOrEqual(finished.progress.total);
-    expect(finished.counts.failed).toBe(0);
-    console.log(`killed run counts ${JSON.stringify(killed.counts)}; new run counts ${JSON.stringify(finished.counts)}`);
+  const finished = await admin.finishedRun(newRunId!, 120_000);
+  expect(finished.status, JSON.stringify(finished)).toBe('succeeded');
+  expect(finished.progress.processed).toBeLessThanOrEqual(finished.progress.total);
+  expect(finished.counts.failed).toBe(0);
+  console.log(`killed run counts ${JSON.stringify(killed.counts)}; new run counts ${JSON.stringify(finished.counts)}`);
 
-    // Every customer exactly once: one client per Intacct customer, none twice, none left over
-    // (the tenant had no clients before), each linked.
-    const customers = await allCustomers(admin);
-    const clients = await allClients(admin);
-    expect(customers).toHaveLength(CUSTOMERS);
-    const perCustomer = tally(clients.map((client) => String(client.integrations.intacct?.customerId)));
-    const twice = [...perCustomer].filter(([, count]) => count > 1);
-    expect(twice, 'customers imported more than once').toEqual([]);
-    expect([...perCustomer.keys()].sort()).toEqual(customers.map((customer) => String(customer.customerId)).sort());
-    expect(clients).toHaveLength(CUSTOMERS);
-    expect(clients.filter((client) => client.integrations.intacct?.status !== 'linked')).toEqual([]);
-    // What the two runs did adds up: the killed one's writes were not redone as new clients.
-    expect(killed.counts.created + finished.counts.created).toBeLessThanOrEqual(CUSTOMERS);
+  // Every customer exactly once: one client per Intacct customer, none twice, none left over
+  // (the tenant had no clients before), each linked.
+  const customers = await allCustomers(admin);
+  const clients = await allClients(admin);
+  expect(customers).toHaveLength(CUSTOMERS);
+  const perCustomer = tally(clients.map((client) => String(client.integrations.intacct?.customerId)));
+  const twice = [...perCustomer].filter(([, count]) => count > 1);
+  expect(twice, 'customers imported more than once').toEqual([]);
+  expect([...perCustomer.keys()].sort()).toEqual(customers.map((customer) => String(customer.customerId)).sort());
+  expect(clients).toHaveLength(CUSTOMERS);
+  expect(clients.filter((client) => client.integrations.intacct?.status !== 'linked')).toEqual([]);
+  // What the two runs did adds up: the killed one's writes were not redone as new clients.
+  expect(killed.counts.created + finished.counts.created).toBeLessThanOrEqual(CUSTOMERS);
 
-    // No event lost to the kill: every client was announced, under one event id (repeats allowed).
-    const announced = clientImportedEvents(await readEvents(dataDir), tenant.tenantId);
-    expect(clients.filter((client) => !announced.has(client.id)).map((client) => client.id), 'clients without a ClientImported event').toEqual([]);
-    expect([...announced].filter(([, eventIds]) => eventIds.size > 1), 'clients announced under two event ids').toEqual([]);
-    expect(announced.size).toBe(CUSTOMERS);
+  // No event lost to the kill: every client was announced, under one event id (repeats allowed).
+  const announced = clientImportedEvents(await readEvents(dataDir), tenant.tenantId);
+  expect(
+    clients.filter((client) => !announced.has(client.id)).map((client) => client.id),
+    'clients without a ClientImported event',
+  ).toEqual([]);
+  expect(
+    [...announced].filter(([, eventIds]) => eventIds.size > 1),
+    'clients announced under two event ids',
+  ).toEqual([]);
+  expect(announced.size).toBe(CUSTOMERS);
 
-    const secondPid = await runtimePid(dataDir);
-    killGroup(second.child);
-    await closed(second.child);
-    await untilGone(secondPid);
-  },
-  240_000,
-);
+  const secondPid = await runtimePid(dataDir);
+  killGroup(second.child);
+  await closed(second.child);
+  await untilGone(secondPid);
+}, 240_000);

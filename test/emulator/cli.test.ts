@@ -81,8 +81,21 @@ describe('emulator CLI', () => {
     expect(stillListening).toBe(false);
   });
 
-  it('takes --entities, --employee-contact-fields and --session-ttl-s, and lists each company\'s entities', async () => {
-    child = spawnCli(['--customers', '6', '--employees', '4', '--companies', '1', '--entities', '2', '--employee-contact-fields', 'personalinfo', '--session-ttl-s', '90']);
+  it("takes --entities, --employee-contact-fields and --session-ttl-s, and lists each company's entities", async () => {
+    child = spawnCli([
+      '--customers',
+      '6',
+      '--employees',
+      '4',
+      '--companies',
+      '1',
+      '--entities',
+      '2',
+      '--employee-contact-fields',
+      'personalinfo',
+      '--session-ttl-s',
+      '90',
+    ]);
 
     const info = JSON.parse(await firstLine(child));
     const [company] = info.companies;
@@ -91,7 +104,9 @@ describe('emulator CLI', () => {
       (
         await postXml(
           info.endpointUrl,
-          requestXml(info, login, [{ xml: '<query><object>EMPLOYEE</object><select><field>PERSONALINFO.CONTACTNAME</field><field>MEGAENTITYID</field></select></query>' }]),
+          requestXml(info, login, [
+            { xml: '<query><object>EMPLOYEE</object><select><field>PERSONALINFO.CONTACTNAME</field><field>MEGAENTITYID</field></select></query>' },
+          ]),
         )
       ).text,
     ).response.operation;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../local/emulator/index';
 import { startEmulator } from '../../local/emulator/index';
-import { TestGateway, queryXml } from './gateway-client';
+import { queryXml, TestGateway } from './gateway-client';
 
 type Row = Record<string, string>;
 
@@ -25,7 +25,9 @@ describe('EMPLOYEE contact field naming in query', () => {
       ],
     });
     gateways = [0, 1, 2].map((index) => new TestGateway(emulator, index));
-    const legacy = await gateways[0]!.data(`<readByQuery><object>EMPLOYEE</object><fields>RECORDNO,${PERSONALINFO.join(',')}</fields><query></query><pagesize>100</pagesize></readByQuery>`);
+    const legacy = await gateways[0]!.data(
+      `<readByQuery><object>EMPLOYEE</object><fields>RECORDNO,${PERSONALINFO.join(',')}</fields><query></query><pagesize>100</pagesize></readByQuery>`,
+    );
     reference = legacy.employee;
   });
   afterAll(() => emulator.close());
@@ -37,7 +39,7 @@ describe('EMPLOYEE contact field naming in query', () => {
   };
 
   it.each([
-    ['by default (Intacct\'s query documentation names CONTACT.* for EMPLOYEE)', 0],
+    ["by default (Intacct's query documentation names CONTACT.* for EMPLOYEE)", 0],
     ['in contact mode', 1],
   ])('%s: selects, filters and orders by CONTACT.* and answers the dotted CONTACT.* names', async (_label, index) => {
     const gateway = gateways[index]!;
@@ -65,7 +67,10 @@ describe('EMPLOYEE contact field naming in query', () => {
   it.each([
     ['select', queryXml({ object: 'EMPLOYEE', fields: ['RECORDNO', 'PERSONALINFO.FIRSTNAME'] })],
     ['filter', queryXml({ object: 'EMPLOYEE', fields: ['RECORDNO'], filter: '<isnull><field>PERSONALINFO.LASTNAME</field></isnull>' })],
-    ['orderby', queryXml({ object: 'EMPLOYEE', fields: ['RECORDNO'], orderby: '<order><field>PERSONALINFO.CONTACTNAME</field><ascending/></order>' })],
+    [
+      'orderby',
+      queryXml({ object: 'EMPLOYEE', fields: ['RECORDNO'], orderby: '<order><field>PERSONALINFO.CONTACTNAME</field><ascending/></order>' }),
+    ],
   ])('in contact mode refuses PERSONALINFO.* in %s with the invalid-field result error', async (_label, xml) => {
     const error = await failureOf(gateways[1]!, xml);
 
@@ -97,8 +102,12 @@ describe('EMPLOYEE contact field naming in query', () => {
   it.each([0, 1, 2])('readByQuery keeps PERSONALINFO.* whatever the naming (company %i)', async (index) => {
     const gateway = gateways[index]!;
 
-    const data = await gateway.data(`<readByQuery><object>EMPLOYEE</object><fields>RECORDNO,${PERSONALINFO.join(',')}</fields><query>PERSONALINFO.LASTNAME IS NOT NULL</query><pagesize>100</pagesize></readByQuery>`);
-    const refused = await gateway.result(`<readByQuery><object>EMPLOYEE</object><fields>RECORDNO,CONTACT.FIRSTNAME</fields><query></query></readByQuery>`);
+    const data = await gateway.data(
+      `<readByQuery><object>EMPLOYEE</object><fields>RECORDNO,${PERSONALINFO.join(',')}</fields><query>PERSONALINFO.LASTNAME IS NOT NULL</query><pagesize>100</pagesize></readByQuery>`,
+    );
+    const refused = await gateway.result(
+      `<readByQuery><object>EMPLOYEE</object><fields>RECORDNO,CONTACT.FIRSTNAME</fields><query></query></readByQuery>`,
+    );
 
     expect(data.employee).toEqual(reference.filter((row) => row['PERSONALINFO.LASTNAME'] !== ''));
     expect(refused.status).toBe('failure');

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../local/emulator/index';
 import { startEmulator } from '../../local/emulator/index';
 import type { Auth } from './gateway-client';
-import { TestGateway, parseAnswer, queryXml } from './gateway-client';
+import { parseAnswer, queryXml, TestGateway } from './gateway-client';
 
 type Row = Record<string, string>;
 
@@ -86,7 +86,7 @@ describe('multi-entity companies', () => {
     expect(seen).toHaveLength(everyCustomer.filter((row) => row.MEGAENTITYID === '').length);
   });
 
-  it.each(['E100', 'E200', 'E300'])('a login at %s sees its own private records and the shared ones, never another entity\'s', async (entityId) => {
+  it.each(['E100', 'E200', 'E300'])("a login at %s sees its own private records and the shared ones, never another entity's", async (entityId) => {
     const expected = everyCustomer.filter((row) => row.MEGAENTITYID === '' || row.MEGAENTITYID === entityId).map((row) => row.RECORDNO);
 
     const withoutOption = await rows(customersXml(), entityLogin(entityId));
@@ -134,9 +134,17 @@ describe('multi-entity companies', () => {
     expect(switched.errormessage.error[0]).toMatchObject({ errorno: 'XL03000006', description: 'Invalid location' });
   });
 
-  it('keeps references inside what an entity can see: a private employee\'s department is its own entity\'s or shared', async () => {
-    const employees = await rows(queryXml({ object: 'EMPLOYEE', fields: ['RECORDNO', 'DEPARTMENTKEY', 'MEGAENTITYID'], pagesize: 2000, options: SHOW_PRIVATE }), gateway.login, 'EMPLOYEE');
-    const departments = await rows(queryXml({ object: 'DEPARTMENT', fields: ['RECORDNO', 'MEGAENTITYID'], pagesize: 2000, options: SHOW_PRIVATE }), gateway.login, 'DEPARTMENT');
+  it("keeps references inside what an entity can see: a private employee's department is its own entity's or shared", async () => {
+    const employees = await rows(
+      queryXml({ object: 'EMPLOYEE', fields: ['RECORDNO', 'DEPARTMENTKEY', 'MEGAENTITYID'], pagesize: 2000, options: SHOW_PRIVATE }),
+      gateway.login,
+      'EMPLOYEE',
+    );
+    const departments = await rows(
+      queryXml({ object: 'DEPARTMENT', fields: ['RECORDNO', 'MEGAENTITYID'], pagesize: 2000, options: SHOW_PRIVATE }),
+      gateway.login,
+      'DEPARTMENT',
+    );
     const departmentOwner = new Map(departments.map((row) => [row.RECORDNO, row.MEGAENTITYID]));
 
     for (const employee of employees) {
@@ -147,7 +155,10 @@ describe('multi-entity companies', () => {
   });
 
   it('creates at an entity make private records, creates at the top level shared ones', async () => {
-    const atEntity = await gateway.data('<create><CUSTOMER><CUSTOMERID>ENT-NEW</CUSTOMERID><NAME>Entity Customer</NAME></CUSTOMER></create>', entityLogin('E100'));
+    const atEntity = await gateway.data(
+      '<create><CUSTOMER><CUSTOMERID>ENT-NEW</CUSTOMERID><NAME>Entity Customer</NAME></CUSTOMER></create>',
+      entityLogin('E100'),
+    );
     const atTop = await gateway.data('<create><CUSTOMER><CUSTOMERID>TOP-NEW</CUSTOMERID><NAME>Top Customer</NAME></CUSTOMER></create>');
     const filter = '<in><field>CUSTOMERID</field><value>ENT-NEW</value><value>TOP-NEW</value></in>';
 
@@ -163,7 +174,7 @@ describe('multi-entity companies', () => {
     expect(seenFromE200.map((row) => row.CUSTOMERID)).toEqual(['TOP-NEW']);
   });
 
-  it('an entity-level session changes only its own records: not shared ones, not another entity\'s', async () => {
+  it("an entity-level session changes only its own records: not shared ones, not another entity's", async () => {
     const own = everyCustomer.find((row) => row.MEGAENTITYID === 'E100');
     const shared = everyCustomer.find((row) => row.MEGAENTITYID === '');
     const other = everyCustomer.find((row) => row.MEGAENTITYID === 'E200');
@@ -181,14 +192,22 @@ describe('multi-entity companies', () => {
   });
 
   it('read and readByName answer an entity-level session only what it may see, a top-level one only shared records', async () => {
-    const ids = await rows(queryXml({ object: 'CUSTOMER', fields: ['RECORDNO', 'CUSTOMERID', 'MEGAENTITYID'], pagesize: 2000, options: SHOW_PRIVATE }));
+    const ids = await rows(
+      queryXml({ object: 'CUSTOMER', fields: ['RECORDNO', 'CUSTOMERID', 'MEGAENTITYID'], pagesize: 2000, options: SHOW_PRIVATE }),
+    );
     const own = ids.find((row) => row.MEGAENTITYID === 'E300');
     const other = ids.find((row) => row.MEGAENTITYID === 'E100');
     const keys = `${own?.RECORDNO},${other?.RECORDNO}`;
     const names = `${own?.CUSTOMERID},${other?.CUSTOMERID}`;
 
-    const read = await gateway.data(`<read><object>CUSTOMER</object><keys>${keys}</keys><fields>RECORDNO,MEGAENTITYID</fields></read>`, entityLogin('E300'));
-    const byName = await gateway.data(`<readByName><object>CUSTOMER</object><keys>${names}</keys><fields>RECORDNO</fields></readByName>`, entityLogin('E300'));
+    const read = await gateway.data(
+      `<read><object>CUSTOMER</object><keys>${keys}</keys><fields>RECORDNO,MEGAENTITYID</fields></read>`,
+      entityLogin('E300'),
+    );
+    const byName = await gateway.data(
+      `<readByName><object>CUSTOMER</object><keys>${names}</keys><fields>RECORDNO</fields></readByName>`,
+      entityLogin('E300'),
+    );
     const topRead = await gateway.data(`<read><object>CUSTOMER</object><keys>${keys}</keys><fields>RECORDNO</fields></read>`);
 
     expect(read.CUSTOMER.map((row: Row) => [row.RECORDNO, row.MEGAENTITYID])).toEqual([[own?.RECORDNO, 'E300']]);

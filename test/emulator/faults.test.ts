@@ -2,7 +2,7 @@ import { XMLValidator } from 'fast-xml-parser';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { FaultSettings, RunningEmulator } from '../../local/emulator/index';
 import { startEmulator } from '../../local/emulator/index';
-import { TestGateway, parseAnswer, queryXml, requestXml } from './gateway-client';
+import { parseAnswer, queryXml, requestXml, TestGateway } from './gateway-client';
 
 const customers = queryXml({ object: 'CUSTOMER', fields: ['RECORDNO', 'NAME'], pagesize: 10 });
 const LATENCY_BASE_MS = 300;
@@ -77,12 +77,7 @@ describe('faults, latency, concurrency and stats', () => {
 
   it('http429 and http503: send Retry-After only when the fault gives retryAfterSeconds', async () => {
     emulator.setFaults({
-      failNext: [
-        { kind: 'http429', retryAfterSeconds: 7 },
-        { kind: 'http429' },
-        { kind: 'http503', retryAfterSeconds: 120 },
-        { kind: 'http503' },
-      ],
+      failNext: [{ kind: 'http429', retryAfterSeconds: 7 }, { kind: 'http429' }, { kind: 'http503', retryAfterSeconds: 120 }, { kind: 'http503' }],
     });
 
     const answers = [await postRaw(), await postRaw(), await postRaw(), await postRaw()];
@@ -247,7 +242,12 @@ describe('faults, latency, concurrency and stats', () => {
   });
 
   it('consumes failNext entries in order, count times each', async () => {
-    emulator.setFaults({ failNext: [{ kind: 'http500', count: 2 }, { kind: 'http429', count: 1 }] });
+    emulator.setFaults({
+      failNext: [
+        { kind: 'http500', count: 2 },
+        { kind: 'http429', count: 1 },
+      ],
+    });
 
     const statuses: number[] = [];
     for (let attempt = 0; attempt < 4; attempt += 1) statuses.push((await gateway.post([{ xml: customers }])).status);

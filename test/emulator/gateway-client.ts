@@ -10,9 +10,7 @@ export interface Credentials {
   senderPassword: string;
 }
 
-export type Auth =
-  | { login: { userId: string; companyId: string; password: string; locationId?: string } }
-  | { sessionId: string };
+export type Auth = { login: { userId: string; companyId: string; password: string; locationId?: string } } | { sessionId: string };
 
 export interface FunctionXml {
   controlId?: string;

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RunningEmulator } from '../../local/emulator/index';
 import { DEFAULT_SESSION_TTL_MS, startEmulator } from '../../local/emulator/index';
-import { TestGateway, parseAnswer, postXml, queryXml, requestXml } from './gateway-client';
+import { parseAnswer, postXml, queryXml, requestXml, TestGateway } from './gateway-client';
 
 const SESSION_TTL_MS = 60_000;
 const customerIds = queryXml({ object: 'CUSTOMER', fields: ['RECORDNO', 'NAME'], pagesize: 5 });
@@ -54,7 +54,10 @@ describe('gateway protocol: envelope, credentials and sessions', () => {
     ['sender id', { senderId: 'intruder', senderPassword: 'x' }],
     ['sender password', { senderId: 'placeholder', senderPassword: 'wrong' }],
   ])('fails at control level with XL03000006 on a wrong %s', async (_label, credentials) => {
-    const sender = { senderId: credentials.senderId === 'placeholder' ? emulator.senderId : credentials.senderId, senderPassword: credentials.senderPassword };
+    const sender = {
+      senderId: credentials.senderId === 'placeholder' ? emulator.senderId : credentials.senderId,
+      senderPassword: credentials.senderPassword,
+    };
 
     const answer = await postXml(emulator.endpointUrl, requestXml(sender, gateway.login, [{ xml: customerIds }]));
 
@@ -68,7 +71,7 @@ describe('gateway protocol: envelope, credentials and sessions', () => {
     ['password', { userId: 'ws_alpha', companyId: 'ALPHA', password: 'nope' }],
     ['user', { userId: 'someone', companyId: 'ALPHA', password: 'alpha-secret' }],
     ['user of another company', { userId: 'ws_alpha', companyId: 'BETA', password: 'alpha-secret' }],
-  ])('refuses a wrong %s with HTTP 401 and the gateway\'s control-level XMLGW_JPP0002', async (_label, login) => {
+  ])("refuses a wrong %s with HTTP 401 and the gateway's control-level XMLGW_JPP0002", async (_label, login) => {
     const answer = await gateway.post([{ xml: customerIds }], { login });
 
     const response = parseAnswer(answer.text).response;

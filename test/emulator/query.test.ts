@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../local/emulator/index';
 import { startEmulator } from '../../local/emulator/index';
-import { TestGateway, queryXml } from './gateway-client';
+import { queryXml, TestGateway } from './gateway-client';
 
 type Row = Record<string, string>;
 
@@ -61,12 +61,12 @@ describe('query: paging, selection, filters, ordering, limits', () => {
   });
 
   it('returns exactly the selected fields, in the selected order, dotted names kept and empty values as empty elements', async () => {
-    const answer = await gateway.post([
-      { xml: queryXml({ object: 'customer', fields: ['name', `${MAIL}.ADDRESS3`, 'RECORDNO'], pagesize: 1 }) },
-    ]);
+    const answer = await gateway.post([{ xml: queryXml({ object: 'customer', fields: ['name', `${MAIL}.ADDRESS3`, 'RECORDNO'], pagesize: 1 }) }]);
 
     const record = /<CUSTOMER>(.*?)<\/CUSTOMER>/.exec(answer.text)?.[1] ?? '';
-    expect(record).toMatch(/^<NAME>[^<]*<\/NAME><DISPLAYCONTACT\.MAILADDRESS\.ADDRESS3>[^<]*<\/DISPLAYCONTACT\.MAILADDRESS\.ADDRESS3><RECORDNO>\d+<\/RECORDNO>$/);
+    expect(record).toMatch(
+      /^<NAME>[^<]*<\/NAME><DISPLAYCONTACT\.MAILADDRESS\.ADDRESS3>[^<]*<\/DISPLAYCONTACT\.MAILADDRESS\.ADDRESS3><RECORDNO>\d+<\/RECORDNO>$/,
+    );
     expect(answer.text).toContain('<data listtype="CUSTOMER" totalcount="260" offset="0" count="1" numremaining="259">');
     const withEmpty = await gateway.post([{ xml: queryXml({ object: 'CUSTOMER', fields: [`${MAIL}.ADDRESS2`], pagesize: 50 }) }]);
     expect(withEmpty.text).toContain(`<${MAIL}.ADDRESS2></${MAIL}.ADDRESS2>`);
@@ -95,11 +95,27 @@ describe('query: paging, selection, filters, ordering, limits', () => {
     ['notequalto (empty counts as null)', `<notequalto><field>STATUS</field><value>active</value></notequalto>`, (row) => row.STATUS === 'inactive'],
     ['lessthan on an integer', '<lessthan><field>RECORDNO</field><value>50</value></lessthan>', (row) => recordNo(row) < 50],
     ['lessthanorequalto', '<lessthanorequalto><field>RECORDNO</field><value>50</value></lessthanorequalto>', (row) => recordNo(row) <= 50],
-    ['greaterthan on a timestamp', '<greaterthan><field>WHENMODIFIED</field><value>03/31/2025 23:59:59</value></greaterthan>', (row) => stamp(row.WHENMODIFIED ?? '') > 20250331235959],
-    ['greaterthanorequalto on a timestamp', '<greaterthanorequalto><field>WHENMODIFIED</field><value>03/31/2025 23:59:59</value></greaterthanorequalto>', (row) => stamp(row.WHENMODIFIED ?? '') >= 20250331235959],
+    [
+      'greaterthan on a timestamp',
+      '<greaterthan><field>WHENMODIFIED</field><value>03/31/2025 23:59:59</value></greaterthan>',
+      (row) => stamp(row.WHENMODIFIED ?? '') > 20250331235959,
+    ],
+    [
+      'greaterthanorequalto on a timestamp',
+      '<greaterthanorequalto><field>WHENMODIFIED</field><value>03/31/2025 23:59:59</value></greaterthanorequalto>',
+      (row) => stamp(row.WHENMODIFIED ?? '') >= 20250331235959,
+    ],
     ['between', '<between><field>RECORDNO</field><value>20</value><value>40</value></between>', (row) => recordNo(row) >= 20 && recordNo(row) <= 40],
-    ['in', `<in><field>${MAIL}.CITY</field><value>Tromsø</value><value>Zürich</value><value>São Paulo</value></in>`, (row) => ['Tromsø', 'Zürich', 'São Paulo'].includes(city(row))],
-    ['notin', `<notin><field>${MAIL}.COUNTRYCODE</field><value>US</value><value>GB</value></notin>`, (row) => !['', 'US', 'GB'].includes(row[`${MAIL}.COUNTRYCODE`] ?? '')],
+    [
+      'in',
+      `<in><field>${MAIL}.CITY</field><value>Tromsø</value><value>Zürich</value><value>São Paulo</value></in>`,
+      (row) => ['Tromsø', 'Zürich', 'São Paulo'].includes(city(row)),
+    ],
+    [
+      'notin',
+      `<notin><field>${MAIL}.COUNTRYCODE</field><value>US</value><value>GB</value></notin>`,
+      (row) => !['', 'US', 'GB'].includes(row[`${MAIL}.COUNTRYCODE`] ?? ''),
+    ],
     ['like', '<like><field>NAME</field><value>%&amp;%</value></like>', (row) => (row.NAME ?? '').includes('&')],
     ['notlike', `<notlike><field>${MAIL}.ZIP</field><value>0%</value></notlike>`, (row) => zip(row) !== '' && !zip(row).startsWith('0')],
     ['isnull', `<isnull><field>${MAIL}.ADDRESS2</field></isnull>`, (row) => (row[`${MAIL}.ADDRESS2`] ?? '') === ''],
@@ -188,11 +204,27 @@ describe('query: paging, selection, filters, ordering, limits', () => {
 
   it.each([
     ['an unknown select field', queryXml({ object: 'CUSTOMER', fields: ['NAMEX'] }), /Invalid field: NAMEX on object CUSTOMER/],
-    ['an unknown filter field', queryXml({ object: 'CUSTOMER', fields: ['NAME'], filter: '<equalto><field>NOPE</field><value>1</value></equalto>' }), /Invalid field: NOPE/],
-    ['an unknown orderby field', queryXml({ object: 'CUSTOMER', fields: ['NAME'], orderby: '<order><field>NOPE</field></order>' }), /Invalid field: NOPE/],
+    [
+      'an unknown filter field',
+      queryXml({ object: 'CUSTOMER', fields: ['NAME'], filter: '<equalto><field>NOPE</field><value>1</value></equalto>' }),
+      /Invalid field: NOPE/,
+    ],
+    [
+      'an unknown orderby field',
+      queryXml({ object: 'CUSTOMER', fields: ['NAME'], orderby: '<order><field>NOPE</field></order>' }),
+      /Invalid field: NOPE/,
+    ],
     ['an unknown object', queryXml({ object: 'INVOICE', fields: ['NAME'] }), /Object definition INVOICE not found/],
-    ['an unknown operator', queryXml({ object: 'CUSTOMER', fields: ['NAME'], filter: '<resembles><field>NAME</field><value>1</value></resembles>' }), /operator/],
-    ['a bad timestamp', queryXml({ object: 'CUSTOMER', fields: ['NAME'], filter: '<greaterthan><field>WHENMODIFIED</field><value>yesterday</value></greaterthan>' }), /Invalid value/],
+    [
+      'an unknown operator',
+      queryXml({ object: 'CUSTOMER', fields: ['NAME'], filter: '<resembles><field>NAME</field><value>1</value></resembles>' }),
+      /operator/,
+    ],
+    [
+      'a bad timestamp',
+      queryXml({ object: 'CUSTOMER', fields: ['NAME'], filter: '<greaterthan><field>WHENMODIFIED</field><value>yesterday</value></greaterthan>' }),
+      /Invalid value/,
+    ],
   ])('fails the function on %s, with errorno, a Support ID and a correction', async (_label, xml, description) => {
     const result = await gateway.result(xml);
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../local/emulator/index';
 import { startEmulator } from '../../local/emulator/index';
-import { TestGateway, queryXml, x } from './gateway-client';
+import { queryXml, TestGateway, x } from './gateway-client';
 
 type Row = Record<string, string>;
 const MAIL = 'DISPLAYCONTACT.MAILADDRESS';
@@ -71,7 +71,7 @@ describe('readByQuery and readMore', () => {
   });
 
   it('matches escaped backslashes and double quotes', async () => {
-    const data = await gateway.data(readByQuery('customer', "NAME = 'Back\\\\slash \"Quoted\"'"));
+    const data = await gateway.data(readByQuery('customer', 'NAME = \'Back\\\\slash "Quoted"\''));
 
     expect(data.customer?.[0]?.NAME).toBe('Back\\slash "Quoted"');
   });
@@ -122,6 +122,8 @@ describe('readByQuery and readMore', () => {
   it('reads departments with the fixture shape', async () => {
     const answer = await gateway.post([{ xml: readByQuery('department', "DEPARTMENTID = 'CONS'", 'RECORDNO,DEPARTMENTID,TITLE') }]);
 
-    expect(answer.text).toMatch(/<data listtype="department" count="1" totalcount="1" numremaining="0" resultId="[^"]+"><department><RECORDNO>\d+<\/RECORDNO><DEPARTMENTID>CONS<\/DEPARTMENTID><TITLE>Consulting<\/TITLE><\/department><\/data>/);
+    expect(answer.text).toMatch(
+      /<data listtype="department" count="1" totalcount="1" numremaining="0" resultId="[^"]+"><department><RECORDNO>\d+<\/RECORDNO><DEPARTMENTID>CONS<\/DEPARTMENTID><TITLE>Consulting<\/TITLE><\/department><\/data>/,
+    );
   });
 });

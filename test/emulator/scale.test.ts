@@ -1,11 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../local/emulator/index';
 import { startEmulator } from '../../local/emulator/index';
-import { TestGateway, queryXml } from './gateway-client';
+import { queryXml, TestGateway } from './gateway-client';
 
 const EMPLOYEES = 20_000;
 const PAGE_SIZE = 2000;
-const FIELDS = ['RECORDNO', 'EMPLOYEEID', 'TITLE', 'DEPARTMENTID', 'STARTDATE', 'STATUS', 'CONTACT.CONTACTNAME', 'CONTACT.FIRSTNAME', 'CONTACT.LASTNAME', 'WHENMODIFIED'];
+const FIELDS = [
+  'RECORDNO',
+  'EMPLOYEEID',
+  'TITLE',
+  'DEPARTMENTID',
+  'STARTDATE',
+  'STATUS',
+  'CONTACT.CONTACTNAME',
+  'CONTACT.FIRSTNAME',
+  'CONTACT.LASTNAME',
+  'WHENMODIFIED',
+];
 
 describe('serving large lists', () => {
   let emulator: RunningEmulator;

@@ -8,7 +8,7 @@ import { ClientConfig, Credentials, Exceptions, Functions, OnlineClient, Session
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../local/emulator/index';
 import { startEmulator } from '../../local/emulator/index';
-import { TestGateway, queryXml } from './gateway-client';
+import { queryXml, TestGateway } from './gateway-client';
 
 type Row = Record<string, string>;
 type DomainCheck = (hostname: string) => boolean;
@@ -60,7 +60,18 @@ describe('the official Intacct SDK against the emulator', () => {
     originalDomainCheck = endpoint.isDomainValid;
     endpoint.isDomainValid = (hostname) => LOOPBACK_HOSTS.has(hostname) || originalDomainCheck.call(Credentials.Endpoint, hostname);
     emulator = await startEmulator({
-      companies: [{ companyId: 'SDKCO', userId: 'ws_sdk', userPassword: 'sdk-pass', customers: CUSTOMERS, employees: 20, departments: 6, seed: 31, entities: 2 }],
+      companies: [
+        {
+          companyId: 'SDKCO',
+          userId: 'ws_sdk',
+          userPassword: 'sdk-pass',
+          customers: CUSTOMERS,
+          employees: 20,
+          departments: 6,
+          seed: 31,
+          entities: 2,
+        },
+      ],
     });
     gateway = new TestGateway(emulator);
   });
@@ -69,7 +80,7 @@ describe('the official Intacct SDK against the emulator', () => {
     await emulator.close();
   });
 
-  it('logs in with SessionProvider: a session at the emulator\'s endpoint, top level, with its timeout', async () => {
+  it("logs in with SessionProvider: a session at the emulator's endpoint, top level, with its timeout", async () => {
     const session = await SessionProvider.factory(config());
 
     expect(session.sessionId).toMatch(/\S{20,}\.\.$/);
@@ -151,7 +162,8 @@ describe('the official Intacct SDK against the emulator', () => {
 
   it('reads records by RECORDNO (Read) and by ID (ReadByName), owned objects nested', async () => {
     const client = await sessionClient();
-    const [customer] = (await gateway.data(queryXml({ object: 'CUSTOMER', fields: ['RECORDNO', 'CUSTOMERID', 'NAME', `${MAIL}.CITY`], pagesize: 1 }))).CUSTOMER as Row[];
+    const [customer] = (await gateway.data(queryXml({ object: 'CUSTOMER', fields: ['RECORDNO', 'CUSTOMERID', 'NAME', `${MAIL}.CITY`], pagesize: 1 })))
+      .CUSTOMER as Row[];
     const read = new Functions.Common.Read();
     read.objectName = 'CUSTOMER';
     read.keys = [Number(customer!.RECORDNO)];
@@ -164,7 +176,11 @@ describe('the official Intacct SDK against the emulator', () => {
     const byNameResult = (await client.execute(byName)).getResult();
 
     expect(readResult.count).toBe(1);
-    expect(readResult.data[0]).toMatchObject({ RECORDNO: customer!.RECORDNO, NAME: customer!.NAME, DISPLAYCONTACT: { MAILADDRESS: { CITY: customer![`${MAIL}.CITY`] } } });
+    expect(readResult.data[0]).toMatchObject({
+      RECORDNO: customer!.RECORDNO,
+      NAME: customer!.NAME,
+      DISPLAYCONTACT: { MAILADDRESS: { CITY: customer![`${MAIL}.CITY`] } },
+    });
     expect(byNameResult.data).toEqual([{ RECORDNO: customer!.RECORDNO, NAME: customer!.NAME }]);
   });
 
@@ -187,7 +203,7 @@ describe('the official Intacct SDK against the emulator', () => {
     expect((error as Error).message).toMatch(/^Response control status failure - XL03000006 /);
   });
 
-  it('raises its ResponseException for a wrong password, from the gateway\'s HTTP 401, without retrying', async () => {
+  it("raises its ResponseException for a wrong password, from the gateway's HTTP 401, without retrying", async () => {
     emulator.resetStats();
 
     const error = await failureOf(SessionProvider.factory(config({ userPassword: 'not-the-password' })));
@@ -200,7 +216,9 @@ describe('the official Intacct SDK against the emulator', () => {
   it('raises its ResultException for a query on an unknown field', async () => {
     const client = await sessionClient();
     const query = buildQuery((draft) =>
-      draft.assignFromObject('EMPLOYEE').assignSelectFields(new NewQuery.QuerySelect.SelectBuilder().addFields(['RECORDNO', 'PERSONALINFO.CONTACTNAME']).selects),
+      draft
+        .assignFromObject('EMPLOYEE')
+        .assignSelectFields(new NewQuery.QuerySelect.SelectBuilder().addFields(['RECORDNO', 'PERSONALINFO.CONTACTNAME']).selects),
     );
 
     const error = await failureOf(client.execute(query));

@@ -1,13 +1,24 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RunningEmulator } from '../../local/emulator/index';
 import { startEmulator } from '../../local/emulator/index';
-import { TestGateway, queryXml, x } from './gateway-client';
+import { queryXml, TestGateway, x } from './gateway-client';
 
 type Row = Record<string, string>;
 const MAIL = 'DISPLAYCONTACT.MAILADDRESS';
 const CUSTOMER_FIELDS = [
-  'RECORDNO', 'CUSTOMERID', 'NAME', 'STATUS', `${MAIL}.ADDRESS1`, `${MAIL}.ADDRESS2`, `${MAIL}.ADDRESS3`, `${MAIL}.CITY`,
-  `${MAIL}.ZIP`, `${MAIL}.COUNTRY`, `${MAIL}.COUNTRYCODE`, 'WHENCREATED', 'WHENMODIFIED',
+  'RECORDNO',
+  'CUSTOMERID',
+  'NAME',
+  'STATUS',
+  `${MAIL}.ADDRESS1`,
+  `${MAIL}.ADDRESS2`,
+  `${MAIL}.ADDRESS3`,
+  `${MAIL}.CITY`,
+  `${MAIL}.ZIP`,
+  `${MAIL}.COUNTRY`,
+  `${MAIL}.COUNTRYCODE`,
+  'WHENCREATED',
+  'WHENMODIFIED',
 ];
 const AWKWARD_NAME = `O'Neill <Design> & "Söhne" Tromsø 北京`;
 
@@ -127,8 +138,18 @@ describe('create, update and delete', () => {
     const data = await gateway.data(
       queryXml({
         object: 'EMPLOYEE',
-        fields: ['EMPLOYEEID', 'TITLE', 'DEPARTMENTID', 'DEPARTMENTKEY', 'STARTDATE', 'CONTACT_NAME', 'CONTACT.CONTACTNAME', 'CONTACT.FIRSTNAME', 'CONTACT.LASTNAME'],
-        filter: "<equalto><field>EMPLOYEEID</field><value>E-NEW</value></equalto>",
+        fields: [
+          'EMPLOYEEID',
+          'TITLE',
+          'DEPARTMENTID',
+          'DEPARTMENTKEY',
+          'STARTDATE',
+          'CONTACT_NAME',
+          'CONTACT.CONTACTNAME',
+          'CONTACT.FIRSTNAME',
+          'CONTACT.LASTNAME',
+        ],
+        filter: '<equalto><field>EMPLOYEEID</field><value>E-NEW</value></equalto>',
       }),
     );
     const departments = await gateway.data(
@@ -150,13 +171,23 @@ describe('create, update and delete', () => {
   });
 
   it('creates, updates and deletes a department', async () => {
-    const created = await gateway.data('<create><DEPARTMENT><DEPARTMENTID>R&amp;D-2</DEPARTMENTID><TITLE>Research &amp; Development</TITLE></DEPARTMENT></create>');
+    const created = await gateway.data(
+      '<create><DEPARTMENT><DEPARTMENTID>R&amp;D-2</DEPARTMENTID><TITLE>Research &amp; Development</TITLE></DEPARTMENT></create>',
+    );
     const recordNo = created.department[0].RECORDNO;
 
     await gateway.data(`<update><DEPARTMENT><RECORDNO>${recordNo}</RECORDNO><TITLE>Forschung</TITLE></DEPARTMENT></update>`);
-    const listed = await gateway.data(queryXml({ object: 'DEPARTMENT', fields: ['DEPARTMENTID', 'TITLE'], filter: `<equalto><field>RECORDNO</field><value>${recordNo}</value></equalto>` }));
+    const listed = await gateway.data(
+      queryXml({
+        object: 'DEPARTMENT',
+        fields: ['DEPARTMENTID', 'TITLE'],
+        filter: `<equalto><field>RECORDNO</field><value>${recordNo}</value></equalto>`,
+      }),
+    );
     await gateway.data(`<delete><object>DEPARTMENT</object><keys>${recordNo}</keys></delete>`);
-    const after = await gateway.data(queryXml({ object: 'DEPARTMENT', fields: ['RECORDNO'], filter: `<equalto><field>RECORDNO</field><value>${recordNo}</value></equalto>` }));
+    const after = await gateway.data(
+      queryXml({ object: 'DEPARTMENT', fields: ['RECORDNO'], filter: `<equalto><field>RECORDNO</field><value>${recordNo}</value></equalto>` }),
+    );
 
     expect(listed.DEPARTMENT[0]).toEqual({ DEPARTMENTID: 'R&D-2', TITLE: 'Forschung' });
     expect(after['@_count']).toBe('0');
@@ -164,12 +195,20 @@ describe('create, update and delete', () => {
 
   it.each([
     ['an unknown field', '<create><CUSTOMER><NAME>A</NAME><COLOUR>red</COLOUR></CUSTOMER></create>', /Invalid field: COLOUR/],
-    ['an unknown nested field', '<create><CUSTOMER><NAME>A</NAME><DISPLAYCONTACT><MAILADDRESS><PLANET>Mars</PLANET></MAILADDRESS></DISPLAYCONTACT></CUSTOMER></create>', /Invalid field: DISPLAYCONTACT.MAILADDRESS.PLANET/],
+    [
+      'an unknown nested field',
+      '<create><CUSTOMER><NAME>A</NAME><DISPLAYCONTACT><MAILADDRESS><PLANET>Mars</PLANET></MAILADDRESS></DISPLAYCONTACT></CUSTOMER></create>',
+      /Invalid field: DISPLAYCONTACT.MAILADDRESS.PLANET/,
+    ],
     ['an unknown object', '<create><INVOICE><NAME>A</NAME></INVOICE></create>', /Invalid object: INVOICE/],
     ['a duplicate CUSTOMERID', '<create><CUSTOMER><CUSTOMERID>C-0001</CUSTOMERID><NAME>A</NAME></CUSTOMER></create>', /already exists/],
     ['a missing NAME', '<create><CUSTOMER><CUSTOMERID>C-NONAME</CUSTOMERID></CUSTOMER></create>', /NAME is required/],
     ['an unknown department', '<create><EMPLOYEE><DEPARTMENTID>NOPE</DEPARTMENTID></EMPLOYEE></create>', /Invalid Department/],
-    ['an unknown RECORDNO on update', '<update><CUSTOMER><RECORDNO>999999</RECORDNO><NAME>A</NAME></CUSTOMER></update>', /No CUSTOMER with RECORDNO 999999/],
+    [
+      'an unknown RECORDNO on update',
+      '<update><CUSTOMER><RECORDNO>999999</RECORDNO><NAME>A</NAME></CUSTOMER></update>',
+      /No CUSTOMER with RECORDNO 999999/,
+    ],
     ['a bad STATUS', '<update><CUSTOMER><RECORDNO>1</RECORDNO><STATUS>sleepy</STATUS></CUSTOMER></update>', /Invalid STATUS/],
   ])('fails the function on %s, with errorno and Support ID', async (_label, xml, description) => {
     const result = await gateway.result(xml);

@@ -1,7 +1,7 @@
 /** Disconnecting never leaves a password behind without the connection that names it. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { disconnectIntacct } from '#use-cases/disconnect-intacct';
-import { startEngineHarness, type EngineHarness } from '../support/engine-harness';
+import { type EngineHarness, startEngineHarness } from '../support/engine-harness';
 
 let h: EngineHarness;
 

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { editClient } from '#use-cases/edit-client';
-import { startEngineHarness, type EngineHarness } from '../support/engine-harness';
+import { type EngineHarness, startEngineHarness } from '../support/engine-harness';
 import { allClients, importClients, nightlySync } from './engine-steps';
 
 const COMPANY_SIZE = 5_000;

@@ -1,8 +1,8 @@
 import type { Client, User } from '#domain/entities';
 import type { RunRecord, SyncRun } from '#domain/runs';
-import { queueClientImport, type ClientImportRequest } from '#use-cases/import-clients';
+import { type ClientImportRequest, queueClientImport } from '#use-cases/import-clients';
 import { queueUserImport, type UserImportRequest } from '#use-cases/import-users';
-import { syncTenant, type SyncScope } from '#use-cases/sync-tenant';
+import { type SyncScope, syncTenant } from '#use-cases/sync-tenant';
 import type { EngineHarness } from '../support/engine-harness';
 
 /** Steps the engine tests take, as an admin and the nightly schedule would. */

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IntacctFields } from '#domain/intacct-records';
 import { MAX_OUTSIDE_TEXT } from '#domain/outside-text';
 import type { IntacctSource, IntacctSourceFactory, ListingPage } from '#ports/intacct-source';
-import { startEngineHarness, type EngineHarness } from '../support/engine-harness';
+import { type EngineHarness, startEngineHarness } from '../support/engine-harness';
 import { allClients, allUsers, importClients, importUsers, intacctIds, recordsOf } from './engine-steps';
 
 let h: EngineHarness;
@@ -65,7 +65,11 @@ describe('an answer holding records nobody asked for', () => {
     };
     h.workers.attach(deps);
     try {
-      const run = await importUsers({ ...h, deps }, h.tenants[0]!, { employeeIds: [wanted!], permissionProfile: 'collaborator', assignDepartments: false });
+      const run = await importUsers({ ...h, deps }, h.tenants[0]!, {
+        employeeIds: [wanted!],
+        permissionProfile: 'collaborator',
+        assignDepartments: false,
+      });
 
       expect(run.counts.created).toBe(1);
       expect((await allUsers(h, h.tenants[0]!)).map((user) => user.integrations.intacct!.employeeId)).toEqual([wanted]);
@@ -77,4 +81,3 @@ describe('an answer holding records nobody asked for', () => {
     }
   });
 });
-

@@ -27,7 +27,7 @@ import { queueClientImport } from '#use-cases/import-clients';
 import { queueUserImport } from '#use-cases/import-users';
 import { linkClient, linkUser } from '#use-cases/link-by-hand';
 import { queueSync, syncTenant } from '#use-cases/sync-tenant';
-import { startEngineHarness, type EngineHarness } from '../support/engine-harness';
+import { type EngineHarness, startEngineHarness } from '../support/engine-harness';
 import { allClients, allUsers } from './engine-steps';
 
 const SCHEDULES = 200;
@@ -138,7 +138,12 @@ async function perform(deps: SyncDeps, workers: QueuedWorkers, tenantId: string,
     switch (op.kind) {
       case 'importClients': {
         const customerIds = op.picks?.map((at) => customers[at]!.CUSTOMERID!);
-        await queueClientImport(deps, tenantId, customerIds ? { customerIds, linkMatches: op.linkMatches } : { all: true, linkMatches: op.linkMatches }, 'api');
+        await queueClientImport(
+          deps,
+          tenantId,
+          customerIds ? { customerIds, linkMatches: op.linkMatches } : { all: true, linkMatches: op.linkMatches },
+          'api',
+        );
         await workers.drain();
         return;
       }
@@ -156,7 +161,8 @@ async function perform(deps: SyncDeps, workers: QueuedWorkers, tenantId: string,
         return;
       case 'editClient': {
         const client = pick(await allClients(h, tenantId), op.client);
-        if (client) await editClient(deps, tenantId, client.id, op.mapped ? { city: `PSA city ${step}`, notes: `edit ${step}` } : { notes: `edit ${step}` });
+        if (client)
+          await editClient(deps, tenantId, client.id, op.mapped ? { city: `PSA city ${step}`, notes: `edit ${step}` } : { notes: `edit ${step}` });
         return;
       }
       case 'deleteClient': {
@@ -168,7 +174,11 @@ async function perform(deps: SyncDeps, workers: QueuedWorkers, tenantId: string,
         await queueUserImport(
           deps,
           tenantId,
-          { employeeIds: op.picks.map((at) => employees[at]!.EMPLOYEEID!), permissionProfile: 'collaborator', assignDepartments: op.assignDepartments },
+          {
+            employeeIds: op.picks.map((at) => employees[at]!.EMPLOYEEID!),
+            permissionProfile: 'collaborator',
+            assignDepartments: op.assignDepartments,
+          },
           'api',
         );
         await workers.drain();
@@ -184,7 +194,13 @@ async function perform(deps: SyncDeps, workers: QueuedWorkers, tenantId: string,
       }
       case 'editUser': {
         const user = pick(await allUsers(h, tenantId), op.user);
-        if (user) await editUser(deps, tenantId, user.id, op.mapped ? { jobTitle: `PSA title ${step}`, email: `u${step}@example.com` } : { notes: `edit ${step}` });
+        if (user)
+          await editUser(
+            deps,
+            tenantId,
+            user.id,
+            op.mapped ? { jobTitle: `PSA title ${step}`, email: `u${step}@example.com` } : { notes: `edit ${step}` },
+          );
         return;
       }
       case 'deleteUser': {
@@ -224,7 +240,13 @@ function expectOneToOne<T extends Client | User>(records: T[], links: Link[], la
 }
 
 const psaOnlyOfClient = (client: Client) => ({ id: client.id, notes: client.notes, createdAt: client.createdAt });
-const psaOnlyOfUser = (user: User) => ({ id: user.id, email: user.email, notes: user.notes, permissionProfile: user.permissionProfile, invitationStatus: user.invitationStatus });
+const psaOnlyOfUser = (user: User) => ({
+  id: user.id,
+  email: user.email,
+  notes: user.notes,
+  permissionProfile: user.permissionProfile,
+  invitationStatus: user.invitationStatus,
+});
 
 describe('I1, I4 and I5 under random interleavings of imports, syncs, links by hand and PSA edits', () => {
   it(`hold over ${SCHEDULES} seeded schedules`, async () => {
@@ -252,9 +274,11 @@ describe('I1, I4 and I5 under random interleavings of imports, syncs, links by h
         };
         workers.attach(deps);
 
-        await Promise.all(actors.map(async (ops, actor) => {
-          for (const [step, op] of ops.entries()) await perform(deps, workers, tenantId, op, `${actor}.${step}`);
-        }));
+        await Promise.all(
+          actors.map(async (ops, actor) => {
+            for (const [step, op] of ops.entries()) await perform(deps, workers, tenantId, op, `${actor}.${step}`);
+          }),
+        );
         await workers.drain();
 
         const clientsBefore = await allClients(h, tenantId);

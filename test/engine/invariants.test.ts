@@ -5,28 +5,18 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Conflict, IntacctFailure, NotFound } from '#domain/errors';
-import { mapCustomer } from '#domain/mapping';
 import { CLIENT_MAPPED_FIELDS } from '#domain/field-diff';
+import { mapCustomer } from '#domain/mapping';
+import { confirmUnlinks } from '#use-cases/confirm-unlinks';
 import { connectIntacct } from '#use-cases/connect-intacct';
 import { createClient } from '#use-cases/create-client';
 import { deleteClient } from '#use-cases/delete-client';
 import { editClient } from '#use-cases/edit-client';
 import { editUser } from '#use-cases/edit-user';
 import { linkClient } from '#use-cases/link-by-hand';
-import { confirmUnlinks } from '#use-cases/confirm-unlinks';
-import { startEngineHarness, type EngineHarness } from '../support/engine-harness';
 import { SimulatedCrash } from '../support/dynamo-spy';
-import {
-  allClients,
-  allUsers,
-  clientOf,
-  importClients,
-  importUsers,
-  intacctIds,
-  nightlySync,
-  recordsOf,
-  runNow,
-} from './engine-steps';
+import { type EngineHarness, startEngineHarness } from '../support/engine-harness';
+import { allClients, allUsers, clientOf, importClients, importUsers, intacctIds, nightlySync, recordsOf, runNow } from './engine-steps';
 
 let h: EngineHarness;
 let tenant: string;
@@ -44,9 +34,7 @@ afterEach(async () => h.close());
 /** Every client's link and every link's client agree one to one. */
 async function expectOneToOneLinks(tenantId: string): Promise<void> {
   const clients = await allClients(h, tenantId);
-  const linkedRecordNos = clients
-    .filter((c) => c.integrations.intacct?.status === 'linked')
-    .map((c) => c.integrations.intacct!.recordNo);
+  const linkedRecordNos = clients.filter((c) => c.integrations.intacct?.status === 'linked').map((c) => c.integrations.intacct!.recordNo);
   expect(new Set(linkedRecordNos).size).toBe(linkedRecordNos.length);
   for await (const links of h.stores.links.iterate(tenantId, 'customer')) {
     for (const link of links) {
@@ -138,7 +126,10 @@ describe('I3 unlinks happen only after a complete listing, and never en masse wi
     await importClients(h, tenant, { all: true });
     const clients = await allClients(h, tenant);
     const doomed = clients.slice(0, Math.ceil(clients.length * 0.3));
-    await h.intacct().delete('CUSTOMER', doomed.map((c) => c.integrations.intacct!.recordNo));
+    await h.intacct().delete(
+      'CUSTOMER',
+      doomed.map((c) => c.integrations.intacct!.recordNo),
+    );
 
     const [run] = await nightlySync(h, tenant, 'clients');
 
@@ -154,9 +145,12 @@ describe('I3 unlinks happen only after a complete listing, and never en masse wi
     expect(confirmed.status).toBe('succeeded');
     expect(confirmed.counts.unlinked).toBe(doomed.length);
     const after = await allClients(h, tenant);
-    expect(after.filter((c) => c.integrations.intacct?.status === 'unlinked').map((c) => c.id).sort()).toEqual(
-      doomed.map((c) => c.id).sort(),
-    );
+    expect(
+      after
+        .filter((c) => c.integrations.intacct?.status === 'unlinked')
+        .map((c) => c.id)
+        .sort(),
+    ).toEqual(doomed.map((c) => c.id).sort());
     const records = await recordsOf(h, tenant, run!.id);
     expect(records.filter((r) => r.outcome === 'unlinked')).toHaveLength(doomed.length);
   });

@@ -12,7 +12,7 @@ import { createClient } from '#use-cases/create-client';
 import { editClient } from '#use-cases/edit-client';
 import type { SyncDeps } from '#use-cases/engine/deps';
 import { linkClient } from '#use-cases/link-by-hand';
-import { startEngineHarness, type EngineHarness } from '../support/engine-harness';
+import { type EngineHarness, startEngineHarness } from '../support/engine-harness';
 import { allClients, importClients, intacctIds, nightlySync } from './engine-steps';
 
 let h: EngineHarness;
@@ -91,7 +91,9 @@ describe('I1: a link by hand inside an import', () => {
 
     expect(answer).toBe('customer_linked_elsewhere');
     const clients = await allClients(h, tenant);
-    const onTarget = clients.filter((client) => client.integrations.intacct?.customerId === target && client.integrations.intacct.status === 'linked');
+    const onTarget = clients.filter(
+      (client) => client.integrations.intacct?.customerId === target && client.integrations.intacct.status === 'linked',
+    );
     expect(onTarget).toHaveLength(1);
     expect((await h.stores.clients.get(tenant, byHand.id))?.integrations.intacct).toBeUndefined();
     const link = (await h.stores.links.getMany(tenant, 'customer', [onTarget[0]!.integrations.intacct!.recordNo])).values().next().value;
@@ -105,9 +107,14 @@ describe('R3/I5: a PSA edit racing a link by hand or a sync is put back by the n
     const target = customerIds[1]!;
     const client = await createClient(h.deps, tenant, { name: 'To be linked' });
     // The edit reads the client (not linked yet); the link by hand completes; then the edit writes.
-    const clients = interceptOnce(h.deps.clients, 'update', (entity: { city?: string }) => entity.city === 'PSA city', async () => {
-      await linkClient(h.deps, tenant, client.id, target);
-    });
+    const clients = interceptOnce(
+      h.deps.clients,
+      'update',
+      (entity: { city?: string }) => entity.city === 'PSA city',
+      async () => {
+        await linkClient(h.deps, tenant, client.id, target);
+      },
+    );
     await editClient({ ...h.deps, clients }, tenant, client.id, { city: 'PSA city' });
     expect((await h.stores.clients.get(tenant, client.id))?.city).toBe('PSA city');
 
@@ -122,9 +129,14 @@ describe('R3/I5: a PSA edit racing a link by hand or a sync is put back by the n
     const [client] = await allClients(h, tenant);
     // The edit marks the link stale; before it writes, a whole sync runs and finds the record as
     // Intacct has it; then the edit writes the PSA value.
-    const clients = interceptOnce(h.deps.clients, 'update', (entity: { city?: string }) => entity.city === 'PSA city', async () => {
-      await nightlySync(h, tenant, 'clients');
-    });
+    const clients = interceptOnce(
+      h.deps.clients,
+      'update',
+      (entity: { city?: string }) => entity.city === 'PSA city',
+      async () => {
+        await nightlySync(h, tenant, 'clients');
+      },
+    );
     await editClient({ ...h.deps, clients }, tenant, client!.id, { city: 'PSA city' });
     expect((await h.stores.clients.get(tenant, client!.id))?.city).toBe('PSA city');
 

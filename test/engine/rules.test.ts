@@ -9,18 +9,8 @@ import { editClient } from '#use-cases/edit-client';
 import { editUser } from '#use-cases/edit-user';
 import { inviteUser } from '#use-cases/invite-user';
 import { linkClient } from '#use-cases/link-by-hand';
-import { startEngineHarness, type EngineHarness } from '../support/engine-harness';
-import {
-  allClients,
-  allUsers,
-  clientOf,
-  importClients,
-  importUsers,
-  nightlySync,
-  recordsOf,
-  userOf,
-  intacctIds,
-} from './engine-steps';
+import { type EngineHarness, startEngineHarness } from '../support/engine-harness';
+import { allClients, allUsers, clientOf, importClients, importUsers, intacctIds, nightlySync, recordsOf, userOf } from './engine-steps';
 
 let h: EngineHarness;
 let tenant: string;
@@ -100,9 +90,7 @@ describe('R3 the daily sync overwrites mapped fields that differ from Intacct', 
 
     expect((await clientOf(h, tenant, customerId(5)))!.name).toBe(client!.name);
     const records = await recordsOf(h, tenant, run!.id);
-    expect(records.find((r) => r.psaId === client!.id)?.changes).toEqual([
-      { field: 'name', from: 'Edited in the PSA', to: client!.name },
-    ]);
+    expect(records.find((r) => r.psaId === client!.id)?.changes).toEqual([{ field: 'name', from: 'Edited in the PSA', to: client!.name }]);
   });
 });
 

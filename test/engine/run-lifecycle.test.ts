@@ -5,19 +5,18 @@
  * run of its family, and a reconnect to another Intacct company.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Conflict } from '#domain/errors';
+import { Conflict, IntacctFailure } from '#domain/errors';
 import type { DomainEvent } from '#domain/events';
+import { initialCheckpoint, MIN_PAGE_SIZE, type SyncRun } from '#domain/runs';
+import { newClientFromIntacct } from '#domain/sync-rules';
 import { confirmUnlinks } from '#use-cases/confirm-unlinks';
 import { connectIntacct } from '#use-cases/connect-intacct';
-import { executeRun, noteStall, STALL_LIMIT_MS } from '#use-cases/engine/run-lifecycle';
-import { IntacctFailure } from '#domain/errors';
-import { initialCheckpoint, MIN_PAGE_SIZE, type SyncRun } from '#domain/runs';
 import { forEachBounded } from '#use-cases/engine/bounded';
 import { clientKind } from '#use-cases/engine/kinds';
-import { newClientFromIntacct } from '#domain/sync-rules';
+import { executeRun, noteStall, STALL_LIMIT_MS } from '#use-cases/engine/run-lifecycle';
 import { queueClientImport } from '#use-cases/import-clients';
 import { syncTenant } from '#use-cases/sync-tenant';
-import { startEngineHarness, type EngineHarness } from '../support/engine-harness';
+import { type EngineHarness, startEngineHarness } from '../support/engine-harness';
 import { allClients, importClients, importUsers, intacctIds, nightlySync, recordsOf, runNow } from './engine-steps';
 
 const BIG = 12_000;
@@ -120,7 +119,11 @@ describe('a nightly request delivered again', () => {
     const scheduledAt = '2026-11-26T02:00:00.000Z';
     // The first delivery's invocation has no time left: its runs save where they are and hand
     // themselves on, and that hand-off is lost with the invocation.
-    const first = await syncTenant(h.deps, { tenantId: tenant, scope: 'all', trigger: 'schedule', scheduledAt }, { id: 'dying', remainingMs: () => 0 });
+    const first = await syncTenant(
+      h.deps,
+      { tenantId: tenant, scope: 'all', trigger: 'schedule', scheduledAt },
+      { id: 'dying', remainingMs: () => 0 },
+    );
     h.workers.drop();
     expect(first.runs.map((run) => run.status)).toEqual(['running', 'running']);
 
@@ -158,7 +161,7 @@ describe('a run meeting Intacct out of reach', () => {
     }
   });
 
-  it('reports a run failed once it has gone without progress past its limit: a few minutes for an admin\'s, most of an hour for a scheduled one', () => {
+  it("reports a run failed once it has gone without progress past its limit: a few minutes for an admin's, most of an hour for a scheduled one", () => {
     const stalledRun = (trigger: 'api' | 'schedule') => ({ trigger, checkpoint: { ...initialCheckpoint(), pageSize: MIN_PAGE_SIZE } }) as SyncRun;
     const outage = new IntacctFailure('intacct_unavailable', 'down');
     const admins = stalledRun('api');
@@ -194,10 +197,23 @@ async function linkEveryCustomer(tenantId: string, company: number): Promise<voi
     const mapped = page.records.map((fields) => kind.map(fields));
     const clients = mapped.map((record) => newClientFromIntacct({ id: h.deps.ids.newId(), tenantId, mapped: record, now }));
     await h.stores.clients.createNew(clients);
-    await forEachBounded(mapped.map((record, at) => ({ record, client: clients[at]! })), 16, async ({ record, client }) => {
-      const link = { tenantId, object: 'customer' as const, recordNo: record.recordNo, intacctId: record.intacctId, psaId: client.id, createdAt: now, fingerprint: kind.fingerprint(record), claim: null };
-      expect(await h.stores.links.createIfAbsent(link)).toBe(true);
-    });
+    await forEachBounded(
+      mapped.map((record, at) => ({ record, client: clients[at]! })),
+      16,
+      async ({ record, client }) => {
+        const link = {
+          tenantId,
+          object: 'customer' as const,
+          recordNo: record.recordNo,
+          intacctId: record.intacctId,
+          psaId: client.id,
+          createdAt: now,
+          fingerprint: kind.fingerprint(record),
+          claim: null,
+        };
+        expect(await h.stores.links.createIfAbsent(link)).toBe(true);
+      },
+    );
   }
 }
 
@@ -215,9 +231,12 @@ describe('I3 a mass removal', () => {
 
     expect(held).toMatchObject({ status: 'needs_review', heldCount: REMOVED, counts: { unlinked: 0, skipped: REMOVED, unchanged: BIG - REMOVED } });
     expect(held!.progress.processed).toBeLessThanOrEqual(held!.progress.total);
-    expect(h.events.ofType('SyncRunFinished').filter((event) => event.detail.runId === held!.id).map((event) => event.detail.status)).toEqual([
-      'needs_review',
-    ]);
+    expect(
+      h.events
+        .ofType('SyncRunFinished')
+        .filter((event) => event.detail.runId === held!.id)
+        .map((event) => event.detail.status),
+    ).toEqual(['needs_review']);
     expect((await allClients(h, tenant)).filter((client) => client.integrations.intacct?.status === 'unlinked')).toHaveLength(0);
 
     const accepted = await confirmUnlinks(h.deps, tenant, held!.id);

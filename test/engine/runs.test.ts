@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunRecord } from '#domain/runs';
 import { editClient } from '#use-cases/edit-client';
 import { syncTenant } from '#use-cases/sync-tenant';
-import { startEngineHarness, type EngineHarness } from '../support/engine-harness';
+import { type EngineHarness, startEngineHarness } from '../support/engine-harness';
 import { allClients, importClients, importUsers, intacctIds, nightlySync, recordsOf } from './engine-steps';
 
 let h: EngineHarness;
@@ -110,7 +110,9 @@ describe('a run started the moment the previous one shows finished', () => {
       return release(...args);
     };
     const first = syncTenant(h.deps, { tenantId: tenant, scope: 'clients', trigger: 'manual' });
-    const firstRunId = await until(async () => (await h.deps.runs.list(tenant, { limit: 1 })).items.find((run) => run.type === 'client_sync' && run.status === 'succeeded')?.id);
+    const firstRunId = await until(
+      async () => (await h.deps.runs.list(tenant, { limit: 1 })).items.find((run) => run.type === 'client_sync' && run.status === 'succeeded')?.id,
+    );
 
     try {
       const second = await syncTenant(h.deps, { tenantId: tenant, scope: 'clients', trigger: 'manual' });

@@ -2,12 +2,13 @@
  * The cloud adapters over real HTTP (a loopback endpoint speaking the AWS protocols), the
  * encrypted secrets file on a real disk, and the configuration's refusals.
  */
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { LambdaClient } from '@aws-sdk/client-lambda';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EncryptedFileSecretStore } from '#adapters/encrypted-file-secret-store';
 import { EventBridgePublisher, EventPublishError } from '#adapters/eventbridge-publisher';
@@ -15,7 +16,7 @@ import { LambdaWorkerLauncher } from '#adapters/lambda-worker-launcher';
 import { SecretsManagerSecretStore } from '#adapters/secrets-manager-secret-store';
 import { ConfigError, loadConfig } from '#config';
 import type { DomainEvent } from '#domain/events';
-import { startFakeAwsEndpoint, type FakeAwsEndpoint } from './support/aws-endpoint';
+import { type FakeAwsEndpoint, startFakeAwsEndpoint } from './support/aws-endpoint';
 
 const LOCAL = { region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
 const OWNER_ONLY = 0o600;
@@ -34,11 +35,17 @@ beforeEach(() => {
 });
 
 const eventsFor = (count: number): DomainEvent[] =>
-  Array.from({ length: count }, (_, index) => ({ type: 'ClientUpdated', detail: { tenantId: 't-1', eventId: `e-${index}`, clientId: `c-${index}` } }));
+  Array.from({ length: count }, (_, index) => ({
+    type: 'ClientUpdated',
+    detail: { tenantId: 't-1', eventId: `e-${index}`, clientId: `c-${index}` },
+  }));
 
 describe('EventBridgePublisher', () => {
   const publisher = (maxAttempts?: number) =>
-    new EventBridgePublisher(new EventBridgeClient({ ...LOCAL, endpoint: aws.url }), 'bus-1', { retryBaseDelayMs: 1, ...(maxAttempts ? { maxAttempts } : {}) });
+    new EventBridgePublisher(new EventBridgeClient({ ...LOCAL, endpoint: aws.url }), 'bus-1', {
+      retryBaseDelayMs: 1,
+      ...(maxAttempts ? { maxAttempts } : {}),
+    });
 
   it('puts events in batches of ten, in order, with source, detail-type and JSON detail', async () => {
     await publisher().publish(eventsFor(23));
@@ -78,7 +85,7 @@ describe('LambdaWorkerLauncher', () => {
       tenantSync: 'fn-tenant-sync',
     });
 
-  it('invokes each run type\'s worker asynchronously (InvocationType Event) with its request', async () => {
+  it("invokes each run type's worker asynchronously (InvocationType Event) with its request", async () => {
     await launcher().start({ tenantId: 't-1', runId: 'r-1', type: 'client_import' });
     await launcher().start({ tenantId: 't-1', runId: 'r-2', type: 'user_import' });
     await launcher().start({ tenantId: 't-1', runId: 'r-3', type: 'client_sync' });

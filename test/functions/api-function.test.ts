@@ -2,11 +2,12 @@
  * functions/api.ts wired from the environment: the same handler the HTTP tests build, here with
  * the real Lambda launcher (asynchronous Invoke over HTTP) and the encrypted secrets file.
  */
-import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+
 import { readFile } from 'node:fs/promises';
+import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiEvent, claimsOf } from '../http/support/api-client';
-import { startFunctionEnvironment, type FunctionEnvironment } from './support/function-environment';
+import { type FunctionEnvironment, startFunctionEnvironment } from './support/function-environment';
 
 let fn: FunctionEnvironment;
 let handler: (event: unknown, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -20,7 +21,10 @@ afterAll(async () => fn.close());
 
 describe('the api function', () => {
   it('queues a client import and starts the client-import function asynchronously', async () => {
-    const result = await handler(apiEvent({ method: 'POST', path: '/clients/import', body: { all: true }, claims: claimsOf(fn.tenants[0]!) }), context);
+    const result = await handler(
+      apiEvent({ method: 'POST', path: '/clients/import', body: { all: true }, claims: claimsOf(fn.tenants[0]!) }),
+      context,
+    );
 
     expect(result.statusCode).toBe(202);
     const { runId } = JSON.parse(result.body!);
@@ -43,7 +47,12 @@ describe('the api function', () => {
     const claims = claimsOf('fn-tenant-new');
 
     const result = await handler(
-      apiEvent({ method: 'PUT', path: '/integrations/intacct', body: { companyId: company.companyId, userId: company.userId, password: company.userPassword }, claims }),
+      apiEvent({
+        method: 'PUT',
+        path: '/integrations/intacct',
+        body: { companyId: company.companyId, userId: company.userId, password: company.userPassword },
+        claims,
+      }),
       context,
     );
 

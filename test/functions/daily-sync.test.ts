@@ -3,7 +3,7 @@ import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { disconnectIntacct } from '#use-cases/disconnect-intacct';
 import { emfDocuments, metricTotal } from '../support/emf';
-import { EVENT_BUS_NAME, startFunctionEnvironment, type FunctionEnvironment } from './support/function-environment';
+import { EVENT_BUS_NAME, type FunctionEnvironment, startFunctionEnvironment } from './support/function-environment';
 
 let fn: FunctionEnvironment;
 let handler: (event: unknown, context: Context) => Promise<unknown>;

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Run } from '#http/schemas';
 import { queueClientImport } from '#use-cases/import-clients';
 import { queueUserImport } from '#use-cases/import-users';
-import { startFunctionEnvironment, type FunctionEnvironment } from './support/function-environment';
+import { type FunctionEnvironment, startFunctionEnvironment } from './support/function-environment';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 const CUSTOMERS = 5;

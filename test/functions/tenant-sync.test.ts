@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Run } from '#http/schemas';
 import { queueClientImport, runClientImport } from '#use-cases/import-clients';
 import { queueSync } from '#use-cases/sync-tenant';
-import { startFunctionEnvironment, type FunctionEnvironment } from './support/function-environment';
+import { type FunctionEnvironment, startFunctionEnvironment } from './support/function-environment';
 
 let fn: FunctionEnvironment;
 let tenant: string;
@@ -60,7 +60,7 @@ describe('tenant-sync, the nightly event', () => {
     expect(answer.runs.map((run) => Run.parse(run).type)).toEqual(['client_sync']);
   });
 
-  it('takes a request delivered again for a firing it already handled as that firing\'s runs, starting none', async () => {
+  it("takes a request delivered again for a firing it already handled as that firing's runs, starting none", async () => {
     const before = await runCount();
 
     const answer = (await handler(busEvent({ tenantId: tenant, scheduledAt: '2026-11-25T02:00:00.000Z' }, '2026-11-25T02:03:00Z'), context)) as {

@@ -3,9 +3,9 @@
  * dynalite): answers have the spec's shapes and statuses, and stay inside the caller's tenant.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Client, CustomerChoice, Run, RunAccepted, pageOf } from '#http/schemas';
+import { Client, CustomerChoice, pageOf, Run, RunAccepted } from '#http/schemas';
 import { intacctIds } from '../engine/engine-steps';
-import { startApiHarness, type ApiHarness } from './support/api-client';
+import { type ApiHarness, startApiHarness } from './support/api-client';
 
 let api: ApiHarness;
 let admin: ReturnType<ApiHarness['as']>;
@@ -26,9 +26,9 @@ async function importCustomers(customerIds: string[]): Promise<void> {
 }
 
 async function listClients() {
-  return (await admin({ method: 'GET', path: '/clients' })).body.items as Client[];
+  return (await admin({ method: 'GET', path: '/clients' })).body.items as ClientJson[];
 }
-type Client = ReturnType<typeof Client.parse>;
+type ClientJson = ReturnType<typeof Client.parse>;
 
 describe('POST /clients/import', () => {
   it('answers 202 with the queued run id and starts the client import worker', async () => {
@@ -260,7 +260,12 @@ describe('POST /clients/sync', () => {
   });
 
   it('answers 422 not_connected for a tenant without a connection', async () => {
-    const answer = await api.call({ method: 'POST', path: '/clients/sync', body: { dryRun: true }, claims: { tenant_id: 'tenant-new', permission_profile: 'admin' } });
+    const answer = await api.call({
+      method: 'POST',
+      path: '/clients/sync',
+      body: { dryRun: true },
+      claims: { tenant_id: 'tenant-new', permission_profile: 'admin' },
+    });
 
     expect(answer.status).toBe(422);
   });

@@ -8,7 +8,7 @@ const oidc = {
 };
 
 describe('the console configuration', () => {
-  it('takes a local sign-in with demo users, trimming the API URL\'s trailing slash', () => {
+  it("takes a local sign-in with demo users, trimming the API URL's trailing slash", () => {
     expect(parseConsoleConfig(local)).toEqual({ ...local, apiUrl: 'http://127.0.0.1:3000' });
   });
 
@@ -22,7 +22,11 @@ describe('the console configuration', () => {
     ['a relative API URL', { ...local, apiUrl: '/api' }, 'absolute URL'],
     ['a javascript: API URL', { ...local, apiUrl: 'javascript:alert(1)' }, 'http(s) URL'],
     ['no users', { ...local, signIn: { kind: 'local', users: [] } }, 'at least one user'],
-    ['an unknown profile', { ...local, signIn: { kind: 'local', users: [{ tenantId: 'a', profile: 'owner', token: 't' }] } }, 'profile must be one of'],
+    [
+      'an unknown profile',
+      { ...local, signIn: { kind: 'local', users: [{ tenantId: 'a', profile: 'owner', token: 't' }] } },
+      'profile must be one of',
+    ],
     ['a scope without openid', { ...oidc, signIn: { ...oidc.signIn, scope: 'email' } }, 'include openid'],
     ['an unknown bearer', { ...oidc, signIn: { ...oidc.signIn, bearer: 'code' } }, 'signIn.bearer'],
     ['an unknown kind', { ...oidc, signIn: { kind: 'saml' } }, 'local or oidc'],

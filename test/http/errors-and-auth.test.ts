@@ -2,16 +2,17 @@
  * Refusals of the HTTP layer: tokens and profiles, unknown routes and methods, unreadable or
  * invalid input (400 naming each field), and the rule that bad input never answers 500.
  */
-import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+
 import { Logger } from '@aws-lambda-powertools/logger';
 import { search } from '@aws-lambda-powertools/logger/correlationId';
+import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHandler } from '#http/api-handler';
 import { API_ROUTES } from '#http/routes/index';
 import { ErrorBody } from '#http/schemas';
 import type { ClientStore } from '#ports/stores';
-import { apiEvent, claimsOf, startApiHarness, type ApiHarness } from './support/api-client';
+import { type ApiHarness, apiEvent, claimsOf, startApiHarness } from './support/api-client';
 
 let api: ApiHarness;
 let clientId: string;
@@ -113,15 +114,18 @@ describe('request bodies', () => {
     expect(answer.body.error.code).toBe('invalid_json');
   });
 
-  it.each([['an array', '[1,2]'], ['a string', '"Acme"'], ['a number', '42'], ['null', 'null'], ['nothing', undefined]])(
-    'answers 400 invalid_request for %s instead of an object',
-    async (_case, body) => {
-      const answer = await api.as('admin')({ method: 'POST', path: '/clients', body });
+  it.each([
+    ['an array', '[1,2]'],
+    ['a string', '"Acme"'],
+    ['a number', '42'],
+    ['null', 'null'],
+    ['nothing', undefined],
+  ])('answers 400 invalid_request for %s instead of an object', async (_case, body) => {
+    const answer = await api.as('admin')({ method: 'POST', path: '/clients', body });
 
-      expect(answer.status).toBe(400);
-      expect(answer.body.error).toMatchObject({ code: 'invalid_request', details: [{ field: 'body' }] });
-    },
-  );
+    expect(answer.status).toBe(400);
+    expect(answer.body.error).toMatchObject({ code: 'invalid_request', details: [{ field: 'body' }] });
+  });
 
   const invalidBodies: [string, string, unknown, string[]][] = [
     ['PUT', '/integrations/intacct', { companyId: '', password: 5, extra: 1 }, ['companyId', 'userId', 'password', 'extra']],

@@ -1,8 +1,8 @@
 /** The Intacct connection and run history routes through the real handler, over real parts. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { IntacctConnection, Run, RunAccepted, RunRecord, pageOf } from '#http/schemas';
+import { IntacctConnection, pageOf, Run, RunAccepted, RunRecord } from '#http/schemas';
 import { importClients, nightlySync } from '../engine/engine-steps';
-import { startApiHarness, type ApiHarness } from './support/api-client';
+import { type ApiHarness, startApiHarness } from './support/api-client';
 
 const CUSTOMERS = 12;
 /** More than the mass-unlink guard lets through without review. */
@@ -49,7 +49,12 @@ describe('PUT /integrations/intacct', () => {
   it('connects after Intacct accepted the credentials: 200 status', async () => {
     const { companyId, userId, userPassword } = company(1);
 
-    const answer = await api.call({ method: 'PUT', path: '/integrations/intacct', body: { companyId, userId, password: userPassword }, claims: asNewTenant });
+    const answer = await api.call({
+      method: 'PUT',
+      path: '/integrations/intacct',
+      body: { companyId, userId, password: userPassword },
+      claims: asNewTenant,
+    });
 
     expect(answer.status).toBe(200);
     expect(IntacctConnection.parse(answer.body)).toMatchObject({ connected: true, companyId });
@@ -59,7 +64,12 @@ describe('PUT /integrations/intacct', () => {
   it('answers 502 intacct_auth_failed for a wrong password and saves nothing', async () => {
     const { companyId, userId } = company(1);
 
-    const answer = await api.call({ method: 'PUT', path: '/integrations/intacct', body: { companyId, userId, password: 'wrong-password' }, claims: asNewTenant });
+    const answer = await api.call({
+      method: 'PUT',
+      path: '/integrations/intacct',
+      body: { companyId, userId, password: 'wrong-password' },
+      claims: asNewTenant,
+    });
 
     expect(answer.status).toBe(502);
     expect(answer.body.error.code).toBe('intacct_auth_failed');
@@ -70,7 +80,8 @@ describe('PUT /integrations/intacct', () => {
   it('pauses connecting after 5 refused sign-ins in 15 minutes: 429 with Retry-After, then allows it again', async () => {
     const { companyId, userId, userPassword } = company(1);
     const guesser = { tenant_id: 'tenant-guessing', permission_profile: 'admin' };
-    const attempt = (password: string) => api.call({ method: 'PUT', path: '/integrations/intacct', body: { companyId, userId, password }, claims: guesser });
+    const attempt = (password: string) =>
+      api.call({ method: 'PUT', path: '/integrations/intacct', body: { companyId, userId, password }, claims: guesser });
     const requestsBefore = api.h.emulator.stats().httpRequests;
 
     for (let guess = 1; guess <= 5; guess += 1) expect((await attempt(`guess-${guess}`)).status).toBe(502);
@@ -84,7 +95,16 @@ describe('PUT /integrations/intacct', () => {
     // The paused attempts never reached Intacct: only the five guesses signed in.
     expect(api.h.emulator.stats().httpRequests - requestsBefore).toBe(5);
     // Another workspace is not affected.
-    expect((await api.call({ method: 'PUT', path: '/integrations/intacct', body: { companyId, userId, password: userPassword }, claims: { tenant_id: 'tenant-patient', permission_profile: 'admin' } })).status).toBe(200);
+    expect(
+      (
+        await api.call({
+          method: 'PUT',
+          path: '/integrations/intacct',
+          body: { companyId, userId, password: userPassword },
+          claims: { tenant_id: 'tenant-patient', permission_profile: 'admin' },
+        })
+      ).status,
+    ).toBe(200);
 
     api.h.clock.advance(15 * 60_000 + 1_000);
     expect((await attempt(userPassword)).status).toBe(200);
@@ -119,7 +139,11 @@ describe('GET /sync-runs, /sync-runs/{id} and /sync-runs/{id}/records', () => {
     const one = await admin({ method: 'GET', path: `/sync-runs/${run.id}` });
     const records = await admin({ method: 'GET', path: `/sync-runs/${run.id}/records`, query: { limit: '5' } });
 
-    expect(pageOf(Run).parse(list.body).items.map((item) => item.id)).toEqual([run.id]);
+    expect(
+      pageOf(Run)
+        .parse(list.body)
+        .items.map((item) => item.id),
+    ).toEqual([run.id]);
     expect(Run.parse(one.body)).toMatchObject({ id: run.id, status: 'succeeded', counts: { created: CUSTOMERS } });
     const page = pageOf(RunRecord).parse(records.body);
     expect(page.items).toHaveLength(5);
@@ -141,7 +165,10 @@ describe('POST /sync-runs/{id}/confirm-unlinks', () => {
     const tenant = api.h.tenants[0]!;
     await importClients(api.h, tenant, { all: true });
     const clients = (await admin({ method: 'GET', path: '/clients' })).body.items as { integrations: { intacct: { recordNo: string } } }[];
-    await api.h.intacct().delete('CUSTOMER', clients.slice(0, REMOVED).map((client) => client.integrations.intacct.recordNo));
+    await api.h.intacct().delete(
+      'CUSTOMER',
+      clients.slice(0, REMOVED).map((client) => client.integrations.intacct.recordNo),
+    );
     const [run] = await nightlySync(api.h, tenant, 'clients');
     expect(run!.status).toBe('needs_review');
     return run!;

@@ -4,8 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_ROUTES } from '#http/routes/index';
-import { startApiHarness, type ApiHarness } from './support/api-client';
 import { SPEC_ROUTE_KEYS } from '../support/spec-routes';
+import { type ApiHarness, startApiHarness } from './support/api-client';
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch'];
 

@@ -1,8 +1,8 @@
 /** The user and department routes through the real handler, over the engine's real parts. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Department, EmployeeChoice, PermissionProfileItem, User, pageOf } from '#http/schemas';
+import { Department, EmployeeChoice, PermissionProfileItem, pageOf, User } from '#http/schemas';
 import { intacctIds } from '../engine/engine-steps';
-import { startApiHarness, type ApiHarness } from './support/api-client';
+import { type ApiHarness, startApiHarness } from './support/api-client';
 
 let api: ApiHarness;
 let admin: ReturnType<ApiHarness['as']>;
@@ -89,7 +89,9 @@ describe('PATCH /users/{id} and POST /users/{id}/invite', () => {
     expect(User.parse(edited.body)).toMatchObject({ email: 'ann@example.com', notes: 'New hire' });
     expect(invited.status).toBe(200);
     expect(User.parse(invited.body).invitationStatus).toBe('invited');
-    expect(api.h.events.ofType('UserInvited')).toEqual([{ type: 'UserInvited', detail: { tenantId: api.h.tenants[0], userId: user.id, eventId: expect.any(String) } }]);
+    expect(api.h.events.ofType('UserInvited')).toEqual([
+      { type: 'UserInvited', detail: { tenantId: api.h.tenants[0], userId: user.id, eventId: expect.any(String) } },
+    ]);
   });
 
   it('refuses a collaborator: 403', async () => {
@@ -156,13 +158,11 @@ describe('GET /departments and GET /permission-profiles', () => {
   it('answers the five profiles to an admin', async () => {
     const answer = await admin({ method: 'GET', path: '/permission-profiles' });
 
-    expect(pageOf(PermissionProfileItem).parse(answer.body).items.map((profile) => profile.id)).toEqual([
-      'admin',
-      'controller',
-      'manager',
-      'coordinator',
-      'collaborator',
-    ]);
+    expect(
+      pageOf(PermissionProfileItem)
+        .parse(answer.body)
+        .items.map((profile) => profile.id),
+    ).toEqual(['admin', 'controller', 'manager', 'coordinator', 'collaborator']);
   });
 
   it('refuses a collaborator the permission profiles: 403', async () => {

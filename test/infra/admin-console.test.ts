@@ -9,8 +9,8 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConsoleConfig, type ConsoleConfig } from '#http/console-config';
-import { CONSOLE_FIXTURE_DIR, synthSyncApp, type Synthesized } from './support/synth';
+import { type ConsoleConfig, parseConsoleConfig } from '#http/console-config';
+import { CONSOLE_FIXTURE_DIR, type Synthesized, synthSyncApp } from './support/synth';
 
 const ISSUER = 'https://login.psa.example.com/tenants/main';
 const AUDIENCE = 'psa-frontend';
@@ -150,7 +150,11 @@ describe('hosting', () => {
     const distributionId = pool.logicalId(pool.stack.adminConsole!.distribution);
     const distribution = only(pool.resources('AWS::CloudFront::Distribution')).Properties.DistributionConfig;
     const [oacId, oac] = Object.entries(pool.resources('AWS::CloudFront::OriginAccessControl'))[0]!;
-    expect(oac.Properties.OriginAccessControlConfig).toMatchObject({ OriginAccessControlOriginType: 's3', SigningBehavior: 'always', SigningProtocol: 'sigv4' });
+    expect(oac.Properties.OriginAccessControlConfig).toMatchObject({
+      OriginAccessControlOriginType: 's3',
+      SigningBehavior: 'always',
+      SigningProtocol: 'sigv4',
+    });
     expect(distribution.Origins).toEqual([
       expect.objectContaining({
         DomainName: { 'Fn::GetAtt': [pool.logicalId(pool.stack.adminConsole!.bucket), 'RegionalDomainName'] },
@@ -161,7 +165,9 @@ describe('hosting', () => {
     expect(reads).toHaveLength(1);
     expect(reads[0]!.Principal).toEqual({ Service: 'cloudfront.amazonaws.com' });
     expect(Object.keys(reads[0]!.Condition)).toEqual(['StringEquals']);
-    expect(deployed(reads[0]!.Condition.StringEquals['AWS:SourceArn'])).toBe(`arn:aws:cloudfront::${SAMPLE.account}:distribution/${distributionId.toLowerCase()}`);
+    expect(deployed(reads[0]!.Condition.StringEquals['AWS:SourceArn'])).toBe(
+      `arn:aws:cloudfront::${SAMPLE.account}:distribution/${distributionId.toLowerCase()}`,
+    );
   });
 
   it('grants nothing else in prod (dev adds only the emptying of the bucket when the stack goes)', () => {
@@ -183,14 +189,14 @@ describe('hosting', () => {
     expect(consoleUrl(pool)).toBe(`https://${pool.logicalId(pool.stack.adminConsole!.distribution).toLowerCase()}.cloudfront.net`);
   });
 
-  it('honours the files\' own Cache-Control at the edge (minimum TTL 0, so no-store is never cached)', () => {
+  it("honours the files' own Cache-Control at the edge (minimum TTL 0, so no-store is never cached)", () => {
     const distribution = only(pool.resources('AWS::CloudFront::Distribution')).Properties.DistributionConfig;
     const [policyId, policy] = Object.entries(pool.resources('AWS::CloudFront::CachePolicy'))[0]!;
     expect(distribution.DefaultCacheBehavior.CachePolicyId).toEqual({ Ref: policyId });
     expect(policy.Properties.CachePolicyConfig).toMatchObject({ MinTTL: 0, MaxTTL: 31536000 });
   });
 
-  it('logs the bucket\'s and the distribution\'s access to a private log bucket that expires them with the log retention', () => {
+  it("logs the bucket's and the distribution's access to a private log bucket that expires them with the log retention", () => {
     const logs = pool.logicalId(pool.stack.adminConsole!.accessLogs);
     expect(bucketOf(pool).Properties.LoggingConfiguration).toEqual({ DestinationBucketName: { Ref: logs }, LogFilePrefix: 's3/' });
     const distribution = only(pool.resources('AWS::CloudFront::Distribution')).Properties.DistributionConfig;
@@ -199,7 +205,9 @@ describe('hosting', () => {
       PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
       LifecycleConfiguration: { Rules: [{ ExpirationInDays: 14, Status: 'Enabled' }] },
     });
-    expect(external.resources('AWS::S3::Bucket')[external.logicalId(external.stack.adminConsole!.accessLogs)]!.Properties.LifecycleConfiguration).toEqual({
+    expect(
+      external.resources('AWS::S3::Bucket')[external.logicalId(external.stack.adminConsole!.accessLogs)]!.Properties.LifecycleConfiguration,
+    ).toEqual({
       Rules: [{ ExpirationInDays: 90, Status: 'Enabled' }],
     });
   });
@@ -226,7 +234,10 @@ describe('hosting', () => {
 
 describe('security headers', () => {
   const headers = (synth: Synthesized) =>
-    only(synth.resources('AWS::CloudFront::ResponseHeadersPolicy')).Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig as Record<string, any>;
+    only(synth.resources('AWS::CloudFront::ResponseHeadersPolicy')).Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig as Record<
+      string,
+      any
+    >;
 
   it('are on every answer: HSTS for a year with subdomains, nosniff, no framing, no referrer, overriding the origin', () => {
     const distribution = only(pool.resources('AWS::CloudFront::Distribution')).Properties.DistributionConfig;
@@ -240,7 +251,7 @@ describe('security headers', () => {
     });
   });
 
-  it('the CSP allows the console\'s own scripts, styles and images only, no framing, no plugins, no base change', () => {
+  it("the CSP allows the console's own scripts, styles and images only, no framing, no plugins, no base change", () => {
     expect(contentSecurityPolicy(pool)).toMatchObject({
       'default-src': ["'self'"],
       'script-src': ["'self'"],
@@ -273,7 +284,7 @@ describe('security headers', () => {
     expect(csp['form-action']).toEqual(["'self'", 'https://login.psa.example.com']);
   });
 
-  it('name the API by its region\'s API Gateway hosts, not its URL: the API\'s CORS names the distribution, so the distribution must not name the API', () => {
+  it("name the API by its region's API Gateway hosts, not its URL: the API's CORS names the distribution, so the distribution must not name the API", () => {
     const csp = contentSecurityPolicy(pool);
     expect(csp['connect-src']).toContain(`https://*.execute-api.${SAMPLE.region}.${SAMPLE.urlSuffix}`);
     const httpApi = pool.logicalId(pool.stack.api.httpApi);
@@ -292,13 +303,19 @@ describe('app routes', () => {
   /** Runs the deployed function's code on a viewer request for `uri`, as CloudFront would. */
   const rewrite = (uri: string): string => {
     const handler = runInNewContext(`${functionCode()}\n;handler`, {}) as (event: unknown) => { uri: string };
-    return handler({ version: '1.0', context: { eventType: 'viewer-request' }, request: { method: 'GET', uri, querystring: {}, headers: {}, cookies: {} } }).uri;
+    return handler({
+      version: '1.0',
+      context: { eventType: 'viewer-request' },
+      request: { method: 'GET', uri, querystring: {}, headers: {}, cookies: {} },
+    }).uri;
   };
 
   it('runs a CloudFront Function on every viewer request', () => {
     const distribution = only(pool.resources('AWS::CloudFront::Distribution')).Properties.DistributionConfig;
     const [fnId] = Object.keys(pool.resources('AWS::CloudFront::Function'));
-    expect(distribution.DefaultCacheBehavior.FunctionAssociations).toEqual([{ EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [fnId, 'FunctionARN'] } }]);
+    expect(distribution.DefaultCacheBehavior.FunctionAssociations).toEqual([
+      { EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [fnId, 'FunctionARN'] } },
+    ]);
   });
 
   it.each(['/clients/abc', '/clients', '/', '/sync-runs/01HX/records', '/callback'])('answers the app route %s with /index.html', (uri) => {
@@ -316,7 +333,7 @@ describe('app routes', () => {
 });
 
 describe('deployment', () => {
-  it('deploys the hashed files under assets/ cached for a year, immutable, keeping earlier builds\' files', () => {
+  it("deploys the hashed files under assets/ cached for a year, immutable, keeping earlier builds' files", () => {
     const [, hashed] = deployments(pool).hashed;
     expect(hashed.Properties).toMatchObject({
       Exclude: ['*'],
@@ -376,7 +393,7 @@ describe('deployment', () => {
     });
   });
 
-  it('runs its handler with a role and log group of its own: no managed policy, the stage\'s retention', () => {
+  it("runs its handler with a role and log group of its own: no managed policy, the stage's retention", () => {
     const deployRole = pool.logicalId(pool.stack.adminConsole!.node.findChild('DeployRole'));
     const handler = Object.values(pool.resources('AWS::Lambda::Function')).find((fn) => fn.Properties.Role?.['Fn::GetAtt']?.[0] === deployRole)!;
     expect(handler).toBeDefined();
@@ -408,7 +425,7 @@ describe('sign-in', () => {
     expect(client.LogoutURLs.map(deployed)).toEqual([`${consoleUrl(pool)}/`]);
   });
 
-  it('with the created pool: the API accepts the console client\'s ID tokens besides the scripts\' client\'s', () => {
+  it("with the created pool: the API accepts the console client's ID tokens besides the scripts' client's", () => {
     const authorizer = only(pool.resources('AWS::ApiGatewayV2::Authorizer')).Properties;
     expect(authorizer.JwtConfiguration.Audience).toEqual([
       { Ref: pool.logicalId(pool.stack.identity.userPoolClient!) },
@@ -433,12 +450,14 @@ describe('sign-in', () => {
   });
 
   it('with an external issuer and no console client in context, synth stops and names the key', () => {
-    expect(() => synthSyncApp({ bundle: false, context: { jwtIssuer: ISSUER, jwtAudience: AUDIENCE } })).toThrow(/consoleOidcClientId is required with jwtIssuer/);
+    expect(() => synthSyncApp({ bundle: false, context: { jwtIssuer: ISSUER, jwtAudience: AUDIENCE } })).toThrow(
+      /consoleOidcClientId is required with jwtIssuer/,
+    );
   });
 });
 
 describe('API CORS', () => {
-  it('allows the console\'s origin next to the configured ones', () => {
+  it("allows the console's origin next to the configured ones", () => {
     const api = only(pool.resources('AWS::ApiGatewayV2::Api')).Properties;
     expect(api.CorsConfiguration.AllowOrigins.map(deployed)).toEqual([ALLOWED_ORIGIN, consoleUrl(pool)]);
   });
@@ -493,7 +512,11 @@ describe('cdk-nag', () => {
     ['prod with an external issuer', () => external],
   ])('%s: AwsSolutions leaves no unacknowledged finding, and each console finding is acknowledged for its own reason', (_case, synth) => {
     const report = JSON.parse(readFileSync(path.join(synth().outdir, 'validation-report.json'), 'utf8')) as {
-      pluginReports: { pluginName: string; violations: unknown[]; suppressedViolations: { ruleName: string; reason: string; violatingConstructs?: unknown }[] }[];
+      pluginReports: {
+        pluginName: string;
+        violations: unknown[];
+        suppressedViolations: { ruleName: string; reason: string; violatingConstructs?: unknown }[];
+      }[];
     };
     const nag = report.pluginReports.find((plugin) => plugin.pluginName === 'AwsSolutions')!;
     expect(nag.violations).toEqual([]);
@@ -504,4 +527,3 @@ describe('cdk-nag', () => {
     for (const violation of nag.suppressedViolations) expect(violation.reason.length, violation.ruleName).toBeGreaterThan(60);
   });
 });
-

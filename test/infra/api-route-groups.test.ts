@@ -7,26 +7,19 @@
  */
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  API_ROUTE_GROUPS,
-  UngroupedRouteError,
-  apiGroupOf,
-  apiRouteGroupFrom,
-  routesOfGroup,
-  type ApiRouteGroup,
-} from '#http/route-groups';
-import { TABLE_ACTIONS } from '../../infra/constructs/app-function';
-import { FUNCTION_ACCESS } from '../../infra/constructs/sync-functions';
-import { API_FUNCTION_IDS } from '../../infra/function-catalog';
 import { createLogger } from '#adapters/logger';
 import { createApiHandler } from '#http/api-handler';
+import { API_ROUTE_GROUPS, type ApiRouteGroup, apiGroupOf, apiRouteGroupFrom, routesOfGroup, UngroupedRouteError } from '#http/route-groups';
 import { API_ROUTES } from '#http/routes/index';
 import type { SyncDeps } from '#use-cases/engine/deps';
 import { LEASE_TTL_MS } from '#use-cases/engine/leases';
 import { queueClientImport } from '#use-cases/import-clients';
 import { queueUserImport } from '#use-cases/import-users';
+import { TABLE_ACTIONS } from '../../infra/constructs/app-function';
+import { FUNCTION_ACCESS } from '../../infra/constructs/sync-functions';
+import { API_FUNCTION_IDS } from '../../infra/function-catalog';
 import { apiEvent, claimsOf } from '../http/support/api-client';
-import { startEngineHarness, type EngineHarness } from '../support/engine-harness';
+import { type EngineHarness, startEngineHarness } from '../support/engine-harness';
 import { SPEC_ROUTE_KEYS } from '../support/spec-routes';
 
 const key = (route: { method: string; path: string }): string => `${route.method} ${route.path}`;
@@ -188,7 +181,9 @@ describe('the read group at run time', () => {
       Object.entries(access.tables).flatMap(([tableId, tableAccess]) =>
         tableAccess === 'none'
           ? []
-          : TABLE_ACTIONS[tableAccess].map((action) => `${action.replace('dynamodb:', '')} ${h.dynamo.names[tableId as keyof typeof h.dynamo.names]}`),
+          : TABLE_ACTIONS[tableAccess].map(
+              (action) => `${action.replace('dynamodb:', '')} ${h.dynamo.names[tableId as keyof typeof h.dynamo.names]}`,
+            ),
       ),
     );
     expect(calls.length).toBeGreaterThan(0);

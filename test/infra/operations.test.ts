@@ -5,12 +5,12 @@
  */
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEPLOYED_FUNCTION_IDS } from '../../infra/function-catalog';
-import { DASHBOARD_WIDGETS } from '../../infra/constructs/operations-dashboard';
 import { SERVICE_NAME } from '#adapters/logger';
 import { RECORD_OUTCOMES, RUN_TYPES } from '#domain/runs';
 import { METRICS, METRICS_NAMESPACE, type MetricKey, type MetricSpec } from '#observability/metric-catalog';
-import { renderValue, synthSyncApp, type Synthesized } from './support/synth';
+import { DASHBOARD_WIDGETS } from '../../infra/constructs/operations-dashboard';
+import { DEPLOYED_FUNCTION_IDS } from '../../infra/function-catalog';
+import { renderValue, type Synthesized, synthSyncApp } from './support/synth';
 
 const FINAL_STATUSES = ['succeeded', 'failed', 'needs_review'];
 const DEAD_LETTER_QUEUES = ['client-import', 'user-import', 'tenant-sync', 'daily-sync', 'event-delivery'];
@@ -92,7 +92,9 @@ function mathOf(alarm: Record<string, any>) {
       .filter((query) => query.MetricStat !== undefined)
       .map((query) => {
         const stat = query.MetricStat;
-        const dimensions = Object.fromEntries((stat.Metric.Dimensions as { Name: string; Value: string }[]).map((entry) => [entry.Name, entry.Value]));
+        const dimensions = Object.fromEntries(
+          (stat.Metric.Dimensions as { Name: string; Value: string }[]).map((entry) => [entry.Name, entry.Value]),
+        );
         expect(query.ReturnData).toBe(false);
         return [query.Id, { namespace: stat.Metric.Namespace, name: stat.Metric.MetricName, dimensions, stat: stat.Stat, period: stat.Period }];
       }),
@@ -119,10 +121,16 @@ afterAll(() => rmSync(synth.outdir, { recursive: true, force: true }));
 describe('tracing and Powertools', () => {
   /** The service's functions, by name; CDK's deploy-time custom-resource handlers are the only others. */
   const serviceFunctions = () =>
-    Object.entries(synth.resources('AWS::Lambda::Function')).filter(([, fn]) => String(fn.Properties.FunctionName ?? '').startsWith('IntacctPsaSync-dev-'));
+    Object.entries(synth.resources('AWS::Lambda::Function')).filter(([, fn]) =>
+      String(fn.Properties.FunctionName ?? '').startsWith('IntacctPsaSync-dev-'),
+    );
 
   it('every function of the service traces actively with X-Ray', () => {
-    expect(serviceFunctions().map(([, fn]) => fn.Properties.FunctionName).sort()).toEqual(FUNCTIONS.map((fid) => `IntacctPsaSync-dev-${fid}`).sort());
+    expect(
+      serviceFunctions()
+        .map(([, fn]) => fn.Properties.FunctionName)
+        .sort(),
+    ).toEqual(FUNCTIONS.map((fid) => `IntacctPsaSync-dev-${fid}`).sort());
     for (const [, fn] of serviceFunctions()) expect(fn.Properties.TracingConfig, fn.Properties.FunctionName).toEqual({ Mode: 'Active' });
     // The rest are CDK's own handlers that deploy the admin console (bucket deployment, auto-delete).
     const others = Object.keys(synth.resources('AWS::Lambda::Function')).filter((id) => !serviceFunctions().some(([own]) => own === id));
@@ -131,9 +139,14 @@ describe('tracing and Powertools', () => {
 
   it('every function of the service may write its traces, and tells Powertools the service name and the metrics namespace', () => {
     for (const [id, fn] of serviceFunctions()) {
-      expect(fn.Properties.Environment.Variables).toMatchObject({ POWERTOOLS_SERVICE_NAME: SERVICE_NAME, POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE });
+      expect(fn.Properties.Environment.Variables).toMatchObject({
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+      });
       const roleId = (fn.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
-      const allowed = rolePolicyStatements(roleId).flatMap((entry) => [entry.Action].flat().map((action) => `${action} on ${JSON.stringify(entry.Resource)}`));
+      const allowed = rolePolicyStatements(roleId).flatMap((entry) =>
+        [entry.Action].flat().map((action) => `${action} on ${JSON.stringify(entry.Resource)}`),
+      );
       expect(allowed, id).toEqual(expect.arrayContaining(['xray:PutTraceSegments on "*"', 'xray:PutTelemetryRecords on "*"']));
     }
   });
@@ -156,14 +169,19 @@ describe('dashboard', () => {
       expect(spec, row.metricName).toBeDefined();
       expect(row.dimensions.service).toBe(SERVICE_NAME);
       const asked = Object.keys(row.dimensions).sort().join(',');
-      expect(spec!.dimensionSets.map((set) => [...set].sort().join(',')), `${row.metricName} by ${asked}`).toContain(asked);
+      expect(
+        spec!.dimensionSets.map((set) => [...set].sort().join(',')),
+        `${row.metricName} by ${asked}`,
+      ).toContain(asked);
     }
     expect(new Set(rows.map((row) => row.metricName))).toEqual(new Set(Object.values(METRICS).map((spec) => spec.name)));
   });
 
   it('sets the nightly fan-out against the scheduled runs finished, one line per final status summed over run types', () => {
     const nightly = widget(DASHBOARD_WIDGETS.nightlyFanOut);
-    expect(serviceRows(nightly, 'nightlyTenantsRequested')).toEqual([expect.objectContaining({ dimensions: { service: SERVICE_NAME }, stat: 'Sum' })]);
+    expect(serviceRows(nightly, 'nightlyTenantsRequested')).toEqual([
+      expect.objectContaining({ dimensions: { service: SERVICE_NAME }, stat: 'Sum' }),
+    ]);
     const finished = serviceRows(nightly, 'runsFinished');
     expect(finished).toHaveLength(FINAL_STATUSES.length * RUN_TYPES.length);
     for (const row of finished) expect(row).toMatchObject({ dimensions: { trigger: 'schedule' }, visible: false });
@@ -179,7 +197,11 @@ describe('dashboard', () => {
 
   it('shows failed runs by run type beside the failed-run rate the alarm reads, with its threshold', () => {
     const failed = widget(DASHBOARD_WIDGETS.failedRuns);
-    expect(serviceRows(failed, 'runsFailed').map((row) => row.dimensions.runType ?? 'all').sort()).toEqual(['all', ...RUN_TYPES].sort());
+    expect(
+      serviceRows(failed, 'runsFailed')
+        .map((row) => row.dimensions.runType ?? 'all')
+        .sort(),
+    ).toEqual(['all', ...RUN_TYPES].sort());
     expect(failed.rows.filter((row) => row.expression !== undefined).map((row) => row.expression)).toEqual([
       'IF(runs_whole >= 5, 100 * FILL(runs_part, 0) / runs_whole, 0)',
     ]);
@@ -188,47 +210,77 @@ describe('dashboard', () => {
   it('shows runs started and finished by status, durations at p50 and p95, and records by every outcome', () => {
     const runs = widget(DASHBOARD_WIDGETS.runs);
     expect(serviceRows(runs, 'runsStarted')).toHaveLength(1);
-    expect(serviceRows(runs, 'runsFinished').map((row) => row.dimensions.status).sort()).toEqual([...FINAL_STATUSES].sort());
+    expect(
+      serviceRows(runs, 'runsFinished')
+        .map((row) => row.dimensions.status)
+        .sort(),
+    ).toEqual([...FINAL_STATUSES].sort());
     expect(serviceRows(runs, 'heldUnlinks')).toHaveLength(1);
     const durations = serviceRows(widget(DASHBOARD_WIDGETS.runDuration), 'runDuration');
-    expect(durations.filter((row) => row.dimensions.runType === undefined).map((row) => row.stat).sort()).toEqual(['p50', 'p95']);
-    expect(durations.filter((row) => row.dimensions.runType !== undefined).map((row) => row.dimensions.runType).sort()).toEqual([...RUN_TYPES].sort());
-    expect(serviceRows(widget(DASHBOARD_WIDGETS.records), 'records').map((row) => row.dimensions.outcome).sort()).toEqual([...RECORD_OUTCOMES].sort());
+    expect(
+      durations
+        .filter((row) => row.dimensions.runType === undefined)
+        .map((row) => row.stat)
+        .sort(),
+    ).toEqual(['p50', 'p95']);
+    expect(
+      durations
+        .filter((row) => row.dimensions.runType !== undefined)
+        .map((row) => row.dimensions.runType)
+        .sort(),
+    ).toEqual([...RUN_TYPES].sort());
+    expect(
+      serviceRows(widget(DASHBOARD_WIDGETS.records), 'records')
+        .map((row) => row.dimensions.outcome)
+        .sort(),
+    ).toEqual([...RECORD_OUTCOMES].sort());
   });
 
   it('shows Intacct traffic, its error and 429 rates as metric math, and its errors by kind by SEARCH', () => {
     const traffic = widget(DASHBOARD_WIDGETS.intacctTraffic);
-    for (const key of ['intacctRequests', 'intacctRetries', 'intacctThrottled', 'intacctErrors'] as const) expect(serviceRows(traffic, key), key).toHaveLength(1);
+    for (const key of ['intacctRequests', 'intacctRetries', 'intacctThrottled', 'intacctErrors'] as const)
+      expect(serviceRows(traffic, key), key).toHaveLength(1);
     const rates = widget(DASHBOARD_WIDGETS.intacctRates);
     const idOf = (key: MetricKey) => serviceRows(rates, key).map((row) => row.id);
-    expect(rates.rows.filter((row) => row.expression !== undefined).map((row) => row.expression).sort()).toEqual(
-      [
-        `100 * FILL(${idOf('intacctErrors')[0]}, 0) / errors_whole`,
-        `100 * FILL(${idOf('intacctThrottled')[0]}, 0) / throttled_whole`,
-      ].sort(),
+    expect(
+      rates.rows
+        .filter((row) => row.expression !== undefined)
+        .map((row) => row.expression)
+        .sort(),
+    ).toEqual(
+      [`100 * FILL(${idOf('intacctErrors')[0]}, 0) / errors_whole`, `100 * FILL(${idOf('intacctThrottled')[0]}, 0) / throttled_whole`].sort(),
     );
     expect(idOf('intacctRequests').sort()).toEqual(['errors_whole', 'throttled_whole']);
     const [search] = widget(DASHBOARD_WIDGETS.intacctErrorKinds).rows;
-    expect(search!.expression).toBe(
-      `SEARCH('{IntacctPsaSync,service,errorKind} MetricName="IntacctErrors" service="${SERVICE_NAME}"', 'Sum', 300)`,
-    );
+    expect(search!.expression).toBe(`SEARCH('{IntacctPsaSync,service,errorKind} MetricName="IntacctErrors" service="${SERVICE_NAME}"', 'Sum', 300)`);
   });
 
-  it('shows DynamoDB throttles as the store counted them per table, and each table\'s own ThrottledRequests', () => {
+  it("shows DynamoDB throttles as the store counted them per table, and each table's own ThrottledRequests", () => {
     const throttles = widget(DASHBOARD_WIDGETS.dynamoDbThrottles);
-    expect(serviceRows(throttles, 'dynamoDbThrottles').map((row) => row.dimensions.table ?? 'all').sort()).toEqual(['all', ...TABLES].sort());
+    expect(
+      serviceRows(throttles, 'dynamoDbThrottles')
+        .map((row) => row.dimensions.table ?? 'all')
+        .sort(),
+    ).toEqual(['all', ...TABLES].sort());
     const own = throttles.rows.filter((row) => row.namespace === 'AWS/DynamoDB');
     expect(own.every((row) => row.metricName === 'ThrottledRequests')).toBe(true);
     expect([...new Set(own.map((row) => row.dimensions.TableName))].sort()).toEqual(TABLES.map((table) => `<table:${table}>`).sort());
-    expect(throttles.rows.filter((row) => row.expression !== undefined).map((row) => row.label).sort()).toEqual(
-      TABLES.map((table) => `ThrottledRequests: ${table}`).sort(),
-    );
+    expect(
+      throttles.rows
+        .filter((row) => row.expression !== undefined)
+        .map((row) => row.label)
+        .sort(),
+    ).toEqual(TABLES.map((table) => `ThrottledRequests: ${table}`).sort());
   });
 
-  it('shows the HTTP API\'s requests, 4xx, 5xx and latency, every dead-letter queue, and every function\'s errors, throttles and duration', () => {
+  it("shows the HTTP API's requests, 4xx, 5xx and latency, every dead-letter queue, and every function's errors, throttles and duration", () => {
     const apiMetrics = (title: string) => widget(title).rows.map((row) => `${row.metricName} ${row.stat} ${row.dimensions.ApiId}`);
     expect(apiMetrics(DASHBOARD_WIDGETS.apiTraffic)).toEqual(['Count Sum <http-api>', '4xx Sum <http-api>', '5xx Sum <http-api>']);
-    expect(apiMetrics(DASHBOARD_WIDGETS.apiLatency)).toEqual(['Latency p50 <http-api>', 'Latency p95 <http-api>', 'IntegrationLatency p95 <http-api>']);
+    expect(apiMetrics(DASHBOARD_WIDGETS.apiLatency)).toEqual([
+      'Latency p50 <http-api>',
+      'Latency p95 <http-api>',
+      'IntegrationLatency p95 <http-api>',
+    ]);
     const queues = widget(DASHBOARD_WIDGETS.deadLetters).rows;
     expect(queues.every((row) => row.metricName === 'ApproximateNumberOfMessagesVisible' && row.stat === 'Maximum')).toBe(true);
     expect(queues.map((row) => row.dimensions.QueueName).sort()).toEqual(DEAD_LETTER_QUEUES.map((queue) => `<queue:${queue}.QueueName>`).sort());
@@ -238,13 +290,16 @@ describe('dashboard', () => {
       [DASHBOARD_WIDGETS.lambdaDuration, 'Duration'],
     ] as const) {
       const rows = widget(title).rows;
-      expect(rows.every((row) => row.namespace === 'AWS/Lambda' && row.metricName === metricName), title).toBe(true);
+      expect(
+        rows.every((row) => row.namespace === 'AWS/Lambda' && row.metricName === metricName),
+        title,
+      ).toBe(true);
       expect(rows.map((row) => row.dimensions.FunctionName).sort(), title).toEqual(FUNCTIONS.map((fid) => `<fn:${fid}>`).sort());
     }
   });
 });
 
-describe('alarms on the service\'s own metrics', () => {
+describe("alarms on the service's own metrics", () => {
   const serviceMetric = (name: string) => ({ namespace: METRICS_NAMESPACE, name, dimensions: { service: SERVICE_NAME } });
 
   it.each([
@@ -270,7 +325,12 @@ describe('alarms on the service\'s own metrics', () => {
     },
   ])('pages on $behaviour', ({ alarm: name, id, minimum, part, whole, period, evaluationPeriods }) => {
     const alarm = alarmNamed(name);
-    expect(alarm).toMatchObject({ Threshold: 20, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: evaluationPeriods, TreatMissingData: 'notBreaching' });
+    expect(alarm).toMatchObject({
+      Threshold: 20,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: evaluationPeriods,
+      TreatMissingData: 'notBreaching',
+    });
     const math = mathOf(alarm);
     expect(math.expression).toBe(`IF(${id}_whole >= ${minimum}, 100 * FILL(${id}_part, 0) / ${id}_whole, 0)`);
     expect(math.metrics).toEqual({
@@ -279,7 +339,7 @@ describe('alarms on the service\'s own metrics', () => {
     });
   });
 
-  it('counts failed runs by the functions\' metric only: no failed-runs log group, metric filter or rule is left', () => {
+  it("counts failed runs by the functions' metric only: no failed-runs log group, metric filter or rule is left", () => {
     expect(synth.resources('AWS::Logs::MetricFilter')).toEqual({});
     expect(alarms().filter((alarm) => JSON.stringify(alarm).includes('FailedRuns'))).toEqual([]);
     const rules = Object.values(synth.resources('AWS::Events::Rule')).map((rule) => JSON.stringify(rule.Properties.EventPattern ?? {}));
@@ -304,7 +364,10 @@ describe('needs_review runs', () => {
 
   it('sends a readable note naming the tenant, the run, its type and where to review and confirm it', () => {
     const [target] = needsReviewRules()[0]!.Targets as Record<string, any>[];
-    const { InputPathsMap: paths, InputTemplate: template } = target!.InputTransformer as { InputPathsMap: Record<string, string>; InputTemplate: string };
+    const { InputPathsMap: paths, InputTemplate: template } = target!.InputTransformer as {
+      InputPathsMap: Record<string, string>;
+      InputTemplate: string;
+    };
     const variableOf = (path: string) => Object.entries(paths).find(([, value]) => value === path)?.[0];
     for (const field of ['tenantId', 'runId', 'runType']) {
       const variable = variableOf(`$.detail.${field}`);
@@ -326,7 +389,10 @@ describe('needs_review runs', () => {
       expect.objectContaining({ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'events.amazonaws.com' } }),
     ]);
     const keyId = synth.logicalId(synth.stack.monitoring.topic.masterKey!);
-    const allowed = rolePolicyStatements(roleId).map((entry) => ({ actions: [entry.Action].flat().sort(), resource: renderValue(entry.Resource as never, names) }));
+    const allowed = rolePolicyStatements(roleId).map((entry) => ({
+      actions: [entry.Action].flat().sort(),
+      resource: renderValue(entry.Resource as never, names),
+    }));
     expect(allowed.sort((a, b) => a.actions[0]!.localeCompare(b.actions[0]!))).toEqual([
       { actions: ['kms:Decrypt', 'kms:GenerateDataKey*'], resource: `<${keyId}.Arn>` },
       { actions: ['sns:Publish'], resource: '<topic:alarms>' },

@@ -2,7 +2,7 @@
 import { App } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_NIGHTLY_SYNC_SCHEDULE, SettingsError, readStageSettings } from '../../infra/settings';
+import { DEFAULT_NIGHTLY_SYNC_SCHEDULE, readStageSettings, SettingsError } from '../../infra/settings';
 
 const settingsFor = (context: Record<string, unknown>) => readStageSettings(new App({ context }).node);
 /** A stage signing in at the PSA's issuer, with the console's client there. */
@@ -79,7 +79,12 @@ describe('admin console settings', () => {
       consoleOidcBearer: 'id_token',
       consoleOidcLogoutUrl: 'https://id.example.com/logout',
     });
-    expect(settings.console!.oidc).toEqual({ clientId: 'psa-console', scope: 'openid tenant', bearer: 'id_token', logoutUrl: 'https://id.example.com/logout' });
+    expect(settings.console!.oidc).toEqual({
+      clientId: 'psa-console',
+      scope: 'openid tenant',
+      bearer: 'id_token',
+      logoutUrl: 'https://id.example.com/logout',
+    });
   });
 
   it('with the created pool: the hosted UI domain prefix from context', () => {

@@ -4,27 +4,27 @@
  * Synthesized once for the whole file (bundling takes seconds).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiGroupOf, type ApiRouteGroup } from '#http/route-groups';
+import { loadConfig } from '#config';
+import { type ApiRouteGroup, apiGroupOf } from '#http/route-groups';
+import { API_ROUTES } from '#http/routes/index';
+import { TABLE_SCHEMAS } from '#store/tables';
+import { POWERTOOLS_ENVIRONMENT } from '../../infra/constructs/app-function';
 import {
   API_FUNCTION_IDS,
   DEPLOYED_FUNCTION_IDS,
-  PROJECT_ROOT,
+  type DeployedFunctionId,
   functionEntry,
   handlerOf,
   isApiFunction,
-  type DeployedFunctionId,
+  PROJECT_ROOT,
 } from '../../infra/function-catalog';
-import { POWERTOOLS_ENVIRONMENT } from '../../infra/constructs/app-function';
-import { loadConfig } from '#config';
-import { API_ROUTES } from '#http/routes/index';
-import { TABLE_SCHEMAS } from '#store/tables';
-import { renderValue, synthSyncApp, type Synthesized } from './support/synth';
 import { PUBLIC_ROUTE, SPEC_ROUTE_KEYS } from '../support/spec-routes';
+import { renderValue, type Synthesized, synthSyncApp } from './support/synth';
 
 const ALLOWED_ORIGIN = 'https://psa.example.com';
 /** The routes whose function may only read (issue 11): the GET routes of records, profiles, status and the document. */
@@ -40,7 +40,6 @@ const READ_ROUTE_KEYS = [
   'GET /openapi.json',
 ];
 const TENANT_SECRETS = 'arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:IntacctPsaSync-dev/tenants/*';
-
 
 /** Every variable the functions' configuration reads in the cloud (shared/config.ts), AWS_REGION aside (Lambda sets it). */
 const CONFIG_VARIABLES = [
@@ -71,7 +70,8 @@ const writeAllTables = [
   ...statement(WRITE, '<table:links.Arn>'),
   ...statement(WRITE, '<table:runs.Arn>'),
 ];
-const failureQueueStatement = (fid: string) => statement(['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'], `<queue:${fid}-failures.Arn>`);
+const failureQueueStatement = (fid: string) =>
+  statement(['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'], `<queue:${fid}-failures.Arn>`);
 const workerStatements = (fid: DeployedFunctionId) => [
   ...statement(['logs:CreateLogStream', 'logs:PutLogEvents'], `<logs:${fid}.Arn>`),
   ...writeAllTables,
@@ -117,7 +117,10 @@ const ALL_FUNCTIONS = [...DEPLOYED_FUNCTION_IDS, 'token-claims'] as const;
 type AnyFunction = (typeof ALL_FUNCTIONS)[number];
 const API_FUNCTIONS = Object.values(API_FUNCTION_IDS);
 const WORKER_FUNCTIONS = DEPLOYED_FUNCTION_IDS.filter((fid) => !isApiFunction(fid));
-const GROUP_OF_API_FUNCTION = Object.fromEntries(Object.entries(API_FUNCTION_IDS).map(([group, fid]) => [fid, group])) as Record<string, ApiRouteGroup>;
+const GROUP_OF_API_FUNCTION = Object.fromEntries(Object.entries(API_FUNCTION_IDS).map(([group, fid]) => [fid, group])) as Record<
+  string,
+  ApiRouteGroup
+>;
 
 let synth: Synthesized;
 /** Logical id → readable name, for rendering references. */
@@ -233,7 +236,9 @@ describe('functions', () => {
     const env = renderedEnvironment(fid);
     // A deployment of the api handler is also told which route group it serves.
     const own = isApiFunction(fid) ? { API_ROUTE_GROUP: GROUP_OF_API_FUNCTION[fid]! } : {};
-    expect(Object.keys(env).sort()).toEqual([...CONFIG_VARIABLES, 'NODE_OPTIONS', ...Object.keys(POWERTOOLS_ENVIRONMENT), ...Object.keys(own)].sort());
+    expect(Object.keys(env).sort()).toEqual(
+      [...CONFIG_VARIABLES, 'NODE_OPTIONS', ...Object.keys(POWERTOOLS_ENVIRONMENT), ...Object.keys(own)].sort(),
+    );
     expect(env).toMatchObject(own);
     expect(env).toMatchObject({
       ENTITIES_TABLE: '<table:entities>',
@@ -304,7 +309,15 @@ describe('functions', () => {
       .map((file) => readFileSync(path.join(storeDir, file), 'utf8'))
       .join('\n');
     const commands = new Set([...sources.matchAll(/new (\w+)Command\(/g)].map((match) => match[1]!));
-    const actionOf: Record<string, string> = { Get: 'GetItem', Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', BatchGet: 'BatchGetItem', BatchWrite: 'BatchWriteItem', Query: 'Query' };
+    const actionOf: Record<string, string> = {
+      Get: 'GetItem',
+      Put: 'PutItem',
+      Update: 'UpdateItem',
+      Delete: 'DeleteItem',
+      BatchGet: 'BatchGetItem',
+      BatchWrite: 'BatchWriteItem',
+      Query: 'Query',
+    };
     expect(commands.size).toBeGreaterThan(0);
     for (const command of commands) {
       expect(actionOf[command], `store command ${command} has no granted action`).toBeDefined();
@@ -332,33 +345,36 @@ describe('functions', () => {
 });
 
 describe('tables', () => {
-  it.each(Object.keys(TABLE_SCHEMAS) as (keyof typeof TABLE_SCHEMAS)[])('%s is built from TABLE_SCHEMAS: keys, index, TTL, PITR, encryption', (tableId) => {
-    const schema = TABLE_SCHEMAS[tableId];
-    const table = synth.resources('AWS::DynamoDB::Table')[synth.logicalId(synth.stack.data.tables[tableId].table)]!;
-    expect(table.Properties.KeySchema).toEqual([
-      { AttributeName: schema.partitionKey.name, KeyType: 'HASH' },
-      { AttributeName: schema.sortKey.name, KeyType: 'RANGE' },
-    ]);
-    expect(table.Properties.BillingMode).toBe('PAY_PER_REQUEST');
-    expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
-    expect(table.Properties.SSESpecification).toEqual({ SSEEnabled: true });
-    expect(table.Properties.GlobalSecondaryIndexes ?? []).toEqual(
-      schema.globalSecondaryIndexes.map((index) => ({
-        IndexName: index.indexName,
-        KeySchema: [
-          { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
-          { AttributeName: index.sortKey.name, KeyType: 'RANGE' },
-        ],
-        Projection: { ProjectionType: 'ALL' },
-      })),
-    );
-    expect(table.Properties.TimeToLiveSpecification).toEqual(
-      schema.timeToLiveAttribute ? { AttributeName: schema.timeToLiveAttribute, Enabled: true } : undefined,
-    );
-    // dev: the stack may take its tables with it.
-    expect(table.DeletionPolicy).toBe('Delete');
-    expect(table.Properties.DeletionProtectionEnabled).toBe(false);
-  });
+  it.each(Object.keys(TABLE_SCHEMAS) as (keyof typeof TABLE_SCHEMAS)[])(
+    '%s is built from TABLE_SCHEMAS: keys, index, TTL, PITR, encryption',
+    (tableId) => {
+      const schema = TABLE_SCHEMAS[tableId];
+      const table = synth.resources('AWS::DynamoDB::Table')[synth.logicalId(synth.stack.data.tables[tableId].table)]!;
+      expect(table.Properties.KeySchema).toEqual([
+        { AttributeName: schema.partitionKey.name, KeyType: 'HASH' },
+        { AttributeName: schema.sortKey.name, KeyType: 'RANGE' },
+      ]);
+      expect(table.Properties.BillingMode).toBe('PAY_PER_REQUEST');
+      expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+      expect(table.Properties.SSESpecification).toEqual({ SSEEnabled: true });
+      expect(table.Properties.GlobalSecondaryIndexes ?? []).toEqual(
+        schema.globalSecondaryIndexes.map((index) => ({
+          IndexName: index.indexName,
+          KeySchema: [
+            { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
+            { AttributeName: index.sortKey.name, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        })),
+      );
+      expect(table.Properties.TimeToLiveSpecification).toEqual(
+        schema.timeToLiveAttribute ? { AttributeName: schema.timeToLiveAttribute, Enabled: true } : undefined,
+      );
+      // dev: the stack may take its tables with it.
+      expect(table.DeletionPolicy).toBe('Delete');
+      expect(table.Properties.DeletionProtectionEnabled).toBe(false);
+    },
+  );
 
   it('pins the key names the adapters use: pk/sk, gsi1 on gsi1pk/gsi1sk, expiresAt on runs', () => {
     synth.template.hasResourceProperties('AWS::DynamoDB::Table', {
@@ -366,15 +382,22 @@ describe('tables', () => {
         { AttributeName: 'pk', KeyType: 'HASH' },
         { AttributeName: 'sk', KeyType: 'RANGE' },
       ],
-      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'gsi1', KeySchema: [{ AttributeName: 'gsi1pk', KeyType: 'HASH' }, { AttributeName: 'gsi1sk', KeyType: 'RANGE' }] })],
+      GlobalSecondaryIndexes: [
+        Match.objectLike({
+          IndexName: 'gsi1',
+          KeySchema: [
+            { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+          ],
+        }),
+      ],
     });
     synth.template.hasResourceProperties('AWS::DynamoDB::Table', { TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } });
   });
 });
 
 describe('HTTP API', () => {
-  const routes = () =>
-    Object.values(synth.resources('AWS::ApiGatewayV2::Route')).map((route) => route.Properties as Record<string, any>);
+  const routes = () => Object.values(synth.resources('AWS::ApiGatewayV2::Route')).map((route) => route.Properties as Record<string, any>);
 
   it('has a route for every route of the spec, and no other', () => {
     const routeKeys = routes().map((route) => route.RouteKey as string);
@@ -400,7 +423,8 @@ describe('HTTP API', () => {
     expect(integrations.map((integration) => renderValue(integration.Properties.IntegrationUri, names)).sort()).toEqual(
       API_FUNCTIONS.map((fid) => `<fn:${fid}.Arn>`).sort(),
     );
-    for (const integration of integrations) expect(integration.Properties).toMatchObject({ IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0' });
+    for (const integration of integrations)
+      expect(integration.Properties).toMatchObject({ IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0' });
     expect([...functionOfRoute().keys()].sort()).toEqual([...SPEC_ROUTE_KEYS].sort());
   });
 
@@ -420,7 +444,9 @@ describe('HTTP API', () => {
       .map((permission) => permission.Properties)
       .filter((permission) => permission.Principal === 'apigateway.amazonaws.com');
     const sourcesOf = (fid: string) =>
-      permissions.filter((permission) => renderValue(permission.FunctionName, names) === `<fn:${fid}.Arn>`).map((permission) => renderValue(permission.SourceArn, names));
+      permissions
+        .filter((permission) => renderValue(permission.FunctionName, names) === `<fn:${fid}.Arn>`)
+        .map((permission) => renderValue(permission.SourceArn, names));
     for (const fid of API_FUNCTIONS) {
       const expected = API_ROUTES.filter((route) => API_FUNCTION_IDS[apiGroupOf(route)] === fid).map(
         (route) => `arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<http-api>/*/*${route.path}`,
@@ -494,7 +520,7 @@ describe('identity (the user pool created without jwtIssuer)', () => {
     }
   });
 
-  it('gives the scripts\' client no OAuth flow, scope or callback URL (no hosted login), and SRP sign-in', () => {
+  it("gives the scripts' client no OAuth flow, scope or callback URL (no hosted login), and SRP sign-in", () => {
     const props = client();
     expect(props.AllowedOAuthFlows ?? []).toEqual([]);
     expect(props.AllowedOAuthScopes ?? []).toEqual([]);
@@ -542,7 +568,8 @@ describe('dead letters and alarms', () => {
   it('every dead-letter queue is encrypted, TLS-only and keeps messages 14 days', () => {
     const queues = synth.resources('AWS::SQS::Queue');
     expect(Object.keys(queues)).toHaveLength(5);
-    for (const queue of Object.values(queues)) expect(queue.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 1209600 });
+    for (const queue of Object.values(queues))
+      expect(queue.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 1209600 });
     const policies = Object.values(synth.resources('AWS::SQS::QueuePolicy')).map((policy) => JSON.stringify(policy.Properties.PolicyDocument));
     expect(policies).toHaveLength(5);
     for (const policy of policies) expect(policy).toContain('"aws:SecureTransport":"false"');
@@ -561,7 +588,9 @@ describe('dead letters and alarms', () => {
       [
         ...ALL_FUNCTIONS.map((fid) => `AWS/Lambda/Errors <fn:${fid}>`),
         'AWS/ApiGateway/5xx <http-api>',
-        ...['client-import', 'user-import', 'tenant-sync', 'daily-sync'].map((fid) => `AWS/SQS/ApproximateNumberOfMessagesVisible <queue:${fid}-failures.QueueName>`),
+        ...['client-import', 'user-import', 'tenant-sync', 'daily-sync'].map(
+          (fid) => `AWS/SQS/ApproximateNumberOfMessagesVisible <queue:${fid}-failures.QueueName>`,
+        ),
         'AWS/SQS/ApproximateNumberOfMessagesVisible <queue:event-delivery.QueueName>',
       ].sort(),
     );
@@ -589,7 +618,7 @@ describe('dead letters and alarms', () => {
     });
   });
 
-  it('lets CloudWatch publish to the topic for this account\'s alarms of this stage only, over TLS only', () => {
+  it("lets CloudWatch publish to the topic for this account's alarms of this stage only, over TLS only", () => {
     const policies = Object.values(synth.resources('AWS::SNS::TopicPolicy')).map((policy) => policy.Properties);
     expect(policies).toHaveLength(1);
     expect(policies[0]!.Topics.map((topic: unknown) => renderValue(topic as never, names))).toEqual(['<topic:alarms>']);
@@ -621,7 +650,12 @@ describe('outputs and checks', () => {
 
   it('cdk-nag AwsSolutions ran in synth and left no unacknowledged finding', () => {
     const report = JSON.parse(readFileSync(path.join(synth.outdir, 'validation-report.json'), 'utf8')) as {
-      pluginReports: { pluginName: string; conclusion: string; violations: unknown[]; suppressedViolations: { ruleName: string; reason: string }[] }[];
+      pluginReports: {
+        pluginName: string;
+        conclusion: string;
+        violations: unknown[];
+        suppressedViolations: { ruleName: string; reason: string }[];
+      }[];
     };
     const nag = report.pluginReports.find((plugin) => plugin.pluginName === 'AwsSolutions');
     expect(nag).toBeDefined();

@@ -6,7 +6,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { synthSyncApp, type Synthesized } from './support/synth';
+import { type Synthesized, synthSyncApp } from './support/synth';
 
 const ISSUER = 'https://login.psa.example.com/';
 const AUDIENCE = 'psa-frontend';
@@ -54,10 +54,15 @@ describe('prod stage', () => {
   });
 
   it('names everything for the stage', () => {
-    synth.template.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'IntacctPsaSync-prod-tenant-sync', ReservedConcurrentExecutions: 3 });
+    synth.template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'IntacctPsaSync-prod-tenant-sync',
+      ReservedConcurrentExecutions: 3,
+    });
     synth.template.hasResourceProperties('AWS::Lambda::Function', {
       FunctionName: 'IntacctPsaSync-prod-api-admin',
-      Environment: { Variables: { TENANT_SECRET_PREFIX: 'IntacctPsaSync-prod/tenants/', CLIENT_IMPORT_FUNCTION: 'IntacctPsaSync-prod-client-import' } },
+      Environment: {
+        Variables: { TENANT_SECRET_PREFIX: 'IntacctPsaSync-prod/tenants/', CLIENT_IMPORT_FUNCTION: 'IntacctPsaSync-prod-client-import' },
+      },
     });
     expect(synth.stack.stackName).toBe('IntacctPsaSync-prod');
   });

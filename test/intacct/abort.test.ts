@@ -9,8 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { Semaphore } from '#intacct/company-concurrency';
 import { IntacctTimeoutError, IntacctTransientError } from '#intacct/errors';
 import { postXml } from '#intacct/http-transport';
-import { pipelinedKeysetListing, type KeysetPage } from '#intacct/pipelined-listing';
-import { sleepMs, withRetry, type RetryPolicy } from '#intacct/retry';
+import { type KeysetPage, pipelinedKeysetListing } from '#intacct/pipelined-listing';
+import { type RetryPolicy, sleepMs, withRetry } from '#intacct/retry';
 import { SessionCache } from '#intacct/session';
 import type { ApiSession } from '#intacct/xml-response';
 

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../local/emulator';
 import { IntacctClient, type IntacctClientOptions, type IntacctCredentials } from '#intacct/client';
 import { IntacctAuthenticationError, IntacctProtocolError } from '#intacct/errors';
 import type { QueryRequest } from '#intacct/query-builder';
-import { IntacctAdmin } from '../support/intacct-admin';
+import { type EmulatorOptions, type RunningEmulator, startEmulator } from '../../local/emulator';
 import { failureOf } from '../support/async';
+import { IntacctAdmin } from '../support/intacct-admin';
 
 const COMPANY = { companyId: 'LAKESIDE-DEMO', userId: 'api_sync', userPassword: 'Lakeside-user-pw-1' };
 const FAST_RETRY = { baseDelayMs: 5, maxDelayMs: 20 };
@@ -145,7 +145,6 @@ describe('IntacctClient against the emulator', () => {
       expect(records).toHaveLength(1);
       expect(records[0]).toMatchObject({ CUSTOMERID: 'CUST-TRICKY', NAME: trickyName });
     });
-
   });
 
   it('renews an expired session with exactly one extra getAPISession and keeps paging', async () => {

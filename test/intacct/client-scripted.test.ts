@@ -3,21 +3,16 @@ import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { IntacctClient, type IntacctClientOptions } from '#intacct/client';
-import {
-  IntacctAuthenticationError,
-  IntacctProtocolError,
-  IntacctQueryError,
-  IntacctTransientError,
-} from '#intacct/errors';
+import { IntacctAuthenticationError, IntacctProtocolError, IntacctTransientError } from '#intacct/errors';
+import { collect, failureOf } from '../support/async';
 import {
   authenticationFailureAnswer,
   listAnswer,
-  sessionAnswer,
-  startScriptedGateway,
   type ScriptedAnswer,
   type ScriptedGateway,
+  sessionAnswer,
+  startScriptedGateway,
 } from './support/scripted-gateway';
-import { collect, failureOf } from '../support/async';
 
 const SENDER_PASSWORD = 'sender-Pa55-word';
 const USER_PASSWORD = 'user-Pa55-word';
@@ -63,8 +58,13 @@ describe('IntacctClient against a scripted gateway', () => {
   });
 
   it('retries a Cloudflare 524 HTML page, an empty body and a reset connection', async () => {
-    const cloudflarePage = '<!DOCTYPE html>\n<html lang="en-US"><head><title>524: A timeout occurred</title></head><body>Error code 524</body></html>';
-    const { client, calls, gateway: server } = await clientFor([
+    const cloudflarePage =
+      '<!DOCTYPE html>\n<html lang="en-US"><head><title>524: A timeout occurred</title></head><body>Error code 524</body></html>';
+    const {
+      client,
+      calls,
+      gateway: server,
+    } = await clientFor([
       { status: 524, body: cloudflarePage, contentType: 'text/html' },
       { status: 200, body: '' },
       { reset: true },
@@ -116,7 +116,11 @@ describe('IntacctClient against a scripted gateway', () => {
   });
 
   it('renews an expired session once and repeats the call', async () => {
-    const { client, calls, gateway: server } = await clientFor([
+    const {
+      client,
+      calls,
+      gateway: server,
+    } = await clientFor([
       sessionAnswer('first-session'),
       authenticationFailureAnswer(),
       sessionAnswer('second-session'),
@@ -171,7 +175,6 @@ describe('IntacctClient against a scripted gateway', () => {
     expect(server.requests[1]).toContain('<pagesize>2</pagesize><offset>0</offset>');
     expect(server.requests[2]).toContain('<pagesize>2</pagesize><offset>2</offset>');
   });
-
 });
 
 /** A server that only counts what reaches it: where a followed redirect would send the request. */

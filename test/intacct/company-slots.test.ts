@@ -10,8 +10,8 @@ import { companyKey, companySemaphore, processCompanySlots } from '#intacct/comp
 import { IntacctTimeoutError } from '#intacct/errors';
 import { XmlGatewaySourceFactory } from '#intacct/source';
 import type { CompanySlots } from '#ports/company-slots';
-import { customers, startScriptedCompany, type ScriptedCompany } from './support/scripted-company';
 import { collect } from '../support/async';
+import { customers, type ScriptedCompany, startScriptedCompany } from './support/scripted-company';
 
 const LOGIN = { companyId: 'SLOTTED-CO', userId: 'api_sync', userPassword: 'slotted-pass' };
 
@@ -69,7 +69,7 @@ describe('slots given in the gateway settings', () => {
     expect(companySemaphore(new URL(company.endpointUrl).href, LOGIN.companyId)).toMatchObject({ inFlight: 0, waiting: 0 });
   });
 
-  it('are left when the caller\'s signal aborts while waiting for one: nothing is sent', async () => {
+  it("are left when the caller's signal aborts while waiting for one: nothing is sent", async () => {
     company = await startScriptedCompany({ records: { CUSTOMER: customers(3) } });
     const waiting: AbortSignal[] = [];
     const neverFree: CompanySlots = {
@@ -119,10 +119,13 @@ describe('slots given in the gateway settings', () => {
     expect(calls).toBe(4);
 
     calls = -100;
-    const error = await factory.forLogin({ ...LOGIN, userId: 'other' }).browseCustomers({ limit: 2 }).then(
-      () => undefined,
-      (failure: unknown) => failure,
-    );
+    const error = await factory
+      .forLogin({ ...LOGIN, userId: 'other' })
+      .browseCustomers({ limit: 2 })
+      .then(
+        () => undefined,
+        (failure: unknown) => failure,
+      );
     expect(error).toMatchObject({ code: 'intacct_unavailable' });
   });
 });
@@ -164,7 +167,10 @@ describe('processCompanySlots', () => {
     const endpoint = new URL(company.endpointUrl).href;
     const semaphore = companySemaphore(endpoint, LOGIN.companyId, 1);
     const release = await semaphore.acquire();
-    const client = new IntacctClient({ endpointUrl: company.endpointUrl, credentials: { senderId: 'psaVendor', senderPassword: 'sender-pass', ...LOGIN } });
+    const client = new IntacctClient({
+      endpointUrl: company.endpointUrl,
+      credentials: { senderId: 'psaVendor', senderPassword: 'sender-pass', ...LOGIN },
+    });
 
     const verifying = client.verifyCredentials();
     while (semaphore.waiting === 0) await new Promise((resolve) => setImmediate(resolve));

@@ -9,11 +9,11 @@
  * abandoned request against the company's allowance until its latency has passed, as Intacct may.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startEmulator, type RunningEmulator } from '../../local/emulator';
 import { IntacctFailure } from '#domain/errors';
 import { companySemaphore, type Semaphore } from '#intacct/company-concurrency';
 import { XmlGatewaySourceFactory } from '#intacct/source';
 import type { IntacctSource, ListingPage } from '#ports/intacct-source';
+import { type RunningEmulator, startEmulator } from '../../local/emulator';
 import { collect } from '../support/async';
 
 const SLOW = { latencyMs: { base: 5_000, perRecord: 0 } };
@@ -135,7 +135,7 @@ describe('resumable listings', () => {
     }
     // 1,200 ids (three requests' worth) with the real ones spread over every chunk, highest RECORDNOs first.
     const ids = Array.from({ length: 1_080 }, (_, index) => `C-MISSING-${index}`);
-    [...all].reverse().forEach((recordNo, index) => ids.splice(index * 10, 0, idOf.get(recordNo)!));
+    for (const [index, recordNo] of [...all].reverse().entries()) ids.splice(index * 10, 0, idOf.get(recordNo)!);
 
     const everything = recordNosOf(await collect(source.customersById(ids, { pageSize: 25 })));
     const resumed = await collect(source.customersById(ids, { afterRecordNo: all[59]!, pageSize: 25 }));
@@ -150,7 +150,12 @@ describe('resumable listings', () => {
     const records = employees.flatMap((page) => page.records);
     const anchor = records[9]!.RECORDNO!;
 
-    const pages = await collect(source.employeesById(records.map((record) => record.EMPLOYEEID!), { afterRecordNo: anchor, pageSize: 2 }));
+    const pages = await collect(
+      source.employeesById(
+        records.map((record) => record.EMPLOYEEID!),
+        { afterRecordNo: anchor, pageSize: 2 },
+      ),
+    );
 
     expect(recordNosOf(pages)).toEqual(records.slice(10).map((record) => record.RECORDNO!));
   });

@@ -7,10 +7,10 @@
  *   entity-level login its entity's and the shared ones; records carry MEGAENTITYID/MEGAENTITYNAME.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '../../local/emulator';
 import { EMPLOYEE_FIELDS } from '#domain/intacct-records';
 import { XmlGatewaySourceFactory } from '#intacct/source';
 import type { IntacctSource, ListingPage } from '#ports/intacct-source';
+import { type RunningEmulator, startEmulator } from '../../local/emulator';
 
 const EMPLOYEES = 45;
 const CUSTOMERS = 60;
@@ -82,7 +82,11 @@ describe.each([
     expect(views.byId.map((record) => record.RECORDNO)).toEqual(views.chosen.map((record) => record.RECORDNO));
     expect(views.byId).toEqual(views.chosen);
     expect(views.browsed.length).toBeGreaterThan(0);
-    expect(views.browsed.every((record) => `${record['PERSONALINFO.CONTACTNAME']} ${record.EMPLOYEEID}`.toUpperCase().includes(views.lastName.toUpperCase()))).toBe(true);
+    expect(
+      views.browsed.every((record) =>
+        `${record['PERSONALINFO.CONTACTNAME']} ${record.EMPLOYEEID}`.toUpperCase().includes(views.lastName.toUpperCase()),
+      ),
+    ).toBe(true);
     expect(views.browsed.map((record) => record.RECORDNO)).toContain(views.listed[4]!.RECORDNO);
   });
 
@@ -108,7 +112,7 @@ describe('a multi-entity company', () => {
     entities = (emulator.companies.find((company) => company.companyId === GROUP_CO.companyId)?.entities ?? []).map((entity) => entity.entityId);
   });
 
-  it('lists every entity\'s records at the top level, each with its entity', async () => {
+  it("lists every entity's records at the top level, each with its entity", async () => {
     const customers = await all(factory.forLogin(GROUP_CO).listCustomers());
 
     expect(entities.length).toBe(3);
@@ -118,7 +122,7 @@ describe('a multi-entity company', () => {
     for (const record of customers.filter((customer) => customer.MEGAENTITYID !== '')) expect(record.MEGAENTITYNAME).not.toBe('');
   });
 
-  it('lists an entity\'s own records and the shared ones for an entity-level login', async () => {
+  it("lists an entity's own records and the shared ones for an entity-level login", async () => {
     const everything = await all(factory.forLogin(GROUP_CO).listEmployees());
     const entityId = entities[1]!;
 
@@ -135,7 +139,10 @@ describe('a multi-entity company', () => {
     const private_ = customers.filter((record) => record.MEGAENTITYID !== '').slice(0, 5);
 
     const byId = await all(source.customersById(private_.map((record) => record.CUSTOMERID!)));
-    const existing = await source.existingRecordNos('customer', private_.map((record) => record.RECORDNO!));
+    const existing = await source.existingRecordNos(
+      'customer',
+      private_.map((record) => record.RECORDNO!),
+    );
     const browsed = await source.browseCustomers({ search: private_[0]!.NAME!, limit: 5 });
 
     expect(byId.map((record) => record.RECORDNO)).toEqual(private_.map((record) => record.RECORDNO));

@@ -14,13 +14,13 @@ import { EmployeeContactNamings } from '#intacct/employee-contact-fields';
 import { XmlGatewaySourceFactory } from '#intacct/source';
 import type { IntacctSource, ListingPage } from '#ports/intacct-source';
 import {
+  type ContactNaming,
   customers,
   employees,
   queryFailureAnswer,
-  startScriptedCompany,
-  type ContactNaming,
   type ScriptedCompany,
   type ScriptedCompanyOptions,
+  startScriptedCompany,
 } from './support/scripted-company';
 
 const TOP_LEVEL = { companyId: 'FJORD-GROUP', userId: 'api_sync', userPassword: 'fjord-pass' };
@@ -35,7 +35,11 @@ afterEach(async () => {
 
 async function start(options: Partial<ScriptedCompanyOptions> = {}) {
   company = await startScriptedCompany({
-    records: { EMPLOYEE: employees(EMPLOYEES, 'NO-OSLO'), CUSTOMER: customers(5, 'NO-OSLO'), DEPARTMENT: [{ RECORDNO: '1', DEPARTMENTID: 'ENG', TITLE: 'Engineering', STATUS: 'active' }] },
+    records: {
+      EMPLOYEE: employees(EMPLOYEES, 'NO-OSLO'),
+      CUSTOMER: customers(5, 'NO-OSLO'),
+      DEPARTMENT: [{ RECORDNO: '1', DEPARTMENTID: 'ENG', TITLE: 'Engineering', STATUS: 'active' }],
+    },
     ...options,
   });
   const factory = new XmlGatewaySourceFactory({
@@ -76,7 +80,11 @@ describe('multi-entity companies', () => {
     const queries = server.queries();
     expect(queries.length).toBeGreaterThanOrEqual(10);
     expect(queries.filter((query) => !query.showPrivate)).toEqual([]);
-    expect(server.parsed.filter((request) => request.functionName === 'query').every((request) => request.body.includes('<options><showprivate>true</showprivate>'))).toBe(true);
+    expect(
+      server.parsed
+        .filter((request) => request.functionName === 'query')
+        .every((request) => request.body.includes('<options><showprivate>true</showprivate>')),
+    ).toBe(true);
   });
 
   it('an entity-level login never sends showprivate', async () => {
@@ -118,7 +126,11 @@ describe('EMPLOYEE contact field naming', () => {
 
       expect(listed.map((record) => record.RECORDNO)).toEqual(Array.from({ length: EMPLOYEES }, (_, index) => String(index + 1)));
       expect(Object.keys(listed[0]!).sort()).toEqual([...EMPLOYEE_FIELDS].sort());
-      expect(listed[3]).toMatchObject({ 'PERSONALINFO.CONTACTNAME': 'Lindqvist 4, Maja', 'PERSONALINFO.FIRSTNAME': 'Maja', 'PERSONALINFO.LASTNAME': 'Lindqvist 4' });
+      expect(listed[3]).toMatchObject({
+        'PERSONALINFO.CONTACTNAME': 'Lindqvist 4, Maja',
+        'PERSONALINFO.FIRSTNAME': 'Maja',
+        'PERSONALINFO.LASTNAME': 'Lindqvist 4',
+      });
       expect(byId.map((record) => record['PERSONALINFO.CONTACTNAME'])).toEqual(['Lindqvist 4, Maja', 'Lindqvist 11, Maja']);
       expect(browsed.map((record) => record['PERSONALINFO.LASTNAME'])).toEqual(['Lindqvist 1', 'Lindqvist 10', 'Lindqvist 11']);
 
@@ -136,7 +148,7 @@ describe('EMPLOYEE contact field naming', () => {
     },
   );
 
-  it('finds a company\'s naming once for the process: another login of the same company asks in it at once', async () => {
+  it("finds a company's naming once for the process: another login of the same company asks in it at once", async () => {
     const { company: server, factory } = await start({ contactNaming: 'personalinfo' });
 
     await factory.forLogin(TOP_LEVEL).browseEmployees({ limit: 2 });
@@ -189,7 +201,8 @@ describe('EMPLOYEE contact field naming', () => {
   it('a confirmed naming is never second-guessed: a later refusal fails at once', async () => {
     let refuse = false;
     const { company: server, factory } = await start({
-      intercept: (request) => (refuse && request.query?.object === 'EMPLOYEE' ? queryFailureAnswer('Invalid field: STARTDATE on object EMPLOYEE') : undefined),
+      intercept: (request) =>
+        refuse && request.query?.object === 'EMPLOYEE' ? queryFailureAnswer('Invalid field: STARTDATE on object EMPLOYEE') : undefined,
     });
     const source = factory.forLogin(TOP_LEVEL);
     await source.browseEmployees({ limit: 1 });

@@ -17,7 +17,7 @@ import { IntacctFailure } from '#domain/errors';
 import { IntacctClient, type IntacctClientOptions } from '#intacct/client';
 import {
   IntacctAuthenticationError,
-  IntacctError,
+  type IntacctError,
   IntacctQueryError,
   IntacctRateLimitError,
   IntacctTransientError,
@@ -25,8 +25,8 @@ import {
   parseRetryAfter,
 } from '#intacct/errors';
 import { XmlGatewaySourceFactory } from '#intacct/source';
-import { listAnswer, sessionAnswer, startScriptedGateway, type ScriptedAnswer, type ScriptedGateway } from './support/scripted-gateway';
 import { collect, failureOf } from '../support/async';
+import { listAnswer, type ScriptedAnswer, type ScriptedGateway, sessionAnswer, startScriptedGateway } from './support/scripted-gateway';
 
 function fixture(name: string): string {
   return readFileSync(new URL(`../fixtures/intacct/${name}`, import.meta.url), 'utf8');
@@ -76,10 +76,20 @@ async function harness(script: ScriptedAnswer[], options: Partial<IntacctClientO
 
 describe('credentials refused, never retried', () => {
   it.each([
-    ['a control-level invalidRequest (wrong company id) at HTTP 200', answer('error-control-invalid-request.xml'), 'invalidRequest', 'Invalid Request'],
+    [
+      'a control-level invalidRequest (wrong company id) at HTTP 200',
+      answer('error-control-invalid-request.xml'),
+      'invalidRequest',
+      'Invalid Request',
+    ],
     ['a control-level invalidRequest at HTTP 400', answer('error-control-invalid-request.xml', 400), 'invalidRequest', 'Invalid Request'],
     ['GW-0011 at HTTP 400', answer('error-gateway-invalid-request.xml', 400), 'GW-0011', 'Invalid Request [Request ID: 0A1B2C3D:4E5F_6A7B8C9D.12]'],
-    ['XMLGW_JPP0002 at HTTP 401', answer('error-gateway-sign-in.xml', 401), 'XMLGW_JPP0002', 'Sign-in information is incorrect. Please check your request.'],
+    [
+      'XMLGW_JPP0002 at HTTP 401',
+      answer('error-gateway-sign-in.xml', 401),
+      'XMLGW_JPP0002',
+      'Sign-in information is incorrect. Please check your request.',
+    ],
   ])('%s is an authentication error after one request', async (_label, refusal, errorno, description) => {
     const { client, gateway: server } = await harness([refusal, sessionAnswer('never-used')]);
 
@@ -95,7 +105,7 @@ describe('credentials refused, never retried', () => {
     ['error-control-invalid-request.xml', 200, 'Invalid Request'],
     ['error-gateway-invalid-request.xml', 400, 'Invalid Request [Request ID: 0A1B2C3D:4E5F_6A7B8C9D.12]'],
     ['error-gateway-sign-in.xml', 401, 'Sign-in information is incorrect. Please check your request'],
-  ])('the source answers %s (HTTP %i) with intacct_auth_failed and Intacct\'s description', async (name, status, text) => {
+  ])("the source answers %s (HTTP %i) with intacct_auth_failed and Intacct's description", async (name, status, text) => {
     const { factory, gateway: server } = await harness([answer(name, status)]);
     const source = factory.forLogin(LOGIN);
 
@@ -116,11 +126,11 @@ describe('rate limits and outages answered in the body, retried', () => {
     ['a Cloudflare block page at HTTP 403', answer('cloudflare-403.html', 403), IntacctTransientError, 'transient'],
     ['a Cloudflare challenge page at HTTP 200', answer('cloudflare-challenge.html'), IntacctTransientError, 'transient'],
   ])('%s is retried and the listing completes', async (_label, failure, _type, _kind) => {
-    const { client, gateway: server, slept } = await harness([
-      sessionAnswer('s-1'),
-      failure,
-      listAnswer('query', ['Only One'], { totalcount: 1, offset: 0, numremaining: 0 }),
-    ]);
+    const {
+      client,
+      gateway: server,
+      slept,
+    } = await harness([sessionAnswer('s-1'), failure, listAnswer('query', ['Only One'], { totalcount: 1, offset: 0, numremaining: 0 })]);
 
     const pages = await collect(client.query(QUERY));
 
@@ -223,7 +233,7 @@ describe('Retry-After', () => {
     expect(slept).toEqual([45_000]);
   });
 
-  it('never waits past the caller\'s signal: the call ends with the rate limit when the signal aborts', async () => {
+  it("never waits past the caller's signal: the call ends with the rate limit when the signal aborts", async () => {
     // Real waits: an hour asked for, and honoured up to an hour, but the caller gives up first.
     const { factory, gateway: server } = await harness([sessionAnswer('s-1'), RATE_LIMITED('3600'), DONE], {
       retry: { maxAttempts: MAX_ATTEMPTS, baseDelayMs: 1, maxDelayMs: 2, maxRetryAfterMs: 3_600_000 },

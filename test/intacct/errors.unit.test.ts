@@ -1,27 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import {
+  capIntacctText,
+  errorFromHttpStatus,
+  errorFromIntacctStatus,
+  type HttpFailureBody,
   IntacctAuthenticationError,
   IntacctError,
   IntacctPermissionError,
   IntacctProtocolError,
   IntacctQueryError,
   IntacctRateLimitError,
+  type IntacctStatusLevel,
   IntacctTransientError,
   MAX_INTACCT_TEXT_BYTES,
-  capIntacctText,
-  errorFromHttpStatus,
-  errorFromIntacctStatus,
   redactSecrets,
-  type HttpFailureBody,
-  type IntacctStatusLevel,
 } from '#intacct/errors';
+
+/** Any error class, as toBeInstanceOf takes it. */
+type ErrorClass = abstract new (...args: never[]) => Error;
 
 function entry(errorno: string) {
   return { errorno, description: '', description2: `${errorno} happened [Support ID: abc]`, correction: 'fix it' };
 }
 
 describe('errorFromIntacctStatus', () => {
-  it.each<[IntacctStatusLevel, string, Function, boolean]>([
+  it.each<[IntacctStatusLevel, string, ErrorClass, boolean]>([
     ['control', 'XL03000006', IntacctAuthenticationError, false],
     ['authentication', 'XL03000006', IntacctAuthenticationError, false],
     ['authentication', 'PL04000055', IntacctAuthenticationError, false],
@@ -46,7 +49,7 @@ describe('errorFromIntacctStatus', () => {
 });
 
 describe('errorFromHttpStatus', () => {
-  it.each<[number, Function, boolean]>([
+  it.each<[number, ErrorClass, boolean]>([
     [401, IntacctAuthenticationError, false],
     [429, IntacctRateLimitError, true],
     [500, IntacctTransientError, true],
@@ -88,14 +91,50 @@ describe('errorFromIntacctStatus for the shapes beyond errorno', () => {
     ...fields,
   });
 
-  it.each<[string, IntacctStatusLevel, ReturnType<typeof only>, Function, boolean]>([
-    ['control-level invalidRequest (a wrong company id)', 'control', only({ errorno: 'invalidRequest', description: 'Invalid Request' }), IntacctAuthenticationError, false],
+  it.each<[string, IntacctStatusLevel, ReturnType<typeof only>, ErrorClass, boolean]>([
+    [
+      'control-level invalidRequest (a wrong company id)',
+      'control',
+      only({ errorno: 'invalidRequest', description: 'Invalid Request' }),
+      IntacctAuthenticationError,
+      false,
+    ],
     ['result-level invalidRequest', 'result', only({ errorno: 'invalidRequest', description: 'Invalid Request' }), IntacctQueryError, false],
-    ['control-level XMLGW_JPP0002', 'control', only({ errorno: 'XMLGW_JPP0002', description: 'Sign-in information is incorrect.' }), IntacctAuthenticationError, false],
-    ['"API rate limit exceeded" in a result', 'result', only({ errorno: 'BL01001973', description2: 'API rate limit exceeded.' }), IntacctRateLimitError, true],
-    ['"too many operations" in a result', 'result', only({ errorno: 'BL01001973', description2: 'There are too many operations running for this company.' }), IntacctRateLimitError, true],
-    ['"temporarily off-line" in a result', 'result', only({ errorno: 'BL01001973', description2: 'The service is temporarily off-line. [Support ID: x]' }), IntacctTransientError, true],
-    ['"temporarily offline" at the control level', 'control', only({ description: 'The service is temporarily offline' }), IntacctTransientError, true],
+    [
+      'control-level XMLGW_JPP0002',
+      'control',
+      only({ errorno: 'XMLGW_JPP0002', description: 'Sign-in information is incorrect.' }),
+      IntacctAuthenticationError,
+      false,
+    ],
+    [
+      '"API rate limit exceeded" in a result',
+      'result',
+      only({ errorno: 'BL01001973', description2: 'API rate limit exceeded.' }),
+      IntacctRateLimitError,
+      true,
+    ],
+    [
+      '"too many operations" in a result',
+      'result',
+      only({ errorno: 'BL01001973', description2: 'There are too many operations running for this company.' }),
+      IntacctRateLimitError,
+      true,
+    ],
+    [
+      '"temporarily off-line" in a result',
+      'result',
+      only({ errorno: 'BL01001973', description2: 'The service is temporarily off-line. [Support ID: x]' }),
+      IntacctTransientError,
+      true,
+    ],
+    [
+      '"temporarily offline" at the control level',
+      'control',
+      only({ description: 'The service is temporarily offline' }),
+      IntacctTransientError,
+      true,
+    ],
   ])('%s', (_label, level, entry, type, retryable) => {
     const error = errorFromIntacctStatus(level, [entry]);
 
@@ -133,10 +172,15 @@ describe('errorFromHttpStatus with what the body said', () => {
   const described = (level: IntacctStatusLevel, errorno: string, description = '') =>
     errorFromIntacctStatus(level, [{ errorno, description, description2: '', correction: '' }]);
 
-  it.each<[string, number, HttpFailureBody, Function]>([
+  it.each<[string, number, HttpFailureBody, ErrorClass]>([
     ['GW-0011 at 400', 400, { described: described('control', 'GW-0011', 'Invalid Request') }, IntacctAuthenticationError],
     ['invalidRequest at 400', 400, { described: described('control', 'invalidRequest', 'Invalid Request') }, IntacctAuthenticationError],
-    ['XMLGW_JPP0002 at 401', 401, { described: described('control', 'XMLGW_JPP0002', 'Sign-in information is incorrect.') }, IntacctAuthenticationError],
+    [
+      'XMLGW_JPP0002 at 401',
+      401,
+      { described: described('control', 'XMLGW_JPP0002', 'Sign-in information is incorrect.') },
+      IntacctAuthenticationError,
+    ],
     ['an HTML page at 403', 403, { html: true }, IntacctTransientError],
     ['PL04000005 at 403', 403, { described: described('result', 'PL04000005') }, IntacctPermissionError],
     ['XL03000003 at 400', 400, { described: described('control', 'XL03000003') }, IntacctProtocolError],
@@ -149,7 +193,7 @@ describe('errorFromHttpStatus with what the body said', () => {
     if (body.described) expect(error).toMatchObject({ errorno: body.described.errorno, description: body.described.description });
   });
 
-  it('puts Intacct\'s errorno and text in the message', () => {
+  it("puts Intacct's errorno and text in the message", () => {
     const error = errorFromHttpStatus(401, {}, { described: described('control', 'XMLGW_JPP0002', 'Sign-in information is incorrect.') });
 
     expect(error.message).toBe('Intacct gateway answered HTTP 401: XMLGW_JPP0002: Sign-in information is incorrect.');

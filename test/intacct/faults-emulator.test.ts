@@ -5,9 +5,9 @@
  * the attempt limit fails with its domain code; a caller's signal makes the source wait it out.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type FaultKind, type RunningEmulator } from '../../local/emulator';
 import { IntacctFailure } from '#domain/errors';
 import { XmlGatewaySourceFactory } from '#intacct/source';
+import { type FaultKind, type RunningEmulator, startEmulator } from '../../local/emulator';
 import { failureOf, recordNos } from '../support/async';
 
 const COMPANY = { companyId: 'FAULTY-CO', userId: 'reader', userPassword: 'faulty-pass' };
@@ -109,7 +109,7 @@ describe('a rate limit that lasts (rateLimitForMs)', () => {
     expect(waits).toHaveLength(MAX_ATTEMPTS - 1);
   });
 
-  it('ends with intacct_rate_limited, not a timeout, when the caller\'s signal aborts first', async () => {
+  it("ends with intacct_rate_limited, not a timeout, when the caller's signal aborts first", async () => {
     emulator.setFaults({ rateLimitForMs: 60_000 });
     const controller = new AbortController();
     const listing = failureOf(recordNos(factory.forLogin(COMPANY).listCustomers({ signal: controller.signal })));

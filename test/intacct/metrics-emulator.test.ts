@@ -4,9 +4,9 @@
  * its error kind (IntacctErrors), from the emulator's production-shaped faults.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningEmulator, startEmulator } from '../../local/emulator';
 import { EmfTelemetry } from '#adapters/emf-telemetry';
 import { XmlGatewaySourceFactory } from '#intacct/source';
+import { type RunningEmulator, startEmulator } from '../../local/emulator';
 import { type EmfDocument, emfDocuments, metricTotal } from '../support/emf';
 
 const COMPANY = { companyId: 'METERED-CO', userId: 'reader', userPassword: 'metered-pass' };

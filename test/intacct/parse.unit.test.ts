@@ -1,19 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  IntacctAuthenticationError,
-  IntacctPermissionError,
-  IntacctProtocolError,
-  IntacctQueryError,
-  IntacctTransientError,
-} from '#intacct/errors';
-import {
-  decodeStandardEntities,
-  exceedsRecordLimit,
-  parseGatewayResponse,
-  readApiSession,
-  readListPage,
-} from '#intacct/xml-response';
+import { IntacctAuthenticationError, IntacctPermissionError, IntacctProtocolError, IntacctQueryError, IntacctTransientError } from '#intacct/errors';
+import { decodeStandardEntities, exceedsRecordLimit, parseGatewayResponse, readApiSession, readListPage } from '#intacct/xml-response';
 
 function fixture(name: string): string {
   return readFileSync(new URL(`../fixtures/intacct/${name}`, import.meta.url), 'utf8');
@@ -216,15 +204,11 @@ describe('answers that are not usable XML', () => {
   });
 
   it('a bare ENTITY declaration is refused too', () => {
-    expect(thrownBy(() => parseGatewayResponse('<?xml version="1.0"?><!ENTITY x "y"><response/>'))).toBeInstanceOf(
-      IntacctProtocolError,
-    );
+    expect(thrownBy(() => parseGatewayResponse('<?xml version="1.0"?><!ENTITY x "y"><response/>'))).toBeInstanceOf(IntacctProtocolError);
   });
 
   it('a billion-laughs DOCTYPE is refused quickly', () => {
-    const levels = Array.from({ length: 9 }, (_, level) =>
-      `<!ENTITY lol${level + 1} "${`&lol${level};`.repeat(10)}">`,
-    ).join('');
+    const levels = Array.from({ length: 9 }, (_, level) => `<!ENTITY lol${level + 1} "${`&lol${level};`.repeat(10)}">`).join('');
     const body = `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol0 "lol">${levels}]><response>&lol9;</response>`;
 
     expect(thrownBy(() => parseGatewayResponse(body))).toBeInstanceOf(IntacctProtocolError);
@@ -247,7 +231,9 @@ describe('exceedsRecordLimit counts the records of <data> without parsing', () =
   const wrap = (records: string): string => `<response><operation><result><data count="x">${records}</data></result></operation></response>`;
 
   it('counts only direct children of <data>, whatever they nest', () => {
-    const body = wrap('<CUSTOMER><RECORDNO>1</RECORDNO><CONTACT><NAME>a</NAME></CONTACT></CUSTOMER><CUSTOMER/><CUSTOMER><data>inner</data></CUSTOMER>');
+    const body = wrap(
+      '<CUSTOMER><RECORDNO>1</RECORDNO><CONTACT><NAME>a</NAME></CONTACT></CUSTOMER><CUSTOMER/><CUSTOMER><data>inner</data></CUSTOMER>',
+    );
 
     expect(exceedsRecordLimit(body, 3)).toBe(false);
     expect(exceedsRecordLimit(body, 2)).toBe(true);

@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { pipelinedKeysetListing, type KeysetPage } from '#intacct/pipelined-listing';
+import { type KeysetPage, pipelinedKeysetListing } from '#intacct/pipelined-listing';
 
 interface Row {
   RECORDNO: string;

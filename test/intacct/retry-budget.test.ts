@@ -7,10 +7,10 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { IntacctFailure } from '#domain/errors';
-import { XmlGatewaySourceFactory, type GatewaySettings } from '#intacct/source';
-import { customers, startScriptedCompany, type ParsedRequest, type ScriptedCompany } from './support/scripted-company';
-import type { ScriptedAnswer } from './support/scripted-gateway';
+import { type GatewaySettings, XmlGatewaySourceFactory } from '#intacct/source';
 import { failureOf, recordNos } from '../support/async';
+import { customers, type ParsedRequest, type ScriptedCompany, startScriptedCompany } from './support/scripted-company';
+import type { ScriptedAnswer } from './support/scripted-gateway';
 
 const LOGIN = { companyId: 'BUDGET-CO', userId: 'api_sync', userPassword: 'budget-pass' };
 const RATE_LIMIT_LASTS_MS = 30_000;
@@ -30,10 +30,7 @@ afterEach(async () => {
 });
 
 /** A fake clock moved only by the connector's waits, and a company whose answers may depend on it. */
-async function setUp(
-  fault: (request: ParsedRequest, nowMs: number) => ScriptedAnswer | undefined,
-  settings: Partial<GatewaySettings> = {},
-) {
+async function setUp(fault: (request: ParsedRequest, nowMs: number) => ScriptedAnswer | undefined, settings: Partial<GatewaySettings> = {}) {
   const clock = { nowMs: 0, waits: 0, waitsMs: [] as number[] };
   company = await startScriptedCompany({
     records: { CUSTOMER: customers(RECORDS) },
@@ -85,7 +82,9 @@ describe('a listing facing a rate limit that lasts 30 s', () => {
   it('fails after the attempt limit with a signal when the caller opts out (retryUntilAborted: false)', async () => {
     const { company: server, source } = await setUp(queriesRateLimited);
 
-    const error = await failureOf(recordNos(source.listCustomers({ pageSize: PAGE_SIZE, signal: new AbortController().signal, retryUntilAborted: false })));
+    const error = await failureOf(
+      recordNos(source.listCustomers({ pageSize: PAGE_SIZE, signal: new AbortController().signal, retryUntilAborted: false })),
+    );
 
     expect(error).toMatchObject({ code: 'intacct_rate_limited' });
     expect(server.queries()).toHaveLength(6);
@@ -102,7 +101,7 @@ describe('a listing facing a rate limit that lasts 30 s', () => {
   });
 });
 
-describe('when the caller\'s signal aborts during the retries', () => {
+describe("when the caller's signal aborts during the retries", () => {
   const alwaysUnavailable = (request: ParsedRequest) => (request.functionName === 'query' ? UNAVAILABLE : undefined);
 
   it('a listing fails with the last real failure (intacct_unavailable), not intacct_timeout', async () => {
@@ -121,9 +120,18 @@ describe('when the caller\'s signal aborts during the retries', () => {
   });
 
   it.each([
-    ['browseCustomers', (source: ReturnType<XmlGatewaySourceFactory['forLogin']>, signal: AbortSignal) => source.browseCustomers({ limit: 3 }, { signal })],
-    ['existingRecordNos', (source: ReturnType<XmlGatewaySourceFactory['forLogin']>, signal: AbortSignal) => source.existingRecordNos('customer', ['1', '2'], { signal })],
-    ['customersById', (source: ReturnType<XmlGatewaySourceFactory['forLogin']>, signal: AbortSignal) => recordNos(source.customersById(['C-001'], { signal }))],
+    [
+      'browseCustomers',
+      (source: ReturnType<XmlGatewaySourceFactory['forLogin']>, signal: AbortSignal) => source.browseCustomers({ limit: 3 }, { signal }),
+    ],
+    [
+      'existingRecordNos',
+      (source: ReturnType<XmlGatewaySourceFactory['forLogin']>, signal: AbortSignal) => source.existingRecordNos('customer', ['1', '2'], { signal }),
+    ],
+    [
+      'customersById',
+      (source: ReturnType<XmlGatewaySourceFactory['forLogin']>, signal: AbortSignal) => recordNos(source.customersById(['C-001'], { signal })),
+    ],
   ])('%s fails with the last real failure too', async (_name, call) => {
     const budget = new AbortController();
     let waited = 0;
@@ -148,7 +156,7 @@ describe('session openings', () => {
   const sessionsRateLimited = (request: ParsedRequest, nowMs: number) =>
     request.functionName === 'getAPISession' && nowMs < RATE_LIMIT_LASTS_MS ? RATE_LIMITED : undefined;
 
-  it('retry only a few times on their own: the session cache\'s signal does not make a call without a signal wait longer', async () => {
+  it("retry only a few times on their own: the session cache's signal does not make a call without a signal wait longer", async () => {
     const { company: server, source } = await setUp(sessionsRateLimited);
 
     const error = await failureOf(source.browseCustomers({ limit: 3 }));

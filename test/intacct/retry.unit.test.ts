@@ -8,7 +8,7 @@ import {
   IntacctTimeoutError,
   IntacctTransientError,
 } from '#intacct/errors';
-import { backoffDelayMs, withRetry, type RetryPolicy } from '#intacct/retry';
+import { backoffDelayMs, type RetryPolicy, withRetry } from '#intacct/retry';
 
 function policy(overrides: Partial<RetryPolicy> = {}): RetryPolicy & { slept: number[] } {
   const slept: number[] = [];
@@ -101,7 +101,7 @@ describe('withRetry', () => {
   });
 });
 
-describe('withRetry until the caller\'s signal aborts', () => {
+describe("withRetry until the caller's signal aborts", () => {
   let slept: number[] = [];
 
   /** A policy whose waits record their length and end at once, aborting `controller` after `abortAfterWaits` of them. */
@@ -184,10 +184,15 @@ describe('withRetry until the caller\'s signal aborts', () => {
     const { operation } = failingTimes(failures);
     const told: unknown[] = [];
 
-    await withRetry(operation, patientPolicy(controller, Number.POSITIVE_INFINITY, { random: () => 0.999, untilAbortedMaxDelayMs: 40_000 }), controller.signal, {
-      untilAborted: true,
-      onRetry: (error) => told.push(error),
-    });
+    await withRetry(
+      operation,
+      patientPolicy(controller, Number.POSITIVE_INFINITY, { random: () => 0.999, untilAbortedMaxDelayMs: 40_000 }),
+      controller.signal,
+      {
+        untilAborted: true,
+        onRetry: (error) => told.push(error),
+      },
+    );
 
     expect(Math.max(...slept)).toBeLessThan(40_000);
     expect(Math.max(...slept)).toBeGreaterThan(39_000);

@@ -6,13 +6,13 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '../../local/emulator';
-import { companyKey } from '#intacct/company-concurrency';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { companyKey } from '#intacct/company-concurrency';
 import { DynamoCompanySlots } from '#store/company-slots';
 import { ENTITY_TYPE_ATTRIBUTE } from '#store/keys';
-import { startDynalite, type RunningDynalite } from '../support/dynalite';
+import { type RunningEmulator, startEmulator } from '../../local/emulator';
+import { type RunningDynalite, startDynalite } from '../support/dynalite';
 
 const CUSTOMERS = 1500;
 const WORKER = fileURLToPath(new URL('../support/slot-worker.ts', import.meta.url));
@@ -22,7 +22,18 @@ let dynamo: RunningDynalite;
 
 beforeAll(async () => {
   emulator = await startEmulator({
-    companies: [{ companyId: 'SHARED-CO', userId: 'sync_user', userPassword: 'pass!', customers: CUSTOMERS, employees: 0, departments: 1, seed: 3, concurrencyLimit: 20 }],
+    companies: [
+      {
+        companyId: 'SHARED-CO',
+        userId: 'sync_user',
+        userPassword: 'pass!',
+        customers: CUSTOMERS,
+        employees: 0,
+        departments: 1,
+        seed: 3,
+        concurrencyLimit: 20,
+      },
+    ],
   });
   dynamo = await startDynalite();
 });
@@ -31,7 +42,11 @@ afterAll(async () => {
   await dynamo.close();
 });
 
-function worker(settings: Record<string, unknown>): { done: Promise<{ code: number | null; output: string }>; kill: () => void; firstLine: Promise<string> } {
+function worker(settings: Record<string, unknown>): {
+  done: Promise<{ code: number | null; output: string }>;
+  kill: () => void;
+  firstLine: Promise<string>;
+} {
   const child = spawn(process.execPath, ['--import', 'tsx', WORKER], {
     env: {
       ...process.env,
@@ -78,7 +93,7 @@ async function threeListings(slots: 'dynamodb' | 'process'): Promise<number> {
   }
 }
 
-describe('a company\'s request slots shared across processes', () => {
+describe("a company's request slots shared across processes", () => {
   it('keep three workers in separate processes within 2 requests in flight (process-local slots do not)', async () => {
     expect(await threeListings('process')).toBeGreaterThan(2);
     expect(await threeListings('dynamodb')).toBeLessThanOrEqual(2);
@@ -88,7 +103,12 @@ describe('a company\'s request slots shared across processes', () => {
     await threeListings('dynamodb');
 
     const held = await dynamo.doc.send(
-      new ScanCommand({ TableName: dynamo.names.runs, FilterExpression: '#type = :slot', ExpressionAttributeNames: { '#type': ENTITY_TYPE_ATTRIBUTE }, ExpressionAttributeValues: { ':slot': 'CompanySlot' } }),
+      new ScanCommand({
+        TableName: dynamo.names.runs,
+        FilterExpression: '#type = :slot',
+        ExpressionAttributeNames: { '#type': ENTITY_TYPE_ATTRIBUTE },
+        ExpressionAttributeValues: { ':slot': 'CompanySlot' },
+      }),
     );
     expect(held.Items ?? []).toEqual([]);
   }, 180_000);

@@ -5,11 +5,11 @@
  * that exists throughout while others are deleted or created mid-listing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '../../local/emulator';
-import type { ListingPage } from '#ports/intacct-source';
 import { XmlGatewaySourceFactory } from '#intacct/source';
-import { IntacctAdmin } from '../support/intacct-admin';
+import type { ListingPage } from '#ports/intacct-source';
+import { type RunningEmulator, startEmulator } from '../../local/emulator';
 import { collect } from '../support/async';
+import { IntacctAdmin } from '../support/intacct-admin';
 
 const PAGE_SIZE = 2_000;
 const COMPANY_ALLOWANCE = 2;
@@ -178,9 +178,7 @@ describe('records deleted or created during a listing', () => {
         deleted.add(victim);
         changed.add(victim);
       }
-      const created = await withAllowance(() =>
-        admin().create('CUSTOMER', { CUSTOMERID: `C-NEW-${round}`, NAME: `Created during round ${round}` }),
-      );
+      const created = await withAllowance(() => admin().create('CUSTOMER', { CUSTOMERID: `C-NEW-${round}`, NAME: `Created during round ${round}` }));
       changed.add(created);
     }
 

@@ -1,9 +1,9 @@
 /** The Intacct source adapter the use cases read through, against the emulator over HTTP. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '../../local/emulator';
 import { IntacctFailure } from '#domain/errors';
-import type { IntacctSource } from '#ports/intacct-source';
 import { XmlGatewaySourceFactory } from '#intacct/source';
+import type { IntacctSource } from '#ports/intacct-source';
+import { type RunningEmulator, startEmulator } from '../../local/emulator';
 import { IntacctAdmin } from '../support/intacct-admin';
 
 const CUSTOMERS = 2_500;
@@ -15,7 +15,9 @@ let source: IntacctSource;
 
 beforeAll(async () => {
   emulator = await startEmulator({
-    companies: [{ companyId: 'SOURCE-CO', userId: 'reader', userPassword: 'reader-pass', customers: CUSTOMERS, employees: 5, departments: 2, seed: 3 }],
+    companies: [
+      { companyId: 'SOURCE-CO', userId: 'reader', userPassword: 'reader-pass', customers: CUSTOMERS, employees: 5, departments: 2, seed: 3 },
+    ],
   });
   factory = new XmlGatewaySourceFactory({
     endpointUrl: emulator.endpointUrl,

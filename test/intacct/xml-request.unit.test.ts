@@ -1,9 +1,6 @@
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import {
-  buildQueryXml,
-  type QueryFilter,
-} from '#intacct/query-builder';
+import { buildQueryXml, type QueryFilter } from '#intacct/query-builder';
 import { buildRequestXml, escapeXml } from '#intacct/xml-request';
 
 const TRICKY = `O'Neill & "Sons" <Ltd> — Tromsø 東京`;
@@ -78,13 +75,24 @@ describe('buildQueryXml', () => {
     const filter: QueryFilter = {
       and: [
         { field: 'NAME', op: 'equalto', value: TRICKY },
-        { or: [{ field: 'STATUS', op: 'in', values: ['active', 'in&active'] }, { field: 'PARENTID', op: 'isnull' }] },
+        {
+          or: [
+            { field: 'STATUS', op: 'in', values: ['active', 'in&active'] },
+            { field: 'PARENTID', op: 'isnull' },
+          ],
+        },
         { field: 'WHENMODIFIED', op: 'between', values: ['01/01/2026 00:00:00', '02/01/2026 00:00:00'] },
       ],
     };
 
     const xml = buildQueryXml(
-      { object: 'CUSTOMER', fields: ['RECORDNO', 'NAME'], filter, orderBy: [{ field: 'RECORDNO' }, { field: 'NAME', descending: true }], showPrivate: true },
+      {
+        object: 'CUSTOMER',
+        fields: ['RECORDNO', 'NAME'],
+        filter,
+        orderBy: [{ field: 'RECORDNO' }, { field: 'NAME', descending: true }],
+        showPrivate: true,
+      },
       4000,
     );
     const query = readBack.parse(xml).query;

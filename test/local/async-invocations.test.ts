@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AsyncInvocations } from '../../local/runtime/async-invocations';
-import { InvocationAbandonedError } from '../../local/runtime/invocation-host';
 import type { FunctionName } from '../../local/runtime/functions';
+import { InvocationAbandonedError } from '../../local/runtime/invocation-host';
 import { createRuntimeLogger } from '../../local/runtime/logger';
 
 const silent = createRuntimeLogger(() => undefined);
@@ -73,7 +73,7 @@ describe('asynchronous invocations (InvocationType Event)', () => {
     let release: () => void = () => undefined;
     const started: string[] = [];
     const invocations = new AsyncInvocations(
-      async (name: FunctionName, event: unknown) => {
+      async (_name: FunctionName, event: unknown) => {
         const { label } = event as { label: string };
         started.push(label);
         if (label === 'fails') throw new Error('transient');
@@ -108,11 +108,7 @@ describe('asynchronous invocations (InvocationType Event)', () => {
 
   it('keeps the retry of an invocation that fails while draining, with its next attempt', async () => {
     let fail: (error: Error) => void = () => undefined;
-    const invocations = new AsyncInvocations(
-      () => new Promise((_resolve, reject) => (fail = reject)),
-      silent,
-      { retryDelaysMs: [0] },
-    );
+    const invocations = new AsyncInvocations(() => new Promise((_resolve, reject) => (fail = reject)), silent, { retryDelaysMs: [0] });
     const requestId = invocations.enqueue('tenant-sync', { tenantId: 't1' });
 
     invocations.beginDrain();
@@ -124,11 +120,7 @@ describe('asynchronous invocations (InvocationType Event)', () => {
 
   it('keeps an invocation the stop interrupts as the same attempt: stopping never uses up retries', async () => {
     let interrupt: (error: Error) => void = () => undefined;
-    const invocations = new AsyncInvocations(
-      () => new Promise((_resolve, reject) => (interrupt = reject)),
-      silent,
-      { retryDelaysMs: [0] },
-    );
+    const invocations = new AsyncInvocations(() => new Promise((_resolve, reject) => (interrupt = reject)), silent, { retryDelaysMs: [0] });
     const requestId = invocations.enqueue('client-import', { runId: 'r1' });
 
     invocations.beginDrain();

@@ -206,7 +206,7 @@ describe('npm start', () => {
 
   it('refuses --reset on a directory that is not a runtime data dir, with exit code 2, touching nothing', async () => {
     const dataDir = await newDataDir();
-    await writeFile(join(dataDir, 'unrelated.txt'), 'not the runtime\'s');
+    await writeFile(join(dataDir, 'unrelated.txt'), "not the runtime's");
 
     const result = await run('npm', ['start', '--', '--reset'], { LOCAL_DATA_DIR: dataDir, PORT: '0' });
 

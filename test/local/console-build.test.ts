@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  type ConsoleBuilder,
+  type ConsoleBuildMode,
   consoleFingerprint,
   ensureConsoleBuilt,
   FINGERPRINT_FILE,
-  type ConsoleBuilder,
-  type ConsoleBuildMode,
 } from '../../local/runtime/console-build';
 import { createRuntimeLogger } from '../../local/runtime/logger';
 

@@ -3,16 +3,17 @@
  * caching, refused traversal and methods, security headers, /config.json with working demo tokens,
  * the "not built" page; and CORS on the API port, open to that origin only.
  */
-import { request as httpRequest, createServer, type Server } from 'node:http';
+
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer, request as httpRequest, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConsoleConfig } from '#http/console-config';
-import { startConsoleServer, type ConsoleServerDeps } from '../../local/runtime/console-server';
+import { type ConsoleServerDeps, startConsoleServer } from '../../local/runtime/console-server';
 import { createRuntimeLogger } from '../../local/runtime/logger';
-import { startupTour } from '../../local/runtime/tour';
 import type { LoopbackServer } from '../../local/runtime/server';
+import { startupTour } from '../../local/runtime/tour';
 import { CONSOLE_FIXTURE_DIST, startTestRuntime, type TestRuntime } from '../support/local-runtime';
 
 const EVIL_ORIGIN = 'http://evil.example';
@@ -101,15 +102,19 @@ describe('the console origin', () => {
     expect(await response.text()).not.toContain('console fixture');
   });
 
-  it.each(['/../package.json', '/%2e%2e/package.json', '/%2E%2E/%2e%2e/package.json', '/assets/..%2f..%2fpackage.json', '/assets/%5c..%5cpackage.json', '/./index.html'])(
-    'refuses the traversal %s',
-    async (path) => {
-      const response = await rawGet(runtime.consoleUrl, path);
+  it.each([
+    '/../package.json',
+    '/%2e%2e/package.json',
+    '/%2E%2E/%2e%2e/package.json',
+    '/assets/..%2f..%2fpackage.json',
+    '/assets/%5c..%5cpackage.json',
+    '/./index.html',
+  ])('refuses the traversal %s', async (path) => {
+    const response = await rawGet(runtime.consoleUrl, path);
 
-      expect(response.status).toBe(400);
-      expect(response.body).not.toContain('intacct-psa-sync');
-    },
-  );
+    expect(response.status).toBe(400);
+    expect(response.body).not.toContain('intacct-psa-sync');
+  });
 
   it.each(['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])('answers %s with 405 and the methods it allows', async (method) => {
     const response = await fromConsole('/', { method });

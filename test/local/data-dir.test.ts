@@ -36,7 +36,7 @@ afterAll(async () => {
 });
 
 describe('--reset', () => {
-  it('refuses a non-empty directory that holds none of the runtime\'s files, touching nothing (no lock file either)', async () => {
+  it("refuses a non-empty directory that holds none of the runtime's files, touching nothing (no lock file either)", async () => {
     const dataDir = await newDataDir();
     await writeFile(join(dataDir, 'thesis.tex'), 'years of work');
     await mkdir(join(dataDir, 'photos'));
@@ -97,7 +97,7 @@ describe('permissions', () => {
     await stop(runtime);
   });
 
-  it('tightens an existing data dir left readable by others: the directory, the runtime\'s files and dynalite\'s', async () => {
+  it("tightens an existing data dir left readable by others: the directory, the runtime's files and dynalite's", async () => {
     const dataDir = await newDataDir();
     await stop(await start(dataDir));
     // What an older runtime (or a permissive umask) left behind.

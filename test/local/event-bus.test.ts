@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalEventBus, type BusEvent } from '../../local/runtime/event-bus';
+import { type BusEvent, LocalEventBus } from '../../local/runtime/event-bus';
 import type { FunctionName } from '../../local/runtime/functions';
 import { createRuntimeLogger } from '../../local/runtime/logger';
 import { tenantNightlyEntry } from '../../local/runtime/nightly';
@@ -52,7 +52,7 @@ describe('the local event bus', () => {
     expect(await readFile(path, 'utf8')).toContain('ClientUpdated');
   });
 
-  it('carries a tenant\'s nightly request as daily-sync publishes it: scope all, the firing\'s scheduledAt and eventId', async () => {
+  it("carries a tenant's nightly request as daily-sync publishes it: scope all, the firing's scheduledAt and eventId", async () => {
     const { bus, delivered } = busWith(join(dir, 'nightly.jsonl'));
 
     await bus.put([tenantNightlyEntry('demo-fjordvik', '2026-11-25T02:00:00.123Z', 'psa-intacct-sync-local')]);

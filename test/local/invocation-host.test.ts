@@ -32,7 +32,7 @@ function allAt(ms: number): Record<FunctionName, number> {
 }
 
 describe('function timeouts', () => {
-  it('are the stack\'s, from the one table infra/function-catalog.ts keeps', () => {
+  it("are the stack's, from the one table infra/function-catalog.ts keeps", () => {
     expect(FUNCTION_TIMEOUT_SECONDS).toEqual({ api: 29, 'client-import': 900, 'user-import': 900, 'tenant-sync': 900, 'daily-sync': 300 });
     expect(functionTimeoutsMs(null)).toEqual({
       api: 29_000,
@@ -61,7 +61,7 @@ describe('function timeouts', () => {
 });
 
 describe('an invocation past its timeout', () => {
-  it('fails with Lambda\'s message while the context counts down to the timeout', async () => {
+  it("fails with Lambda's message while the context counts down to the timeout", async () => {
     const remaining: number[] = [];
     const host = new FunctionHost(
       handlersWith({

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emptyCounts, type SyncRun } from '#domain/runs';
 import { createStores } from '#store/dynamo-client';
 import { watchRunProgress } from '../../local/runtime/progress';
-import { startDynalite, type RunningDynalite } from '../support/dynalite';
+import { type RunningDynalite, startDynalite } from '../support/dynalite';
 
 let dynalite: RunningDynalite;
 

@@ -62,9 +62,7 @@ describe('Lambda Invoke API', () => {
   it('RequestResponse answers the handler result', async () => {
     const payload = { tenantId: tenant(0).tenantId, scope: 'clients' };
 
-    const answer = await lambda.send(
-      new InvokeCommand({ FunctionName: 'tenant-sync', Payload: new TextEncoder().encode(JSON.stringify(payload)) }),
-    );
+    const answer = await lambda.send(new InvokeCommand({ FunctionName: 'tenant-sync', Payload: new TextEncoder().encode(JSON.stringify(payload)) }));
 
     expect(answer.StatusCode).toBe(200);
     expect(answer.FunctionError).toBeUndefined();
@@ -130,7 +128,12 @@ describe('EventBridge PutEvents', () => {
     expect(eventId).toEqual(expect.any(String));
     const runs = await runsOf(0);
     expect(runs.length).toBe(before + 2);
-    expect(runs.slice(0, 2).map((run) => run.type).sort()).toEqual(['client_sync', 'user_sync']);
+    expect(
+      runs
+        .slice(0, 2)
+        .map((run) => run.type)
+        .sort(),
+    ).toEqual(['client_sync', 'user_sync']);
     expect(runs.slice(0, 2).every((run) => run.status === 'succeeded')).toBe(true);
     expect(await journal()).toContainEqual(
       expect.objectContaining({
@@ -180,7 +183,7 @@ describe('the nightly schedule', () => {
     }
   });
 
-  it('POST /__local/nightly needs an admin token and fires the nightly sync for the caller\'s tenant only', async () => {
+  it("POST /__local/nightly needs an admin token and fires the nightly sync for the caller's tenant only", async () => {
     const url = `${runtime.apiUrl}/__local/nightly`;
     expect((await fetch(url, { method: 'POST' })).status).toBe(401);
     const collaborator = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${tenant(0).collaboratorToken}` } });
@@ -217,7 +220,7 @@ describe('the nightly schedule', () => {
   });
 });
 
-describe('the AWS endpoints are the functions\' alone', () => {
+describe("the AWS endpoints are the functions' alone", () => {
   /** An API Gateway event for `api` with whatever claims its maker wants: what a forged Invoke carries. */
   const forgedApiEvent = (tenantId: string) =>
     buildHttpApiEvent({
@@ -238,10 +241,14 @@ describe('the AWS endpoints are the functions\' alone', () => {
     });
   const awsOrigin = (): string => new URL(awsEndpoint).origin;
 
-  it('the API port refuses a forged Invoke of api (a cross-site text/plain POST, or with a token), with the API\'s error JSON', async () => {
+  it("the API port refuses a forged Invoke of api (a cross-site text/plain POST, or with a token), with the API's error JSON", async () => {
     const invokeUrl = `${runtime.apiUrl}/2015-03-31/functions/api/invocations`;
     const attempts: RequestInit[] = [
-      { method: 'POST', headers: { 'content-type': 'text/plain', origin: 'https://evil.example' }, body: JSON.stringify(forgedApiEvent(tenant(1).tenantId)) },
+      {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain', origin: 'https://evil.example' },
+        body: JSON.stringify(forgedApiEvent(tenant(1).tenantId)),
+      },
       {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${tenant(0).adminToken}`, 'x-amz-invocation-type': 'RequestResponse' },
@@ -256,7 +263,9 @@ describe('the AWS endpoints are the functions\' alone', () => {
     const viaSdk = new LambdaClient({ endpoint: runtime.apiUrl, region: 'local', credentials: LOCAL_CREDENTIALS });
     try {
       await expect(
-        viaSdk.send(new InvokeCommand({ FunctionName: 'api', Payload: new TextEncoder().encode(JSON.stringify(forgedApiEvent(tenant(1).tenantId))) })),
+        viaSdk.send(
+          new InvokeCommand({ FunctionName: 'api', Payload: new TextEncoder().encode(JSON.stringify(forgedApiEvent(tenant(1).tenantId))) }),
+        ),
       ).rejects.toMatchObject({ $metadata: { httpStatusCode: 404 } });
     } finally {
       viaSdk.destroy();
@@ -271,7 +280,11 @@ describe('the AWS endpoints are the functions\' alone', () => {
 
     const raw = await fetch(runtime.apiUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSEvents.PutEvents', authorization: `Bearer ${tenant(0).adminToken}` },
+      headers: {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': 'AWSEvents.PutEvents',
+        authorization: `Bearer ${tenant(0).adminToken}`,
+      },
       body: putEventsBody(tenant(1).tenantId),
     });
     expect(raw.status).toBe(404);
@@ -279,7 +292,11 @@ describe('the AWS endpoints are the functions\' alone', () => {
     const viaSdk = new EventBridgeClient({ endpoint: runtime.apiUrl, region: 'local', credentials: LOCAL_CREDENTIALS });
     try {
       await expect(
-        viaSdk.send(new PutEventsCommand({ Entries: [{ Source: 'psa.intacct-sync', DetailType: 'TenantSyncRequested', Detail: JSON.stringify({ tenantId: tenant(1).tenantId }) }] })),
+        viaSdk.send(
+          new PutEventsCommand({
+            Entries: [{ Source: 'psa.intacct-sync', DetailType: 'TenantSyncRequested', Detail: JSON.stringify({ tenantId: tenant(1).tenantId }) }],
+          }),
+        ),
       ).rejects.toMatchObject({ $metadata: { httpStatusCode: 404 } });
     } finally {
       viaSdk.destroy();
@@ -321,7 +338,9 @@ describe('the AWS endpoints are the functions\' alone', () => {
     }
     const wrongClient = new LambdaClient({ endpoint: `${awsOrigin()}/${wrongSecret}`, region: 'local', credentials: LOCAL_CREDENTIALS });
     try {
-      await expect(wrongClient.send(new InvokeCommand({ FunctionName: 'tenant-sync', Payload: new TextEncoder().encode('{}') }))).rejects.toMatchObject({
+      await expect(
+        wrongClient.send(new InvokeCommand({ FunctionName: 'tenant-sync', Payload: new TextEncoder().encode('{}') })),
+      ).rejects.toMatchObject({
         name: 'UnrecognizedClientException',
         $metadata: { httpStatusCode: 403 },
       });
@@ -335,7 +354,7 @@ describe('the AWS endpoints are the functions\' alone', () => {
     expect((await runsOf(1)).length).toBe(before);
   });
 
-  it('keeps the secret out of runtime.json, in runtime-internal.json (0600) and the functions\' endpoints only', async () => {
+  it("keeps the secret out of runtime.json, in runtime-internal.json (0600) and the functions' endpoints only", async () => {
     const secret = new URL(awsEndpoint).pathname.slice(1);
     expect(secret.length).toBeGreaterThanOrEqual(43);
     expect(awsEndpoint).not.toContain(new URL(runtime.apiUrl).host);

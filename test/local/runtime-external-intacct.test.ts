@@ -1,6 +1,6 @@
 /** Pointing the runtime at another Intacct gateway, and keeping credentials out of its logs. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '../../local/emulator';
+import { type RunningEmulator, startEmulator } from '../../local/emulator';
 import { startTestRuntime, type TestRuntime } from '../support/local-runtime';
 
 let emulator: RunningEmulator;

@@ -48,11 +48,19 @@ const scriptedTenantSync = async () => {
       // A well-behaved worker: work until the clock runs low, checkpoint, and continue itself.
       while (context.getRemainingTimeInMillis() > HANDOFF_MARGIN_MS) await sleep(10);
       worker.remainingAtHandOff.push(context.getRemainingTimeInMillis());
-      const lambda = new Client({ endpoint: process.env.LAMBDA_ENDPOINT, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+      const lambda = new Client({
+        endpoint: process.env.LAMBDA_ENDPOINT,
+        region: 'local',
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      });
       try {
         const continuation: WorkerEvent = { mode: 'record', label: `${event.label}-continued` };
         await lambda.send(
-          new Invoke({ FunctionName: context.functionName, InvocationType: 'Event', Payload: new TextEncoder().encode(JSON.stringify(continuation)) }),
+          new Invoke({
+            FunctionName: context.functionName,
+            InvocationType: 'Event',
+            Payload: new TextEncoder().encode(JSON.stringify(continuation)),
+          }),
         );
       } finally {
         lambda.destroy();
@@ -134,7 +142,7 @@ describe('function timeouts', () => {
     expect(await readdir(dataDir)).toEqual([]);
   });
 
-  it('a RequestResponse invoke past the timeout answers Lambda\'s timeout error; the late result is ignored', async () => {
+  it("a RequestResponse invoke past the timeout answers Lambda's timeout error; the late result is ignored", async () => {
     const previous = process.env.LOCAL_FUNCTION_TIMEOUT_S;
     process.env.LOCAL_FUNCTION_TIMEOUT_S = '0.05';
     let started: Awaited<ReturnType<typeof start>>;

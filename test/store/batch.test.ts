@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStores } from '#store/dynamo-client';
-import { startDynalite, type RunningDynalite } from '../support/dynalite';
+import { type RunningDynalite, startDynalite } from '../support/dynalite';
 import { spyOnDynamo } from '../support/dynamo-spy';
 import { aRunRecord, aUser } from './builders';
 
@@ -91,9 +91,9 @@ describe('batch retries', () => {
     const throttle = throttleBatches(Number.MAX_SAFE_INTEGER);
 
     try {
-      await expect(
-        stores.runs.appendRecords('tenant-g', 'run-1', 0, [aRunRecord(), aRunRecord(), aRunRecord()]),
-      ).rejects.toThrow(/unprocessed after 2 attempts/);
+      await expect(stores.runs.appendRecords('tenant-g', 'run-1', 0, [aRunRecord(), aRunRecord(), aRunRecord()])).rejects.toThrow(
+        /unprocessed after 2 attempts/,
+      );
     } finally {
       throttle.remove();
     }

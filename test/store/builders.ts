@@ -24,7 +24,9 @@ export function aClient(overrides: Partial<Client> = {}): Client {
         status: 'linked',
         customerId: 'C-100',
         recordNo: '100',
-        intacctStatus: 'active', entityId: null, entityName: null,
+        intacctStatus: 'active',
+        entityId: null,
+        entityName: null,
         lastSyncedAt: CREATED_AT,
       },
     },
@@ -62,7 +64,15 @@ export function aDepartment(overrides: Partial<Department> = {}): Department {
     updatedAt: CREATED_AT,
     name: 'Engineering',
     integrations: {
-      intacct: { status: 'linked', departmentId: 'ENG', recordNo: '7', intacctStatus: 'active', entityId: null, entityName: null, lastSyncedAt: null },
+      intacct: {
+        status: 'linked',
+        departmentId: 'ENG',
+        recordNo: '7',
+        intacctStatus: 'active',
+        entityId: null,
+        entityName: null,
+        lastSyncedAt: null,
+      },
     },
     ...overrides,
   };

@@ -1,6 +1,7 @@
 /** Company request slots shared across processes, against the real DynamoDB API (dynalite). */
-import { describe, expect, it } from 'vitest';
+
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
 import { DynamoCompanySlots } from '#store/company-slots';
 import { ENTITY_TYPE_ATTRIBUTE, EXPIRES_AT_ATTRIBUTE } from '#store/keys';
 import { tenantSequence, useStores } from './store-fixture';
@@ -55,7 +56,7 @@ describe('company slots', () => {
     await expect(slots.acquire(company, 1, AbortSignal.timeout(2_000))).resolves.toBeTypeOf('function');
   });
 
-  it('frees a slot whose holder died once the slot\'s lifetime is over', async () => {
+  it("frees a slot whose holder died once the slot's lifetime is over", async () => {
     const company = freshCompany();
     let now = Date.parse('2026-11-29T02:00:00Z');
     const clocked = new DynamoCompanySlots(fixture.dynamo.doc, fixture.dynamo.names.runs, { slotTtlMs: 90_000, now: () => now });
@@ -69,14 +70,19 @@ describe('company slots', () => {
     await expect(waiting).resolves.toBeTypeOf('function');
   });
 
-  it('leaves no item once a slot is given back, and marks a held one for DynamoDB\'s TTL in case its holder dies', async () => {
+  it("leaves no item once a slot is given back, and marks a held one for DynamoDB's TTL in case its holder dies", async () => {
     const company = freshCompany();
     const now = Date.parse('2026-11-29T02:00:00Z');
     const slots = new DynamoCompanySlots(fixture.dynamo.doc, fixture.dynamo.names.runs, { slotTtlMs: 90_000, now: () => now });
     // Other tests' slots may still be held: count only the items this test's slot can be.
     const markedForTtl = async (): Promise<number> => {
       const scanned = await fixture.dynamo.doc.send(
-        new ScanCommand({ TableName: fixture.dynamo.names.runs, FilterExpression: '#type = :slot', ExpressionAttributeNames: { '#type': ENTITY_TYPE_ATTRIBUTE }, ExpressionAttributeValues: { ':slot': 'CompanySlot' } }),
+        new ScanCommand({
+          TableName: fixture.dynamo.names.runs,
+          FilterExpression: '#type = :slot',
+          ExpressionAttributeNames: { '#type': ENTITY_TYPE_ATTRIBUTE },
+          ExpressionAttributeValues: { ':slot': 'CompanySlot' },
+        }),
       );
       return (scanned.Items ?? []).filter((item) => item[EXPIRES_AT_ATTRIBUTE] === (now + 90_000) / 1000 + 24 * 60 * 60).length;
     };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { aConnection, collectPages } from './builders';
-import { tenantSequence, useStores } from './store-fixture';
+import { useStores } from './store-fixture';
 
 const CONNECTION_PAGE_SIZE = 2;
 

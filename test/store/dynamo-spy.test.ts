@@ -1,8 +1,8 @@
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createStores, type Stores } from '#store/dynamo-client';
-import { startDynalite, type RunningDynalite } from '../support/dynalite';
-import { SimulatedCrash, spyOnDynamo, type DynamoSpy } from '../support/dynamo-spy';
+import { type RunningDynalite, startDynalite } from '../support/dynalite';
+import { type DynamoSpy, SimulatedCrash, spyOnDynamo } from '../support/dynamo-spy';
 import { aClient, aLink, aRunRecord } from './builders';
 
 let dynamo: RunningDynalite;

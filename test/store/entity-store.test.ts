@@ -198,7 +198,7 @@ describe('entity stores: list', () => {
 });
 
 describe('entity stores: tenant isolation', () => {
-  it('answers null for another tenant\'s id', async () => {
+  it("answers null for another tenant's id", async () => {
     const client = aClient({ tenantId: freshTenant() });
     await fixture.stores.clients.create(client);
 
@@ -217,7 +217,7 @@ describe('entity stores: tenant isolation', () => {
     expect((await fixture.stores.clients.get(tenantA, 'shared'))?.name).toBe('A');
   });
 
-  it('refuses tenant A\'s cursor on tenant B\'s listing with InvalidInput', async () => {
+  it("refuses tenant A's cursor on tenant B's listing with InvalidInput", async () => {
     const tenantA = freshTenant();
     const tenantB = freshTenant();
     for (const id of ['x1', 'x2', 'x3']) {
@@ -232,7 +232,7 @@ describe('entity stores: tenant isolation', () => {
     expect((error as InvalidInput).details[0]?.field).toBe('cursor');
   });
 
-  it('refuses a forged cursor naming another tenant\'s partition', async () => {
+  it("refuses a forged cursor naming another tenant's partition", async () => {
     const forged = encodeCursor({ pk: 'TENANT#victim#CLIENT', sk: 'a' });
 
     const error = await thrown(fixture.stores.clients.list(freshTenant(), { limit: 1, cursor: forged }));
@@ -270,7 +270,7 @@ describe('client store: findByName', () => {
     expect((await fixture.stores.clients.findByName(tenantId, 'new name')).map((c) => c.id)).toEqual([client.id]);
   });
 
-  it('never finds another tenant\'s client', async () => {
+  it("never finds another tenant's client", async () => {
     await fixture.stores.clients.create(aClient({ tenantId: freshTenant(), name: 'Globex' }));
 
     expect(await fixture.stores.clients.findByName(freshTenant(), 'Globex')).toEqual([]);

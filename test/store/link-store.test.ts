@@ -81,7 +81,7 @@ describe('link store', () => {
     expect(found.get('2')?.psaId).toBe('p2');
   });
 
-  it('never answers another tenant\'s link', async () => {
+  it("never answers another tenant's link", async () => {
     const link = aLink({ tenantId: freshTenant() });
     await fixture.stores.links.createIfAbsent(link);
 

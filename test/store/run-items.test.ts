@@ -21,9 +21,13 @@ const candidate = (recordNo: string, object: HeldUnlink['object'] = 'customer'):
 });
 
 describe('unlink candidates', () => {
-  it('lists one object\'s candidates in numeric RECORDNO order, after a cursor, as many as asked', async () => {
+  it("lists one object's candidates in numeric RECORDNO order, after a cursor, as many as asked", async () => {
     const tenantId = freshTenant();
-    await fixture.stores.runs.putUnlinkCandidates(tenantId, 'run-1', ['100', '9', '10', '2'].map((recordNo) => candidate(recordNo)));
+    await fixture.stores.runs.putUnlinkCandidates(
+      tenantId,
+      'run-1',
+      ['100', '9', '10', '2'].map((recordNo) => candidate(recordNo)),
+    );
     await fixture.stores.runs.putUnlinkCandidates(tenantId, 'run-1', [candidate('5', 'employee')]);
     await fixture.stores.runs.putUnlinkCandidates(tenantId, 'run-2', [candidate('1')]);
 
@@ -76,7 +80,12 @@ describe('run records and nightly markers', () => {
     const tenantId = freshTenant();
     const run = aRun({ tenantId });
     await fixture.stores.runs.create(run);
-    await fixture.stores.runs.appendRecords(tenantId, run.id, 0, Array.from({ length: 7 }, () => aRunRecord()));
+    await fixture.stores.runs.appendRecords(
+      tenantId,
+      run.id,
+      0,
+      Array.from({ length: 7 }, () => aRunRecord()),
+    );
 
     await fixture.stores.runs.trimRecords(tenantId, run.id, 4);
 

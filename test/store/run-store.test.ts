@@ -1,8 +1,8 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { Conflict, InvalidInput } from '#domain/errors';
-import { runRecordKey } from '#store/keys';
 import { initialCheckpoint } from '#domain/runs';
+import { runRecordKey } from '#store/keys';
 import { aRun, aRunRecord } from './builders';
 import { tenantSequence, useStores } from './store-fixture';
 
@@ -73,7 +73,7 @@ describe('run store: runs', () => {
     expect(second.nextCursor).toBeNull();
   });
 
-  it('keeps a run\'s records out of the run listing, and other tenants\' runs out of get', async () => {
+  it("keeps a run's records out of the run listing, and other tenants' runs out of get", async () => {
     const run = aRun({ tenantId: freshTenant() });
     await fixture.stores.runs.create(run);
     await fixture.stores.runs.appendRecords(run.tenantId, run.id, 0, [aRunRecord()]);
@@ -137,28 +137,24 @@ describe('run store: records', () => {
     expect((await fixture.stores.runs.listRecords(tenantId, 'run-1', { limit: 1 })).items).toEqual([record]);
   });
 
-  it('gives each record a TTL of the retention period from the clock\'s now, in epoch seconds', async () => {
+  it("gives each record a TTL of the retention period from the clock's now, in epoch seconds", async () => {
     const tenantId = freshTenant();
     await fixture.stores.runs.appendRecords(tenantId, 'run-1', 0, [aRunRecord()]);
 
-    const stored = await fixture.dynamo.doc.send(
-      new GetCommand({ TableName: fixture.dynamo.names.runs, Key: runRecordKey(tenantId, 'run-1', 0) }),
-    );
+    const stored = await fixture.dynamo.doc.send(new GetCommand({ TableName: fixture.dynamo.names.runs, Key: runRecordKey(tenantId, 'run-1', 0) }));
 
     expect(stored.Item?.expiresAt).toBe(NOW.getTime() / 1000 + RETENTION_DAYS * SECONDS_PER_DAY);
   });
 
-  it('refuses a cursor of one run on another run\'s records', async () => {
+  it("refuses a cursor of one run on another run's records", async () => {
     const tenantId = freshTenant();
     await fixture.stores.runs.appendRecords(tenantId, 'run-1', 0, [aRunRecord(), aRunRecord()]);
     const page = await fixture.stores.runs.listRecords(tenantId, 'run-1', { limit: 1 });
 
-    await expect(
-      fixture.stores.runs.listRecords(tenantId, 'run-2', { limit: 1, cursor: page.nextCursor }),
-    ).rejects.toBeInstanceOf(InvalidInput);
+    await expect(fixture.stores.runs.listRecords(tenantId, 'run-2', { limit: 1, cursor: page.nextCursor })).rejects.toBeInstanceOf(InvalidInput);
   });
 
-  it('never lists another tenant\'s records', async () => {
+  it("never lists another tenant's records", async () => {
     const tenantId = freshTenant();
     await fixture.stores.runs.appendRecords(tenantId, 'run-1', 0, [aRunRecord()]);
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
 import { createStores, type StoreOptions, type Stores } from '#store/dynamo-client';
-import { startDynalite, type RunningDynalite } from '../support/dynalite';
+import { type RunningDynalite, startDynalite } from '../support/dynalite';
 
 /** A dynalite server and the store adapters over it, for one test file. */
 export interface StoreFixture {

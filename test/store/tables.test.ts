@@ -1,7 +1,7 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TABLE_SCHEMAS, createTables } from '#store/tables';
-import { startDynalite, type RunningDynalite } from '../support/dynalite';
+import { createTables, TABLE_SCHEMAS } from '#store/tables';
+import { type RunningDynalite, startDynalite } from '../support/dynalite';
 import { spyOnDynamo } from '../support/dynamo-spy';
 
 let dynamo: RunningDynalite;

@@ -3,9 +3,9 @@
  * names unique to this start, so tests that share a server never see each other's items.
  */
 import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDynamoClient, documentClientFor } from '#store/dynamo-client';

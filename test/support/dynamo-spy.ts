@@ -13,7 +13,10 @@ type SpiedClient = DynamoDBClient | DynamoDBDocumentClient;
 
 /** Thrown by an armed spy instead of sending the write. */
 export class SimulatedCrash extends Error {
-  constructor(readonly operation: string, readonly tables: readonly string[]) {
+  constructor(
+    readonly operation: string,
+    readonly tables: readonly string[],
+  ) {
     super(`Simulated crash before ${operation} on ${tables.join(', ')}`);
     this.name = 'SimulatedCrash';
   }

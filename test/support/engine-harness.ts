@@ -1,18 +1,18 @@
-import { startEmulator } from '../../local/emulator';
-import type { EmulatorCompanySeed, RunningEmulator } from '../../local/emulator';
 import { EmfTelemetry } from '#adapters/emf-telemetry';
 import { MemorySecretStore } from '#adapters/memory-secret-store';
-import { RecordingPublisher } from './recording-publisher';
+import { QueuedWorkers } from '#adapters/queued-workers';
 import { TimeOrderedIds } from '#adapters/time-ordered-ids';
 import { XmlGatewaySourceFactory } from '#intacct/source';
 import { createStores, type Stores } from '#store/dynamo-client';
 import { connectIntacct } from '#use-cases/connect-intacct';
 import type { SyncDeps } from '#use-cases/engine/deps';
-import { startDynalite, type RunningDynalite } from './dynalite';
-import { spyOnDynamo, type DynamoSpy } from './dynamo-spy';
+import type { EmulatorCompanySeed, RunningEmulator } from '../../local/emulator';
+import { startEmulator } from '../../local/emulator';
+import { type RunningDynalite, startDynalite } from './dynalite';
+import { type DynamoSpy, spyOnDynamo } from './dynamo-spy';
 import { IntacctAdmin } from './intacct-admin';
 import { ManualClock } from './manual-clock';
-import { QueuedWorkers } from '#adapters/queued-workers';
+import { RecordingPublisher } from './recording-publisher';
 
 export interface EngineHarness {
   emulator: RunningEmulator;
@@ -38,9 +38,7 @@ export interface EngineHarness {
  * the DynamoDB API, and our store adapters. One tenant is connected per company.
  * Each company starts empty unless `companies` seeds records.
  */
-export async function startEngineHarness(
-  companies: Partial<EmulatorCompanySeed>[] = [{}, {}],
-): Promise<EngineHarness> {
+export async function startEngineHarness(companies: Partial<EmulatorCompanySeed>[] = [{}, {}]): Promise<EngineHarness> {
   const seeds: EmulatorCompanySeed[] = companies.map((seed, index) => ({
     companyId: `COMPANY-${index + 1}`,
     userId: `sync_user_${index + 1}`,

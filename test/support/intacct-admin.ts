@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { buildRequestXml, element } from '#intacct/xml-request';
-import { parseGatewayResponse, type GatewayResult } from '#intacct/xml-response';
+import { type GatewayResult, parseGatewayResponse } from '#intacct/xml-response';
 
 /** Where and as whom the test writes; a RunningEmulator plus one of its companies fits. */
 export interface IntacctAdminTarget {

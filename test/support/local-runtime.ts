@@ -9,13 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { vi } from 'vitest';
-import {
-  startLocalRuntime,
-  type LocalRuntime,
-  type LocalRuntimeOptions,
-  type RuntimeInfo,
-  type RuntimeInternalInfo,
-} from '../../local/runtime';
+import { type LocalRuntime, type LocalRuntimeOptions, type RuntimeInfo, type RuntimeInternalInfo, startLocalRuntime } from '../../local/runtime';
 
 export type TestRuntime = LocalRuntime & { info: RuntimeInfo; dataDir: string };
 

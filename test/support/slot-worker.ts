@@ -4,8 +4,9 @@
  * slots and holds them until killed (MODE=hold). Configured by one JSON in SLOT_WORKER; prints one
  * JSON line when done.
  */
-import { XmlGatewaySourceFactory } from '#intacct/source';
+
 import { companyKey, processCompanySlots } from '#intacct/company-concurrency';
+import { XmlGatewaySourceFactory } from '#intacct/source';
 import { DynamoCompanySlots } from '#store/company-slots';
 import { createDynamoClient, documentClientFor } from '#store/dynamo-client';
 
@@ -23,7 +24,10 @@ interface WorkerConfig {
 
 const config = JSON.parse(process.env.SLOT_WORKER ?? '{}') as WorkerConfig;
 const doc = documentClientFor(createDynamoClient({ endpoint: config.dynamodbEndpoint }));
-const slots = config.slots === 'dynamodb' ? new DynamoCompanySlots(doc, config.runsTable, config.slotTtlMs ? { slotTtlMs: config.slotTtlMs } : {}) : processCompanySlots;
+const slots =
+  config.slots === 'dynamodb'
+    ? new DynamoCompanySlots(doc, config.runsTable, config.slotTtlMs ? { slotTtlMs: config.slotTtlMs } : {})
+    : processCompanySlots;
 
 async function main(): Promise<void> {
   if (config.mode === 'hold') {
@@ -33,7 +37,12 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify({ holding: 2 })}\n`);
     await new Promise(() => undefined);
   }
-  const factory = new XmlGatewaySourceFactory({ endpointUrl: config.endpointUrl, senderId: config.senderId, senderPassword: config.senderPassword, slots });
+  const factory = new XmlGatewaySourceFactory({
+    endpointUrl: config.endpointUrl,
+    senderId: config.senderId,
+    senderPassword: config.senderPassword,
+    slots,
+  });
   const source = factory.forLogin(config.company);
   let records = 0;
   for await (const page of source.listCustomers()) records += page.records.length;

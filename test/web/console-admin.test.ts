@@ -6,12 +6,13 @@
  * disconnect and connect again. axe-core checks every page and dialog on the way (no serious or
  * critical violations), and each page is photographed under test-results/console/.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import type { Page } from 'playwright-core';
-import { IntacctAdmin } from '../support/intacct-admin';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientsFor } from '../e2e/api-client';
-import { openConsole, type ConsoleRuntime, type ConsoleSession } from './support/console-runtime';
+import { IntacctAdmin } from '../support/intacct-admin';
 import { screenshot, seriousAccessibilityProblems } from './support/browser';
+import { type ConsoleRuntime, type ConsoleSession, openConsole } from './support/console-runtime';
 
 let session: ConsoleSession;
 let runtime: ConsoleRuntime;
@@ -40,7 +41,10 @@ async function openFromAdminMenu(item: 'Clients' | 'Resources' | 'Integrations' 
 
 function intacctOf(tenantIndex: number): IntacctAdmin {
   const tenant = runtime.info.tenants[tenantIndex]!;
-  return new IntacctAdmin({ ...runtime.info.intacct, company: { companyId: tenant.companyId, userId: tenant.userId, userPassword: tenant.userPassword } });
+  return new IntacctAdmin({
+    ...runtime.info.intacct,
+    company: { companyId: tenant.companyId, userId: tenant.userId, userPassword: tenant.userPassword },
+  });
 }
 
 async function signIn(who: string): Promise<void> {
@@ -104,7 +108,7 @@ describe('the admin console, as a PSA admin', () => {
     await check('clients');
   });
 
-  it('shows the Sage logo on an imported client\'s profile; a customer removed in Intacct shows Unlinked after a sync, and is re-linked', async () => {
+  it("shows the Sage logo on an imported client's profile; a customer removed in Intacct shows Unlinked after a sync, and is re-linked", async () => {
     const name = pickedNames[0]!;
     await page.getByRole('link', { name, exact: true }).click();
     await page.getByRole('heading', { level: 1, name }).waitFor();
@@ -166,7 +170,9 @@ describe('the admin console, as a PSA admin', () => {
     const options = (await level.getByRole('option').allTextContents()).map((text) => text.trim());
     expect(options).toHaveLength(5);
     await level.selectOption({ label: options.find((option) => /coordinator/i.test(option))! });
-    await expect(dialog.getByRole('checkbox', { name: 'Assign imported team members to their Sage Intacct departments' }).isChecked()).resolves.toBe(true);
+    await expect(dialog.getByRole('checkbox', { name: 'Assign imported team members to their Sage Intacct departments' }).isChecked()).resolves.toBe(
+      true,
+    );
     await check('import-team-members-dialog');
     const choices = dialog.getByRole('group', { name: 'Employees' }).getByRole('checkbox', { disabled: false });
     await choices.nth(0).check();
@@ -204,7 +210,7 @@ describe('the admin console, as a PSA admin', () => {
     await page.getByText('Invited', { exact: true }).waitFor();
   });
 
-  it('lists the runs in Sync history and shows one run\'s records with their field changes', async () => {
+  it("lists the runs in Sync history and shows one run's records with their field changes", async () => {
     await openFromAdminMenu('Sync history');
     const runs = page.getByRole('table', { name: 'Sync runs' });
     await runs.getByRole('row').nth(3).waitFor();
@@ -244,7 +250,10 @@ describe('a mass removal held for review', () => {
     const customers = (await admin.get('/intacct/customers?limit=20')).body.items.slice(0, 20);
     const imported = await admin.post('/clients/import', { customerIds: customers.map((customer: any) => customer.customerId) });
     expect((await admin.finishedRun(imported.body.runId)).status).toBe('succeeded');
-    await intacctOf(1).delete('CUSTOMER', customers.slice(0, 12).map((customer: any) => customer.recordNo));
+    await intacctOf(1).delete(
+      'CUSTOMER',
+      customers.slice(0, 12).map((customer: any) => customer.recordNo),
+    );
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await signIn(`Sign in as ${other.tenantId} admin`);

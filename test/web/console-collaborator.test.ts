@@ -3,11 +3,12 @@
  * sync control anywhere. Where the API answers admins only (the connection, the runs), the page
  * says so in words rather than showing a refusal.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+
 import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { clientsFor } from '../e2e/api-client';
-import { openConsole, type ConsoleRuntime, type ConsoleSession } from './support/console-runtime';
 import { screenshot, seriousAccessibilityProblems } from './support/browser';
+import { type ConsoleRuntime, type ConsoleSession, openConsole } from './support/console-runtime';
 
 let session: ConsoleSession;
 let runtime: ConsoleRuntime;
@@ -38,7 +39,13 @@ beforeAll(async () => {
   await admin.finishedRun((await admin.post('/clients/import', { customerIds: customers.map((c: any) => c.customerId) })).body.runId);
   const employees = (await admin.get('/intacct/employees?limit=2')).body.items;
   await admin.finishedRun(
-    (await admin.post('/users/import', { employeeIds: employees.map((e: any) => e.employeeId), permissionProfile: 'collaborator', assignDepartments: true })).body.runId,
+    (
+      await admin.post('/users/import', {
+        employeeIds: employees.map((e: any) => e.employeeId),
+        permissionProfile: 'collaborator',
+        assignDepartments: true,
+      })
+    ).body.runId,
   );
 }, 240_000);
 afterAll(() => session?.close());

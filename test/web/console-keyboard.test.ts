@@ -2,9 +2,10 @@
  * The import dialog by keyboard alone: from the sign-in page to an imported client with Tab,
  * arrows, Enter and Space only, the way someone who cannot use a mouse works.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+
 import type { Page } from 'playwright-core';
-import { openConsole, type ConsoleRuntime, type ConsoleSession } from './support/console-runtime';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { type ConsoleRuntime, type ConsoleSession, openConsole } from './support/console-runtime';
 
 let session: ConsoleSession;
 let runtime: ConsoleRuntime;

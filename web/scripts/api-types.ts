@@ -9,7 +9,7 @@ import { API_ROUTES } from '#http/routes/index';
 
 export const API_TYPES_FILE = new URL('../src/api/schema.d.ts', import.meta.url);
 
-const HEADER = '/**\n * Generated from the API\'s OpenAPI document by `npm run generate:api`: do not edit by hand.\n */\n\n';
+const HEADER = "/**\n * Generated from the API's OpenAPI document by `npm run generate:api`: do not edit by hand.\n */\n\n";
 
 /** The text schema.d.ts must hold for today's API. */
 export async function generateApiTypes(): Promise<string> {

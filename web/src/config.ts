@@ -1,6 +1,6 @@
 /** Reads the console's configuration from its own origin once, at start. */
 import { createContext, useContext } from 'react';
-import { CONSOLE_CONFIG_PATH, parseConsoleConfig, type ConsoleConfig } from '#http/console-config';
+import { CONSOLE_CONFIG_PATH, type ConsoleConfig, parseConsoleConfig } from '#http/console-config';
 
 export type { ConsoleConfig };
 

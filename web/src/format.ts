@@ -43,6 +43,8 @@ export const isRunActive = (run: Pick<Run, 'status'>): boolean => run.status ===
 
 /** "Created 3, Unchanged 40" — the counts that are not zero. */
 export function countsText(counts: Run['counts']): string {
-  const parts = (Object.keys(COUNT_NAMES) as (keyof Run['counts'])[]).filter((key) => counts[key] > 0).map((key) => `${COUNT_NAMES[key]} ${counts[key]}`);
+  const parts = (Object.keys(COUNT_NAMES) as (keyof Run['counts'])[])
+    .filter((key) => counts[key] > 0)
+    .map((key) => `${COUNT_NAMES[key]} ${counts[key]}`);
   return parts.length > 0 ? parts.join(', ') : 'Nothing to do';
 }

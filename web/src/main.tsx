@@ -1,11 +1,11 @@
 /** Starts the console: its configuration first, then the session, the API client and the pages. */
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { StrictMode, useEffect, useMemo, type ReactNode } from 'react';
+import { type ReactNode, StrictMode, useEffect, useMemo } from 'react';
 import { createRoot } from 'react-dom/client';
+import { App } from './App';
 import { ApiContext, ApiError, createApi } from './api/client';
 import { SessionProvider, useSession } from './auth/session';
-import { ConfigContext, loadConfig, useConfig, type ConsoleConfig } from './config';
-import { App } from './App';
+import { ConfigContext, type ConsoleConfig, loadConfig, useConfig } from './config';
 import './styles.css';
 
 const queryClient = new QueryClient({
@@ -24,7 +24,9 @@ function ApiProvider({ children }: { children: ReactNode }) {
   const session = useSession();
   const token = session.user?.token ?? null;
   const api = useMemo(() => createApi(config.apiUrl, () => token, session.expired), [config.apiUrl, token, session.expired]);
-  // Another user (or none) must never see what the last one loaded.
+  // Another user (or none) must never see what the last one loaded: the cache is cleared whenever the
+  // signed-in token changes, which is why `token` is the dependency although the effect does not read it.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on each change of the signed-in user
   useEffect(() => () => queryClient.clear(), [token]);
   return <ApiContext.Provider value={api}>{children}</ApiContext.Provider>;
 }

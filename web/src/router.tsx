@@ -3,7 +3,7 @@
  * no router dependency. Paths are real URLs (the servers fall back to index.html), so a profile or
  * a run can be bookmarked and shared.
  */
-import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent, type ReactNode } from 'react';
+import { type AnchorHTMLAttributes, type MouseEvent, type ReactNode, useSyncExternalStore } from 'react';
 
 const NAVIGATED = 'console:navigated';
 

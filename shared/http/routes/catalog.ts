@@ -1,9 +1,8 @@
 import { PERMISSION_PROFILES } from '#domain/entities';
-import { NotFound } from '#domain/errors';
+import { InvalidInput, NotFound } from '#domain/errors';
 import { presentDepartment, presentPermissionProfile } from '../presenters';
 import { defineRoute } from '../route';
 import { Department, IdParams, PageQuery, PermissionProfileItem, pageOf } from '../schemas';
-import { InvalidInput } from '#domain/errors';
 
 /** Departments and permission profiles. */
 export const catalogRoutes = [
@@ -51,7 +50,9 @@ function pageOfList<T>(items: readonly T[], query: { limit: number; cursor?: str
   const start = query.cursor === undefined ? 0 : Number(query.cursor);
   const validCursor = query.cursor === undefined || (String(start) === query.cursor && start <= items.length);
   if (!validCursor) {
-    throw new InvalidInput('invalid_request', 'The request is not valid; see details.', [{ field: 'cursor', message: 'is not a cursor of this list' }]);
+    throw new InvalidInput('invalid_request', 'The request is not valid; see details.', [
+      { field: 'cursor', message: 'is not a cursor of this list' },
+    ]);
   }
   const end = start + query.limit;
   return { items: items.slice(start, end), nextCursor: end < items.length ? String(end) : null };

@@ -6,6 +6,7 @@ import { editClient } from '#use-cases/edit-client';
 import { queueClientImport } from '#use-cases/import-clients';
 import { linkClient } from '#use-cases/link-by-hand';
 import { queueSync } from '#use-cases/sync-tenant';
+import { apiDeadline } from '../intacct-deadline';
 import { HTTP_NO_CONTENT } from '../json-result';
 import { presentClient } from '../presenters';
 import { defineRoute } from '../route';
@@ -19,11 +20,10 @@ import {
   IdParams,
   LinkClientBody,
   PageQuery,
+  pageOf,
   RunAccepted,
   SyncBody,
-  pageOf,
 } from '../schemas';
-import { apiDeadline } from '../intacct-deadline';
 import { accepted } from './launch';
 
 const clientNotFound = () => new NotFound('client_not_found', 'No such client.');
@@ -62,7 +62,10 @@ export const clientRoutes = [
     success: { status: 202, description: 'Sync queued', schema: RunAccepted },
     errors: [409, 422],
     handle: async (request) => {
-      return accepted(request, await queueSync(request.deps, request.tenantId, 'client_sync', { dryRun: request.body.dryRun ?? false, trigger: 'api' }));
+      return accepted(
+        request,
+        await queueSync(request.deps, request.tenantId, 'client_sync', { dryRun: request.body.dryRun ?? false, trigger: 'api' }),
+      );
     },
   }),
   defineRoute({

@@ -1,5 +1,5 @@
 import { buildOpenApiDocument } from '../openapi';
-import { defineRoute, type ApiRoute } from '../route';
+import { type ApiRoute, defineRoute } from '../route';
 import { catalogRoutes } from './catalog';
 import { clientRoutes } from './clients';
 import { integrationRoutes } from './integrations';
@@ -21,11 +21,4 @@ const openApiRoute = defineRoute({
 });
 
 /** Every route of the API (spec section 4): the router, the validation and the document read this list. */
-export const API_ROUTES: readonly ApiRoute[] = [
-  ...integrationRoutes,
-  ...clientRoutes,
-  ...userRoutes,
-  ...catalogRoutes,
-  ...runRoutes,
-  openApiRoute,
-];
+export const API_ROUTES: readonly ApiRoute[] = [...integrationRoutes, ...clientRoutes, ...userRoutes, ...catalogRoutes, ...runRoutes, openApiRoute];

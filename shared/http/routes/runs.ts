@@ -3,10 +3,10 @@ import { isActiveStatus, type SyncRun } from '#domain/runs';
 import { confirmUnlinks } from '#use-cases/confirm-unlinks';
 import type { SyncDeps } from '#use-cases/engine/deps';
 import { closeRunIfWorkerLost } from '#use-cases/engine/run-lifecycle';
-import { accepted } from './launch';
 import { presentRun, presentRunRecord } from '../presenters';
 import { defineRoute } from '../route';
-import { IdParams, PageQuery, Run, RunAccepted, RunRecord, pageOf } from '../schemas';
+import { IdParams, PageQuery, pageOf, Run, RunAccepted, RunRecord } from '../schemas';
+import { accepted } from './launch';
 
 async function existingRun(deps: SyncDeps, tenantId: string, runId: string): Promise<SyncRun> {
   const run = await deps.runs.get(tenantId, runId);
@@ -15,7 +15,8 @@ async function existingRun(deps: SyncDeps, tenantId: string, runId: string): Pro
 }
 
 /** A run shown as queued or running whose worker is gone is closed `worker_lost` by whoever looks. */
-const current = (deps: SyncDeps, run: SyncRun): Promise<SyncRun> => (isActiveStatus(run.status) ? closeRunIfWorkerLost(deps, run) : Promise.resolve(run));
+const current = (deps: SyncDeps, run: SyncRun): Promise<SyncRun> =>
+  isActiveStatus(run.status) ? closeRunIfWorkerLost(deps, run) : Promise.resolve(run);
 
 /** Run history, per-record outcomes, and confirming held unlinks. */
 export const runRoutes = [

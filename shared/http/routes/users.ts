@@ -1,13 +1,14 @@
 import type { Department, User } from '#domain/entities';
 import { NotFound } from '#domain/errors';
-import type { SyncDeps } from '#use-cases/engine/deps';
 import { browseIntacctEmployees } from '#use-cases/browse-intacct-employees';
 import { deleteUser } from '#use-cases/delete-user';
 import { editUser } from '#use-cases/edit-user';
+import type { SyncDeps } from '#use-cases/engine/deps';
 import { queueUserImport } from '#use-cases/import-users';
 import { inviteUser } from '#use-cases/invite-user';
 import { linkUser } from '#use-cases/link-by-hand';
 import { queueSync } from '#use-cases/sync-tenant';
+import { apiDeadline } from '../intacct-deadline';
 import { HTTP_NO_CONTENT } from '../json-result';
 import { presentUser } from '../presenters';
 import { defineRoute } from '../route';
@@ -18,13 +19,12 @@ import {
   IdParams,
   LinkUserBody,
   PageQuery,
+  pageOf,
   RunAccepted,
   SyncBody,
-  User as UserSchema,
   UserImportBody,
-  pageOf,
+  User as UserSchema,
 } from '../schemas';
-import { apiDeadline } from '../intacct-deadline';
 import { accepted } from './launch';
 
 const userNotFound = () => new NotFound('user_not_found', 'No such user.');
@@ -78,7 +78,10 @@ export const userRoutes = [
     success: { status: 202, description: 'Sync queued', schema: RunAccepted },
     errors: [409, 422],
     handle: async (request) => {
-      return accepted(request, await queueSync(request.deps, request.tenantId, 'user_sync', { dryRun: request.body.dryRun ?? false, trigger: 'api' }));
+      return accepted(
+        request,
+        await queueSync(request.deps, request.tenantId, 'user_sync', { dryRun: request.body.dryRun ?? false, trigger: 'api' }),
+      );
     },
   }),
   defineRoute({

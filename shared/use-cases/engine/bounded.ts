@@ -3,11 +3,7 @@
  * started, and the call settles only once the items in flight have, then rejects with the first
  * failure: nothing of this call keeps writing after it returned.
  */
-export async function forEachBounded<T>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
+export async function forEachBounded<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   let firstFailure: { error: unknown } | null = null;
   const worker = async (): Promise<void> => {

@@ -54,7 +54,10 @@ export async function linkedDepartments(deps: Pick<SyncDeps, 'links' | 'departme
   const kind = departmentKind(deps);
   const byDepartmentId = new Map<string, string>();
   for await (const links of deps.links.iterate(tenantId, 'department')) {
-    const entities = await deps.departments.getMany(tenantId, links.map((link) => link.psaId));
+    const entities = await deps.departments.getMany(
+      tenantId,
+      links.map((link) => link.psaId),
+    );
     for (const link of links) {
       const entity = entities.get(link.psaId);
       if (entity && entityAcceptsLink(kind, entity, link.recordNo)) byDepartmentId.set(link.intacctId, link.psaId);

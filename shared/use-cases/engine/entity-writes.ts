@@ -1,6 +1,6 @@
+import type { IntacctObject } from '#domain/entities';
 import { Conflict } from '#domain/errors';
 import type { FieldChange } from '#domain/runs';
-import type { IntacctObject } from '#domain/entities';
 import type { EntityStore } from '#ports/stores';
 import type { SyncDeps } from './deps';
 import type { LinkedEntity } from './linked-kind';
@@ -102,7 +102,12 @@ export async function deleteLinkedRecord<T extends LinkedEntity>(deps: Pick<Sync
   throw new Conflict('version_conflict', 'The record kept changing while it was being deleted; try again.');
 }
 
-async function invalidateLinkOf<T extends LinkedEntity>(deps: Pick<SyncDeps, 'links'>, kind: EditedKind<T>, entity: T, touchesSyncedFields: boolean): Promise<void> {
+async function invalidateLinkOf<T extends LinkedEntity>(
+  deps: Pick<SyncDeps, 'links'>,
+  kind: EditedKind<T>,
+  entity: T,
+  touchesSyncedFields: boolean,
+): Promise<void> {
   const link = kind.linkOf(entity);
   if (link && touchesSyncedFields) await deps.links.invalidateFingerprint(entity.tenantId, kind.object, link.recordNo, entity.id);
 }

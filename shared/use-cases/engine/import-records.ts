@@ -50,7 +50,11 @@ export async function importChunk<T extends LinkedEntity, M extends MappedRecord
 ): Promise<void> {
   const { kind } = plan;
   const runId = journal.run.id;
-  const links = await deps.links.getMany(journal.tenantId, kind.object, chunk.map((mapped) => mapped.recordNo));
+  const links = await deps.links.getMany(
+    journal.tenantId,
+    kind.object,
+    chunk.map((mapped) => mapped.recordNo),
+  );
   const linked: { link: Link; mapped: M }[] = [];
   const claimed: Claimed<T, M>[] = [];
   const toImport: M[] = [];
@@ -124,7 +128,10 @@ async function completeClaims<T extends LinkedEntity, M extends MappedRecord>(
 ): Promise<void> {
   const { kind } = plan;
   const now = deps.clock.now().toISOString();
-  const existing = await kind.store.getMany(journal.tenantId, claimed.map(({ link }) => link.psaId));
+  const existing = await kind.store.getMany(
+    journal.tenantId,
+    claimed.map(({ link }) => link.psaId),
+  );
   const creations: { link: Link; mapped: M; entity: T | null }[] = [];
   const linkings: { link: Link; mapped: M; entity: T }[] = [];
   for (const { link, mapped, match } of claimed) {
@@ -221,7 +228,12 @@ async function reclaimForCreation<M extends MappedRecord>(
   mapped: M,
 ): Promise<{ link: Link; mapped: M; entity: null }[]> {
   await deps.links.deleteIfPointsTo(link.tenantId, link.object, link.recordNo, link.psaId);
-  const fresh: Link = { ...link, psaId: deps.ids.newId(), createdAt: deps.clock.now().toISOString(), claim: { runId: journal.run.id, intent: 'create' } };
+  const fresh: Link = {
+    ...link,
+    psaId: deps.ids.newId(),
+    createdAt: deps.clock.now().toISOString(),
+    claim: { runId: journal.run.id, intent: 'create' },
+  };
   if (await deps.links.createIfAbsent(fresh)) return [{ link: fresh, mapped, entity: null }];
   await journal.record({ ...recordOf(link, 'skipped'), psaId: null, warnings: [TAKEN_MEANWHILE_WARNING] });
   return [];

@@ -1,17 +1,10 @@
 import type { Client, Department, IntacctEntityRef, User } from '#domain/entities';
-import { mapCustomer, mapDepartment, mapEmployee, type MappedCustomer, type MappedDepartment, type MappedEmployee } from '#domain/mapping';
-import {
-  applyClientSync,
-  applyDepartmentSync,
-  applyUserSync,
-  unlinkClient,
-  unlinkDepartment,
-  unlinkUser,
-} from '#domain/sync-rules';
-import type { SyncDeps } from './deps';
-import { fingerprintOf, type LinkedKind, type MappedRecord } from './linked-kind';
+import { type MappedCustomer, type MappedDepartment, type MappedEmployee, mapCustomer, mapDepartment, mapEmployee } from '#domain/mapping';
 import type { FieldChange } from '#domain/runs';
 import type { SyncResult } from '#domain/sync-rules';
+import { applyClientSync, applyDepartmentSync, applyUserSync, unlinkClient, unlinkDepartment, unlinkUser } from '#domain/sync-rules';
+import type { SyncDeps } from './deps';
+import { fingerprintOf, type LinkedKind, type MappedRecord } from './linked-kind';
 
 /** Link fields an admin sees change in a run record (R4, R5, R10), beside the mapped fields. */
 const VISIBLE_LINK_FIELDS = ['status', 'intacctStatus'] as const;

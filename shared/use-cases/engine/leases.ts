@@ -59,9 +59,7 @@ export async function leaseForQueuedRun(deps: QueueLeaseDeps, tenantId: string, 
   throw runInProgress(family);
 }
 
-export type ExecutionLease =
-  | { taken: true; lease: Lease; previousHolder: string | null }
-  | { taken: false; heldByThisRun: boolean };
+export type ExecutionLease = { taken: true; lease: Lease; previousHolder: string | null } | { taken: false; heldByThisRun: boolean };
 
 /**
  * Takes the lease for executing `run` in `invocation`: when it is free or expired, when the run was
@@ -74,8 +72,7 @@ export async function leaseForExecution(deps: LeaseDeps, run: SyncRun, invocatio
     const current = await deps.leases.get(run.tenantId, family);
     const now = deps.clock.now();
     const free = current === null || !isLeaseLive(current, now);
-    const waitingForUs =
-      current !== null && current.holder === run.id && (current.execution === null || current.execution === invocation.handoff);
+    const waitingForUs = current !== null && current.holder === run.id && (current.execution === null || current.execution === invocation.handoff);
     if (!free && !waitingForUs) return { taken: false, heldByThisRun: current?.holder === run.id };
     const next: Lease = { tenantId: run.tenantId, family, holder: run.id, execution: invocation.id, until: untilFrom(now) };
     if (await deps.leases.replace(current, next)) {

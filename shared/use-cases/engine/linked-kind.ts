@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
+import type { IntacctObject, LinkStatus } from '#domain/entities';
 import type { DomainEventType } from '#domain/events';
 import type { IntacctFields } from '#domain/intacct-records';
 import type { FieldChange } from '#domain/runs';
-import type { IntacctObject, LinkStatus } from '#domain/entities';
 import type { EntityStore } from '#ports/stores';
 
 /** The part of a mapped Intacct record every kind shares. */
@@ -48,13 +48,9 @@ export interface LinkedKind<T extends LinkedEntity, M extends MappedRecord> {
  * Whether a link record's PSA entity agrees to be its target: it may be unlinked or not linked
  * yet (a link written just before a crash), but not linked to another Intacct record (I1).
  */
-export function entityAcceptsLink<T extends LinkedEntity>(
-  kind: LinkedKind<T, MappedRecord>,
-  entity: T,
-  recordNo: string,
-): boolean {
+export function entityAcceptsLink<T extends LinkedEntity>(kind: LinkedKind<T, MappedRecord>, entity: T, recordNo: string): boolean {
   const link = kind.linkOf(entity);
-  return !link || link.status !== 'linked' || link.recordNo === recordNo;
+  return link?.status !== 'linked' || link.recordNo === recordNo;
 }
 
 /** Bumped whenever `apply` starts writing something a fingerprint does not cover. */
@@ -62,5 +58,7 @@ const FINGERPRINT_VERSION = 1;
 
 /** A short, stable digest of what a mapping would write (JSON of `parts`, SHA-256, base64url). */
 export function fingerprintOf(parts: unknown): string {
-  return createHash('sha256').update(JSON.stringify([FINGERPRINT_VERSION, parts])).digest('base64url');
+  return createHash('sha256')
+    .update(JSON.stringify([FINGERPRINT_VERSION, parts]))
+    .digest('base64url');
 }

@@ -17,8 +17,7 @@ import { eventIdOfEntry, recordOf, unlinkedEntry, updatedEntry } from './records
 /** Entity writes in flight at once within one chunk. */
 export const WRITE_CONCURRENCY = 16;
 
-const DANGLING_LINK_WARNING =
-  'The PSA record behind this link no longer exists; the link was removed and the Intacct record can be imported again.';
+const DANGLING_LINK_WARNING = 'The PSA record behind this link no longer exists; the link was removed and the Intacct record can be imported again.';
 
 type ChunkDeps = Pick<SyncDeps, 'links' | 'clock' | 'runs' | 'events'>;
 
@@ -53,7 +52,10 @@ export async function refreshLinked<T extends LinkedEntity, M extends MappedReco
     else results.push({ kind: 'refreshed', link: entry.link, record: { ...recordOf(entry.link, 'unchanged'), warnings: entry.mapped.warnings } });
   }
   if (stale.length === 0) return results;
-  const entities = await kind.store.getMany(journal.tenantId, stale.map(({ link }) => link.psaId));
+  const entities = await kind.store.getMany(
+    journal.tenantId,
+    stale.map(({ link }) => link.psaId),
+  );
   if (beforeWrites) await beforeWrites(stale.map(({ link, mapped }) => ({ mapped, entity: entities.get(link.psaId) ?? null })));
 
   const now = deps.clock.now().toISOString();
@@ -64,7 +66,11 @@ export async function refreshLinked<T extends LinkedEntity, M extends MappedReco
     const planned = accepts ? kind.apply(entity, mapped, now) : null;
     const entry =
       planned && planned.next !== entity && !journal.dryRun
-        ? updatedEntry(kind, link, journal.run.id, kind.fingerprint(mapped), { ...recordOf(link, 'updated'), changes: planned.changes, warnings: mapped.warnings })
+        ? updatedEntry(kind, link, journal.run.id, kind.fingerprint(mapped), {
+            ...recordOf(link, 'updated'),
+            changes: planned.changes,
+            warnings: mapped.warnings,
+          })
         : null;
     if (entry) staged.push(entry);
     return { link, mapped, entity: accepts ? entity : null, entry };
@@ -112,12 +118,7 @@ export async function refreshLinked<T extends LinkedEntity, M extends MappedReco
  * Records on the link that its PSA record matches the mapping fingerprinted `fingerprint`. A link
  * still claimed by a run that stopped before completing it is completed here (its PSA record exists).
  */
-async function recordMappingApplied(
-  deps: Pick<SyncDeps, 'links'>,
-  link: Link,
-  runId: string,
-  fingerprint: string,
-): Promise<void> {
+async function recordMappingApplied(deps: Pick<SyncDeps, 'links'>, link: Link, runId: string, fingerprint: string): Promise<void> {
   if (link.claim !== null) {
     const claimed = link.claim.runId === runId || (await deps.links.takeOverClaim(link, runId));
     if (claimed) await deps.links.completeClaim(link, runId, fingerprint);
@@ -172,13 +173,19 @@ export async function unlinkMany<T extends LinkedEntity, M extends MappedRecord>
 ): Promise<RunRecord[]> {
   if (candidates.length === 0) return [];
   const now = deps.clock.now().toISOString();
-  const entities = await kind.store.getMany(journal.tenantId, candidates.map((candidate) => candidate.psaId));
+  const entities = await kind.store.getMany(
+    journal.tenantId,
+    candidates.map((candidate) => candidate.psaId),
+  );
   const plans = candidates.map((candidate) => {
     const link = linkOfCandidate(journal.tenantId, candidate);
     const entity = entities.get(candidate.psaId);
     const own = entity ? kind.linkOf(entity) : undefined;
     const linkedHere = entity !== undefined && own !== undefined && own.recordNo === candidate.recordNo;
-    const entry = linkedHere && own.status === 'linked' && !journal.dryRun ? unlinkedEntry(kind, link, { ...recordOf(link, 'unlinked'), changes: [UNLINKED_CHANGE] }) : null;
+    const entry =
+      linkedHere && own.status === 'linked' && !journal.dryRun
+        ? unlinkedEntry(kind, link, { ...recordOf(link, 'unlinked'), changes: [UNLINKED_CHANGE] })
+        : null;
     return { link, entity: linkedHere ? entity : null, entry };
   });
   const staged = plans.flatMap((plan) => (plan.entry ? [plan.entry] : []));

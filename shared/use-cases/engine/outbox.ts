@@ -4,8 +4,9 @@
  * stopped (its own resumed run, or the closer of a run whose worker died) publishes exactly those
  * whose change is visible in the PSA — the proof — and drops the rest, which a re-run makes again.
  */
-import type { DomainEvent } from '#domain/events';
+
 import type { IntacctObject } from '#domain/entities';
+import type { DomainEvent } from '#domain/events';
 import type { RunRecord, SyncRun } from '#domain/runs';
 import type { EntityStore, OutboxEntry } from '#ports/stores';
 import type { SyncDeps } from './deps';
@@ -25,7 +26,9 @@ function storeOf(deps: OutboxDeps, object: IntacctObject): EntityStore<{ id: str
 
 /** The value at a dotted path (`integrations.intacct.status`) of a plain object. */
 function valueAt(value: unknown, path: string): unknown {
-  return path.split('.').reduce<unknown>((at, key) => (at !== null && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined), value);
+  return path
+    .split('.')
+    .reduce<unknown>((at, key) => (at !== null && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined), value);
 }
 
 /** Whether `entity` exists and shows every expected value. */
@@ -49,7 +52,11 @@ export async function publishStaged(
   if (staged.length === 0) return;
   const events: DomainEvent[] = staged.filter((entry) => made.has(entry.event.detail.eventId)).map((entry) => entry.event);
   if (events.length > 0) await deps.events.publish(events);
-  await deps.runs.deleteOutbox(run.tenantId, run.id, staged.map((entry) => entry.event.detail.eventId));
+  await deps.runs.deleteOutbox(
+    run.tenantId,
+    run.id,
+    staged.map((entry) => entry.event.detail.eventId),
+  );
 }
 
 /**

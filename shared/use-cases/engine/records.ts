@@ -56,7 +56,11 @@ function entry<T extends LinkedEntity, M extends MappedRecord>(
 }
 
 /** A new PSA record imported for `link` (once per PSA record). */
-export function importedEntry<T extends LinkedEntity, M extends MappedRecord>(kind: LinkedKind<T, M>, link: LinkIdentity, record: RunRecord): OutboxEntry | null {
+export function importedEntry<T extends LinkedEntity, M extends MappedRecord>(
+  kind: LinkedKind<T, M>,
+  link: LinkIdentity,
+  record: RunRecord,
+): OutboxEntry | null {
   if (!kind.events.imported) return null;
   return entry(kind, kind.events.imported, link, {}, [link.psaId], linkedTo(link), record);
 }

@@ -4,8 +4,9 @@
  * Whatever happens to a worker — a crash, a timeout, a duplicate delivery, a lost lease — the run
  * ends in one place, never stays `queued` or `running` past its lease, and loses no event.
  */
-import { domainEvent } from '#domain/events';
+
 import { DomainError, IntacctFailure, NotFound } from '#domain/errors';
+import { domainEvent } from '#domain/events';
 import {
   ACTIVE_RUN_STATUSES,
   emptyCounts,
@@ -247,7 +248,12 @@ async function executeAttempts(deps: SyncDeps, run: SyncRun, heartbeat: Heartbea
         return await continueRun(deps, saved, heartbeat);
       }
     }
-    const failure = error instanceof DomainError ? { code: error.code, message: error.message } : error instanceof DeadlineReached ? { ...INTACCT_TOO_SLOW } : { ...UNEXPECTED_FAILURE };
+    const failure =
+      error instanceof DomainError
+        ? { code: error.code, message: error.message }
+        : error instanceof DeadlineReached
+          ? { ...INTACCT_TOO_SLOW }
+          : { ...UNEXPECTED_FAILURE };
     const failedJournal = new RunJournal(deps, saved, { keepUnchangedRecords: !isSyncRun(saved.type) }, heartbeat.lost);
     const finished = await finishRun(deps, failedJournal, heartbeat, 'failed', failure);
     if (!(error instanceof DomainError) && !(error instanceof DeadlineReached)) throw error;

@@ -4,27 +4,19 @@
  * next one continue from there.
  */
 import type { Client, IntacctObject, User } from '#domain/entities';
-import {
-  DEFAULT_PAGE_SIZE,
-  type RunCheckpoint,
-  type RunRecord,
-  type RunRequest,
-  type RunStep,
-  type SyncRun,
-  stepsOf,
-} from '#domain/runs';
+import { DEFAULT_PAGE_SIZE, type RunCheckpoint, type RunRecord, type RunRequest, type RunStep, type SyncRun, stepsOf } from '#domain/runs';
 import { needsUnlinkReview, newClientFromIntacct, newUserFromIntacct } from '#domain/sync-rules';
 import type { IntacctSource, ListingOptions, ListingPage } from '#ports/intacct-source';
 import type { Link } from '#ports/stores';
 import type { TimeBudget } from './budget';
-import type { SyncDeps } from './deps';
-import { DepartmentDirectory } from './department-directory';
-import { importChunk, type ImportPlan } from './import-records';
-import type { RunJournal } from './journal';
-import { clientKind, departmentKind, userKind, type CustomerRecord, type EmployeeRecord } from './kinds';
-import type { LinkedEntity, LinkedKind, MappedRecord } from './linked-kind';
 import { findUnlinkedClientNamed } from './client-matches';
+import { DepartmentDirectory } from './department-directory';
+import type { SyncDeps } from './deps';
+import { type ImportPlan, importChunk } from './import-records';
+import type { RunJournal } from './journal';
+import { type CustomerRecord, clientKind, departmentKind, type EmployeeRecord, userKind } from './kinds';
 import { LinkCursor } from './link-cursor';
+import type { LinkedEntity, LinkedKind, MappedRecord } from './linked-kind';
 import { candidateOf, danglingRecord, refreshLinked, unlinkMany } from './linked-records';
 import { recordOf } from './records';
 
@@ -202,13 +194,20 @@ async function importAll<T extends LinkedEntity, M extends MappedRecord>(
   const base = journal.run.progress.processed;
   for await (const page of listing) {
     journal.setTotal(base + page.totalCount);
-    const mapped = page.records.map((fields) => ({ fields, record: plan.kind.map(fields) })).filter(({ record }) => selected === null || selected.has(record.intacctId));
+    const mapped = page.records
+      .map((fields) => ({ fields, record: plan.kind.map(fields) }))
+      .filter(({ record }) => selected === null || selected.has(record.intacctId));
     // With department assignment on, each employee's Intacct department gets its PSA department first.
     if (directory) await directory.ensure(mapped.map(({ fields }) => fields.DEPARTMENTID ?? '').filter((id) => id !== ''));
-    const finished = await inChunks(ctx, mapped.map(({ record }) => record), RECORDS_PER_CHUNK, async (chunk) => {
-      await importChunk(deps, journal, plan, chunk);
-      checkpoint.afterRecordNo = chunk.at(-1)?.recordNo ?? checkpoint.afterRecordNo;
-    });
+    const finished = await inChunks(
+      ctx,
+      mapped.map(({ record }) => record),
+      RECORDS_PER_CHUNK,
+      async (chunk) => {
+        await importChunk(deps, journal, plan, chunk);
+        checkpoint.afterRecordNo = chunk.at(-1)?.recordNo ?? checkpoint.afterRecordNo;
+      },
+    );
     if (!finished) return 'yield';
   }
   return 'done';
@@ -218,7 +217,8 @@ async function importAll<T extends LinkedEntity, M extends MappedRecord>(
 async function reportMissingStep(ctx: StepContext, object: IntacctObject): Promise<StepResult> {
   const { deps, journal } = ctx;
   const run = journal.run;
-  const selected = run.request.type === 'client_import' ? (run.request.customerIds ?? []) : run.request.type === 'user_import' ? run.request.employeeIds : [];
+  const selected =
+    run.request.type === 'client_import' ? (run.request.customerIds ?? []) : run.request.type === 'user_import' ? run.request.employeeIds : [];
   const seen = new Set<string>();
   let cursor: string | null = null;
   do {
@@ -281,13 +281,18 @@ async function mergeFrom(ctx: StepContext, object: IntacctObject, source: Intacc
   if (object === 'department') return mergeWith(ctx, departmentKind(deps), listing);
   const directory = await DepartmentDirectory.load(deps, journal, source, { signal: ctx.budget.signal });
   // A user imported with department assignment on gets the PSA department of its Intacct one, created once.
-  return mergeWith(ctx, userKind(deps, (id) => directory.psaIdFor(id)), listing, async (page) => {
-    const needed = page
-      .filter(({ entity }) => entity?.integrations.intacct?.assignDepartment)
-      .map(({ mapped }) => mapped.departmentIntacctId)
-      .filter((id): id is string => id !== null && directory.psaIdFor(id) === null);
-    await directory.ensure(needed);
-  });
+  return mergeWith(
+    ctx,
+    userKind(deps, (id) => directory.psaIdFor(id)),
+    listing,
+    async (page) => {
+      const needed = page
+        .filter(({ entity }) => entity?.integrations.intacct?.assignDepartment)
+        .map(({ mapped }) => mapped.departmentIntacctId)
+        .filter((id): id is string => id !== null && directory.psaIdFor(id) === null);
+      await directory.ensure(needed);
+    },
+  );
 }
 
 async function mergeWith<T extends LinkedEntity, M extends MappedRecord>(
@@ -342,11 +347,18 @@ async function mergeWith<T extends LinkedEntity, M extends MappedRecord>(
  * Links the listing passed by are unlink candidates, each stored as an item of the run; a link
  * whose PSA record is gone is dangling (deleted in the PSA) and is removed instead (R6).
  */
-async function storeCandidates<T extends LinkedEntity, M extends MappedRecord>(ctx: StepContext, kind: LinkedKind<T, M>, links: readonly Link[]): Promise<void> {
+async function storeCandidates<T extends LinkedEntity, M extends MappedRecord>(
+  ctx: StepContext,
+  kind: LinkedKind<T, M>,
+  links: readonly Link[],
+): Promise<void> {
   if (links.length === 0) return;
   const { deps, journal } = ctx;
   const run = journal.run;
-  const entities = await kind.store.getMany(run.tenantId, links.map((link) => link.psaId));
+  const entities = await kind.store.getMany(
+    run.tenantId,
+    links.map((link) => link.psaId),
+  );
   const candidates = [];
   for (const link of links) {
     const entity = entities.get(link.psaId);
@@ -421,7 +433,11 @@ async function confirmStep(ctx: StepContext): Promise<StepResult> {
       continue;
     }
     await timed(ctx, batch.length, async () => {
-      const stillThere = await source.existingRecordNos(object, batch.map((candidate) => candidate.recordNo), { signal: ctx.budget.signal });
+      const stillThere = await source.existingRecordNos(
+        object,
+        batch.map((candidate) => candidate.recordNo),
+        { signal: ctx.budget.signal },
+      );
       const gone = batch.filter((candidate) => !stillThere.has(candidate.recordNo));
       for (const candidate of batch.filter((held) => stillThere.has(held.recordNo))) {
         await journal.record({ ...recordOf(candidate, 'skipped'), warnings: [BACK_IN_INTACCT_WARNING] });

@@ -65,7 +65,10 @@ function secretsManager(endpoint: FakeAwsEndpoint, operation: string, input: Sec
   const lag = endpoint.stillDeleting.get(name) ?? 0;
   if (lag > 0 && (operation === 'CreateSecret' || operation === 'PutSecretValue')) {
     endpoint.stillDeleting.set(name, lag - 1);
-    return { error: 'InvalidRequestException', message: "You can't create this secret because a secret with this name is already scheduled for deletion." };
+    return {
+      error: 'InvalidRequestException',
+      message: "You can't create this secret because a secret with this name is already scheduled for deletion.",
+    };
   }
   switch (operation) {
     case 'CreateSecret':

@@ -7,15 +7,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmulator, type RunningEmulator } from '../../../local/emulator';
-import type { EmulatorCompanySeed } from '../../../local/emulator';
 import { redirectEmfOutput } from '#adapters/emf-telemetry';
 import { buildDeps } from '#composition';
 import { loadConfig } from '#config';
 import { connectIntacct } from '#use-cases/connect-intacct';
 import type { SyncDeps } from '#use-cases/engine/deps';
-import { startDynalite, type RunningDynalite } from '../../support/dynalite';
-import { startFakeAwsEndpoint, type FakeAwsEndpoint } from './aws-endpoint';
+import type { EmulatorCompanySeed } from '../../../local/emulator';
+import { type RunningEmulator, startEmulator } from '../../../local/emulator';
+import { type RunningDynalite, startDynalite } from '../../support/dynalite';
+import { type FakeAwsEndpoint, startFakeAwsEndpoint } from './aws-endpoint';
 
 export const EVENT_BUS_NAME = 'test-bus';
 

@@ -3,11 +3,11 @@
  * JWT authorizer's claims, built here by hand.
  */
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { PermissionProfile } from '#domain/entities';
 import { createLogger } from '#adapters/logger';
-import { createApiHandler } from '#http/api-handler';
-import { startEngineHarness, type EngineHarness } from '../../support/engine-harness';
 import type { QueuedWorkers } from '#adapters/queued-workers';
+import type { PermissionProfile } from '#domain/entities';
+import { createApiHandler } from '#http/api-handler';
+import { type EngineHarness, startEngineHarness } from '../../support/engine-harness';
 
 export interface ApiEventInput {
   method: string;
@@ -96,7 +96,10 @@ export async function startApiHarness(companies?: Parameters<typeof startEngineH
     h,
     workers: h.workers,
     call,
-    as: (profile, tenantIndex = 0) => (input) => call({ ...input, claims: claimsOf(h.tenants[tenantIndex]!, profile) }),
+    as:
+      (profile, tenantIndex = 0) =>
+      (input) =>
+        call({ ...input, claims: claimsOf(h.tenants[tenantIndex]!, profile) }),
     close: () => h.close(),
   };
 }

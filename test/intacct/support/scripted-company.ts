@@ -5,7 +5,7 @@
  * and see every request it was sent. `intercept` may answer any request itself first.
  */
 import { XMLParser } from 'fast-xml-parser';
-import { sessionAnswer, startScriptedGateway, type ScriptedAnswer, type ScriptedGateway } from './scripted-gateway';
+import { type ScriptedAnswer, type ScriptedGateway, sessionAnswer, startScriptedGateway } from './scripted-gateway';
 
 export type ContactNaming = 'personalinfo' | 'contact';
 
@@ -123,9 +123,7 @@ function predicateOf(node: any, canonical: (field: string) => string): Predicate
 function fieldsNamed(filter: any): string[] {
   if (filter === undefined || filter === '' || typeof filter !== 'object') return [];
   return Object.entries(filter as Record<string, unknown[]>).flatMap(([operator, operands]) =>
-    (operands as any[]).flatMap((operand) =>
-      operator === 'and' || operator === 'or' ? fieldsNamed(operand) : [String(operand.field[0])],
-    ),
+    (operands as any[]).flatMap((operand) => (operator === 'and' || operator === 'or' ? fieldsNamed(operand) : [String(operand.field[0])])),
   );
 }
 

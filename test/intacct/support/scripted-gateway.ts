@@ -2,9 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 
 /** What the scripted gateway does with one request. */
-export type ScriptedAnswer =
-  | { status?: number; body: string; contentType?: string; headers?: Record<string, string> }
-  | { reset: true };
+export type ScriptedAnswer = { status?: number; body: string; contentType?: string; headers?: Record<string, string> } | { reset: true };
 
 export interface ScriptedGateway {
   endpointUrl: string;

@@ -15,7 +15,6 @@ export type Run = Schemas['Run'];
 export type RunRecord = Schemas['RunRecord'];
 export type CustomerChoice = Schemas['CustomerChoice'];
 export type EmployeeChoice = Schemas['EmployeeChoice'];
-type Department = Schemas['Department'];
 export type IntacctConnection = Schemas['IntacctConnection'];
 export type PermissionProfile = Schemas['PermissionProfile'];
 

@@ -4,11 +4,11 @@
  * (oidc-client-ts) against the configured issuer, its tokens kept for the tab as well.
  */
 import { UserManager, WebStorageStateStore } from 'oidc-client-ts';
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import type { DemoUser, OidcSignIn } from '#http/console-config';
 import { useConfig } from '../config';
 import { navigate } from '../router';
-import { userFromToken, type SignedInUser } from './claims';
+import { type SignedInUser, userFromToken } from './claims';
 
 export const CALLBACK_PATH = '/callback';
 const LOCAL_TOKEN_KEY = 'console.localToken';
@@ -68,7 +68,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     if (!manager || !oidc) return;
     let cancelled = false;
-    const bearerOf = (signedIn: { id_token?: string; access_token: string }) => (oidc.bearer === 'id_token' ? signedIn.id_token : signedIn.access_token);
+    const bearerOf = (signedIn: { id_token?: string; access_token: string }) =>
+      oidc.bearer === 'id_token' ? signedIn.id_token : signedIn.access_token;
     const finish = async (): Promise<void> => {
       try {
         const signedIn = window.location.pathname === CALLBACK_PATH ? await manager.signinRedirectCallback() : await manager.getUser();

@@ -2,7 +2,7 @@
  * The "Admin" menu button (the seed's "Click Admin, select Clients"): a button that opens a menu
  * of the console's pages, keyboard-operable as the ARIA menu button pattern describes.
  */
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import { navigate } from '../router';
 
 const ITEMS = [
@@ -54,7 +54,12 @@ export function AdminMenu() {
   };
   const onMenuKey = (event: KeyboardEvent): void => {
     const last = ITEMS.length - 1;
-    const moves: Record<string, number> = { ArrowDown: focused === last ? 0 : focused + 1, ArrowUp: focused === 0 ? last : focused - 1, Home: 0, End: last };
+    const moves: Record<string, number> = {
+      ArrowDown: focused === last ? 0 : focused + 1,
+      ArrowUp: focused === 0 ? last : focused - 1,
+      Home: 0,
+      End: last,
+    };
     if (event.key in moves) {
       event.preventDefault();
       setFocused(moves[event.key]!);
@@ -68,7 +73,15 @@ export function AdminMenu() {
 
   return (
     <div className="menu" ref={container}>
-      <button ref={button} type="button" aria-haspopup="menu" aria-expanded={open} aria-controls="admin-menu" onClick={() => (open ? setOpen(false) : openAt(0))} onKeyDown={onButtonKey}>
+      <button
+        ref={button}
+        type="button"
+        aria-haspopup="menu"
+        aria-expanded={open}
+        aria-controls="admin-menu"
+        onClick={() => (open ? setOpen(false) : openAt(0))}
+        onKeyDown={onButtonKey}
+      >
         Admin
       </button>
       {open ? (

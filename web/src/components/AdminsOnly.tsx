@@ -3,9 +3,5 @@
  * their records): the page, with a sentence saying why it is empty, instead of a refusal.
  */
 export function AdminsOnly({ what }: { what: string }) {
-  return (
-    <p className="panel">
-      Only an admin of this workspace can see {what}. Ask an admin if you need it.
-    </p>
-  );
+  return <p className="panel">Only an admin of this workspace can see {what}. Ask an admin if you need it.</p>;
 }

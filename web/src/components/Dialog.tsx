@@ -2,7 +2,7 @@
  * A modal dialog on the native <dialog> element: focus is trapped and Escape closes it by the
  * browser itself; its accessible name is its heading.
  */
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { type ReactNode, useEffect, useId, useRef } from 'react';
 
 interface DialogProps {
   title: string;

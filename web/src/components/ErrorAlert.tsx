@@ -3,7 +3,9 @@ import { ApiError } from '../api/client';
 
 function messageOf(error: unknown): string {
   if (error instanceof ApiError) {
-    const fields = error.details.filter((detail) => detail.message).map((detail) => (detail.field ? `${detail.field}: ${detail.message}` : detail.message));
+    const fields = error.details
+      .filter((detail) => detail.message)
+      .map((detail) => (detail.field ? `${detail.field}: ${detail.message}` : detail.message));
     return fields.length > 0 ? `${error.message} ${fields.join('; ')}` : error.message;
   }
   return 'Something went wrong. Try again.';

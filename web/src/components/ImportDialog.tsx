@@ -5,7 +5,7 @@
  * the API, so 20,000 customers cost one page at a time.
  */
 import { useQuery } from '@tanstack/react-query';
-import { useDeferredValue, useId, useState, type ReactNode } from 'react';
+import { type ReactNode, useDeferredValue, useId, useState } from 'react';
 import { Dialog } from './Dialog';
 import { ErrorAlert } from './ErrorAlert';
 import { Pager, useCursorPages } from './Pager';
@@ -99,7 +99,8 @@ export function ImportDialog(props: ImportDialogProps) {
         </label>
         {selectingAll ? (
           <p className="hint">
-            Every {props.noun.replace(/s$/, '')} not imported yet{allSearch ? ` that matches “${allSearch}”` : ''} is selected. Clear Select all to choose one by one.
+            Every {props.noun.replace(/s$/, '')} not imported yet{allSearch ? ` that matches “${allSearch}”` : ''} is selected. Clear Select all to
+            choose one by one.
           </p>
         ) : null}
         <ErrorAlert error={page.error} />

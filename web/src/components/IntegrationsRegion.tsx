@@ -12,7 +12,17 @@ interface Link {
   entityName: string | null;
 }
 
-export function IntegrationsRegion({ link, intacctId, idLabel, relink }: { link: Link | undefined; intacctId: string | undefined; idLabel: string; relink: ReactNode }) {
+export function IntegrationsRegion({
+  link,
+  intacctId,
+  idLabel,
+  relink,
+}: {
+  link: Link | undefined;
+  intacctId: string | undefined;
+  idLabel: string;
+  relink: ReactNode;
+}) {
   return (
     <section aria-labelledby="integrations-heading" className="panel">
       <h2 id="integrations-heading">Integrations</h2>

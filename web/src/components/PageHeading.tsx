@@ -1,4 +1,4 @@
-import { useEffect, type ReactNode } from 'react';
+import { type ReactNode, useEffect } from 'react';
 
 /** The page's h1, also the document title, so each page is announced and findable by name. */
 export function PageHeading({ children, actions }: { children: string; actions?: ReactNode }) {

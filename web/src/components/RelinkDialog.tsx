@@ -63,7 +63,14 @@ export function RelinkDialog({ queryKey, listPage, link, onClose }: RelinkDialog
             {candidates.data?.map((choice) => (
               <li key={choice.id}>
                 <label className="check">
-                  <input type="radio" name="relink-choice" value={choice.id} disabled={choice.imported} checked={chosen === choice.id} onChange={() => setChosen(choice.id)} />
+                  <input
+                    type="radio"
+                    name="relink-choice"
+                    value={choice.id}
+                    disabled={choice.imported}
+                    checked={chosen === choice.id}
+                    onChange={() => setChosen(choice.id)}
+                  />
                   <span>{choice.label}</span>
                 </label>
                 <span className="choice-detail">{choice.imported ? 'Already linked to another record' : choice.detail}</span>

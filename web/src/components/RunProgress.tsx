@@ -4,7 +4,7 @@
  */
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
-import { must, useApi, type Run } from '../api/client';
+import { must, type Run, useApi } from '../api/client';
 import { COUNT_NAMES, isRunActive, RUN_STATUSES } from '../format';
 import { Link } from '../router';
 import { ErrorAlert } from './ErrorAlert';

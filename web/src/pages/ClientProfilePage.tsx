@@ -1,7 +1,7 @@
 /** A client's profile: its fields, its Integrations region, and (admins) edit, delete and re-link. */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { must, useApi, type Client } from '../api/client';
+import { type Client, must, useApi } from '../api/client';
 import { useIsAdmin } from '../auth/session';
 import { Dialog } from '../components/Dialog';
 import { ErrorAlert } from '../components/ErrorAlert';
@@ -109,14 +109,18 @@ export function ClientProfilePage({ clientId }: { clientId: string }) {
 
 function EditClientForm({ client, onDone, onSaved }: { client: Client; onDone: () => void; onSaved: () => Promise<void> }) {
   const api = useApi();
-  const [values, setValues] = useState<Record<EditableField, string>>(() => Object.fromEntries(EDITABLE_FIELDS.map(([field]) => [field, client[field]])) as Record<EditableField, string>);
+  const [values, setValues] = useState<Record<EditableField, string>>(
+    () => Object.fromEntries(EDITABLE_FIELDS.map(([field]) => [field, client[field]])) as Record<EditableField, string>,
+  );
   const [failure, setFailure] = useState<unknown>(null);
   const [saving, setSaving] = useState(false);
   const save = async (): Promise<void> => {
     setSaving(true);
     setFailure(null);
     try {
-      const changed = Object.fromEntries(EDITABLE_FIELDS.filter(([field]) => values[field] !== client[field]).map(([field]) => [field, values[field]]));
+      const changed = Object.fromEntries(
+        EDITABLE_FIELDS.filter(([field]) => values[field] !== client[field]).map(([field]) => [field, values[field]]),
+      );
       await must(api.PATCH('/clients/{id}', { params: { path: { id: client.id } }, body: changed }));
       await onSaved();
       onDone();
@@ -136,9 +140,12 @@ function EditClientForm({ client, onDone, onSaved }: { client: Client; onDone: (
       }}
     >
       {client.integrations.intacct?.status === 'linked' ? (
-        <p className="hint">This client is linked to Sage Intacct: the next sync puts Intacct&apos;s name and address back. Notes stay as you write them.</p>
+        <p className="hint">
+          This client is linked to Sage Intacct: the next sync puts Intacct&apos;s name and address back. Notes stay as you write them.
+        </p>
       ) : null}
       {EDITABLE_FIELDS.map(([field, label]) => (
+        // biome-ignore lint/a11y/noLabelWithoutControl: the label wraps its control, a textarea or an input chosen by field
         <label className="field" key={field}>
           <span>{label}</span>
           {field === 'notes' || field === 'street' ? (
@@ -177,7 +184,8 @@ function DeleteClientDialog({ client, onClose, onDeleted }: { client: Client; on
     <Dialog title="Delete client" onClose={onClose}>
       <div className="dialog-body">
         <p>
-          Delete {client.name} from the PSA? Sage Intacct is not changed{client.integrations.intacct ? ', and the customer can be imported again later' : ''}.
+          Delete {client.name} from the PSA? Sage Intacct is not changed
+          {client.integrations.intacct ? ', and the customer can be imported again later' : ''}.
         </p>
         <ErrorAlert error={failure} />
         <div className="dialog-actions">

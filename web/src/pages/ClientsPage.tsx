@@ -71,10 +71,7 @@ export function ClientsPage() {
       ) : null}
       <Pager pages={pages} nextCursor={clients.data?.nextCursor} label="Clients" />
       {importing ? (
-        <ImportClientsDialog
-          onClose={() => setImporting(false)}
-          onFinished={() => void queryClient.invalidateQueries({ queryKey: ['clients'] })}
-        />
+        <ImportClientsDialog onClose={() => setImporting(false)} onFinished={() => void queryClient.invalidateQueries({ queryKey: ['clients'] })} />
       ) : null}
     </>
   );

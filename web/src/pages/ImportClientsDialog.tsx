@@ -1,14 +1,19 @@
 /** "Import from Sage Intacct": customers into clients, optionally linking same-name clients instead. */
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { must, useApi, type Api, type CustomerChoice } from '../api/client';
-import { IMPORT_PAGE_SIZE, ImportDialog, type Choice, type Selection } from '../components/ImportDialog';
+import { type Api, type CustomerChoice, must, useApi } from '../api/client';
+import { type Choice, IMPORT_PAGE_SIZE, ImportDialog, type Selection } from '../components/ImportDialog';
 
 const RESOLVE_PAGE_SIZE = 200;
 
 function customerChoice(customer: CustomerChoice): Choice {
   const place = [customer.city, customer.country].filter(Boolean).join(', ');
-  const parts = [customer.customerId, place, customer.entityName ?? customer.entityId, customer.status === 'inactive' ? 'inactive in Sage Intacct' : null].filter(Boolean);
+  const parts = [
+    customer.customerId,
+    place,
+    customer.entityName ?? customer.entityId,
+    customer.status === 'inactive' ? 'inactive in Sage Intacct' : null,
+  ].filter(Boolean);
   const match = customer.import.possibleMatch;
   return {
     id: customer.customerId,
@@ -42,7 +47,12 @@ export function ImportClientsDialog({ onClose, onFinished }: { onClose: () => vo
   const [linkMatches, setLinkMatches] = useState(false);
 
   const start = async (selection: Selection, dryRun: boolean): Promise<string> => {
-    const chosen = selection.kind === 'ids' ? { customerIds: selection.ids } : selection.search === '' ? { all: true } : { customerIds: await idsMatching(api, selection.search) };
+    const chosen =
+      selection.kind === 'ids'
+        ? { customerIds: selection.ids }
+        : selection.search === ''
+          ? { all: true }
+          : { customerIds: await idsMatching(api, selection.search) };
     const accepted = await must(api.POST('/clients/import', { body: { ...chosen, linkMatches, dryRun } }));
     return accepted.runId;
   };
@@ -53,7 +63,11 @@ export function ImportClientsDialog({ onClose, onFinished }: { onClose: () => vo
       noun="customers"
       queryKey="intacct-customers"
       listPage={async (search, cursor) => {
-        const query: { limit: number; search?: string; cursor?: string } = { limit: IMPORT_PAGE_SIZE, ...(search ? { search } : {}), ...(cursor ? { cursor } : {}) };
+        const query: { limit: number; search?: string; cursor?: string } = {
+          limit: IMPORT_PAGE_SIZE,
+          ...(search ? { search } : {}),
+          ...(cursor ? { cursor } : {}),
+        };
         const page = await must(api.GET('/intacct/customers', { params: { query } }));
         return { items: page.items.map(customerChoice), nextCursor: page.nextCursor };
       }}

@@ -1,9 +1,9 @@
 /** "Import Team Members from Sage Intacct": employees into users, one permission level per import. */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { must, useApi, type Api, type EmployeeChoice, type PermissionProfile } from '../api/client';
+import { type Api, type EmployeeChoice, must, type PermissionProfile, useApi } from '../api/client';
 import { ErrorAlert } from '../components/ErrorAlert';
-import { IMPORT_PAGE_SIZE, ImportDialog, type Choice, type Selection } from '../components/ImportDialog';
+import { type Choice, IMPORT_PAGE_SIZE, ImportDialog, type Selection } from '../components/ImportDialog';
 
 const RESOLVE_PAGE_SIZE = 200;
 /** The least a new team member may do, unless the admin chooses otherwise. */
@@ -12,7 +12,13 @@ const DEFAULT_PROFILE: PermissionProfile['id'] = 'collaborator';
 const fullName = (employee: EmployeeChoice): string => `${employee.firstName} ${employee.lastName}`.trim();
 
 function employeeChoice(employee: EmployeeChoice): Choice {
-  const parts = [employee.employeeId, employee.title, employee.departmentName ?? employee.departmentId, employee.entityName ?? employee.entityId, employee.status === 'inactive' ? 'inactive in Sage Intacct' : null].filter(Boolean);
+  const parts = [
+    employee.employeeId,
+    employee.title,
+    employee.departmentName ?? employee.departmentId,
+    employee.entityName ?? employee.entityId,
+    employee.status === 'inactive' ? 'inactive in Sage Intacct' : null,
+  ].filter(Boolean);
   return { id: employee.employeeId, label: fullName(employee), imported: employee.import.state === 'imported', detail: parts.join(' · ') };
 }
 
@@ -20,7 +26,11 @@ async function idsMatching(api: Api, search: string): Promise<string[]> {
   const ids: string[] = [];
   let cursor: string | null = null;
   do {
-    const query: { limit: number; search?: string; cursor?: string } = { limit: RESOLVE_PAGE_SIZE, ...(search ? { search } : {}), ...(cursor ? { cursor } : {}) };
+    const query: { limit: number; search?: string; cursor?: string } = {
+      limit: RESOLVE_PAGE_SIZE,
+      ...(search ? { search } : {}),
+      ...(cursor ? { cursor } : {}),
+    };
     const page = await must(api.GET('/intacct/employees', { params: { query } }));
     ids.push(...page.items.filter((item) => item.import.state === 'not_imported').map((item) => item.employeeId));
     cursor = page.nextCursor;
@@ -47,7 +57,11 @@ export function ImportTeamMembersDialog({ onClose, onFinished }: { onClose: () =
       noun="employees"
       queryKey="intacct-employees"
       listPage={async (search, cursor) => {
-        const query: { limit: number; search?: string; cursor?: string } = { limit: IMPORT_PAGE_SIZE, ...(search ? { search } : {}), ...(cursor ? { cursor } : {}) };
+        const query: { limit: number; search?: string; cursor?: string } = {
+          limit: IMPORT_PAGE_SIZE,
+          ...(search ? { search } : {}),
+          ...(cursor ? { cursor } : {}),
+        };
         const page = await must(api.GET('/intacct/employees', { params: { query } }));
         return { items: page.items.map(employeeChoice), nextCursor: page.nextCursor };
       }}

@@ -1,7 +1,7 @@
 /** Admin → Integrations: connect to Sage Intacct, disconnect, sync now, and the last syncs. */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { ApiError, must, useApi, type IntacctConnection } from '../api/client';
+import { ApiError, type IntacctConnection, must, useApi } from '../api/client';
 import { useIsAdmin } from '../auth/session';
 import { AdminsOnly } from '../components/AdminsOnly';
 import { Dialog } from '../components/Dialog';
@@ -24,14 +24,12 @@ function Connection() {
   const api = useApi();
   const connection = useQuery({ queryKey: ['integration'], queryFn: () => must(api.GET('/integrations/intacct')) });
   return (
-    <>
-      <section className="panel" aria-labelledby="intacct-heading">
-        <h2 id="intacct-heading">Sage Intacct</h2>
-        <ErrorAlert error={connection.error} />
-        {connection.isPending ? <p>Loading…</p> : null}
-        {connection.data ? connection.data.connected ? <Connected connection={connection.data} /> : <ConnectForm /> : null}
-      </section>
-    </>
+    <section className="panel" aria-labelledby="intacct-heading">
+      <h2 id="intacct-heading">Sage Intacct</h2>
+      <ErrorAlert error={connection.error} />
+      {connection.isPending ? <p>Loading…</p> : null}
+      {connection.data ? connection.data.connected ? <Connected connection={connection.data} /> : <ConnectForm /> : null}
+    </section>
   );
 }
 
@@ -52,7 +50,13 @@ function ConnectForm() {
       const entityId = values.entityId.trim();
       await must(
         api.PUT('/integrations/intacct', {
-          body: { companyId: values.companyId.trim(), userId: values.userId.trim(), password: values.password, ...(entityId ? { entityId } : {}), ...(resetLinks ? { resetLinks } : {}) },
+          body: {
+            companyId: values.companyId.trim(),
+            userId: values.userId.trim(),
+            password: values.password,
+            ...(entityId ? { entityId } : {}),
+            ...(resetLinks ? { resetLinks } : {}),
+          },
         }),
       );
       setValues({ ...values, password: '' });
@@ -68,7 +72,13 @@ function ConnectForm() {
   const field = (key: keyof typeof values, label: string, type = 'text', autoComplete = 'off') => (
     <label className="field">
       <span>{label}</span>
-      <input type={type} value={values[key]} autoComplete={autoComplete} required={key !== 'entityId'} onChange={(event) => setValues({ ...values, [key]: event.target.value })} />
+      <input
+        type={type}
+        value={values[key]}
+        autoComplete={autoComplete}
+        required={key !== 'entityId'}
+        onChange={(event) => setValues({ ...values, [key]: event.target.value })}
+      />
     </label>
   );
   return (

@@ -1,6 +1,6 @@
 /** Admin → Resources: the People and Departments tabs, and the team-member import dialog. */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useRef, useState, type KeyboardEvent } from 'react';
+import { type KeyboardEvent, useRef, useState } from 'react';
 import { must, useApi } from '../api/client';
 import { useIsAdmin } from '../auth/session';
 import { ErrorAlert } from '../components/ErrorAlert';
@@ -56,6 +56,7 @@ export function ResourcesPage() {
           </button>
         ))}
       </div>
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: the WAI-ARIA tabs pattern makes a tab panel focusable so keyboard users reach its content from the tab list */}
       <div role="tabpanel" id={`panel-${active}`} aria-labelledby={`tab-${active}`} tabIndex={0}>
         {active === 'people' ? <PeopleTab /> : <DepartmentsTab />}
       </div>

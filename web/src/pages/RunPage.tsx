@@ -1,7 +1,7 @@
 /** One run: its status and progress, counts, per-record outcomes, and Confirm unlinks when it needs review. */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { must, useApi, type Run, type RunRecord } from '../api/client';
+import { must, type Run, type RunRecord, useApi } from '../api/client';
 import { useIsAdmin } from '../auth/session';
 import { AdminsOnly } from '../components/AdminsOnly';
 import { ErrorAlert } from '../components/ErrorAlert';
@@ -104,8 +104,9 @@ function NeedsReview({ run }: { run: Run }) {
   return (
     <div className="review">
       <p>
-        This sync found {run.counts.skipped} records missing from Sage Intacct: more than a sync unlinks on its own, so they were held back and nothing was unlinked. Check in
-        Sage Intacct that they were removed on purpose{isAdmin ? ', then confirm to unlink them (their data stays in the PSA)' : ''}.
+        This sync found {run.counts.skipped} records missing from Sage Intacct: more than a sync unlinks on its own, so they were held back and
+        nothing was unlinked. Check in Sage Intacct that they were removed on purpose
+        {isAdmin ? ', then confirm to unlink them (their data stays in the PSA)' : ''}.
       </p>
       <ErrorAlert error={failure} />
       {isAdmin ? (
@@ -123,7 +124,11 @@ function RunRecords({ run }: { run: Run }) {
   const records = useQuery({
     queryKey: ['sync-runs', run.id, 'records', pages.cursor, run.status],
     queryFn: () =>
-      must(api.GET('/sync-runs/{id}/records', { params: { path: { id: run.id }, query: { limit: RECORDS_PAGE_SIZE, ...(pages.cursor ? { cursor: pages.cursor } : {}) } } })),
+      must(
+        api.GET('/sync-runs/{id}/records', {
+          params: { path: { id: run.id }, query: { limit: RECORDS_PAGE_SIZE, ...(pages.cursor ? { cursor: pages.cursor } : {}) } },
+        }),
+      ),
   });
   return (
     <section aria-labelledby="records-heading">

@@ -1,7 +1,8 @@
 /** Sign-in: the local runtime's demo users, or the organisation's sign-in (OIDC). */
-import { useConfig } from '../config';
+
 import { useSession } from '../auth/session';
 import { PageHeading } from '../components/PageHeading';
+import { useConfig } from '../config';
 
 export function SignInPage() {
   const config = useConfig();

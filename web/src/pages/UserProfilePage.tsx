@@ -1,7 +1,7 @@
 /** A team member's profile: email and invitation, fields from Intacct, and the Integrations region. */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { must, useApi, type User } from '../api/client';
+import { must, type User, useApi } from '../api/client';
 import { useIsAdmin } from '../auth/session';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { IntegrationsRegion } from '../components/IntegrationsRegion';

@@ -6,11 +6,10 @@
  */
 import { correlationPaths } from '@aws-lambda-powertools/logger/correlationId';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { Logger } from '#adapters/logger';
-import { tracer } from '#adapters/tracing';
+import { tracingMiddleware } from '#adapters/tracing';
 import type { Telemetry } from '#ports/telemetry';
 import { mapError } from './error-mapping';
 import { jsonResult } from './json-result';
@@ -37,8 +36,9 @@ function flushMetrics<E, R>(telemetry: Telemetry): MiddlewareObj<E, R> {
  * event (it can hold passwords) nor the response (clients' and users' data) is logged or traced.
  */
 function observed<E, R>(handler: (event: E, context: Context) => Promise<R>, { logger, telemetry }: Observability, correlationIdPath: string) {
+  const tracing = tracingMiddleware<E, R>();
   return middy<E, R>(handler)
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(tracing ? [tracing] : [])
     .use(injectLambdaContext(logger, { correlationIdPath, resetKeys: true, logEvent: false }))
     .use(flushMetrics<E, R>(telemetry));
 }

@@ -265,7 +265,8 @@ describe('functions', () => {
     const bundle = bundleOf(fid);
     expect(existsSync(bundle)).toBe(true);
     expect(existsSync(`${bundle}.map`)).toBe(true);
-    const loaded = loadBundle(bundle, { ...renderedEnvironment(fid), AWS_REGION: 'eu-west-1' });
+    // As Lambda loads it: AWS_EXECUTION_ENV set, so the bundle traces and loads X-Ray's SDK too.
+    const loaded = loadBundle(bundle, { ...renderedEnvironment(fid), AWS_REGION: 'eu-west-1', AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x' });
     expect(loaded.stderr).toBe('');
     expect(JSON.parse(loaded.stdout)).toMatchObject({ handler: 'function' });
   });

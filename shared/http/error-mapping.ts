@@ -5,7 +5,6 @@
  */
 import { ZodError } from 'zod';
 import { Conflict, DomainError, type ErrorDetail, IntacctFailure, InvalidInput, NotFound, PreconditionFailed, TooManyRequests } from '#domain/errors';
-import { isConditionalCheckFailed } from '#store/dynamo-errors';
 import { HttpError } from './http-error';
 import type { ErrorJson } from './schemas';
 
@@ -27,7 +26,6 @@ const STATUS_OF_DOMAIN_ERROR: readonly [new (...args: never[]) => DomainError, n
 ];
 const GATEWAY_TIMEOUT = 504;
 const BAD_REQUEST = 400;
-const CONFLICT = 409;
 const INTERNAL_ERROR = 500;
 
 const answer = (status: number, code: string, message: string, details: ErrorDetail[] = [], unexpected = false): MappedError => ({
@@ -66,9 +64,6 @@ export function mapError(error: unknown): MappedError {
   if (error instanceof DomainError) {
     const status = STATUS_OF_DOMAIN_ERROR.find(([type]) => error instanceof type)?.[1];
     if (status !== undefined) return answer(status, error.code, error.message, error.details);
-  }
-  if (isConditionalCheckFailed(error)) {
-    return answer(CONFLICT, 'concurrent_change', 'The record changed while this request ran; try again.');
   }
   return answer(INTERNAL_ERROR, 'internal_error', 'Something went wrong on our side; it has been logged.', [], true);
 }

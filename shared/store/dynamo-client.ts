@@ -7,6 +7,7 @@ import type { BatchRetryPolicy } from './batch';
 import { DynamoClientStore } from './client-store';
 import { DynamoConnectionStore } from './connection-store';
 import { DynamoDepartmentStore } from './department-store';
+import { raiseConcurrentChanges } from './dynamo-errors';
 import { DynamoLeaseStore } from './lease-store';
 import { DynamoLinkStore } from './link-store';
 import { DynamoRunStore } from './run-store';
@@ -26,14 +27,11 @@ const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 /** A low-level DynamoDB client; with an endpoint it signs with fixed local credentials. */
 export function createDynamoClient(options: DynamoClientOptions = {}): DynamoDBClient {
-  if (options.endpoint) {
-    return new DynamoDBClient({
-      endpoint: options.endpoint,
-      region: options.region ?? LOCAL_REGION,
-      credentials: LOCAL_CREDENTIALS,
-    });
-  }
-  return new DynamoDBClient(options.region ? { region: options.region } : {});
+  const client = options.endpoint
+    ? new DynamoDBClient({ endpoint: options.endpoint, region: options.region ?? LOCAL_REGION, credentials: LOCAL_CREDENTIALS })
+    : new DynamoDBClient(options.region ? { region: options.region } : {});
+  raiseConcurrentChanges(client);
+  return client;
 }
 
 /**

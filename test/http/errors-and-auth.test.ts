@@ -8,6 +8,7 @@ import { search } from '@aws-lambda-powertools/logger/correlationId';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConcurrentChange } from '#domain/errors';
 import { createApiHandler } from '#http/api-handler';
 import { API_ROUTES } from '#http/routes/index';
 import { ErrorBody } from '#http/schemas';
@@ -222,9 +223,11 @@ describe('unexpected failures', () => {
     expect(logged).not.toContain('secret-note-123');
   });
 
-  it('answers 409 for a conditional write refused by DynamoDB, not 500', async () => {
+  // The store's client raises a refused condition as ConcurrentChange (test/store/concurrent-change.test.ts),
+  // so the HTTP layer answers it knowing nothing of DynamoDB.
+  it('answers 409 concurrent_change for a conditional write refused by DynamoDB, not 500', async () => {
     const refused = Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException' });
-    const handler = handlerWithClients({ create: () => Promise.reject(refused) });
+    const handler = handlerWithClients({ create: () => Promise.reject(new ConcurrentChange(refused)) });
 
     const result = (await handler(
       apiEvent({ method: 'POST', path: '/clients', body: { name: 'Acme' }, claims: claimsOf('tenant-1') }),
@@ -232,5 +235,6 @@ describe('unexpected failures', () => {
     )) as APIGatewayProxyStructuredResultV2;
 
     expect(result.statusCode).toBe(409);
+    expect(JSON.parse(result.body ?? '{}').error.code).toBe('concurrent_change');
   });
 });

@@ -21,6 +21,7 @@ import { API_FUNCTION_IDS } from '../../infra/function-catalog';
 import { apiEvent, claimsOf } from '../http/support/api-client';
 import { type EngineHarness, startEngineHarness } from '../support/engine-harness';
 import { SPEC_ROUTE_KEYS } from '../support/spec-routes';
+import { READ_ROUTE_KEYS } from './support/read-routes';
 
 const key = (route: { method: string; path: string }): string => `${route.method} ${route.path}`;
 
@@ -30,19 +31,6 @@ const dynamoAction = (commandName: string): string => {
   const operation = commandName.replace(/Command$/, '');
   return ITEM_COMMANDS.has(operation) ? `${operation}Item` : operation;
 };
-
-/** Issue 11: the GET routes of records, profiles, connection status and the document. */
-const READ_ROUTE_KEYS = [
-  'GET /clients',
-  'GET /clients/{id}',
-  'GET /users',
-  'GET /users/{id}',
-  'GET /departments',
-  'GET /departments/{id}',
-  'GET /permission-profiles',
-  'GET /integrations/intacct',
-  'GET /openapi.json',
-];
 
 describe('apiGroupOf', () => {
   it('puts every route of the route table in exactly one group: the read routes in read, the rest in admin', () => {

@@ -24,21 +24,10 @@ import {
   PROJECT_ROOT,
 } from '../../infra/function-catalog';
 import { PUBLIC_ROUTE, SPEC_ROUTE_KEYS } from '../support/spec-routes';
+import { READ_ROUTE_KEYS } from './support/read-routes';
 import { renderValue, type Synthesized, synthSyncApp } from './support/synth';
 
 const ALLOWED_ORIGIN = 'https://psa.example.com';
-/** The routes whose function may only read (issue 11): the GET routes of records, profiles, status and the document. */
-const READ_ROUTE_KEYS = [
-  'GET /clients',
-  'GET /clients/{id}',
-  'GET /users',
-  'GET /users/{id}',
-  'GET /departments',
-  'GET /departments/{id}',
-  'GET /permission-profiles',
-  'GET /integrations/intacct',
-  'GET /openapi.json',
-];
 const TENANT_SECRETS = 'arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:IntacctPsaSync-dev/tenants/*';
 
 /** Every variable the functions' configuration reads in the cloud (shared/config.ts), AWS_REGION aside (Lambda sets it). */

@@ -1,7 +1,7 @@
 /** The nightly schedule's target: one TenantSyncRequested per connected tenant → `{ tenants }`. */
 import { buildDeps, buildLogger } from '#composition';
 import { loadConfig } from '#config';
-import { createDailySyncHandler } from '#http/worker-handlers';
+import { createDailySyncHandler } from '#workers/handlers';
 
 const config = loadConfig(process.env);
 

@@ -4,7 +4,7 @@
  */
 import { buildDeps, buildLogger } from '#composition';
 import { loadConfig } from '#config';
-import { createTenantSyncHandler } from '#http/worker-handlers';
+import { createTenantSyncHandler } from '#workers/handlers';
 
 const config = loadConfig(process.env);
 

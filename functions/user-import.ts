@@ -1,7 +1,7 @@
 /** The user import worker the API starts asynchronously: `{ tenantId, runId }` → the run JSON. */
 import { buildDeps, buildLogger } from '#composition';
 import { loadConfig } from '#config';
-import { createUserImportHandler } from '#http/worker-handlers';
+import { createUserImportHandler } from '#workers/handlers';
 
 const config = loadConfig(process.env);
 

@@ -9,17 +9,17 @@ import { z } from 'zod';
 import type { Logger } from '#adapters/logger';
 import type { SyncRun } from '#domain/runs';
 import { isTenantId, TENANT_ID_RULE } from '#domain/tenant-id';
+import { detailsOf } from '#http/error-mapping';
+import { workerStack } from '#http/middy-stack';
+import { presentRun } from '#http/presenters';
+import type { RunJson } from '#http/schemas';
+import { psaId } from '#http/schemas';
 import type { Invocation } from '#ports/runtime';
 import type { SyncDeps } from '#use-cases/engine/deps';
 import { runClientImport } from '#use-cases/import-clients';
 import { runUserImport } from '#use-cases/import-users';
 import { requestNightlySyncs } from '#use-cases/request-nightly-syncs';
 import { runQueuedSync, syncTenant, type TenantSyncResult } from '#use-cases/sync-tenant';
-import { detailsOf } from './error-mapping';
-import { workerStack } from './middy-stack';
-import { presentRun } from './presenters';
-import type { RunJson } from './schemas';
-import { psaId } from './schemas';
 
 /** A worker event that does not have the documented shape; nothing was written. */
 class InvalidWorkerEvent extends Error {

@@ -64,8 +64,10 @@ export interface Link {
    */
   fingerprint: string | null;
   /**
-   * Set from the moment a run writes a new link until the PSA record behind it exists (created, or
-   * an existing one linked): the link is the run's, not dangling, while that run is alive.
+   * Set from the moment a run writes a new link until the PSA record behind it is known to exist
+   * (created, or an existing one linked): the link is the run's, not dangling, while that run is
+   * alive. An import's claims are settled by its checkpoint rather than by a write per link: once the
+   * run's saved checkpoint has passed the record, its PSA record exists (engine/claims.ts).
    */
   claim: LinkClaim | null;
 }
@@ -83,12 +85,18 @@ export interface LinkStore {
   iterate(tenantId: string, object: IntacctObject, afterRecordNo?: string | null): AsyncIterable<Link[]>;
   /** Creates the link unless one exists for the same record; answers whether it was created. */
   createIfAbsent(link: Link): Promise<boolean>;
+  /**
+   * Writes new claimed links 25 per request, without conditions. Only an import may, holding its
+   * family's lease, for records it read unlinked: link-by-hand stands back while an import runs, so
+   * nobody else writes these links meanwhile.
+   */
+  putClaims(links: readonly Link[]): Promise<void>;
   /** Deletes the link if it still points at `psaId`; a no-op otherwise. */
   deleteIfPointsTo(tenantId: string, object: IntacctObject, recordNo: string, psaId: string): Promise<void>;
   /**
    * Records that the PSA record now matches the mapping fingerprinted `next`, unless the link
    * changed since it was read with fingerprint `link.fingerprint` (a PSA edit in between);
-   * answers whether it was recorded.
+   * answers whether it was recorded. The PSA record exists, so any claim left on the link goes.
    */
   setFingerprint(link: Link, next: string): Promise<boolean>;
   /**
@@ -145,8 +153,11 @@ export interface RunStore {
   putUnlinkCandidates(tenantId: string, runId: string, candidates: readonly HeldUnlink[]): Promise<void>;
   /** Candidates of `object` after `afterRecordNo`, ascending numeric recordNo, at most `limit`. */
   listUnlinkCandidates(tenantId: string, runId: string, object: IntacctObject, afterRecordNo: string | null, limit: number): Promise<HeldUnlink[]>;
+  /** Stages `entries` in the run's outbox, packed several to an item in the order given. */
   putOutbox(tenantId: string, runId: string, entries: readonly OutboxEntry[]): Promise<void>;
-  listOutbox(tenantId: string, runId: string): Promise<OutboxEntry[]>;
+  /** What is staged, pack by pack: the entries of one putOutbox call stay together, in order. */
+  listOutbox(tenantId: string, runId: string): Promise<OutboxEntry[][]>;
+  /** Removes what one putOutbox call staged, or one listed pack, given its entries' event ids in order. */
   deleteOutbox(tenantId: string, runId: string, eventIds: readonly string[]): Promise<void>;
   /**
    * Records the runs the nightly sync of the schedule's firing at `scheduledAt` started for the

@@ -3,12 +3,18 @@
  * (it does so under throttling) with a short exponential backoff.
  */
 import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { forEachBounded } from '#domain/bounded';
 import type { StoredItem } from './item-fields';
 import type { PrimaryKey } from './keys';
 
 /** DynamoDB's own limits per request. */
 const BATCH_GET_MAX_KEYS = 100;
 export const BATCH_WRITE_MAX_ITEMS = 25;
+/**
+ * Requests of one batch call in flight at once: a chunk of 500 records is 20 BatchWriteItem calls,
+ * which sent one after the other cost 20 round trips of DynamoDB's latency instead of 3.
+ */
+const BATCH_REQUESTS_IN_FLIGHT = 8;
 
 export interface BatchRetryPolicy {
   /** Attempts per chunk, the first included, before giving up. */
@@ -21,7 +27,8 @@ const DEFAULT_BATCH_RETRY: BatchRetryPolicy = { maxAttempts: 8, baseDelayMs: 25 
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-function chunks<T>(values: readonly T[], size: number): T[][] {
+/** `values` cut into consecutive chunks of `size` (the last may be shorter). */
+export function chunksOf<T>(values: readonly T[], size: number): T[][] {
   const result: T[][] = [];
   for (let start = 0; start < values.length; start += size) result.push(values.slice(start, start + size));
   return result;
@@ -54,14 +61,14 @@ export async function batchGetAll(
 ): Promise<StoredItem[]> {
   const unique = [...new Map(keys.map((key) => [`${key.pk}\u0000${key.sk}`, key])).values()];
   const found: StoredItem[] = [];
-  for (const chunk of chunks(unique, BATCH_GET_MAX_KEYS)) {
+  await forEachBounded(chunksOf(unique, BATCH_GET_MAX_KEYS), BATCH_REQUESTS_IN_FLIGHT, async (chunk) => {
     const keysOfChunk: Record<string, unknown>[] = chunk.map((key) => ({ ...key }));
     await untilProcessed(`BatchGetItem on ${tableName}`, keysOfChunk, retry, async (pending) => {
       const answer = await doc.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }));
       found.push(...(answer.Responses?.[tableName] ?? []));
       return answer.UnprocessedKeys?.[tableName]?.Keys ?? [];
     });
-  }
+  });
   return found;
 }
 
@@ -104,10 +111,10 @@ async function batchWriteAll(
   requests: readonly WriteRequest[],
   retry: BatchRetryPolicy,
 ): Promise<void> {
-  for (const chunk of chunks(requests, BATCH_WRITE_MAX_ITEMS)) {
-    await untilProcessed(`BatchWriteItem on ${tableName}`, chunk, retry, async (pending) => {
+  await forEachBounded(chunksOf(requests, BATCH_WRITE_MAX_ITEMS), BATCH_REQUESTS_IN_FLIGHT, (chunk) =>
+    untilProcessed(`BatchWriteItem on ${tableName}`, chunk, retry, async (pending) => {
       const answer = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
       return answer.UnprocessedItems?.[tableName] ?? [];
-    });
-  }
+    }),
+  );
 }

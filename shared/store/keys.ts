@@ -59,6 +59,7 @@ const RECORD_NO_WIDTH = 12;
 /** Room for a billion records per run, far beyond the largest company. */
 const RUN_RECORD_SEQ_WIDTH = 9;
 const MAX_RUN_RECORD_SEQ = 10 ** RUN_RECORD_SEQ_WIDTH - 1;
+const RUN_RECORD_SEQ = new RegExp(`^[0-9]{${RUN_RECORD_SEQ_WIDTH}}$`);
 const DIGITS_ONLY = /^\d+$/;
 
 const OBJECT_SEGMENTS: Record<IntacctObject, string> = {
@@ -174,6 +175,16 @@ export function runRecordKey(tenantId: string, runId: string, seq: number): Prim
     ]);
   }
   return { pk: runRecordPartition(tenantId, runId), sk: String(seq).padStart(RUN_RECORD_SEQ_WIDTH, '0') };
+}
+
+/** The sequence number a run record key names; InvalidInput (field `cursor`) for a key no run record has. */
+export function runRecordSeqOf(key: PrimaryKey): number {
+  if (!RUN_RECORD_SEQ.test(key.sk)) {
+    throw new InvalidInput('invalid_cursor', 'The cursor is not valid for this listing.', [
+      { field: 'cursor', message: 'is not a cursor issued by this listing' },
+    ]);
+  }
+  return Number(key.sk);
 }
 
 /** Partition holding a run's unlink candidates of one Intacct object (held ones included). */

@@ -4,7 +4,7 @@ import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, Que
 import type { IntacctObject } from '#domain/entities';
 import { INTACCT_OBJECTS } from '#domain/runs';
 import type { Link, LinkClaim, LinkStore } from '#ports/stores';
-import { type BatchRetryPolicy, batchGetAll } from './batch';
+import { type BatchRetryPolicy, batchGetAll, batchPutAll } from './batch';
 import { conditionHolds, isConditionalCheckFailed } from './dynamo-errors';
 import { readEnum, readNullableString, readString, type StoredItem } from './item-fields';
 import { ENTITY_TYPE_ATTRIBUTE, KEY_ATTRIBUTES, linkKey, linkPartition } from './keys';
@@ -137,6 +137,10 @@ export class DynamoLinkStore implements LinkStore {
     );
   }
 
+  async putClaims(links: readonly Link[]): Promise<void> {
+    await batchPutAll(this.doc, this.tableName, links.map(toItem), this.batchRetry);
+  }
+
   async deleteIfPointsTo(tenantId: string, object: IntacctObject, recordNo: string, psaId: string): Promise<void> {
     try {
       await this.doc.send(
@@ -161,9 +165,15 @@ export class DynamoLinkStore implements LinkStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: linkKey(link.tenantId, link.object, link.recordNo),
-          UpdateExpression: 'SET #fingerprint = :next',
+          // The PSA record was just written, so a claim the link may still carry is settled for good.
+          UpdateExpression: 'SET #fingerprint = :next REMOVE #claimRunId, #claimIntent',
           ConditionExpression: `#psaId = :psaId AND (${seen})`,
-          ExpressionAttributeNames: { '#fingerprint': LINK_ATTRIBUTES.fingerprint, '#psaId': LINK_ATTRIBUTES.psaId },
+          ExpressionAttributeNames: {
+            '#fingerprint': LINK_ATTRIBUTES.fingerprint,
+            '#psaId': LINK_ATTRIBUTES.psaId,
+            '#claimRunId': LINK_ATTRIBUTES.claimRunId,
+            '#claimIntent': LINK_ATTRIBUTES.claimIntent,
+          },
           ExpressionAttributeValues: {
             ':next': next,
             ':psaId': link.psaId,

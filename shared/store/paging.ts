@@ -30,7 +30,7 @@ export function encodeCursor(key: PrimaryKey): string {
  * Decodes a cursor that must continue a listing of `expectedPartition`.
  * Throws InvalidInput (field `cursor`) for anything else.
  */
-function decodeCursor(cursor: string, expectedPartition: string): PrimaryKey {
+export function decodeCursor(cursor: string, expectedPartition: string): PrimaryKey {
   if (!BASE64URL.test(cursor)) throw invalidCursor('is not base64url');
   const json = Buffer.from(cursor, 'base64url').toString('utf8');
   let decoded: unknown;
@@ -55,7 +55,7 @@ function decodeCursor(cursor: string, expectedPartition: string): PrimaryKey {
 }
 
 /** Checks the requested page size; throws InvalidInput (field `limit`) when out of range. */
-function checkedLimit(limit: number): number {
+export function checkedLimit(limit: number): number {
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_LIMIT) {
     throw new InvalidInput('invalid_limit', `limit must be an integer from 1 to ${MAX_PAGE_LIMIT}.`, [
       { field: 'limit', message: `must be an integer from 1 to ${MAX_PAGE_LIMIT}` },

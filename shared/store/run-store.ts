@@ -19,7 +19,7 @@ import {
 } from '#domain/runs';
 import type { Clock } from '#ports/runtime';
 import type { OutboxEntry, Page, PageRequest, RunStore } from '#ports/stores';
-import { type BatchRetryPolicy, batchDeleteAll, batchPutAll } from './batch';
+import { type BatchRetryPolicy, batchDeleteAll, batchPutAll, chunksOf } from './batch';
 import { conditionHolds, isConditionalCheckFailed } from './dynamo-errors';
 import {
   readBoolean,
@@ -46,8 +46,9 @@ import {
   runPartition,
   runRecordKey,
   runRecordPartition,
+  runRecordSeqOf,
 } from './keys';
-import { iteratePartition, queryPartitionPage } from './paging';
+import { checkedLimit, decodeCursor, encodeCursor, iteratePartition, queryPartitionPage } from './paging';
 
 /** How long per-record outcomes are kept before DynamoDB's TTL removes them. */
 const DEFAULT_RUN_RECORD_RETENTION_DAYS = 90;
@@ -75,17 +76,26 @@ const RUN_ATTRIBUTES = {
 } as const;
 
 const CANDIDATE_ATTRIBUTES = { object: 'object', recordNo: 'recordNo', intacctId: 'intacctId', psaId: 'psaId', createdAt: 'createdAt' } as const;
-const OUTBOX_ATTRIBUTES = { type: 'type', detail: 'detail', proof: 'proof', record: 'record' } as const;
+const OUTBOX_ATTRIBUTES = { entries: 'entries', type: 'type', detail: 'detail', proof: 'proof', record: 'record' } as const;
+/**
+ * Outbox entries stored to an item: a chunk's events cost a few writes to stage and to remove
+ * instead of two per record. An entry (an event, its proof and outcome: mapped fields and their
+ * changes) stays well under 10 KB, so a pack stays far from DynamoDB's 400 KB item limit.
+ */
+const OUTBOX_ENTRIES_PER_ITEM = 25;
 const NIGHTLY_RUN_IDS = 'runIds';
 /** Nightly markers are only needed for the night they mark. */
 const NIGHTLY_RETENTION_DAYS = 3;
 /** A run's unlink candidates and outbox are read a page at a time. */
 const RUN_ITEM_PAGE_SIZE = 500;
 
-const RUN_RECORD_ATTRIBUTES = {
-  tenantId: 'tenantId',
-  runId: 'runId',
-  seq: 'seq',
+/**
+ * Per-record outcomes are stored packed: one item holds the records of one append (up to a hundred,
+ * and never near DynamoDB's 400 KB item limit), keyed by the sequence number of its last record, so
+ * an import of 200,000 records writes 2,000 items for its outcomes instead of 200,000.
+ */
+const RECORD_PACK_ATTRIBUTES = { tenantId: 'tenantId', runId: 'runId', firstSeq: 'firstSeq', records: 'records' } as const;
+const RUN_RECORD_FIELDS = {
   object: 'object',
   intacctId: 'intacctId',
   recordNo: 'recordNo',
@@ -95,6 +105,10 @@ const RUN_RECORD_ATTRIBUTES = {
   warnings: 'warnings',
   error: 'error',
 } as const;
+/** Records per pack at most (the journal appends a hundred at a time). */
+const RECORDS_PER_PACK = 100;
+/** A pack's size bound, in characters of its records' JSON: half of DynamoDB's item limit. */
+const PACK_MAX_CHARS = 200_000;
 
 function runToItem(run: SyncRun): StoredItem {
   return {
@@ -144,36 +158,74 @@ function runFromItem(item: StoredItem): SyncRun {
   };
 }
 
-function runRecordToItem(tenantId: string, runId: string, seq: number, record: RunRecord, expiresAt: number): StoredItem {
+function runRecordToMap(record: RunRecord): StoredItem {
   return {
-    ...runRecordKey(tenantId, runId, seq),
-    [ENTITY_TYPE_ATTRIBUTE]: 'RunRecord',
-    [EXPIRES_AT_ATTRIBUTE]: expiresAt,
-    [RUN_RECORD_ATTRIBUTES.tenantId]: tenantId,
-    [RUN_RECORD_ATTRIBUTES.runId]: runId,
-    [RUN_RECORD_ATTRIBUTES.seq]: seq,
-    [RUN_RECORD_ATTRIBUTES.object]: record.object,
-    [RUN_RECORD_ATTRIBUTES.intacctId]: record.intacctId,
-    [RUN_RECORD_ATTRIBUTES.recordNo]: record.recordNo,
-    [RUN_RECORD_ATTRIBUTES.psaId]: record.psaId,
-    [RUN_RECORD_ATTRIBUTES.outcome]: record.outcome,
-    [RUN_RECORD_ATTRIBUTES.changes]: record.changes,
-    [RUN_RECORD_ATTRIBUTES.warnings]: record.warnings,
-    [RUN_RECORD_ATTRIBUTES.error]: record.error,
+    [RUN_RECORD_FIELDS.object]: record.object,
+    [RUN_RECORD_FIELDS.intacctId]: record.intacctId,
+    [RUN_RECORD_FIELDS.recordNo]: record.recordNo,
+    [RUN_RECORD_FIELDS.psaId]: record.psaId,
+    [RUN_RECORD_FIELDS.outcome]: record.outcome,
+    [RUN_RECORD_FIELDS.changes]: record.changes,
+    [RUN_RECORD_FIELDS.warnings]: record.warnings,
+    [RUN_RECORD_FIELDS.error]: record.error,
   };
 }
 
-function runRecordFromItem(item: StoredItem): RunRecord {
+function runRecordFromMap(map: StoredItem): RunRecord {
   return {
-    object: readEnum(item, RUN_RECORD_ATTRIBUTES.object, INTACCT_OBJECTS),
-    intacctId: readString(item, RUN_RECORD_ATTRIBUTES.intacctId),
-    recordNo: readString(item, RUN_RECORD_ATTRIBUTES.recordNo),
-    psaId: readNullableString(item, RUN_RECORD_ATTRIBUTES.psaId),
-    outcome: readEnum(item, RUN_RECORD_ATTRIBUTES.outcome, RECORD_OUTCOMES),
-    changes: readList<RunRecord['changes'][number]>(item, RUN_RECORD_ATTRIBUTES.changes),
-    warnings: readList<string>(item, RUN_RECORD_ATTRIBUTES.warnings),
-    error: readNullableMap<NonNullable<RunRecord['error']>>(item, RUN_RECORD_ATTRIBUTES.error),
+    object: readEnum(map, RUN_RECORD_FIELDS.object, INTACCT_OBJECTS),
+    intacctId: readString(map, RUN_RECORD_FIELDS.intacctId),
+    recordNo: readString(map, RUN_RECORD_FIELDS.recordNo),
+    psaId: readNullableString(map, RUN_RECORD_FIELDS.psaId),
+    outcome: readEnum(map, RUN_RECORD_FIELDS.outcome, RECORD_OUTCOMES),
+    changes: readList<RunRecord['changes'][number]>(map, RUN_RECORD_FIELDS.changes),
+    warnings: readList<string>(map, RUN_RECORD_FIELDS.warnings),
+    error: readNullableMap<NonNullable<RunRecord['error']>>(map, RUN_RECORD_FIELDS.error),
   };
+}
+
+/** A stored pack of consecutive run records. */
+interface RecordPack {
+  firstSeq: number;
+  records: RunRecord[];
+}
+
+function packToItem(tenantId: string, runId: string, pack: RecordPack, expiresAt: number): StoredItem {
+  return {
+    ...runRecordKey(tenantId, runId, pack.firstSeq + pack.records.length - 1),
+    [ENTITY_TYPE_ATTRIBUTE]: 'RunRecords',
+    [EXPIRES_AT_ATTRIBUTE]: expiresAt,
+    [RECORD_PACK_ATTRIBUTES.tenantId]: tenantId,
+    [RECORD_PACK_ATTRIBUTES.runId]: runId,
+    [RECORD_PACK_ATTRIBUTES.firstSeq]: pack.firstSeq,
+    [RECORD_PACK_ATTRIBUTES.records]: pack.records.map(runRecordToMap),
+  };
+}
+
+function packFromItem(item: StoredItem): RecordPack {
+  return {
+    firstSeq: readNumber(item, RECORD_PACK_ATTRIBUTES.firstSeq),
+    records: readList<StoredItem>(item, RECORD_PACK_ATTRIBUTES.records).map(runRecordFromMap),
+  };
+}
+
+/** `records` numbered from `firstSeq`, cut into packs of at most RECORDS_PER_PACK records and PACK_MAX_CHARS. */
+function packsOf(firstSeq: number, records: readonly RunRecord[]): RecordPack[] {
+  const packs: RecordPack[] = [];
+  let current: RecordPack = { firstSeq, records: [] };
+  let chars = 0;
+  records.forEach((record, index) => {
+    const size = JSON.stringify(record).length;
+    if (current.records.length === RECORDS_PER_PACK || (current.records.length > 0 && chars + size > PACK_MAX_CHARS)) {
+      packs.push(current);
+      current = { firstSeq: firstSeq + index, records: [] };
+      chars = 0;
+    }
+    current.records.push(record);
+    chars += size;
+  });
+  if (current.records.length > 0) packs.push(current);
+  return packs;
 }
 
 export interface RunStoreOptions {
@@ -253,26 +305,61 @@ export class DynamoRunStore implements RunStore {
     });
   }
 
-  /** Re-appending the same `firstSeq` overwrites those records, so a retried batch does not duplicate them. */
+  /** Re-appending the same records from the same `firstSeq` overwrites their packs, so a retried batch does not duplicate them. */
   async appendRecords(tenantId: string, runId: string, firstSeq: number, records: readonly RunRecord[]): Promise<void> {
     const expiresAt = this.expiresAt();
-    const items = records.map((record, index) => runRecordToItem(tenantId, runId, firstSeq + index, record, expiresAt));
+    const items = packsOf(firstSeq, records).map((pack) => packToItem(tenantId, runId, pack, expiresAt));
     await batchPutAll(this.doc, this.tableName, items, this.batchRetry);
   }
 
-  listRecords(tenantId: string, runId: string, page: PageRequest): Promise<Page<RunRecord>> {
-    return queryPartitionPage({
-      doc: this.doc,
-      tableName: this.tableName,
-      partition: runRecordPartition(tenantId, runId),
-      page,
-      fromItem: runRecordFromItem,
-    });
+  /**
+   * Records from the cursor's sequence number on. A cursor names the next record's sequence number as
+   * its key; the pack holding it is the first whose key (its last record's number) is not below it.
+   */
+  async listRecords(tenantId: string, runId: string, page: PageRequest): Promise<Page<RunRecord>> {
+    const partition = runRecordPartition(tenantId, runId);
+    const limit = checkedLimit(page.limit);
+    const from = page.cursor ? runRecordSeqOf(decodeCursor(page.cursor, partition)) : 0;
+    const found: { seq: number; record: RunRecord }[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const answer = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: '#pk = :pk AND #sk >= :from',
+          ExpressionAttributeNames: { '#pk': KEY_ATTRIBUTES.partitionKey, '#sk': KEY_ATTRIBUTES.sortKey },
+          ExpressionAttributeValues: { ':pk': partition, ':from': runRecordKey(tenantId, runId, from).sk },
+          ExclusiveStartKey: startKey,
+          // Packs, not records: even packs of one record fill the page.
+          Limit: limit + 1,
+          ConsistentRead: true,
+        }),
+      );
+      for (const item of answer.Items ?? []) {
+        const pack = packFromItem(item);
+        pack.records.forEach((record, index) => {
+          if (pack.firstSeq + index >= from) found.push({ seq: pack.firstSeq + index, record });
+        });
+      }
+      startKey = answer.LastEvaluatedKey;
+    } while (startKey && found.length <= limit);
+    const next = found[limit];
+    return {
+      items: found.slice(0, limit).map(({ record }) => record),
+      nextCursor: next ? encodeCursor(runRecordKey(tenantId, runId, next.seq)) : null,
+    };
   }
 
   async trimRecords(tenantId: string, runId: string, fromSeq: number): Promise<void> {
+    const expiresAt = this.expiresAt();
     const after = fromSeq === 0 ? undefined : runRecordKey(tenantId, runId, fromSeq - 1);
     for await (const items of this.partition(runRecordPartition(tenantId, runId), after)) {
+      // A pack reaching across `fromSeq` keeps its head: written first, so a crash in between loses nothing kept.
+      const heads = items
+        .map(packFromItem)
+        .filter((pack) => pack.firstSeq < fromSeq)
+        .map((pack) => packToItem(tenantId, runId, { firstSeq: pack.firstSeq, records: pack.records.slice(0, fromSeq - pack.firstSeq) }, expiresAt));
+      await batchPutAll(this.doc, this.tableName, heads, this.batchRetry);
       await batchDeleteAll(this.doc, this.tableName, items.map(primaryKeyOf), this.batchRetry);
     }
   }
@@ -319,40 +406,47 @@ export class DynamoRunStore implements RunStore {
   }
 
   async putOutbox(tenantId: string, runId: string, entries: readonly OutboxEntry[]): Promise<void> {
-    const items = entries.map((entry) => ({
-      ...runOutboxKey(tenantId, runId, entry.event.detail.eventId),
-      [ENTITY_TYPE_ATTRIBUTE]: 'OutboxEntry',
-      [EXPIRES_AT_ATTRIBUTE]: this.expiresAt(),
-      [OUTBOX_ATTRIBUTES.type]: entry.event.type,
-      [OUTBOX_ATTRIBUTES.detail]: entry.event.detail,
-      [OUTBOX_ATTRIBUTES.proof]: entry.proof,
-      [OUTBOX_ATTRIBUTES.record]: entry.record,
+    const expiresAt = this.expiresAt();
+    const items = chunksOf(entries, OUTBOX_ENTRIES_PER_ITEM).map((pack) => ({
+      ...runOutboxKey(tenantId, runId, (pack[0] as OutboxEntry).event.detail.eventId),
+      [ENTITY_TYPE_ATTRIBUTE]: 'OutboxEntries',
+      [EXPIRES_AT_ATTRIBUTE]: expiresAt,
+      [OUTBOX_ATTRIBUTES.entries]: pack.map((entry) => ({
+        [OUTBOX_ATTRIBUTES.type]: entry.event.type,
+        [OUTBOX_ATTRIBUTES.detail]: entry.event.detail,
+        [OUTBOX_ATTRIBUTES.proof]: entry.proof,
+        [OUTBOX_ATTRIBUTES.record]: entry.record,
+      })),
     }));
     await batchPutAll(this.doc, this.tableName, items, this.batchRetry);
   }
 
-  async listOutbox(tenantId: string, runId: string): Promise<OutboxEntry[]> {
-    const entries: OutboxEntry[] = [];
+  async listOutbox(tenantId: string, runId: string): Promise<OutboxEntry[][]> {
+    const packs: OutboxEntry[][] = [];
     for await (const items of this.partition(runOutboxPartition(tenantId, runId))) {
       for (const item of items) {
-        entries.push({
-          event: {
-            type: readEnum(item, OUTBOX_ATTRIBUTES.type, DOMAIN_EVENT_TYPES),
-            detail: readMap<DomainEvent['detail']>(item, OUTBOX_ATTRIBUTES.detail),
-          },
-          proof: readMap<OutboxEntry['proof']>(item, OUTBOX_ATTRIBUTES.proof),
-          record: readNullableMap<RunRecord>(item, OUTBOX_ATTRIBUTES.record),
-        });
+        packs.push(
+          readList<StoredItem>(item, OUTBOX_ATTRIBUTES.entries).map((entry) => ({
+            event: {
+              type: readEnum(entry, OUTBOX_ATTRIBUTES.type, DOMAIN_EVENT_TYPES),
+              detail: readMap<DomainEvent['detail']>(entry, OUTBOX_ATTRIBUTES.detail),
+            },
+            proof: readMap<OutboxEntry['proof']>(entry, OUTBOX_ATTRIBUTES.proof),
+            record: readNullableMap<RunRecord>(entry, OUTBOX_ATTRIBUTES.record),
+          })),
+        );
       }
     }
-    return entries;
+    return packs;
   }
 
   async deleteOutbox(tenantId: string, runId: string, eventIds: readonly string[]): Promise<void> {
+    // The items are keyed by the first event id of each pack, cut as putOutbox cut them.
+    const heads = chunksOf(eventIds, OUTBOX_ENTRIES_PER_ITEM).map((pack) => pack[0] as string);
     await batchDeleteAll(
       this.doc,
       this.tableName,
-      eventIds.map((eventId) => runOutboxKey(tenantId, runId, eventId)),
+      heads.map((eventId) => runOutboxKey(tenantId, runId, eventId)),
       this.batchRetry,
     );
   }

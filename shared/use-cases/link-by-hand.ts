@@ -1,8 +1,8 @@
-import type { Client, User } from '#domain/entities';
+import type { Client, IntacctObject, User } from '#domain/entities';
 import { Conflict, NotFound } from '#domain/errors';
 import { domainEvent } from '#domain/events';
 import type { IntacctFields } from '#domain/intacct-records';
-import { FAMILY_OF_OBJECT } from '#domain/runs';
+import { FAMILY_OF_OBJECT, isActiveStatus, isSyncRun } from '#domain/runs';
 import type { CallOptions, ListingPage } from '#ports/intacct-source';
 import type { Link } from '#ports/stores';
 import { linkedDepartments } from './engine/department-directory';
@@ -105,10 +105,13 @@ async function claimLink<T extends LinkedEntity, M extends MappedRecord>(
 ): Promise<Link> {
   const linkedElsewhere = new Conflict(`${noun}_linked_elsewhere`, `This Intacct ${noun} is already linked to another PSA record.`);
   for (;;) {
-    if (await deps.links.createIfAbsent(link)) return link;
+    if (await deps.links.createIfAbsent(link)) {
+      await standBackForImport(deps, kind, link, noun);
+      return link;
+    }
     const existing = await deps.links.get(link.tenantId, kind.object, link.recordNo);
     if (!existing) continue;
-    if (existing.claim && (await claimIsLive(deps, link.tenantId, kind, existing.claim.runId))) {
+    if (existing.claim && (await liveLeaseHolder(deps, link.tenantId, kind.object)) === existing.claim.runId) {
       throw new Conflict(`${noun}_linked_elsewhere`, `This Intacct ${noun} is being imported right now; try again when the import has finished.`);
     }
     if (existing.psaId === link.psaId) return existing;
@@ -119,15 +122,31 @@ async function claimLink<T extends LinkedEntity, M extends MappedRecord>(
   }
 }
 
-/** Whether the run that claimed a link still holds its family's lease (is alive). */
-async function claimIsLive<T extends LinkedEntity, M extends MappedRecord>(
+/**
+ * A running import writes its claims in batches without conditions, having read these links
+ * unlinked, so a link made by hand meanwhile could be overwritten. Link-by-hand therefore yields to
+ * it: the link just written is taken back and the admin asked to try again afterwards. Checked
+ * after the link is written: an import that takes its lease later reads the links later too, and
+ * then finds this one.
+ */
+async function standBackForImport<T extends LinkedEntity, M extends MappedRecord>(
   deps: SyncDeps,
-  tenantId: string,
   kind: LinkedKind<T, M>,
-  runId: string,
-): Promise<boolean> {
-  const lease = await deps.leases.get(tenantId, FAMILY_OF_OBJECT[kind.object]);
-  return lease !== null && lease.holder === runId && isLeaseLive(lease, deps.clock.now());
+  link: Link,
+  noun: string,
+): Promise<void> {
+  const holderId = await liveLeaseHolder(deps, link.tenantId, kind.object);
+  if (holderId === null) return;
+  const holder = await deps.runs.get(link.tenantId, holderId);
+  if (holder === null || isSyncRun(holder.type) || !isActiveStatus(holder.status)) return;
+  await deps.links.deleteIfPointsTo(link.tenantId, kind.object, link.recordNo, link.psaId);
+  throw new Conflict('run_in_progress', `An import of ${noun}s is running for this workspace; link by hand once it has finished.`);
+}
+
+/** The run holding the lease of the family `object` belongs to, while the lease is live; null otherwise. */
+async function liveLeaseHolder(deps: SyncDeps, tenantId: string, object: IntacctObject): Promise<string | null> {
+  const lease = await deps.leases.get(tenantId, FAMILY_OF_OBJECT[object]);
+  return lease !== null && isLeaseLive(lease, deps.clock.now()) ? lease.holder : null;
 }
 
 /** The first listed record `matches` accepts: Intacct must answer the record asked for, not just any. */

@@ -22,6 +22,7 @@ import { deleteClient } from '#use-cases/delete-client';
 import { deleteUser } from '#use-cases/delete-user';
 import { editClient } from '#use-cases/edit-client';
 import { editUser } from '#use-cases/edit-user';
+import { ClaimSettlement } from '#use-cases/engine/claims';
 import type { SyncDeps } from '#use-cases/engine/deps';
 import { queueClientImport } from '#use-cases/import-clients';
 import { queueUserImport } from '#use-cases/import-users';
@@ -215,9 +216,11 @@ async function perform(deps: SyncDeps, workers: QueuedWorkers, tenantId: string,
   }
 }
 
+/** The tenant's links of `object` as readers see them: claims the claiming run's checkpoint settled read as none. */
 async function linksOf(tenantId: string, object: 'customer' | 'employee'): Promise<Link[]> {
   const links: Link[] = [];
-  for await (const page of h.stores.links.iterate(tenantId, object)) links.push(...page);
+  const settlement = new ClaimSettlement(h.deps, tenantId);
+  for await (const page of settlement.settlePages(h.stores.links.iterate(tenantId, object))) links.push(...page);
   return links;
 }
 
@@ -233,7 +236,7 @@ function expectOneToOne<T extends Client | User>(records: T[], links: Link[], la
       status: 'linked',
       recordNo: link.recordNo,
     });
-    expect(link.claim, `${label}: no claim left on ${link.recordNo}`).toBeNull();
+    expect(link.claim, `${label}: no unsettled claim left on ${link.recordNo}`).toBeNull();
   }
   const linkOf = new Map(links.map((link) => [link.recordNo, link.psaId]));
   for (const record of linked) expect(linkOf.get(record.integrations.intacct!.recordNo), `${label}: ${record.id} has its link`).toBe(record.id);

@@ -5,13 +5,13 @@
  * run of its family, and a reconnect to another Intacct company.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { forEachBounded } from '#domain/bounded';
 import { Conflict, IntacctFailure } from '#domain/errors';
 import type { DomainEvent } from '#domain/events';
 import { initialCheckpoint, MIN_PAGE_SIZE, type SyncRun } from '#domain/runs';
 import { newClientFromIntacct } from '#domain/sync-rules';
 import { confirmUnlinks } from '#use-cases/confirm-unlinks';
 import { connectIntacct } from '#use-cases/connect-intacct';
-import { forEachBounded } from '#use-cases/engine/bounded';
 import { clientKind } from '#use-cases/engine/kinds';
 import { executeRun, noteStall, STALL_LIMIT_MS } from '#use-cases/engine/run-lifecycle';
 import { queueClientImport } from '#use-cases/import-clients';

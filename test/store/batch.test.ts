@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStores } from '#store/dynamo-client';
 import { type RunningDynalite, startDynalite } from '../support/dynalite';
 import { spyOnDynamo } from '../support/dynamo-spy';
-import { aRunRecord, aUser } from './builders';
+import { aLink, aUser } from './builders';
 
 let dynamo: RunningDynalite;
 
@@ -53,21 +53,21 @@ function throttleBatches(times: number): { remove(): void } {
 }
 
 describe('batch retries', () => {
-  it('re-sends unprocessed items until every run record is written', async () => {
+  it('re-sends unprocessed items until every link is written', async () => {
     const stores = createStores(dynamo.doc, dynamo.names, { batchRetry: FAST_RETRY });
-    const records = Array.from({ length: 4 }, (_, i) => aRunRecord({ recordNo: String(i) }));
+    const links = Array.from({ length: 4 }, (_, i) => aLink({ tenantId: 'tenant-w', recordNo: String(i) }));
     const throttle = throttleBatches(2);
     const spy = spyOnDynamo(dynamo.doc);
 
     try {
-      await stores.runs.appendRecords('tenant-w', 'run-1', 0, records);
+      await stores.links.putClaims(links);
     } finally {
       throttle.remove();
       spy.detach();
     }
 
-    const page = await stores.runs.listRecords('tenant-w', 'run-1', { limit: 10 });
-    expect(page.items.map((record) => record.recordNo)).toEqual(['0', '1', '2', '3']);
+    const stored = await stores.links.getMany('tenant-w', 'customer', ['0', '1', '2', '3']);
+    expect([...stored.keys()].sort()).toEqual(['0', '1', '2', '3']);
     expect(spy.commands('BatchWriteItem')).toBe(3);
   });
 
@@ -91,9 +91,8 @@ describe('batch retries', () => {
     const throttle = throttleBatches(Number.MAX_SAFE_INTEGER);
 
     try {
-      await expect(stores.runs.appendRecords('tenant-g', 'run-1', 0, [aRunRecord(), aRunRecord(), aRunRecord()])).rejects.toThrow(
-        /unprocessed after 2 attempts/,
-      );
+      const links = ['1', '2', '3'].map((recordNo) => aLink({ tenantId: 'tenant-g', recordNo }));
+      await expect(stores.links.putClaims(links)).rejects.toThrow(/unprocessed after 2 attempts/);
     } finally {
       throttle.remove();
     }

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createStores, type Stores } from '#store/dynamo-client';
 import { type RunningDynalite, startDynalite } from '../support/dynalite';
 import { type DynamoSpy, SimulatedCrash, spyOnDynamo } from '../support/dynamo-spy';
-import { aClient, aLink, aRunRecord } from './builders';
+import { aClient, aLink } from './builders';
 
 let dynamo: RunningDynalite;
 let stores: Stores;
@@ -42,13 +42,14 @@ describe('dynamo spy: counting', () => {
 
   it('counts a batch write as commands and as items', async () => {
     spy = spyOnDynamo(dynamo.doc);
-    const records = Array.from({ length: 30 }, () => aRunRecord());
+    const tenantId = freshTenant();
+    const links = Array.from({ length: 30 }, (_, i) => aLink({ tenantId, recordNo: String(i) }));
 
-    await stores.runs.appendRecords(freshTenant(), 'run-1', 0, records);
+    await stores.links.putClaims(links);
 
-    expect(spy.commands('BatchWriteItem', dynamo.names.runs)).toBe(2);
-    expect(spy.items('BatchWriteItem', dynamo.names.runs)).toBe(30);
-    expect(spy.writes(dynamo.names.runs)).toBe(30);
+    expect(spy.commands('BatchWriteItem', dynamo.names.links)).toBe(2);
+    expect(spy.items('BatchWriteItem', dynamo.names.links)).toBe(30);
+    expect(spy.writes(dynamo.names.links)).toBe(30);
   });
 
   it('counts batch reads by items and never as writes', async () => {
@@ -136,12 +137,12 @@ describe('dynamo spy: failOnWrite', () => {
   it('fails a whole batch write as one write, leaving earlier batches stored', async () => {
     const tenantId = freshTenant();
     spy = spyOnDynamo(dynamo.doc);
-    spy.failOnWrite(2, [dynamo.names.runs]);
-    const records = Array.from({ length: 30 }, (_, i) => aRunRecord({ recordNo: String(i) }));
+    spy.failOnWrite(2, [dynamo.names.links]);
+    const recordNos = Array.from({ length: 30 }, (_, i) => String(i));
 
-    await expect(stores.runs.appendRecords(tenantId, 'run-1', 0, records)).rejects.toBeInstanceOf(SimulatedCrash);
+    await expect(stores.links.putClaims(recordNos.map((recordNo) => aLink({ tenantId, recordNo })))).rejects.toBeInstanceOf(SimulatedCrash);
 
-    expect((await stores.runs.listRecords(tenantId, 'run-1', { limit: 100 })).items).toHaveLength(25);
+    expect((await stores.links.getMany(tenantId, 'customer', recordNos)).size).toBe(25);
   });
 
   it('does not fire on reads', async () => {

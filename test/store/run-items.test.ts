@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HeldUnlink } from '#domain/runs';
 import type { OutboxEntry } from '#ports/stores';
+import { spyOnDynamo } from '../support/dynamo-spy';
 import { aClient, aLink, aRun, aRunRecord, collectPages } from './builders';
 import { tenantSequence, useStores } from './store-fixture';
 
@@ -61,17 +62,40 @@ describe('outbox', () => {
     record: aRunRecord({ outcome: 'updated' }),
   });
 
-  it('reads back what was put, and forgets what was deleted', async () => {
+  it('reads back what was put, pack by pack, and forgets what was deleted', async () => {
     const tenantId = freshTenant();
     await fixture.stores.runs.putOutbox(tenantId, 'run-1', [entry('e-1'), entry('e-2')]);
-    await fixture.stores.runs.putOutbox(tenantId, 'run-2', [entry('e-3')]);
+    await fixture.stores.runs.putOutbox(tenantId, 'run-1', [entry('e-3')]);
+    await fixture.stores.runs.putOutbox(tenantId, 'run-2', [entry('e-4')]);
 
-    expect((await fixture.stores.runs.listOutbox(tenantId, 'run-1')).map((e) => e.event.detail.eventId).sort()).toEqual(['e-1', 'e-2']);
-    expect((await fixture.stores.runs.listOutbox(tenantId, 'run-1'))[0]).toEqual(entry('e-1'));
+    const packs = await fixture.stores.runs.listOutbox(tenantId, 'run-1');
+    expect(packs.map((pack) => pack.map((e) => e.event.detail.eventId))).toEqual([['e-1', 'e-2'], ['e-3']]);
+    expect(packs[0]![0]).toEqual(entry('e-1'));
 
-    await fixture.stores.runs.deleteOutbox(tenantId, 'run-1', ['e-1', 'e-9']);
+    await fixture.stores.runs.deleteOutbox(tenantId, 'run-1', ['e-1', 'e-2']);
 
-    expect((await fixture.stores.runs.listOutbox(tenantId, 'run-1')).map((e) => e.event.detail.eventId)).toEqual(['e-2']);
+    expect(await fixture.stores.runs.listOutbox(tenantId, 'run-1')).toEqual([[entry('e-3')]]);
+  });
+
+  it('stages a chunk of a hundred entries in four items and removes them in four deletes', async () => {
+    const tenantId = freshTenant();
+    const entries = Array.from({ length: 100 }, (_, i) => entry(`e-${String(i).padStart(3, '0')}`));
+    const spy = spyOnDynamo(fixture.dynamo.doc);
+    try {
+      await fixture.stores.runs.putOutbox(tenantId, 'run-1', entries);
+      expect(spy.writes(fixture.dynamo.names.runs)).toBe(4);
+      expect((await fixture.stores.runs.listOutbox(tenantId, 'run-1')).flat()).toEqual(entries);
+
+      await fixture.stores.runs.deleteOutbox(
+        tenantId,
+        'run-1',
+        entries.map((e) => e.event.detail.eventId),
+      );
+      expect(spy.writes(fixture.dynamo.names.runs)).toBe(8);
+    } finally {
+      spy.detach();
+    }
+    expect(await fixture.stores.runs.listOutbox(tenantId, 'run-1')).toEqual([]);
   });
 });
 

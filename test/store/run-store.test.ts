@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Conflict, InvalidInput } from '#domain/errors';
 import { initialCheckpoint } from '#domain/runs';
 import { runRecordKey } from '#store/keys';
+import { spyOnDynamo } from '../support/dynamo-spy';
 import { aRun, aRunRecord } from './builders';
 import { tenantSequence, useStores } from './store-fixture';
 
@@ -144,6 +145,65 @@ describe('run store: records', () => {
     const stored = await fixture.dynamo.doc.send(new GetCommand({ TableName: fixture.dynamo.names.runs, Key: runRecordKey(tenantId, 'run-1', 0) }));
 
     expect(stored.Item?.expiresAt).toBe(NOW.getTime() / 1000 + RETENTION_DAYS * SECONDS_PER_DAY);
+  });
+
+  it('stores a hundred records to an item, so an import of 250 records writes three items for its outcomes', async () => {
+    const tenantId = freshTenant();
+    const records = Array.from({ length: 250 }, (_, i) => aRunRecord({ recordNo: String(i) }));
+    const spy = spyOnDynamo(fixture.dynamo.doc);
+    try {
+      await fixture.stores.runs.appendRecords(tenantId, 'run-1', 0, records.slice(0, 100));
+      await fixture.stores.runs.appendRecords(tenantId, 'run-1', 100, records.slice(100, 200));
+      await fixture.stores.runs.appendRecords(tenantId, 'run-1', 200, records.slice(200));
+      expect(spy.writes(fixture.dynamo.names.runs)).toBe(3);
+    } finally {
+      spy.detach();
+    }
+
+    for (const limit of [1, 7, 100, 101, 1000]) {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = await fixture.stores.runs.listRecords(tenantId, 'run-1', { limit, cursor });
+        seen.push(...page.items.map((record) => record.recordNo));
+        cursor = page.nextCursor;
+      } while (cursor);
+      expect(seen, `pages of ${limit}`).toEqual(records.map((record) => record.recordNo));
+    }
+  });
+
+  it('splits an append whose records would make an item too large', async () => {
+    const tenantId = freshTenant();
+    const wide = 'w'.repeat(5_000);
+    const records = Array.from({ length: 100 }, (_, i) => aRunRecord({ recordNo: String(i), warnings: [wide] }));
+
+    await fixture.stores.runs.appendRecords(tenantId, 'run-1', 0, records);
+
+    const page = await fixture.stores.runs.listRecords(tenantId, 'run-1', { limit: 1000 });
+    expect(page.items.map((record) => record.recordNo)).toEqual(records.map((record) => record.recordNo));
+  });
+
+  it('trims records from a sequence number inside an item, keeping the ones before it', async () => {
+    const tenantId = freshTenant();
+    const records = Array.from({ length: 30 }, (_, i) => aRunRecord({ recordNo: String(i) }));
+    await fixture.stores.runs.appendRecords(tenantId, 'run-1', 0, records.slice(0, 20));
+    await fixture.stores.runs.appendRecords(tenantId, 'run-1', 20, records.slice(20));
+
+    await fixture.stores.runs.trimRecords(tenantId, 'run-1', 13);
+    await fixture.stores.runs.appendRecords(tenantId, 'run-1', 13, [aRunRecord({ recordNo: 'again' })]);
+
+    const page = await fixture.stores.runs.listRecords(tenantId, 'run-1', { limit: 100 });
+    expect(page.items.map((record) => record.recordNo)).toEqual([...records.slice(0, 13).map((record) => record.recordNo), 'again']);
+  });
+
+  it('refuses a cursor that names no record of the run', async () => {
+    const tenantId = freshTenant();
+    await fixture.stores.runs.appendRecords(tenantId, 'run-1', 0, [aRunRecord(), aRunRecord()]);
+    const page = await fixture.stores.runs.listRecords(tenantId, 'run-1', { limit: 1 });
+    const decoded = JSON.parse(Buffer.from(page.nextCursor!, 'base64url').toString('utf8')) as { pk: string; sk: string };
+    const forged = Buffer.from(JSON.stringify({ ...decoded, sk: 'zzz' }), 'utf8').toString('base64url');
+
+    await expect(fixture.stores.runs.listRecords(tenantId, 'run-1', { limit: 1, cursor: forged })).rejects.toBeInstanceOf(InvalidInput);
   });
 
   it("refuses a cursor of one run on another run's records", async () => {

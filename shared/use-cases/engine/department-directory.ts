@@ -42,7 +42,12 @@ export class DepartmentDirectory {
     await importChunk(
       this.deps,
       this.journal,
-      { kind, create: (mapped, id, now) => newDepartmentFromIntacct({ id, tenantId: this.journal.tenantId, mapped, now }) },
+      {
+        kind,
+        create: (mapped, id, now) => newDepartmentFromIntacct({ id, tenantId: this.journal.tenantId, mapped, now }),
+        // Departments are claimed one by one: no checkpoint of the run follows their order.
+        claimsInBatches: false,
+      },
       records,
     );
     this.psaIdByDepartmentId = await linkedDepartments(this.deps, this.journal.tenantId);

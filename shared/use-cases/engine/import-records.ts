@@ -1,17 +1,23 @@
 /**
- * Importing a chunk of Intacct records (R1, R2, I1, I6). Writes go claim first, then the PSA record,
- * then the claim is completed:
- * 1. A new Intacct record is claimed with a conditional link write naming this run and a PSA id
- *    decided up front, so two writers can never link it twice, and link-by-hand leaves a claim of a
- *    live run alone.
+ * Importing a chunk of Intacct records (R1, R2, I1, I6). Writes go claim first, then the PSA record:
+ * 1. A new Intacct record is claimed with a link naming this run and a PSA id decided up front, so a
+ *    crash can never leave two PSA records for it, and link-by-hand leaves a claim of a live run
+ *    alone. The records of the run's own import step are claimed 25 per request without a
+ *    condition — safe because the run holds its family's lease (no other run writes these links)
+ *    and link-by-hand yields to a running import — and each claim already carries the fingerprint
+ *    of the mapping about to be applied. Their claims are settled by the run's checkpoint, with no
+ *    further write (claims.ts). Side imports (departments met by a user run) claim each record
+ *    with a conditional write and complete the claim once the record exists.
  * 2. The PSA records of the chunk are created together (fresh ids), or the same-name match is linked.
- * 3. Each claim is completed with the fingerprint of the mapping now applied.
+ * 3. Claims of matches, and of side imports, are completed with the fingerprint now applied.
  * A crash anywhere leaves claims the same run (resumed) or the next one completes: a claim whose PSA
  * record exists is completed; one whose record is missing gets it created, with the same id.
  */
+
+import { forEachBounded } from '#domain/bounded';
 import type { RunRecord } from '#domain/runs';
 import type { Link, OutboxEntry } from '#ports/stores';
-import { forEachBounded } from './bounded';
+import { ClaimSettlement } from './claims';
 import type { SyncDeps } from './deps';
 import { writeWithVersionCheck } from './entity-writes';
 import type { RunJournal } from './journal';
@@ -27,6 +33,11 @@ export interface ImportPlan<T extends LinkedEntity, M extends MappedRecord> {
   create(mapped: M, id: string, now: string): T;
   /** An existing unlinked PSA record to link instead of creating one (`linkMatches`), if any. */
   findMatch?(mapped: M): Promise<T | null>;
+  /**
+   * True for the records of the run's import step: claimed in batches and settled by the run's
+   * checkpoint. False for records a run imports on the side (departments), claimed one by one.
+   */
+  claimsInBatches: boolean;
 }
 
 const TAKEN_MEANWHILE_WARNING = 'Linked to another PSA record by someone else meanwhile; left as it is.';
@@ -39,6 +50,8 @@ interface Claimed<T, M> {
   mapped: M;
   /** For `link` claims: the PSA record to link. */
   match: T | null;
+  /** Claimed in this chunk with a fresh PSA id: nothing can exist under it yet. */
+  fresh: boolean;
 }
 
 /** Imports one chunk of listed Intacct records; answers nothing, reports every record to the journal. */
@@ -50,11 +63,12 @@ export async function importChunk<T extends LinkedEntity, M extends MappedRecord
 ): Promise<void> {
   const { kind } = plan;
   const runId = journal.run.id;
-  const links = await deps.links.getMany(
+  const stored = await deps.links.getMany(
     journal.tenantId,
     kind.object,
     chunk.map((mapped) => mapped.recordNo),
   );
+  const links = new Map((await new ClaimSettlement(deps, journal.tenantId).settle([...stored.values()])).map((link) => [link.recordNo, link]));
   const linked: { link: Link; mapped: M }[] = [];
   const claimed: Claimed<T, M>[] = [];
   const toImport: M[] = [];
@@ -64,7 +78,7 @@ export async function importChunk<T extends LinkedEntity, M extends MappedRecord
     else if (link.claim === null) linked.push({ link, mapped });
     else if (link.claim.runId === runId || (!journal.dryRun && (await deps.links.takeOverClaim(link, runId)))) {
       // Our own claim from before a crash, or one a stopped run left (we hold the family lease).
-      claimed.push({ link: { ...link, claim: { ...link.claim, runId } }, mapped, match: null });
+      claimed.push({ link: { ...link, claim: { ...link.claim, runId } }, mapped, match: null, fresh: false });
     } else if (journal.dryRun) {
       linked.push({ link, mapped });
     } else {
@@ -79,18 +93,34 @@ export async function importChunk<T extends LinkedEntity, M extends MappedRecord
   }
 
   const usedMatches = new Set<string>();
+  const proposed: Claimed<T, M>[] = [];
   await forEachBounded(toImport, WRITE_CONCURRENCY, async (mapped) => {
     const match = plan.findMatch ? await plan.findMatch(mapped) : null;
     const useMatch = match !== null && !usedMatches.has(match.id);
     if (useMatch) usedMatches.add(match.id);
-    const link = newLink(journal, kind, mapped, useMatch ? match.id : deps.ids.newId(), useMatch ? 'link' : 'create', deps.clock.now().toISOString());
+    const psaId = useMatch ? match.id : deps.ids.newId();
+    // A batched claim of a new record carries the mapping's fingerprint at once: it is settled (and
+    // trusted) only after the record is written; a match's is recorded once the match is updated.
+    const fingerprint = plan.claimsInBatches && !useMatch ? kind.fingerprint(mapped) : null;
+    const link = newLink(journal, kind, mapped, psaId, useMatch ? 'link' : 'create', fingerprint, deps.clock.now().toISOString());
     if (journal.dryRun) {
       await journal.record({ ...recordOf(link, useMatch ? 'linked' : 'created'), psaId: useMatch ? link.psaId : null, warnings: mapped.warnings });
       return;
     }
-    if (await deps.links.createIfAbsent(link)) claimed.push({ link, mapped, match: useMatch ? match : null });
-    else await journal.record({ ...recordOf(link, 'skipped'), psaId: null, warnings: [TAKEN_MEANWHILE_WARNING] });
+    proposed.push({ link, mapped, match: useMatch ? match : null, fresh: !useMatch });
   });
+  if (plan.claimsInBatches) {
+    if (proposed.length > 0) {
+      journal.assertOwnedForUnconditionalWrites();
+      await deps.links.putClaims(proposed.map(({ link }) => link));
+    }
+    claimed.push(...proposed);
+  } else {
+    await forEachBounded(proposed, WRITE_CONCURRENCY, async (claim) => {
+      if (await deps.links.createIfAbsent(claim.link)) claimed.push(claim);
+      else await journal.record({ ...recordOf(claim.link, 'skipped'), psaId: null, warnings: [TAKEN_MEANWHILE_WARNING] });
+    });
+  }
   if (claimed.length > 0) await completeClaims(deps, journal, plan, claimed);
 }
 
@@ -100,6 +130,7 @@ function newLink<T extends LinkedEntity, M extends MappedRecord>(
   mapped: M,
   psaId: string,
   intent: 'create' | 'link',
+  fingerprint: string | null,
   now: string,
 ): Link {
   return {
@@ -109,8 +140,7 @@ function newLink<T extends LinkedEntity, M extends MappedRecord>(
     intacctId: mapped.intacctId,
     psaId,
     createdAt: now,
-    // Unknown until the PSA record is written: a crash in between must not look up to date.
-    fingerprint: null,
+    fingerprint,
     claim: { runId: journal.run.id, intent },
   };
 }
@@ -128,17 +158,18 @@ async function completeClaims<T extends LinkedEntity, M extends MappedRecord>(
 ): Promise<void> {
   const { kind } = plan;
   const now = deps.clock.now().toISOString();
+  // Nothing can exist under the fresh ids of this chunk's new claims: only the others are looked up.
   const existing = await kind.store.getMany(
     journal.tenantId,
-    claimed.map(({ link }) => link.psaId),
+    claimed.filter(({ fresh }) => !fresh).map(({ link }) => link.psaId),
   );
-  const creations: { link: Link; mapped: M; entity: T | null }[] = [];
+  const creations: { link: Link; mapped: M; entity: T | null; fresh: boolean }[] = [];
   const linkings: { link: Link; mapped: M; entity: T }[] = [];
-  for (const { link, mapped, match } of claimed) {
+  for (const { link, mapped, match, fresh } of claimed) {
     const entity = existing.get(link.psaId) ?? match;
     if (link.claim?.intent === 'link' && entity) linkings.push({ link, mapped, entity });
     else if (link.claim?.intent === 'link') creations.push(...(await reclaimForCreation(deps, journal, link, mapped)));
-    else creations.push({ link, mapped, entity: existing.get(link.psaId) ?? null });
+    else creations.push({ link, mapped, entity: existing.get(link.psaId) ?? null, fresh });
   }
 
   const record = (link: Link, mapped: M, outcome: RunRecord['outcome']): RunRecord => ({ ...recordOf(link, outcome), warnings: mapped.warnings });
@@ -154,8 +185,9 @@ async function completeClaims<T extends LinkedEntity, M extends MappedRecord>(
   const toCreate = creations.filter(({ entity }) => entity === null).map(({ link, mapped }) => plan.create(mapped, link.psaId, now));
   if (toCreate.length > 0) await kind.store.createNew(toCreate);
   const outcomes: RunRecord[] = [];
-  await forEachBounded(creations, WRITE_CONCURRENCY, async ({ link, mapped }) => {
-    await complete(deps, journal, kind, link, kind.fingerprint(mapped), true);
+  await forEachBounded(creations, WRITE_CONCURRENCY, async ({ link, mapped, fresh }) => {
+    // A fresh batched claim is settled by the checkpoint; any other is completed now.
+    if (!(fresh && plan.claimsInBatches)) await complete(deps, journal, kind, link, kind.fingerprint(mapped), true);
     const entry = entryOf.get(link.recordNo);
     if (entry) made.add(eventIdOfEntry(entry));
     outcomes.push(record(link, mapped, 'created'));
@@ -226,7 +258,7 @@ async function reclaimForCreation<M extends MappedRecord>(
   journal: RunJournal,
   link: Link,
   mapped: M,
-): Promise<{ link: Link; mapped: M; entity: null }[]> {
+): Promise<{ link: Link; mapped: M; entity: null; fresh: false }[]> {
   await deps.links.deleteIfPointsTo(link.tenantId, link.object, link.recordNo, link.psaId);
   const fresh: Link = {
     ...link,
@@ -234,7 +266,7 @@ async function reclaimForCreation<M extends MappedRecord>(
     createdAt: deps.clock.now().toISOString(),
     claim: { runId: journal.run.id, intent: 'create' },
   };
-  if (await deps.links.createIfAbsent(fresh)) return [{ link: fresh, mapped, entity: null }];
+  if (await deps.links.createIfAbsent(fresh)) return [{ link: fresh, mapped, entity: null, fresh: false }];
   await journal.record({ ...recordOf(link, 'skipped'), psaId: null, warnings: [TAKEN_MEANWHILE_WARNING] });
   return [];
 }

@@ -6,6 +6,21 @@ import type { RunRecord, SyncRun } from '#domain/runs';
 import type { SyncDeps } from './deps';
 import { LeaseLost } from './leases';
 
+/**
+ * Writes made without a condition (an import's claims) are sent only while the lease is surely ours
+ * for this much longer: far more than a batch of writes takes, so no write of a worker that has lost
+ * its lease can land after somebody else took the lease over.
+ */
+const UNCONDITIONAL_WRITE_WINDOW_MS = 30_000;
+
+/** What a journal knows of its worker's hold on the run (the Heartbeat). */
+export interface RunOwnership {
+  /** Aborts when this worker no longer owns the run: nothing more may be written. */
+  readonly lost: AbortSignal;
+  /** Until when the run's lease is this worker's (ISO time), as last renewed. */
+  readonly until: string;
+}
+
 /** Per-record outcomes are written in batches of this many (one BatchWrite is 25 items). */
 const RECORD_FLUSH_SIZE = 100;
 /** A checkpoint is saved at most this often unless a step asks for one, so a long run costs few run writes. */
@@ -28,11 +43,10 @@ export class RunJournal {
   private recovered = new Map<string, RunRecord>();
 
   constructor(
-    private readonly deps: Pick<SyncDeps, 'runs'>,
+    private readonly deps: Pick<SyncDeps, 'runs' | 'clock'>,
     readonly run: SyncRun,
     private readonly options: JournalOptions,
-    /** Aborts when this worker no longer owns the run: nothing more may be written. */
-    readonly lost: AbortSignal,
+    private readonly ownership: RunOwnership,
   ) {}
 
   get tenantId(): string {
@@ -45,7 +59,17 @@ export class RunJournal {
 
   /** Throws LeaseLost once this worker no longer owns the run. */
   assertOwned(): void {
-    if (this.lost.aborted) throw new LeaseLost();
+    if (this.ownership.lost.aborted) throw new LeaseLost();
+  }
+
+  /**
+   * Throws LeaseLost unless this worker owns the run and will for a while yet: call right before
+   * writes that carry no condition, which nothing would stop once another worker took over.
+   */
+  assertOwnedForUnconditionalWrites(): void {
+    this.assertOwned();
+    const left = Date.parse(this.ownership.until) - this.deps.clock.now().getTime();
+    if (left < UNCONDITIONAL_WRITE_WINDOW_MS) throw new LeaseLost();
   }
 
   /** Remembers outcomes of changes an earlier attempt made, to report them when this attempt finds them done. */

@@ -9,6 +9,7 @@ import { FAMILY_OF_RUN, isActiveStatus } from '#domain/runs';
 import type { Invocation } from '#ports/runtime';
 import type { Lease } from '#ports/stores';
 import type { SyncDeps } from './deps';
+import type { RunOwnership } from './journal';
 
 /** A lease not renewed for this long is free: a dead worker blocks its family for at most a minute. */
 export const LEASE_TTL_MS = 60_000;
@@ -94,7 +95,7 @@ export class LeaseLost extends Error {
  * Keeps an execution lease alive while its worker works. `lost` aborts when a renewal finds the lease
  * taken, or when renewals keep failing until it expires.
  */
-export class Heartbeat {
+export class Heartbeat implements RunOwnership {
   readonly lost: AbortSignal;
   readonly #controller = new AbortController();
   #timer: NodeJS.Timeout | null = null;
@@ -106,6 +107,10 @@ export class Heartbeat {
   ) {
     this.#lease = lease;
     this.lost = this.#controller.signal;
+  }
+
+  get until(): string {
+    return this.#lease.until;
   }
 
   start(): void {

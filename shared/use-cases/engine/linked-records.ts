@@ -4,9 +4,10 @@
  * gone (R4). Each chunk stages its events in the run's outbox before writing and publishes them
  * after (see outbox.ts), so a crash anywhere loses no event.
  */
+
+import { forEachBounded } from '#domain/bounded';
 import type { FieldChange, HeldUnlink, RunRecord } from '#domain/runs';
 import type { Link, OutboxEntry } from '#ports/stores';
-import { forEachBounded } from './bounded';
 import type { SyncDeps } from './deps';
 import { writeWithVersionCheck } from './entity-writes';
 import type { RunJournal } from './journal';

@@ -49,14 +49,27 @@ export async function publishStaged(
   staged: readonly OutboxEntry[],
   made: ReadonlySet<string>,
 ): Promise<void> {
+  await publishAndRemove(deps, run, [staged], made);
+}
+
+/** Publishes the events of `made` among `packs`, then removes each pack (as staged together). */
+async function publishAndRemove(
+  deps: Pick<SyncDeps, 'runs' | 'events'>,
+  run: SyncRun,
+  packs: readonly (readonly OutboxEntry[])[],
+  made: ReadonlySet<string>,
+): Promise<void> {
+  const staged = packs.flat();
   if (staged.length === 0) return;
   const events: DomainEvent[] = staged.filter((entry) => made.has(entry.event.detail.eventId)).map((entry) => entry.event);
   if (events.length > 0) await deps.events.publish(events);
-  await deps.runs.deleteOutbox(
-    run.tenantId,
-    run.id,
-    staged.map((entry) => entry.event.detail.eventId),
-  );
+  for (const pack of packs) {
+    await deps.runs.deleteOutbox(
+      run.tenantId,
+      run.id,
+      pack.map((entry) => entry.event.detail.eventId),
+    );
+  }
 }
 
 /**
@@ -64,7 +77,8 @@ export async function publishStaged(
  * holds, removes every entry, and answers the outcomes of the changes that were made.
  */
 export async function settleOutbox(deps: OutboxDeps, run: SyncRun): Promise<RunRecord[]> {
-  const entries = await deps.runs.listOutbox(run.tenantId, run.id);
+  const packs = await deps.runs.listOutbox(run.tenantId, run.id);
+  const entries = packs.flat();
   if (entries.length === 0) return [];
   const proven = new Set<string>();
   const byObject = new Map<IntacctObject, OutboxEntry[]>();
@@ -87,6 +101,6 @@ export async function settleOutbox(deps: OutboxDeps, run: SyncRun): Promise<RunR
       }
     }
   }
-  await publishStaged(deps, run, entries, proven);
+  await publishAndRemove(deps, run, packs, proven);
   return entries.filter((entry) => proven.has(entry.event.detail.eventId) && entry.record !== null).map((entry) => entry.record as RunRecord);
 }

@@ -224,7 +224,7 @@ export async function executeRun(
 /** One invocation's work on a run, from its saved checkpoint. */
 async function executeAttempts(deps: SyncDeps, run: SyncRun, heartbeat: Heartbeat, budget: TimeBudget): Promise<SyncRun> {
   const startedAt = performance.now();
-  const journal = new RunJournal(deps, run, { keepUnchangedRecords: !isSyncRun(run.type) }, heartbeat.lost);
+  const journal = new RunJournal(deps, run, { keepUnchangedRecords: !isSyncRun(run.type) }, heartbeat);
   const progressAtStart = JSON.stringify(progressOf(run));
   let source: IntacctSource | null = null;
   try {
@@ -254,7 +254,7 @@ async function executeAttempts(deps: SyncDeps, run: SyncRun, heartbeat: Heartbea
         : error instanceof DeadlineReached
           ? { ...INTACCT_TOO_SLOW }
           : { ...UNEXPECTED_FAILURE };
-    const failedJournal = new RunJournal(deps, saved, { keepUnchangedRecords: !isSyncRun(saved.type) }, heartbeat.lost);
+    const failedJournal = new RunJournal(deps, saved, { keepUnchangedRecords: !isSyncRun(saved.type) }, heartbeat);
     const finished = await finishRun(deps, failedJournal, heartbeat, 'failed', failure);
     if (!(error instanceof DomainError) && !(error instanceof DeadlineReached)) throw error;
     return finished;

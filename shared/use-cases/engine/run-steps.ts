@@ -9,6 +9,7 @@ import { needsUnlinkReview, newClientFromIntacct, newUserFromIntacct } from '#do
 import type { IntacctSource, ListingOptions, ListingPage } from '#ports/intacct-source';
 import type { Link } from '#ports/stores';
 import type { TimeBudget } from './budget';
+import { ClaimSettlement } from './claims';
 import { findUnlinkedClientNamed } from './client-matches';
 import { DepartmentDirectory } from './department-directory';
 import type { SyncDeps } from './deps';
@@ -158,6 +159,7 @@ async function importWith(ctx: StepContext, request: RunRequest, source: Intacct
     const plan: ImportPlan<Client, CustomerRecord> = {
       kind: clientKind(deps),
       create: (mapped, id, now) => newClientFromIntacct({ id, tenantId, mapped, now }),
+      claimsInBatches: true,
       ...(request.linkMatches ? { findMatch: (mapped) => findUnlinkedClientNamed(deps, tenantId, mapped.fields.name) } : {}),
     };
     return importAll(ctx, plan, listing, null, request.customerIds === null ? null : new Set(request.customerIds));
@@ -177,6 +179,7 @@ async function importWith(ctx: StepContext, request: RunRequest, source: Intacct
         departmentPsaId: departmentFor(mapped.departmentIntacctId),
         now,
       }),
+    claimsInBatches: true,
   };
   return importAll(ctx, plan, listing, directory, new Set(request.employeeIds));
 }
@@ -304,7 +307,8 @@ async function mergeWith<T extends LinkedEntity, M extends MappedRecord>(
   const { deps, journal } = ctx;
   const run = journal.run;
   const checkpoint = checkpointOf(run);
-  const cursor = new LinkCursor(deps.links.iterate(run.tenantId, kind.object, checkpoint.afterRecordNo));
+  const settlement = new ClaimSettlement(deps, run.tenantId);
+  const cursor = new LinkCursor(settlement.settlePages(deps.links.iterate(run.tenantId, kind.object, checkpoint.afterRecordNo)));
   const base = run.progress.processed;
   for await (const page of listing) {
     journal.setTotal(base + page.totalCount);

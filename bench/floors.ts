@@ -3,9 +3,13 @@
  * - listing: the same records from the emulator in the fewest requests (pagesize 2000, login in
  *   every request so no session call, offset paging so both of the company's concurrent slots
  *   stay busy), read with a raw fetch and a string split, nothing parsed;
- * - writes: the same number of item writes, per table and of the same average size, sent to fresh
- *   tables of the same schema as raw BatchWriteItem calls of 25, as many in flight as the engine
- *   keeps entity writes in flight.
+ * - writes, on one of two bases, each sent to fresh tables of the same schema as raw
+ *   BatchWriteItem calls of 25, as many in flight as the engine keeps entity writes in flight:
+ *   - `same-writes`: the same number of item writes as the product made, per table and of the same
+ *     average size;
+ *   - `minimum`: what the data model needs at least, one PSA record (entities table, carrying the
+ *     name index for clients) and one link (links table) per record imported, each of the average
+ *     size the product wrote to that table; nothing in the runs table.
  */
 import { type AttributeValue, BatchWriteItemCommand, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import { CUSTOMER_FIELDS, DEPARTMENT_FIELDS, EMPLOYEE_FIELDS } from '#domain/intacct-records';
@@ -39,7 +43,11 @@ export interface ListingFloor {
   ms: number;
 }
 
+/** What a write floor writes: the product's item writes again, or the data model's minimum. */
+export type WriteFloorBasis = 'same-writes' | 'minimum' | 'none';
+
 export interface WriteFloor {
+  basis: WriteFloorBasis;
   items: number;
   calls: number;
   ms: number;
@@ -47,10 +55,16 @@ export interface WriteFloor {
 
 export interface ScenarioFloor {
   listing: ListingFloor;
+  /** The writes `totalMs` counts: the same item writes as the product (B1–B4), the minimum (B5's import), none (B5's sync). */
   writes: WriteFloor;
   /** Listing plus writes, one after the other. */
   totalMs: number;
+  /** B1: the listing plus the data model's minimum writes, next to the same-writes floor above. */
+  minimum?: { writes: WriteFloor; totalMs: number };
 }
+
+/** A floor of no writes at all (a quiet sync's), nothing measured. */
+export const NO_WRITES: WriteFloor = { basis: 'none', items: 0, calls: 0, ms: 0 };
 
 const escapeXml = (value: string): string => value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
@@ -119,30 +133,60 @@ export async function measureListingFloor(target: EmulatorTarget, login: Intacct
 }
 
 /** Per logical table: how many items to write, how many carry an index key, and their average size. */
-interface TableLoad {
+export interface TableLoad {
   table: keyof TableNames;
   items: number;
   indexed: number;
   averageBytes: number;
 }
 
-function loadsOf(traffic: DynamoTraffic, names: TableNames): TableLoad[] {
+function averagePutBytes(traffic: DynamoTraffic, physical: string): number {
+  const counted = traffic.byTable[physical];
+  if (!counted) return 0;
+  const puts = (counted.items.PutItem ?? 0) + (counted.items.BatchWriteItem ?? 0);
+  return puts === 0 ? 0 : Math.round(counted.bytesWritten / puts);
+}
+
+/** The same-writes basis: every table's item writes as `traffic` counted them. */
+export function sameWritesLoads(traffic: DynamoTraffic, names: TableNames): TableLoad[] {
   return (Object.keys(names) as (keyof TableNames)[]).map((table) => {
     const counted = traffic.byTable[names[table]];
     if (!counted) return { table, items: 0, indexed: 0, averageBytes: 0 };
-    const puts = (counted.items.PutItem ?? 0) + (counted.items.BatchWriteItem ?? 0);
-    return {
-      table,
-      items: counted.itemWrites,
-      indexed: counted.indexedItemWrites,
-      averageBytes: puts === 0 ? 0 : Math.round(counted.bytesWritten / puts),
-    };
+    return { table, items: counted.itemWrites, indexed: counted.indexedItemWrites, averageBytes: averagePutBytes(traffic, names[table]) };
   });
+}
+
+/** Records an import wrote: clients (name-indexed) and the rest (team members, departments). */
+export interface ImportedRecords {
+  clients: number;
+  others: number;
+}
+
+/**
+ * The minimum basis: one PSA record and one link per imported record, at the average sizes the
+ * product's puts to those two tables had in `traffic`.
+ */
+export function minimumLoads(traffic: DynamoTraffic, names: TableNames, imported: ImportedRecords): TableLoad[] {
+  const records = imported.clients + imported.others;
+  return [
+    { table: 'entities', items: records, indexed: imported.clients, averageBytes: averagePutBytes(traffic, names.entities) },
+    { table: 'links', items: records, indexed: 0, averageBytes: averagePutBytes(traffic, names.links) },
+  ];
 }
 
 /** The marshalled put requests standing in for `load`, built before the clock starts. */
 function floorRequests(load: TableLoad): WriteRequest[] {
   const requests: WriteRequest[] = [];
+  // One payload string per length: 200,000 items share a few strings instead of holding one each.
+  const payloads = new Map<number, string>();
+  const payloadOf = (length: number): string => {
+    let payload = payloads.get(length);
+    if (payload === undefined) {
+      payload = 'x'.repeat(length);
+      payloads.set(length, payload);
+    }
+    return payload;
+  };
   for (let index = 0; index < load.items; index += 1) {
     const sortKey = String(index).padStart(SORT_KEY_WIDTH, '0');
     const item: Record<string, AttributeValue> = {
@@ -154,20 +198,27 @@ function floorRequests(load: TableLoad): WriteRequest[] {
       item[KEY_ATTRIBUTES.indexSortKey] = { S: sortKey };
     }
     const keyBytes = Object.entries(item).reduce((sum, [name, value]) => sum + name.length + (value.S?.length ?? 0), 0);
-    item.payload = { S: 'x'.repeat(Math.max(1, load.averageBytes - keyBytes - 'payload'.length)) };
+    item.payload = { S: payloadOf(Math.max(1, load.averageBytes - keyBytes - 'payload'.length)) };
     requests.push({ PutRequest: { Item: item } });
   }
   return requests;
 }
 
-/** Writes as many items per table as `traffic` counted, raw BatchWriteItem, WRITE_CONCURRENCY calls in flight. */
-export async function measureWriteFloor(target: DynamoTarget, traffic: DynamoTraffic, names: TableNames): Promise<WriteFloor> {
+/**
+ * Writes `loads` to fresh tables at `target` (dynalite, or the latency proxy in front of it) as raw
+ * BatchWriteItem calls of 25, WRITE_CONCURRENCY calls in flight.
+ */
+export async function measureWriteFloor(
+  target: DynamoTarget,
+  loads: readonly TableLoad[],
+  basis: Exclude<WriteFloorBasis, 'none'>,
+): Promise<WriteFloor> {
   const client = createDynamoClient({ endpoint: target.endpoint });
   try {
     const floorNames = await createBenchTables(target, 'floor');
     const batches: { table: string; requests: WriteRequest[] }[] = [];
     let items = 0;
-    for (const load of loadsOf(traffic, names)) {
+    for (const load of loads) {
       const requests = floorRequests(load);
       items += requests.length;
       for (let start = 0; start < requests.length; start += FLOOR_BATCH_SIZE) {
@@ -189,7 +240,7 @@ export async function measureWriteFloor(target: DynamoTarget, traffic: DynamoTra
     };
     const started = performance.now();
     await Promise.all(Array.from({ length: Math.min(WRITE_CONCURRENCY, batches.length) }, worker));
-    return { items, calls, ms: performance.now() - started };
+    return { basis, items, calls, ms: performance.now() - started };
   } finally {
     client.destroy();
   }

@@ -1,18 +1,20 @@
 /**
- * Child-process entry hosting one server for the orchestrator: `emulator <companies-json>` or
- * `dynalite`. It reports where it listens over IPC and stays up until the parent disconnects.
+ * Child-process entry hosting one server for the orchestrator: `emulator <companies-json>`, or
+ * `dynalite [latency-proxy]` (with B5's latency proxy in front of it, in this process, starting as
+ * a pass-through). It reports where it listens over IPC and stays up until the parent disconnects.
  */
 import type { EmulatorCompanySeed } from '../local/emulator';
 import { type DynamoTarget, type EmulatorTarget, startBenchDynalite, startBenchEmulator } from './infra';
+import { startLatencyProxy } from './latency-proxy';
 
-export type InfraReady = { kind: 'emulator'; target: EmulatorTarget } | { kind: 'dynalite'; target: DynamoTarget };
+export type InfraReady = { kind: 'emulator'; target: EmulatorTarget } | { kind: 'dynalite'; target: DynamoTarget; proxy: DynamoTarget | null };
 
 async function main(): Promise<void> {
-  const [role, companiesJson] = process.argv.slice(2);
+  const [role, argument] = process.argv.slice(2);
   let close: () => Promise<void>;
   let ready: InfraReady;
   if (role === 'emulator') {
-    const emulator = await startBenchEmulator(JSON.parse(companiesJson ?? '[]') as EmulatorCompanySeed[]);
+    const emulator = await startBenchEmulator(JSON.parse(argument ?? '[]') as EmulatorCompanySeed[]);
     close = () => emulator.close();
     ready = {
       kind: 'emulator',
@@ -25,8 +27,12 @@ async function main(): Promise<void> {
     };
   } else if (role === 'dynalite') {
     const server = await startBenchDynalite();
-    close = () => server.close();
-    ready = { kind: 'dynalite', target: { endpoint: server.endpoint } };
+    const proxy = argument === 'latency-proxy' ? await startLatencyProxy(server.server) : null;
+    close = async () => {
+      await proxy?.close();
+      await server.close();
+    };
+    ready = { kind: 'dynalite', target: { endpoint: server.endpoint }, proxy: proxy ? { endpoint: proxy.endpoint } : null };
   } else {
     throw new Error(`Unknown infra role ${role ?? '(none)'}; expected emulator or dynalite`);
   }

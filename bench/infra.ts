@@ -38,6 +38,8 @@ export interface DynamoTarget {
 }
 
 export interface RunningDynalite extends DynamoTarget {
+  /** dynalite's own server, for a latency proxy in this process to hand requests to. */
+  server: Server;
   close(): Promise<void>;
 }
 
@@ -59,6 +61,7 @@ export async function startBenchDynalite(): Promise<RunningDynalite> {
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://${LOOPBACK}:${port}`,
+    server,
     close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
   };
 }

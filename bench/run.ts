@@ -12,6 +12,10 @@ import type { TableNames } from '#store/tables';
 import type { EmulatorCompanySeed } from '../local/emulator';
 import {
   type BenchSizes,
+  CLOUD_COMPANY,
+  CLOUD_DYNAMO_LATENCY,
+  CLOUD_INVOCATION_MS,
+  CLOUD_PROFILE,
   COMPANY_CONCURRENCY,
   COMPANY_SEEDS,
   type CompanySize,
@@ -24,14 +28,16 @@ import {
 } from './config';
 import { createBenchTables, type DynamoTarget, type EmulatorTarget } from './infra';
 import type { InfraReady } from './infra-main';
+import type { ProxyOverheadResult } from './proxy-overhead';
 import { measureRateLimitWaitOut } from './rate-limit';
-import { buildReport, machineLine, markdownOf, targetLines } from './report';
+import { buildReport, type CloudReport, machineLine, markdownOf, targetLines } from './report';
 import type { BenchJob, BenchResult, PeerResult, ScenarioName, ScenarioResult, SeedResult } from './scenarios';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const RESULTS_FILE = join(BENCH_DIR, 'results', 'latest.json');
 const MAIN_TENANT = 'bench-main';
 const LARGE_TENANT = 'bench-large';
+const CLOUD_TENANT = 'bench-cloud';
 const CHAINED_SCENARIOS: readonly ScenarioName[] = ['B1', 'B2', 'B3'];
 
 /** Every child runs TypeScript through tsx and without the AWS SDK's Node 22 notice. */
@@ -57,6 +63,8 @@ function firstMessage<T>(child: ChildProcess, what: string): Promise<T> {
 interface Infra {
   emulator: EmulatorTarget;
   dynamo: DynamoTarget;
+  /** With `withLatencyProxy`: the latency proxy in front of `dynamo`, in dynalite's child. */
+  proxy: DynamoTarget | null;
   stop(): Promise<void>;
 }
 
@@ -73,10 +81,10 @@ function companySeed(login: IntacctLogin, size: CompanySize, seed: number): Emul
   return { ...login, ...size, seed };
 }
 
-async function startInfra(company: EmulatorCompanySeed, warmUp: CompanySize): Promise<Infra> {
+async function startInfra(company: EmulatorCompanySeed, warmUp: CompanySize, withLatencyProxy = false): Promise<Infra> {
   const companies = [company, companySeed(WARM_COMPANY, warmUp, COMPANY_SEEDS.warmUp)];
   const emulatorChild = spawnTs('infra-main.ts', ['emulator', JSON.stringify(companies)]);
-  const dynaliteChild = spawnTs('infra-main.ts', ['dynalite']);
+  const dynaliteChild = spawnTs('infra-main.ts', withLatencyProxy ? ['dynalite', 'latency-proxy'] : ['dynalite']);
   const [emulator, dynamo] = await Promise.all([
     firstMessage<InfraReady>(emulatorChild, 'emulator'),
     firstMessage<InfraReady>(dynaliteChild, 'dynalite'),
@@ -85,6 +93,7 @@ async function startInfra(company: EmulatorCompanySeed, warmUp: CompanySize): Pr
   return {
     emulator: emulator.target,
     dynamo: dynamo.target,
+    proxy: dynamo.proxy,
     stop: async () => {
       await Promise.all([stopChild(emulatorChild), stopChild(dynaliteChild)]);
     },
@@ -102,6 +111,45 @@ async function runInChild<T extends BenchResult>(job: BenchJob, what: string): P
 
 function log(message: string): void {
   process.stderr.write(`[bench] ${message}\n`);
+}
+
+/**
+ * B5, the cloud's latencies: a fresh emulator and dynalite, the latency proxy in front of
+ * dynalite, its overhead measured first; then the import of every customer and the quiet nightly
+ * sync of the same tenant, each in a child of its own (so each has its own peak RSS).
+ */
+async function runCloud(sizes: BenchSizes): Promise<{ report: CloudReport; scenarios: ScenarioResult[] }> {
+  log(`B5: starting emulator (${sizes.cloud.customers} customers), dynalite and the latency proxy`);
+  const infra = await startInfra(companySeed(CLOUD_COMPANY, sizes.cloud, COMPANY_SEEDS.cloud), sizes.warmUp, true);
+  try {
+    const proxy = infra.proxy;
+    if (!proxy) throw new Error('dynalite started without its latency proxy');
+    const proxyOverhead = await runInChild<ProxyOverheadResult>({ kind: 'proxy-overhead', direct: infra.dynamo, proxy }, 'B5 proxy overhead');
+    const tables = await createBenchTables(infra.dynamo, 'bench-cloud');
+    const scenarios: ScenarioResult[] = [];
+    const parts: { scenario: ScenarioName; invocationMs: number }[] = [
+      { scenario: 'B5 import', invocationMs: CLOUD_INVOCATION_MS.import },
+      { scenario: 'B5 sync', invocationMs: CLOUD_INVOCATION_MS.sync },
+    ];
+    for (const { scenario, invocationMs } of parts) {
+      const job: BenchJob = {
+        kind: 'scenario',
+        scenario,
+        emulator: infra.emulator,
+        warmCompany: WARM_COMPANY,
+        profile: CLOUD_PROFILE,
+        dynamo: proxy,
+        tables,
+        tenantId: CLOUD_TENANT,
+        company: CLOUD_COMPANY,
+        cloud: { dynamoLatency: CLOUD_DYNAMO_LATENCY, invocationMs },
+      };
+      scenarios.push(await runInChild<ScenarioResult>(job, `${scenario}, ${CLOUD_PROFILE.label}`));
+    }
+    return { report: { profile: CLOUD_PROFILE, dynamoLatency: CLOUD_DYNAMO_LATENCY, customers: sizes.cloud.customers, proxyOverhead }, scenarios };
+  } finally {
+    await infra.stop();
+  }
 }
 
 async function main(): Promise<void> {
@@ -157,6 +205,9 @@ async function main(): Promise<void> {
     await large.stop();
   }
 
+  const cloud = await runCloud(sizes);
+  scenarios.push(...cloud.scenarios);
+
   log('R: listing through a 30 s rate limit, without and with Retry-After');
   const rateLimit = await measureRateLimitWaitOut();
 
@@ -169,6 +220,7 @@ async function main(): Promise<void> {
     scenarios,
     peer,
     b4Seed,
+    cloud: cloud.report,
     rateLimit,
   });
   const markdown = markdownOf(report);

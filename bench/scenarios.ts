@@ -1,11 +1,12 @@
 /**
- * B1–B4 and the peer listing, each run by one process: warm up on a small company, prepare
- * (untimed, latency 0), set the scenario's latency, measure, then measure the floors at the same
- * latency against the same servers.
+ * B1–B5 and the peer listing, each run by one process: warm up on a small company, prepare
+ * (untimed, latency 0), set the scenario's latency (B5: DynamoDB's too, through the latency
+ * proxy), measure, then measure the floors at the same latencies against the same servers.
  */
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { QueuedWorkers } from '#adapters/queued-workers';
+import { forEachBounded } from '#domain/bounded';
 import type { PermissionProfile } from '#domain/entities';
 import type { RunCounts, SyncRun } from '#domain/runs';
 import { newClientFromIntacct } from '#domain/sync-rules';
@@ -19,7 +20,6 @@ import type { StoredItem } from '#store/item-fields';
 import { DynamoLinkStore } from '#store/link-store';
 import type { TableNames } from '#store/tables';
 import { editClient } from '#use-cases/edit-client';
-import { forEachBounded } from '#use-cases/engine/bounded';
 import type { SyncDeps } from '#use-cases/engine/deps';
 import { intacctForTenant } from '#use-cases/engine/intacct-for-tenant';
 import { clientKind } from '#use-cases/engine/kinds';
@@ -28,16 +28,37 @@ import { queueClientImport } from '#use-cases/import-clients';
 import { queueUserImport, type UserImportRequest } from '#use-cases/import-users';
 import { type SyncScope, syncTenant } from '#use-cases/sync-tenant';
 import type { LatencyModel } from '../local/emulator';
-import { B3_PICK_OFFSETS, B3_SHARES, BYTES_PER_MEBIBYTE, type LatencyProfile, MS_PER_SECOND, RSS_SAMPLE_INTERVAL_MS } from './config';
+import {
+  B3_PICK_OFFSETS,
+  B3_SHARES,
+  BYTES_PER_MEBIBYTE,
+  type DynamoLatencyModel,
+  type LatencyProfile,
+  MS_PER_SECOND,
+  RSS_SAMPLE_INTERVAL_MS,
+} from './config';
 import type { DynamoTraffic, TableTraffic } from './dynamo-counter';
-import { type ListedObject, measureListingFloor, measureWriteFloor, type ScenarioFloor } from './floors';
+import {
+  type ImportedRecords,
+  type ListedObject,
+  measureListingFloor,
+  measureWriteFloor,
+  minimumLoads,
+  NO_WRITES,
+  type ScenarioFloor,
+  sameWritesLoads,
+  type WriteFloor,
+  type WriteFloorBasis,
+} from './floors';
 import type { DynamoTarget, EmulatorTarget } from './infra';
 import { deleteCustomers, renameCustomer } from './intacct-edits';
 import { IntacctRequestCounter, type IntacctTraffic, setLatency } from './intacct-traffic';
+import { PASS_THROUGH, type ProxyStats, proxyStats, setProxyLatency } from './latency-proxy';
 import { type ListingTiming, listCustomersWithConnector, listCustomersWithSdk } from './peer';
+import { measureProxyOverhead, type ProxyOverheadJob, type ProxyOverheadResult } from './proxy-overhead';
 import { type BenchWiring, connectTenant, wireEngine } from './wiring';
 
-export type ScenarioName = 'B1' | 'B2' | 'B3' | 'B4';
+export type ScenarioName = 'B1' | 'B2' | 'B3' | 'B4' | 'B5 import' | 'B5 sync';
 
 const NO_LATENCY: LatencyModel = { base: 0, perRecord: 0 };
 const KILOBYTES_PER_MEBIBYTE = 1024;
@@ -51,6 +72,13 @@ interface ServersJob {
   profile: LatencyProfile;
 }
 
+/** B5: `dynamo` is the latency proxy in front of dynalite, and the workers get a deployed invocation budget. */
+interface CloudSettings {
+  dynamoLatency: DynamoLatencyModel;
+  /** Time each worker invocation is given (and the nightly's own invocation). */
+  invocationMs: number;
+}
+
 export interface ScenarioJob extends ServersJob {
   kind: 'scenario';
   scenario: ScenarioName;
@@ -58,6 +86,7 @@ export interface ScenarioJob extends ServersJob {
   tables: TableNames;
   tenantId: string;
   company: IntacctLogin;
+  cloud?: CloudSettings;
 }
 
 export interface PeerJob extends ServersJob {
@@ -77,13 +106,25 @@ interface SeedJob {
   company: IntacctLogin;
 }
 
-export type BenchJob = ScenarioJob | PeerJob | SeedJob;
+export type BenchJob = ScenarioJob | PeerJob | SeedJob | ProxyOverheadJob;
 
 interface RunSummary {
   type: SyncRun['type'];
   status: SyncRun['status'];
   counts: RunCounts;
   processed: number;
+  /** Worker invocations that took the run up (its checkpoint's count): 1 plus its continuations. */
+  invocations: number;
+}
+
+/** The worker invocations a measurement took, as Lambda would have run them. */
+interface InvocationSummary {
+  /** Invocations of worker functions: each queued launch and continuation, plus the nightly's own. */
+  lambda: number;
+  /** Hand-offs of a run to a fresh invocation before its deadline, summed over the runs. */
+  continuations: number;
+  /** The time each invocation was given. */
+  budgetMs: number;
 }
 
 interface TableSummary extends TableTraffic {
@@ -103,14 +144,22 @@ export interface ScenarioResult {
   intacct: IntacctTraffic;
   dynamo: Omit<DynamoTraffic, 'byTable'> & { readItems: number; byTable: TableSummary[] };
   eventsPublished: number;
+  /** CPU time (user + system) of this process over the measured part. */
+  cpuMs: number;
+  cpuMsPerRecord: number;
+  invocations: InvocationSummary;
   /** Kernel high-water mark of this process's RSS at the end of the scenario (warm-up included). */
   peakRssMb: number;
   /** Highest RSS sampled while the scenario ran. */
   sampledPeakRssMb: number;
   /** B3 only: what was changed before the sync. */
   changes?: { changedInIntacct: number; editedInPsa: number; deletedInIntacct: number };
+  /** B5 only: what the latency proxy in front of dynalite did during the measured part. */
+  dynamoLatency?: ProxyStats & { meanAddedMs: number };
   floor: ScenarioFloor;
   ratioToFloor: number;
+  /** B1: wall time over the minimum floor's (listing plus one PSA record and one link per record). */
+  ratioToMinimumFloor?: number;
 }
 
 export interface PeerResult {
@@ -130,30 +179,44 @@ export interface SeedResult {
   ms: number;
 }
 
-export type BenchResult = ScenarioResult | PeerResult | SeedResult;
+export type BenchResult = ScenarioResult | PeerResult | SeedResult | ProxyOverheadResult;
 
 interface Prepared {
   changes?: ScenarioResult['changes'];
   employeeIds?: string[];
 }
 
+/** What a measurement ran: its runs as they ended, and the worker invocations they took. */
+interface Measured {
+  runs: SyncRun[];
+  invocations: number;
+}
+
 interface ScenarioPlan {
   /** What the listing floor lists for this scenario. */
   objects: readonly ListedObject[];
+  /** The write floor the scenario's floor counts; B1 measures the minimum one besides. */
+  writeFloor: WriteFloorBasis;
+  alsoMinimumFloor?: boolean;
   prepare(wiring: BenchWiring, job: ScenarioJob): Promise<Prepared>;
-  measure(deps: SyncDeps, job: ScenarioJob, prepared: Prepared): Promise<SyncRun[]>;
+  measure(deps: SyncDeps, job: ScenarioJob, prepared: Prepared): Promise<Measured>;
 }
 
-/** The nightly sync of a tenant to its end, continuations included (they queue on the deps' workers). */
-async function nightly(deps: SyncDeps, tenantId: string, scope: SyncScope): Promise<SyncRun[]> {
-  const { runs } = await syncTenant(deps, { tenantId, scope, trigger: 'schedule' });
-  await drain(deps);
-  return finalRuns(deps, tenantId, runs);
+const queuedWorkers = (deps: SyncDeps): QueuedWorkers => deps.workers as QueuedWorkers;
+
+/**
+ * The nightly sync of a tenant to its end, in one tenant-sync invocation of the workers' budget,
+ * continuations included (they queue on the deps' workers).
+ */
+async function nightly(deps: SyncDeps, tenantId: string, scope: SyncScope): Promise<Measured> {
+  const { runs } = await syncTenant(deps, { tenantId, scope, trigger: 'schedule' }, queuedWorkers(deps).invocation());
+  const continued = await drain(deps);
+  return { runs: await finalRuns(deps, tenantId, runs), invocations: 1 + continued };
 }
 
-/** Executes whatever the engine queued for its workers (the worker of an import, continuations). */
-async function drain(deps: SyncDeps): Promise<void> {
-  await (deps.workers as QueuedWorkers).drain();
+/** Executes whatever the engine queued for its workers (the worker of an import, continuations); answers how many invocations ran. */
+function drain(deps: SyncDeps): Promise<number> {
+  return queuedWorkers(deps).drain();
 }
 
 async function finalRuns(deps: SyncDeps, tenantId: string, runs: readonly SyncRun[]): Promise<SyncRun[]> {
@@ -168,15 +231,15 @@ async function employeeIdsOf(deps: SyncDeps, tenantId: string): Promise<string[]
 }
 
 /** Imports every customer, and every employee with departments on, as an admin selecting all would. */
-async function importAll(deps: SyncDeps, tenantId: string, employeeIds: readonly string[]): Promise<SyncRun[]> {
+async function importAll(deps: SyncDeps, tenantId: string, employeeIds: readonly string[]): Promise<Measured> {
   const runs = [await queueClientImport(deps, tenantId, { all: true }, 'api')];
-  await drain(deps);
+  let invocations = await drain(deps);
   if (employeeIds.length > 0) {
     const request: UserImportRequest = { employeeIds: [...employeeIds], permissionProfile: IMPORT_PROFILE, assignDepartments: true };
     runs.push(await queueUserImport(deps, tenantId, request, 'api'));
-    await drain(deps);
+    invocations += await drain(deps);
   }
-  return finalRuns(deps, tenantId, runs);
+  return { runs: await finalRuns(deps, tenantId, runs), invocations };
 }
 
 async function allLinks(deps: SyncDeps, tenantId: string): Promise<Link[]> {
@@ -194,16 +257,20 @@ function everyNth<T>(values: readonly T[], share: number, offset: number): T[] {
 const SCENARIOS: Record<ScenarioName, ScenarioPlan> = {
   B1: {
     objects: ['CUSTOMER', 'EMPLOYEE', 'DEPARTMENT'],
+    writeFloor: 'same-writes',
+    alsoMinimumFloor: true,
     prepare: async ({ deps }, job) => ({ employeeIds: await employeeIdsOf(deps, job.tenantId) }),
     measure: (deps, job, prepared) => importAll(deps, job.tenantId, prepared.employeeIds ?? []),
   },
   B2: {
     objects: ['CUSTOMER', 'EMPLOYEE', 'DEPARTMENT'],
+    writeFloor: 'same-writes',
     prepare: async () => ({}),
     measure: (deps, job) => nightly(deps, job.tenantId, 'all'),
   },
   B3: {
     objects: ['CUSTOMER', 'EMPLOYEE', 'DEPARTMENT'],
+    writeFloor: 'same-writes',
     async prepare({ deps }, job) {
       const links = await allLinks(deps, job.tenantId);
       const changed = everyNth(links, B3_SHARES.changedInIntacct, B3_PICK_OFFSETS.changedInIntacct);
@@ -222,8 +289,22 @@ const SCENARIOS: Record<ScenarioName, ScenarioPlan> = {
   },
   B4: {
     objects: ['CUSTOMER'],
+    writeFloor: 'same-writes',
     prepare: async () => ({}),
     measure: (deps, job) => nightly(deps, job.tenantId, 'clients'),
+  },
+  // B5 at the cloud's latencies: the admin's import of every customer, then the night's quiet sync.
+  'B5 import': {
+    objects: ['CUSTOMER'],
+    writeFloor: 'minimum',
+    prepare: async () => ({}),
+    measure: (deps, job) => importAll(deps, job.tenantId, []),
+  },
+  'B5 sync': {
+    objects: ['CUSTOMER', 'EMPLOYEE', 'DEPARTMENT'],
+    writeFloor: 'none',
+    prepare: async () => ({}),
+    measure: (deps, job) => nightly(deps, job.tenantId, 'all'),
   },
 };
 
@@ -253,37 +334,72 @@ function startRssSampler(): () => number {
 }
 
 const mebibytes = (bytes: number): number => bytes / BYTES_PER_MEBIBYTE;
+const MICROSECONDS_PER_MS = 1_000;
+
+/** Records each import run wrote to the PSA: clients (name-indexed) and the rest. */
+function importedBy(runs: readonly SyncRun[]): ImportedRecords {
+  const imported: ImportedRecords = { clients: 0, others: 0 };
+  for (const run of runs) {
+    const written = run.counts.created + run.counts.updated;
+    if (run.type === 'client_import') imported.clients += written;
+    else if (run.type === 'user_import') imported.others += written;
+  }
+  return imported;
+}
+
+/** The write floor of `basis` for what the measurement wrote. */
+function measureWrites(basis: WriteFloorBasis, job: ScenarioJob, traffic: DynamoTraffic, runs: readonly SyncRun[]): Promise<WriteFloor> {
+  switch (basis) {
+    case 'same-writes':
+      return measureWriteFloor(job.dynamo, sameWritesLoads(traffic, job.tables), basis);
+    case 'minimum':
+      return measureWriteFloor(job.dynamo, minimumLoads(traffic, job.tables, importedBy(runs)), basis);
+    case 'none':
+      return Promise.resolve(NO_WRITES);
+  }
+}
 
 /** Runs one scenario job in this process and answers its figures. */
 export async function runScenarioJob(job: ScenarioJob): Promise<ScenarioResult> {
   const plan = SCENARIOS[job.scenario];
   const wiring = wireEngine(job.emulator, job.dynamo, job.tables);
+  if (job.cloud) wiring.workers.invocationMs = job.cloud.invocationMs;
   const intacct = new IntacctRequestCounter(job.emulator);
   try {
     await setLatency(job.emulator, NO_LATENCY);
+    if (job.cloud) await setProxyLatency(job.dynamo, PASS_THROUGH);
     await warmUp(wiring, job);
     await connectTenant(wiring.deps, job.tenantId, job.company);
     const prepared = await plan.prepare(wiring, job);
     await setLatency(job.emulator, job.profile.model);
+    if (job.cloud) await setProxyLatency(job.dynamo, job.cloud.dynamoLatency);
 
     wiring.dynamo.reset();
     const eventsBefore = wiring.events.published;
     const statsBefore = await intacct.start();
     const stopSampler = startRssSampler();
+    const cpuBefore = process.cpuUsage();
     const started = performance.now();
-    const runs = await plan.measure(wiring.deps, job, prepared);
+    const { runs, invocations } = await plan.measure(wiring.deps, job, prepared);
     const wallMs = performance.now() - started;
+    const cpu = process.cpuUsage(cpuBefore);
     const sampledPeak = stopSampler();
     const maxRssKb = process.resourceUsage().maxRSS;
     const traffic = wiring.dynamo.snapshot();
     const intacctTraffic = await intacct.finish(statsBefore);
+    const proxied = job.cloud ? await proxyStats(job.dynamo) : null;
 
+    // The floors at the same latencies (B5's writes through the proxy), against the same servers.
     const listing = await measureListingFloor(job.emulator, job.company, plan.objects);
-    const writes = await measureWriteFloor(job.dynamo, traffic, job.tables);
+    const writes = await measureWrites(plan.writeFloor, job, traffic, runs);
+    const minimumWrites = plan.alsoMinimumFloor ? await measureWrites('minimum', job, traffic, runs) : null;
     await setLatency(job.emulator, NO_LATENCY);
+    if (job.cloud) await setProxyLatency(job.dynamo, PASS_THROUGH);
 
     const records = runs.reduce((sum, run) => sum + run.progress.processed, 0);
+    const cpuMs = (cpu.user + cpu.system) / MICROSECONDS_PER_MS;
     const floorMs = listing.ms + writes.ms;
+    const minimum = minimumWrites ? { writes: minimumWrites, totalMs: listing.ms + minimumWrites.ms } : null;
     return {
       kind: 'scenario',
       scenario: job.scenario,
@@ -292,7 +408,13 @@ export async function runScenarioJob(job: ScenarioJob): Promise<ScenarioResult> 
       wallMs,
       records,
       recordsPerSecond: records / (wallMs / MS_PER_SECOND),
-      runs: runs.map((run) => ({ type: run.type, status: run.status, counts: run.counts, processed: run.progress.processed })),
+      runs: runs.map((run) => ({
+        type: run.type,
+        status: run.status,
+        counts: run.counts,
+        processed: run.progress.processed,
+        invocations: run.checkpoint?.invocations ?? 0,
+      })),
       intacct: intacctTraffic,
       dynamo: {
         readRequests: traffic.readRequests,
@@ -304,11 +426,20 @@ export async function runScenarioJob(job: ScenarioJob): Promise<ScenarioResult> 
         byTable: logicalTables(traffic, job.tables),
       },
       eventsPublished: wiring.events.published - eventsBefore,
+      cpuMs,
+      cpuMsPerRecord: records === 0 ? 0 : cpuMs / records,
+      invocations: {
+        lambda: invocations,
+        continuations: runs.reduce((sum, run) => sum + Math.max(0, (run.checkpoint?.invocations ?? 1) - 1), 0),
+        budgetMs: wiring.workers.invocationMs,
+      },
       peakRssMb: maxRssKb / KILOBYTES_PER_MEBIBYTE,
       sampledPeakRssMb: mebibytes(sampledPeak),
       ...(prepared.changes ? { changes: prepared.changes } : {}),
-      floor: { listing, writes, totalMs: floorMs },
+      ...(proxied ? { dynamoLatency: { ...proxied, meanAddedMs: proxied.requests === 0 ? 0 : proxied.addedMs / proxied.requests } } : {}),
+      floor: { listing, writes, totalMs: floorMs, ...(minimum ? { minimum } : {}) },
       ratioToFloor: wallMs / floorMs,
+      ...(minimum ? { ratioToMinimumFloor: wallMs / minimum.totalMs } : {}),
     };
   } finally {
     intacct.dispose();
@@ -422,5 +553,7 @@ export function runJob(job: BenchJob): Promise<BenchResult> {
       return runPeerJob(job);
     case 'seed':
       return runSeedJob(job);
+    case 'proxy-overhead':
+      return measureProxyOverhead(job);
   }
 }

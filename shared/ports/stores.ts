@@ -81,6 +81,8 @@ export interface LinkClaim {
 export interface LinkStore {
   get(tenantId: string, object: IntacctObject, recordNo: string): Promise<Link | null>;
   getMany(tenantId: string, object: IntacctObject, recordNos: readonly string[]): Promise<Map<string, Link>>;
+  /** The links of `object` from `firstRecordNo` to `lastRecordNo` (both included), ascending numeric recordNo. */
+  inRange(tenantId: string, object: IntacctObject, firstRecordNo: string, lastRecordNo: string): Promise<Link[]>;
   /** Every link of `object` after `afterRecordNo` (all when null), ascending numeric recordNo, page by page. */
   iterate(tenantId: string, object: IntacctObject, afterRecordNo?: string | null): AsyncIterable<Link[]>;
   /** Creates the link unless one exists for the same record; answers whether it was created. */

@@ -110,6 +110,30 @@ export class DynamoLinkStore implements LinkStore {
     for await (const items of pages) yield items.map(fromItem);
   }
 
+  async inRange(tenantId: string, object: IntacctObject, firstRecordNo: string, lastRecordNo: string): Promise<Link[]> {
+    const links: Link[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const answer = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :first AND :last',
+          ExpressionAttributeNames: { '#pk': KEY_ATTRIBUTES.partitionKey, '#sk': KEY_ATTRIBUTES.sortKey },
+          ExpressionAttributeValues: {
+            ':pk': linkPartition(tenantId, object),
+            ':first': linkKey(tenantId, object, firstRecordNo).sk,
+            ':last': linkKey(tenantId, object, lastRecordNo).sk,
+          },
+          ExclusiveStartKey: startKey,
+          ConsistentRead: true,
+        }),
+      );
+      links.push(...(answer.Items ?? []).map(fromItem));
+      startKey = answer.LastEvaluatedKey;
+    } while (startKey);
+    return links;
+  }
+
   async hasAny(tenantId: string, object: IntacctObject): Promise<boolean> {
     const answer = await this.doc.send(
       new QueryCommand({

@@ -153,7 +153,7 @@ describe("I1: claims written without a condition only while the lease is surely 
     // The worker stalls (a long GC pause, a slow network) between reading its chunk's links and claiming them.
     const stalled = interceptOnce(
       h.deps.links,
-      'getMany',
+      'inRange',
       () => true,
       async () => {
         h.clock.advance(40_000);

@@ -81,6 +81,33 @@ describe('link store', () => {
     expect(found.get('2')?.psaId).toBe('p2');
   });
 
+  it('answers the links of a RECORDNO range, both ends included, in numeric order', async () => {
+    const tenantId = freshTenant();
+    await fixture.stores.links.putClaims(['2', '9', '10', '99', '100', '101', '1000'].map((recordNo) => aLink({ tenantId, recordNo })));
+    await fixture.stores.links.createIfAbsent(aLink({ tenantId, object: 'employee', recordNo: '50' }));
+
+    const links = await fixture.stores.links.inRange(tenantId, 'customer', '9', '100');
+
+    expect(links.map((link) => link.recordNo)).toEqual(['9', '10', '99', '100']);
+    expect(await fixture.stores.links.inRange(tenantId, 'customer', '11', '98')).toEqual([]);
+  });
+
+  it('writes claims without a condition, 25 to a request, and reads them back as claims', async () => {
+    const tenantId = freshTenant();
+    const claims = Array.from({ length: 30 }, (_, i) =>
+      aLink({ tenantId, recordNo: String(i + 1), fingerprint: `f-${i}`, claim: { runId: 'run-1', intent: 'create' } }),
+    );
+
+    await fixture.stores.links.putClaims(claims);
+
+    const stored = await fixture.stores.links.getMany(
+      tenantId,
+      'customer',
+      claims.map((link) => link.recordNo),
+    );
+    expect([...stored.values()].sort((a, b) => Number(a.recordNo) - Number(b.recordNo))).toEqual(claims);
+  });
+
   it("never answers another tenant's link", async () => {
     const link = aLink({ tenantId: freshTenant() });
     await fixture.stores.links.createIfAbsent(link);
@@ -101,6 +128,16 @@ describe('link fingerprints', () => {
     expect((await fixture.stores.links.get(link.tenantId, link.object, link.recordNo))?.fingerprint).toBeNull();
     expect(await fixture.stores.links.setFingerprint(link, 'fp-1')).toBe(true);
     expect((await fixture.stores.links.get(link.tenantId, link.object, link.recordNo))?.fingerprint).toBe('fp-1');
+  });
+
+  it('clears a claim when it records a fingerprint: the PSA record behind it exists', async () => {
+    const tenantId = freshTenant();
+    const claimed = aLink({ tenantId, fingerprint: 'old', claim: { runId: 'run-1', intent: 'create' } });
+    await fixture.stores.links.putClaims([claimed]);
+
+    expect(await fixture.stores.links.setFingerprint(claimed, 'new')).toBe(true);
+
+    expect(await fixture.stores.links.get(tenantId, 'customer', claimed.recordNo)).toMatchObject({ fingerprint: 'new', claim: null });
   });
 
   it('refuses to record a fingerprint over a PSA edit made after the link was read', async () => {

@@ -47,6 +47,7 @@ export class DepartmentDirectory {
         create: (mapped, id, now) => newDepartmentFromIntacct({ id, tenantId: this.journal.tenantId, mapped, now }),
         // Departments are claimed one by one: no checkpoint of the run follows their order.
         claimsInBatches: false,
+        chunksCoverTheirRange: false,
       },
       records,
     );

@@ -16,6 +16,7 @@
 
 import { forEachBounded } from '#domain/bounded';
 import type { RunRecord } from '#domain/runs';
+import { compareRecordNo } from '#domain/sync-rules';
 import type { Link, OutboxEntry } from '#ports/stores';
 import { ClaimSettlement } from './claims';
 import type { SyncDeps } from './deps';
@@ -38,6 +39,8 @@ export interface ImportPlan<T extends LinkedEntity, M extends MappedRecord> {
    * checkpoint. False for records a run imports on the side (departments), claimed one by one.
    */
   claimsInBatches: boolean;
+  /** True when a chunk holds every listed record of its RECORDNO range (a listing of all records). */
+  chunksCoverTheirRange: boolean;
 }
 
 const TAKEN_MEANWHILE_WARNING = 'Linked to another PSA record by someone else meanwhile; left as it is.';
@@ -63,12 +66,8 @@ export async function importChunk<T extends LinkedEntity, M extends MappedRecord
 ): Promise<void> {
   const { kind } = plan;
   const runId = journal.run.id;
-  const stored = await deps.links.getMany(
-    journal.tenantId,
-    kind.object,
-    chunk.map((mapped) => mapped.recordNo),
-  );
-  const links = new Map((await new ClaimSettlement(deps, journal.tenantId).settle([...stored.values()])).map((link) => [link.recordNo, link]));
+  const stored = await linksOfChunk(deps, journal.tenantId, plan, chunk);
+  const links = new Map((await new ClaimSettlement(deps, journal.tenantId).settle(stored)).map((link) => [link.recordNo, link]));
   const linked: { link: Link; mapped: M }[] = [];
   const claimed: Claimed<T, M>[] = [];
   const toImport: M[] = [];
@@ -109,11 +108,13 @@ export async function importChunk<T extends LinkedEntity, M extends MappedRecord
     }
     proposed.push({ link, mapped, match: useMatch ? match : null, fresh: !useMatch });
   });
+  let writeClaims = async (): Promise<void> => {};
   if (plan.claimsInBatches) {
-    if (proposed.length > 0) {
+    writeClaims = async () => {
+      if (proposed.length === 0) return;
       journal.assertOwnedForUnconditionalWrites();
       await deps.links.putClaims(proposed.map(({ link }) => link));
-    }
+    };
     claimed.push(...proposed);
   } else {
     await forEachBounded(proposed, WRITE_CONCURRENCY, async (claim) => {
@@ -121,7 +122,26 @@ export async function importChunk<T extends LinkedEntity, M extends MappedRecord
       else await journal.record({ ...recordOf(claim.link, 'skipped'), psaId: null, warnings: [TAKEN_MEANWHILE_WARNING] });
     });
   }
-  if (claimed.length > 0) await completeClaims(deps, journal, plan, claimed);
+  if (claimed.length > 0) await completeClaims(deps, journal, plan, claimed, writeClaims);
+}
+
+/**
+ * The stored links of the chunk's records. A chunk of a whole listing holds every record of its
+ * RECORDNO range, so one range query reads its links (usually none, on a first import) where reading
+ * them by key would take a request per hundred records.
+ */
+async function linksOfChunk<T extends LinkedEntity, M extends MappedRecord>(
+  deps: Pick<SyncDeps, 'links'>,
+  tenantId: string,
+  plan: ImportPlan<T, M>,
+  chunk: readonly M[],
+): Promise<Link[]> {
+  const recordNos = chunk.map((mapped) => mapped.recordNo);
+  if (!plan.chunksCoverTheirRange || recordNos.length === 0) return [...(await deps.links.getMany(tenantId, plan.kind.object, recordNos)).values()];
+  const sorted = [...recordNos].sort(compareRecordNo);
+  const wanted = new Set(recordNos);
+  const inRange = await deps.links.inRange(tenantId, plan.kind.object, sorted[0] as string, sorted.at(-1) as string);
+  return inRange.filter((link) => wanted.has(link.recordNo));
 }
 
 function newLink<T extends LinkedEntity, M extends MappedRecord>(
@@ -155,6 +175,8 @@ async function completeClaims<T extends LinkedEntity, M extends MappedRecord>(
   journal: RunJournal,
   plan: ImportPlan<T, M>,
   claimed: Claimed<T, M>[],
+  /** Writes the chunk's batched claims; they must land before any PSA record they name is written. */
+  writeClaims: () => Promise<void>,
 ): Promise<void> {
   const { kind } = plan;
   const now = deps.clock.now().toISOString();
@@ -178,7 +200,9 @@ async function completeClaims<T extends LinkedEntity, M extends MappedRecord>(
     ...linkings.map(({ link, mapped }) => linkedEntry(kind, link, record(link, mapped, 'linked'))),
   ].filter((entry): entry is OutboxEntry => entry !== null);
   journal.assertOwned();
-  await stageEvents(deps, journal.run, staged);
+  // Staging and claiming touch different items (a reclaimed link above was not among the batched
+  // claims: those are all new this chunk), and both must precede the PSA records: side by side.
+  await Promise.all([stageEvents(deps, journal.run, staged), writeClaims()]);
   const entryOf = new Map(staged.map((entry) => [String(entry.record?.recordNo), entry]));
   const made = new Set<string>();
 
@@ -217,8 +241,12 @@ async function completeClaims<T extends LinkedEntity, M extends MappedRecord>(
     if (entry) made.add(eventIdOfEntry(entry));
     outcomes.push({ ...record(link, mapped, 'linked'), changes: result.kind === 'written' ? result.changes : [] });
   });
-  await publishStaged(deps, journal.run, staged, made);
-  for (const outcome of outcomes) await journal.record(outcome);
+  await Promise.all([
+    publishStaged(deps, journal.run, staged, made),
+    (async () => {
+      for (const outcome of outcomes) await journal.record(outcome);
+    })(),
+  ]);
 }
 
 /**

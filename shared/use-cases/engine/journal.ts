@@ -21,8 +21,8 @@ export interface RunOwnership {
   readonly until: string;
 }
 
-/** Per-record outcomes are written in batches of this many (one BatchWrite is 25 items). */
-const RECORD_FLUSH_SIZE = 100;
+/** Per-record outcomes are written in batches of this many: a chunk's worth (stored a hundred to an item). */
+const RECORD_FLUSH_SIZE = 500;
 /** A checkpoint is saved at most this often unless a step asks for one, so a long run costs few run writes. */
 const CHECKPOINT_INTERVAL_MS = 2_000;
 

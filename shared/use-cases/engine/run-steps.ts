@@ -160,6 +160,7 @@ async function importWith(ctx: StepContext, request: RunRequest, source: Intacct
       kind: clientKind(deps),
       create: (mapped, id, now) => newClientFromIntacct({ id, tenantId, mapped, now }),
       claimsInBatches: true,
+      chunksCoverTheirRange: request.customerIds === null,
       ...(request.linkMatches ? { findMatch: (mapped) => findUnlinkedClientNamed(deps, tenantId, mapped.fields.name) } : {}),
     };
     return importAll(ctx, plan, listing, null, request.customerIds === null ? null : new Set(request.customerIds));
@@ -180,6 +181,7 @@ async function importWith(ctx: StepContext, request: RunRequest, source: Intacct
         now,
       }),
     claimsInBatches: true,
+    chunksCoverTheirRange: false,
   };
   return importAll(ctx, plan, listing, directory, new Set(request.employeeIds));
 }

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { IntacctAuthenticationError, IntacctPermissionError, IntacctProtocolError, IntacctQueryError, IntacctTransientError } from '#intacct/errors';
-import { decodeStandardEntities, exceedsRecordLimit, parseGatewayResponse, readApiSession, readListPage } from '#intacct/xml-response';
+import { exceedsRecordLimit, parseGatewayResponse, readApiSession, readListPage } from '#intacct/xml-response';
+import { decodeStandardEntities } from '#intacct/xml-text';
 
 function fixture(name: string): string {
   return readFileSync(new URL(`../fixtures/intacct/${name}`, import.meta.url), 'utf8');

@@ -36,6 +36,16 @@ const END_OF_RECORD_LIST = '</data>';
 const CDATA_START = '<![CDATA[';
 const CDATA_END = ']]>';
 
+/** Below this length V8 copies a slice of a string anyway; from it on, a slice keeps its whole parent alive. */
+const SLICE_MIN_LENGTH = 13;
+
+/**
+ * `text` as a string of its own. A value sliced out of the answer would keep the whole 1.5 MB
+ * answer in memory for as long as the record lives; flattening a one-character concatenation
+ * copies just the value.
+ */
+const detached = (text: string): string => (text.length < SLICE_MIN_LENGTH ? text : ` ${text}`.slice(1));
+
 /** Deeper than any record Intacct sends; deeper input goes to the full parse, which has its own limit. */
 const MAX_FIELD_DEPTH = 16;
 
@@ -200,7 +210,7 @@ class RecordListReader {
       if (next === SLASH) {
         if (!body.startsWith(name, lessThan + 2) || body.charCodeAt(lessThan + 2 + name.length) !== GREATER_THAN) return undefined;
         this.#position = lessThan + name.length + 3;
-        return fields ?? text;
+        return fields ?? detached(text);
       }
       if (next === EXCLAMATION) {
         const characterData = this.#characterData(lessThan);

@@ -93,6 +93,8 @@ export interface LinkStore {
    * nobody else writes these links meanwhile.
    */
   putClaims(links: readonly Link[]): Promise<void>;
+  /** Deletes a link written without a claim (by hand) if it is still that: no import has claimed over it. */
+  withdrawUnclaimed(link: Link): Promise<void>;
   /** Deletes the link if it still points at `psaId`; a no-op otherwise. */
   deleteIfPointsTo(tenantId: string, object: IntacctObject, recordNo: string, psaId: string): Promise<void>;
   /**

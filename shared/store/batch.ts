@@ -3,7 +3,7 @@
  * (it does so under throttling) with a short exponential backoff.
  */
 import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { forEachBounded } from '#domain/bounded';
+import { chunksOf, forEachBounded } from '#domain/bounded';
 import type { StoredItem } from './item-fields';
 import type { PrimaryKey } from './keys';
 
@@ -26,13 +26,6 @@ export interface BatchRetryPolicy {
 const DEFAULT_BATCH_RETRY: BatchRetryPolicy = { maxAttempts: 8, baseDelayMs: 25 };
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** `values` cut into consecutive chunks of `size` (the last may be shorter). */
-export function chunksOf<T>(values: readonly T[], size: number): T[][] {
-  const result: T[][] = [];
-  for (let start = 0; start < values.length; start += size) result.push(values.slice(start, start + size));
-  return result;
-}
 
 /**
  * Sends `initial` and whatever DynamoDB hands back unprocessed, with exponential backoff, until

@@ -182,6 +182,23 @@ export class DynamoLinkStore implements LinkStore {
     }
   }
 
+  async withdrawUnclaimed(link: Link): Promise<void> {
+    try {
+      await this.doc.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: linkKey(link.tenantId, link.object, link.recordNo),
+          ConditionExpression: '#psaId = :psaId AND attribute_not_exists(#claimRunId)',
+          ExpressionAttributeNames: { '#psaId': LINK_ATTRIBUTES.psaId, '#claimRunId': LINK_ATTRIBUTES.claimRunId },
+          ExpressionAttributeValues: { ':psaId': link.psaId },
+        }),
+      );
+    } catch (error) {
+      // Gone, or an import's claim by now (even one naming the same PSA record): not ours to delete.
+      if (!isConditionalCheckFailed(error)) throw error;
+    }
+  }
+
   async setFingerprint(link: Link, next: string): Promise<boolean> {
     const seen = link.fingerprint === null ? 'attribute_not_exists(#fingerprint)' : '#fingerprint = :seen';
     return conditionHolds(() =>

@@ -1,5 +1,6 @@
 /** Sync runs and their per-record outcomes in the runs table. */
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { chunksOf } from '#domain/bounded';
 import type { IntacctObject } from '#domain/entities';
 import { Conflict } from '#domain/errors';
 import { DOMAIN_EVENT_TYPES, type DomainEvent } from '#domain/events';
@@ -19,7 +20,7 @@ import {
 } from '#domain/runs';
 import type { Clock } from '#ports/runtime';
 import type { OutboxEntry, Page, PageRequest, RunStore } from '#ports/stores';
-import { type BatchRetryPolicy, batchDeleteAll, batchPutAll, chunksOf } from './batch';
+import { type BatchRetryPolicy, batchDeleteAll, batchPutAll } from './batch';
 import { conditionHolds, isConditionalCheckFailed } from './dynamo-errors';
 import {
   readBoolean,

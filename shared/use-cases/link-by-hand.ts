@@ -138,8 +138,11 @@ async function standBackForImport<T extends LinkedEntity, M extends MappedRecord
   const holderId = await liveLeaseHolder(deps, link.tenantId, kind.object);
   if (holderId === null) return;
   const holder = await deps.runs.get(link.tenantId, holderId);
-  if (holder === null || isSyncRun(holder.type) || !isActiveStatus(holder.status)) return;
-  await deps.links.deleteIfPointsTo(link.tenantId, kind.object, link.recordNo, link.psaId);
+  // A live lease whose run is not saved yet is a run being queued: it may be an import.
+  if (holder !== null && (isSyncRun(holder.type) || !isActiveStatus(holder.status))) return;
+  // Only while it is still this link: an import's claim written over it (maybe naming the same
+  // same-name client as a match) stays.
+  await deps.links.withdrawUnclaimed(link);
   throw new Conflict('run_in_progress', `An import of ${noun}s is running for this workspace; link by hand once it has finished.`);
 }
 

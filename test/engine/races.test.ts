@@ -11,6 +11,7 @@ import { connectIntacct } from '#use-cases/connect-intacct';
 import { createClient } from '#use-cases/create-client';
 import { editClient } from '#use-cases/edit-client';
 import type { SyncDeps } from '#use-cases/engine/deps';
+import { leaseForQueuedRun } from '#use-cases/engine/leases';
 import { executeRun } from '#use-cases/engine/run-lifecycle';
 import { queueClientImport } from '#use-cases/import-clients';
 import { linkClient } from '#use-cases/link-by-hand';
@@ -143,6 +144,18 @@ describe('I1: a link by hand inside an import', () => {
     const { answer, tenant, byHandId } = await linkByHandAroundClaim(target, interceptOnce);
     expect(answer).toBe('run_in_progress');
     expect(await linkByHandAnswer(tenant, byHandId, target)).toBe('customer_linked_elsewhere');
+  });
+});
+
+describe('I1: a link by hand while an import is being queued', () => {
+  it('stands back from a lease whose run is not saved yet, leaving no link behind', async () => {
+    const tenant = await newTenant();
+    const byHand = await createClient(h.deps, tenant, { name: 'Made by hand' });
+    // queueRun takes the family's lease first and saves the run after: in between, the holder is unknown.
+    await leaseForQueuedRun(h.deps, tenant, 'clients', 'run-being-queued');
+
+    expect(await linkByHandAnswer(tenant, byHand.id, customerIds[1]!)).toBe('run_in_progress');
+    expect(await h.stores.links.hasAny(tenant, 'customer')).toBe(false);
   });
 });
 

@@ -108,6 +108,20 @@ describe('link store', () => {
     expect([...stored.values()].sort((a, b) => Number(a.recordNo) - Number(b.recordNo))).toEqual(claims);
   });
 
+  it('withdraws a link made by hand, but not an import claim written over it, even one naming the same PSA record', async () => {
+    const tenantId = freshTenant();
+    const byHand = aLink({ tenantId, recordNo: '1', psaId: 'client-1' });
+    await fixture.stores.links.createIfAbsent(byHand);
+    await fixture.stores.links.withdrawUnclaimed(byHand);
+    expect(await fixture.stores.links.get(tenantId, 'customer', '1')).toBeNull();
+
+    await fixture.stores.links.createIfAbsent(byHand);
+    const claim = { ...byHand, claim: { runId: 'run-1', intent: 'link' as const } };
+    await fixture.stores.links.putClaims([claim]);
+    await fixture.stores.links.withdrawUnclaimed(byHand);
+    expect(await fixture.stores.links.get(tenantId, 'customer', '1')).toEqual(claim);
+  });
+
   it("never answers another tenant's link", async () => {
     const link = aLink({ tenantId: freshTenant() });
     await fixture.stores.links.createIfAbsent(link);

@@ -14,7 +14,7 @@
  * record exists is completed; one whose record is missing gets it created, with the same id.
  */
 
-import { forEachBounded } from '#domain/bounded';
+import { allDone, chunksOf, forEachBounded } from '#domain/bounded';
 import type { RunRecord } from '#domain/runs';
 import { compareRecordNo } from '#domain/sync-rules';
 import type { Link, OutboxEntry } from '#ports/stores';
@@ -43,6 +43,9 @@ export interface ImportPlan<T extends LinkedEntity, M extends MappedRecord> {
   chunksCoverTheirRange: boolean;
 }
 
+/** New claims and their PSA records are written this many at a time: one store request's worth. */
+const CLAIMS_PER_GROUP = 25;
+
 const TAKEN_MEANWHILE_WARNING = 'Linked to another PSA record by someone else meanwhile; left as it is.';
 
 type ImportDeps = Pick<SyncDeps, 'links' | 'clock' | 'ids' | 'runs' | 'events'>;
@@ -55,6 +58,8 @@ interface Claimed<T, M> {
   match: T | null;
   /** Claimed in this chunk with a fresh PSA id: nothing can exist under it yet. */
   fresh: boolean;
+  /** A batched claim of this chunk, still to be written (ahead of its PSA record). */
+  unwritten: boolean;
 }
 
 /** Imports one chunk of listed Intacct records; answers nothing, reports every record to the journal. */
@@ -77,7 +82,7 @@ export async function importChunk<T extends LinkedEntity, M extends MappedRecord
     else if (link.claim === null) linked.push({ link, mapped });
     else if (link.claim.runId === runId || (!journal.dryRun && (await deps.links.takeOverClaim(link, runId)))) {
       // Our own claim from before a crash, or one a stopped run left (we hold the family lease).
-      claimed.push({ link: { ...link, claim: { ...link.claim, runId } }, mapped, match: null, fresh: false });
+      claimed.push({ link: { ...link, claim: { ...link.claim, runId } }, mapped, match: null, fresh: false, unwritten: false });
     } else if (journal.dryRun) {
       linked.push({ link, mapped });
     } else {
@@ -106,15 +111,10 @@ export async function importChunk<T extends LinkedEntity, M extends MappedRecord
       await journal.record({ ...recordOf(link, useMatch ? 'linked' : 'created'), psaId: useMatch ? link.psaId : null, warnings: mapped.warnings });
       return;
     }
-    proposed.push({ link, mapped, match: useMatch ? match : null, fresh: !useMatch });
+    proposed.push({ link, mapped, match: useMatch ? match : null, fresh: !useMatch, unwritten: plan.claimsInBatches });
   });
-  let writeClaims = async (): Promise<void> => {};
   if (plan.claimsInBatches) {
-    writeClaims = async () => {
-      if (proposed.length === 0) return;
-      journal.assertOwnedForUnconditionalWrites();
-      await deps.links.putClaims(proposed.map(({ link }) => link));
-    };
+    // Written by completeClaims, each ahead of its PSA record.
     claimed.push(...proposed);
   } else {
     await forEachBounded(proposed, WRITE_CONCURRENCY, async (claim) => {
@@ -122,7 +122,7 @@ export async function importChunk<T extends LinkedEntity, M extends MappedRecord
       else await journal.record({ ...recordOf(claim.link, 'skipped'), psaId: null, warnings: [TAKEN_MEANWHILE_WARNING] });
     });
   }
-  if (claimed.length > 0) await completeClaims(deps, journal, plan, claimed, writeClaims);
+  if (claimed.length > 0) await completeClaims(deps, journal, plan, claimed);
 }
 
 /**
@@ -175,8 +175,6 @@ async function completeClaims<T extends LinkedEntity, M extends MappedRecord>(
   journal: RunJournal,
   plan: ImportPlan<T, M>,
   claimed: Claimed<T, M>[],
-  /** Writes the chunk's batched claims; they must land before any PSA record they name is written. */
-  writeClaims: () => Promise<void>,
 ): Promise<void> {
   const { kind } = plan;
   const now = deps.clock.now().toISOString();
@@ -185,13 +183,13 @@ async function completeClaims<T extends LinkedEntity, M extends MappedRecord>(
     journal.tenantId,
     claimed.filter(({ fresh }) => !fresh).map(({ link }) => link.psaId),
   );
-  const creations: { link: Link; mapped: M; entity: T | null; fresh: boolean }[] = [];
-  const linkings: { link: Link; mapped: M; entity: T }[] = [];
-  for (const { link, mapped, match, fresh } of claimed) {
+  const creations: { link: Link; mapped: M; entity: T | null; unwritten: boolean }[] = [];
+  const linkings: { link: Link; mapped: M; entity: T; unwritten: boolean }[] = [];
+  for (const { link, mapped, match, unwritten } of claimed) {
     const entity = existing.get(link.psaId) ?? match;
-    if (link.claim?.intent === 'link' && entity) linkings.push({ link, mapped, entity });
+    if (link.claim?.intent === 'link' && entity) linkings.push({ link, mapped, entity, unwritten });
     else if (link.claim?.intent === 'link') creations.push(...(await reclaimForCreation(deps, journal, link, mapped)));
-    else creations.push({ link, mapped, entity: existing.get(link.psaId) ?? null, fresh });
+    else creations.push({ link, mapped, entity: existing.get(link.psaId) ?? null, unwritten });
   }
 
   const record = (link: Link, mapped: M, outcome: RunRecord['outcome']): RunRecord => ({ ...recordOf(link, outcome), warnings: mapped.warnings });
@@ -200,18 +198,37 @@ async function completeClaims<T extends LinkedEntity, M extends MappedRecord>(
     ...linkings.map(({ link, mapped }) => linkedEntry(kind, link, record(link, mapped, 'linked'))),
   ].filter((entry): entry is OutboxEntry => entry !== null);
   journal.assertOwned();
-  // Staging and claiming touch different items (a reclaimed link above was not among the batched
-  // claims: those are all new this chunk), and both must precede the PSA records: side by side.
-  await Promise.all([stageEvents(deps, journal.run, staged), writeClaims()]);
+  const staging = stageEvents(deps, journal.run, staged);
+  const unwritten = (claim: { unwritten: boolean }): boolean => claim.unwritten;
+  const writeClaims = async (links: readonly Link[]): Promise<void> => {
+    if (links.length === 0) return;
+    journal.assertOwnedForUnconditionalWrites();
+    await deps.links.putClaims(links);
+  };
+  const toCreate = creations.filter(({ entity }) => entity === null);
+  const createFor = (group: readonly { link: Link; mapped: M }[]): T[] => group.map(({ link, mapped }) => plan.create(mapped, link.psaId, now));
+  // Every PSA record waits for the staged events, a new one also for its own claim. Claims and
+  // records go a request's worth at a time, side by side, so the store always has both to do. The
+  // claims are all new this chunk: none is a link reclaimed above.
+  await allDone([
+    staging,
+    forEachBounded(chunksOf(toCreate.filter(unwritten), CLAIMS_PER_GROUP), WRITE_CONCURRENCY, async (group) => {
+      await writeClaims(group.map(({ link }) => link));
+      await staging;
+      await kind.store.createNew(createFor(group));
+    }),
+    staging.then(async () => {
+      const claimedBefore = toCreate.filter((creation) => !unwritten(creation));
+      if (claimedBefore.length > 0) await kind.store.createNew(createFor(claimedBefore));
+    }),
+    writeClaims(linkings.filter(unwritten).map(({ link }) => link)),
+  ]);
   const entryOf = new Map(staged.map((entry) => [String(entry.record?.recordNo), entry]));
   const made = new Set<string>();
-
-  const toCreate = creations.filter(({ entity }) => entity === null).map(({ link, mapped }) => plan.create(mapped, link.psaId, now));
-  if (toCreate.length > 0) await kind.store.createNew(toCreate);
   const outcomes: RunRecord[] = [];
-  await forEachBounded(creations, WRITE_CONCURRENCY, async ({ link, mapped, fresh }) => {
-    // A fresh batched claim is settled by the checkpoint; any other is completed now.
-    if (!(fresh && plan.claimsInBatches)) await complete(deps, journal, kind, link, kind.fingerprint(mapped), true);
+  await forEachBounded(creations, WRITE_CONCURRENCY, async ({ link, mapped, unwritten: batched }) => {
+    // A claim batched in this chunk is settled by the checkpoint; any other is completed now.
+    if (!batched) await complete(deps, journal, kind, link, kind.fingerprint(mapped), true);
     const entry = entryOf.get(link.recordNo);
     if (entry) made.add(eventIdOfEntry(entry));
     outcomes.push(record(link, mapped, 'created'));
@@ -241,7 +258,7 @@ async function completeClaims<T extends LinkedEntity, M extends MappedRecord>(
     if (entry) made.add(eventIdOfEntry(entry));
     outcomes.push({ ...record(link, mapped, 'linked'), changes: result.kind === 'written' ? result.changes : [] });
   });
-  await Promise.all([
+  await allDone([
     publishStaged(deps, journal.run, staged, made),
     (async () => {
       for (const outcome of outcomes) await journal.record(outcome);
@@ -286,7 +303,7 @@ async function reclaimForCreation<M extends MappedRecord>(
   journal: RunJournal,
   link: Link,
   mapped: M,
-): Promise<{ link: Link; mapped: M; entity: null; fresh: false }[]> {
+): Promise<{ link: Link; mapped: M; entity: null; unwritten: false }[]> {
   await deps.links.deleteIfPointsTo(link.tenantId, link.object, link.recordNo, link.psaId);
   const fresh: Link = {
     ...link,
@@ -294,7 +311,7 @@ async function reclaimForCreation<M extends MappedRecord>(
     createdAt: deps.clock.now().toISOString(),
     claim: { runId: journal.run.id, intent: 'create' },
   };
-  if (await deps.links.createIfAbsent(fresh)) return [{ link: fresh, mapped, entity: null, fresh: false }];
+  if (await deps.links.createIfAbsent(fresh)) return [{ link: fresh, mapped, entity: null, unwritten: false }];
   await journal.record({ ...recordOf(link, 'skipped'), psaId: null, warnings: [TAKEN_MEANWHILE_WARNING] });
   return [];
 }

@@ -24,6 +24,7 @@ import {
   MAX_INTACCT_TEXT_BYTES,
   parseRetryAfter,
 } from '#intacct/errors';
+import { sleepMs } from '#intacct/retry';
 import { XmlGatewaySourceFactory } from '#intacct/source';
 import { collect, failureOf } from '../support/async';
 import { listAnswer, type ScriptedAnswer, type ScriptedGateway, sessionAnswer, startScriptedGateway } from './support/scripted-gateway';
@@ -235,14 +236,22 @@ describe('Retry-After', () => {
 
   it("never waits past the caller's signal: the call ends with the rate limit when the signal aborts", async () => {
     // Real waits: an hour asked for, and honoured up to an hour, but the caller gives up first.
+    // The real sleep, which also tells when the client has read the rate limit and starts waiting it out.
+    let waiting: () => void = () => {};
+    const waitingOut = new Promise<void>((resolve) => {
+      waiting = resolve;
+    });
     const { factory, gateway: server } = await harness([sessionAnswer('s-1'), RATE_LIMITED('3600'), DONE], {
       retry: { maxAttempts: MAX_ATTEMPTS, baseDelayMs: 1, maxDelayMs: 2, maxRetryAfterMs: 3_600_000 },
-      sleep: undefined,
+      sleep: (ms, signal) => {
+        waiting();
+        return sleepMs(ms, signal);
+      },
     });
     const source = factory.forLogin(LOGIN);
     const controller = new AbortController();
     const browsing = failureOf(source.browseCustomers({ limit: 5 }, { signal: controller.signal }));
-    while (server.requests.length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+    await waitingOut;
 
     controller.abort();
 

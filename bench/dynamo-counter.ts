@@ -3,9 +3,9 @@
  * write units those writes would cost. It sits in the client's middleware stack at the
  * initialize step, so it sees each command once, before the SDK's own retries.
  */
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { KEY_ATTRIBUTES } from '#store/keys';
+import { ENTITY_TYPE_ATTRIBUTE, KEY_ATTRIBUTES } from '#store/keys';
 import { WRITE_UNIT_BYTES } from './config';
 
 const READ_OPERATIONS = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan']);
@@ -34,6 +34,14 @@ export interface TableTraffic {
   bytesWritten: number;
   /** Items put that carried an index key, for the write floor's mix. */
   indexedItemWrites: number;
+  /** Items put, per entity type: how many, and one of them as sent (marshalled), for the write floors. */
+  shapes: Record<string, ItemShape>;
+}
+
+/** An item the service put, as DynamoDB received it, and how many of its entity type were put. */
+export interface ItemShape {
+  count: number;
+  sample: Record<string, AttributeValue>;
 }
 
 export interface DynamoTraffic {
@@ -61,6 +69,7 @@ function emptyTable(): TableTraffic {
     indexWriteUnits: 0,
     bytesWritten: 0,
     indexedItemWrites: 0,
+    shapes: {},
   };
 }
 
@@ -163,6 +172,29 @@ export function countDynamo(client: DynamoDBClient | DynamoDBDocumentClient): Dy
       return next(args);
     },
     { step: 'initialize', name: COUNTER_NAME },
+  );
+
+  // A second look at the same writes once the document client has marshalled them: the floors
+  // write copies of the very items the service wrote, so DynamoDB has the same work per item.
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
+      if (operation === 'PutItem' || operation === 'BatchWriteItem') {
+        for (const [table, items] of writtenItems(operation, args.input as Record<string, unknown>)) {
+          for (const item of items) {
+            if (!item) continue;
+            const marshalled = item as Record<string, AttributeValue>;
+            const type = marshalled[ENTITY_TYPE_ATTRIBUTE]?.S ?? 'untyped';
+            const shapes = tableOf(table).shapes;
+            const shape = shapes[type];
+            if (shape) shape.count += 1;
+            else shapes[type] = { count: 1, sample: marshalled };
+          }
+        }
+      }
+      return next(args);
+    },
+    { step: 'build', name: `${COUNTER_NAME}Shapes` },
   );
 
   return {

@@ -15,11 +15,11 @@ import { type AttributeValue, BatchWriteItemCommand, type WriteRequest } from '@
 import { CUSTOMER_FIELDS, DEPARTMENT_FIELDS, EMPLOYEE_FIELDS } from '#domain/intacct-records';
 import type { IntacctLogin } from '#ports/intacct-source';
 import { createDynamoClient } from '#store/dynamo-client';
-import { KEY_ATTRIBUTES } from '#store/keys';
+import { ENTITY_TYPE_ATTRIBUTE, KEY_ATTRIBUTES } from '#store/keys';
 import type { TableNames } from '#store/tables';
 import { WRITE_CONCURRENCY } from '#use-cases/engine/linked-records';
 import { COMPANY_CONCURRENCY, FLOOR_BATCH_SIZE, FLOOR_PAGE_SIZE } from './config';
-import type { DynamoTraffic } from './dynamo-counter';
+import type { DynamoTraffic, ItemShape } from './dynamo-counter';
 import { createBenchTables, type DynamoTarget, type EmulatorTarget } from './infra';
 
 export type ListedObject = 'CUSTOMER' | 'EMPLOYEE' | 'DEPARTMENT';
@@ -132,13 +132,29 @@ export async function measureListingFloor(target: EmulatorTarget, login: Intacct
   return { requests, records, ms: performance.now() - started };
 }
 
-/** Per logical table: how many items to write, how many carry an index key, and their average size. */
+/**
+ * Per logical table: how many items to write, and what they are: copies of the items the product
+ * put (`shapes`, by entity type, with fresh keys), the rest (the product's updates and deletes)
+ * filler items of the average size the product put.
+ */
 export interface TableLoad {
   table: keyof TableNames;
   items: number;
-  indexed: number;
+  shapes: ItemShape[];
   averageBytes: number;
 }
+
+/** `shapes` with their counts scaled to `total` in all, each keeping its share. */
+function scaled(shapes: readonly ItemShape[], total: number): ItemShape[] {
+  const counted = shapes.reduce((sum, shape) => sum + shape.count, 0);
+  if (counted === 0) return [];
+  const result = shapes.map((shape) => ({ ...shape, count: Math.floor((shape.count * total) / counted) }));
+  const largest = result.reduce((best, shape) => (shape.count > best.count ? shape : best));
+  largest.count += total - result.reduce((sum, shape) => sum + shape.count, 0);
+  return result;
+}
+
+const shapesOf = (traffic: DynamoTraffic, physical: string): ItemShape[] => Object.values(traffic.byTable[physical]?.shapes ?? {});
 
 function averagePutBytes(traffic: DynamoTraffic, physical: string): number {
   const counted = traffic.byTable[physical];
@@ -151,8 +167,13 @@ function averagePutBytes(traffic: DynamoTraffic, physical: string): number {
 export function sameWritesLoads(traffic: DynamoTraffic, names: TableNames): TableLoad[] {
   return (Object.keys(names) as (keyof TableNames)[]).map((table) => {
     const counted = traffic.byTable[names[table]];
-    if (!counted) return { table, items: 0, indexed: 0, averageBytes: 0 };
-    return { table, items: counted.itemWrites, indexed: counted.indexedItemWrites, averageBytes: averagePutBytes(traffic, names[table]) };
+    if (!counted) return { table, items: 0, shapes: [], averageBytes: 0 };
+    return {
+      table,
+      items: counted.itemWrites,
+      shapes: shapesOf(traffic, names[table]),
+      averageBytes: averagePutBytes(traffic, names[table]),
+    };
   });
 }
 
@@ -168,9 +189,12 @@ export interface ImportedRecords {
  */
 export function minimumLoads(traffic: DynamoTraffic, names: TableNames, imported: ImportedRecords): TableLoad[] {
   const records = imported.clients + imported.others;
+  const entityShapes = shapesOf(traffic, names.entities);
+  // The product's entity puts are one per imported record; its link puts may include claims made twice.
+  const linkShapes = shapesOf(traffic, names.links).filter((shape) => shape.sample[ENTITY_TYPE_ATTRIBUTE]?.S === 'Link');
   return [
-    { table: 'entities', items: records, indexed: imported.clients, averageBytes: averagePutBytes(traffic, names.entities) },
-    { table: 'links', items: records, indexed: 0, averageBytes: averagePutBytes(traffic, names.links) },
+    { table: 'entities', items: records, shapes: scaled(entityShapes, records), averageBytes: averagePutBytes(traffic, names.entities) },
+    { table: 'links', items: records, shapes: scaled(linkShapes, records), averageBytes: averagePutBytes(traffic, names.links) },
   ];
 }
 
@@ -187,16 +211,29 @@ function floorRequests(load: TableLoad): WriteRequest[] {
     }
     return payload;
   };
-  for (let index = 0; index < load.items; index += 1) {
+  let index = 0;
+  for (const shape of load.shapes) {
+    const indexed = KEY_ATTRIBUTES.indexPartitionKey in shape.sample;
+    for (let copy = 0; copy < shape.count && index < load.items; copy += 1, index += 1) {
+      const sortKey = String(index).padStart(SORT_KEY_WIDTH, '0');
+      const item: Record<string, AttributeValue> = {
+        ...shape.sample,
+        [KEY_ATTRIBUTES.partitionKey]: { S: `FLOOR#${load.table}` },
+        [KEY_ATTRIBUTES.sortKey]: { S: sortKey },
+      };
+      if (indexed) {
+        item[KEY_ATTRIBUTES.indexPartitionKey] = { S: `FLOOR-INDEX#${load.table}` };
+        item[KEY_ATTRIBUTES.indexSortKey] = { S: sortKey };
+      }
+      requests.push({ PutRequest: { Item: item } });
+    }
+  }
+  for (; index < load.items; index += 1) {
     const sortKey = String(index).padStart(SORT_KEY_WIDTH, '0');
     const item: Record<string, AttributeValue> = {
       [KEY_ATTRIBUTES.partitionKey]: { S: `FLOOR#${load.table}` },
       [KEY_ATTRIBUTES.sortKey]: { S: sortKey },
     };
-    if (index < load.indexed) {
-      item[KEY_ATTRIBUTES.indexPartitionKey] = { S: `FLOOR-INDEX#${load.table}` };
-      item[KEY_ATTRIBUTES.indexSortKey] = { S: sortKey };
-    }
     const keyBytes = Object.entries(item).reduce((sum, [name, value]) => sum + name.length + (value.S?.length ?? 0), 0);
     item.payload = { S: payloadOf(Math.max(1, load.averageBytes - keyBytes - 'payload'.length)) };
     requests.push({ PutRequest: { Item: item } });

@@ -127,8 +127,9 @@ interface InvocationSummary {
   budgetMs: number;
 }
 
-interface TableSummary extends TableTraffic {
+interface TableSummary extends Omit<TableTraffic, 'shapes'> {
   table: keyof TableNames | 'other';
+  putsByType: Record<string, number>;
 }
 
 export interface ScenarioResult {
@@ -318,7 +319,12 @@ async function warmUp(wiring: BenchWiring, job: ServersJob): Promise<void> {
 
 function logicalTables(traffic: DynamoTraffic, names: TableNames): TableSummary[] {
   const logicalOf = new Map(Object.entries(names).map(([logical, physical]) => [physical, logical as keyof TableNames]));
-  return Object.entries(traffic.byTable).map(([physical, counted]) => ({ table: logicalOf.get(physical) ?? 'other', ...counted }));
+  return Object.entries(traffic.byTable).map(([physical, { shapes, ...counted }]) => ({
+    table: logicalOf.get(physical) ?? 'other',
+    ...counted,
+    // How many items of each entity type were put; the samples stay out of the report.
+    putsByType: Object.fromEntries(Object.entries(shapes).map(([type, shape]) => [type, shape.count])),
+  }));
 }
 
 /** Samples RSS while a measurement runs; the kernel's maxRSS covers the whole process life. */

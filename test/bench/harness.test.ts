@@ -74,7 +74,8 @@ describe('benchmark harness', () => {
     expect(b1.ratioToFloor).toBeGreaterThan(0);
     // The data model's minimum: one PSA record and one link per imported record.
     expect(b1.floor.minimum?.writes.items).toBe(2 * (CUSTOMERS + EMPLOYEES + DEPARTMENTS));
-    expect(b1.ratioToMinimumFloor).toBeGreaterThan(b1.ratioToFloor);
+    expect(b1.floor.minimum?.writes.items).toBeLessThan(b1.floor.writes.items);
+    expect(b1.ratioToMinimumFloor).toBeGreaterThan(0);
     expect(b1.peakRssMb).toBeGreaterThan(0);
   });
 

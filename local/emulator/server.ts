@@ -18,6 +18,9 @@ import {
   HTTP_SERVER_ERROR,
   sendJson,
 } from './http-answers';
+import { REST_API_PREFIX } from './rest/rest-api';
+import { applyFaults, handleRestControl } from './rest/rest-control';
+import { createRestFace } from './rest/rest-face';
 import { ResultRegistry } from './results';
 import { SessionRegistry } from './sessions';
 import { CompanyStore } from './store';
@@ -127,12 +130,14 @@ export async function startEmulatorServer(options: EmulatorOptions = {}): Promis
     },
   };
   const gatewayDeps = { context, faults, stats: () => stats, held, readBody };
+  const restFace = createRestFace({ companies, now, stats: () => stats, held, readBody }, options.oauth);
 
   function setFaults(settings: FaultSettings): void {
     faults.apply(settings);
   }
 
   async function handleControl(request: IncomingMessage, response: ServerResponse, path: string): Promise<void> {
+    if (await handleRestControl(restFace, request, response, path, readBody)) return;
     const route = `${request.method ?? ''} ${path}`;
     switch (route) {
       case 'GET stats':
@@ -140,6 +145,8 @@ export async function startEmulatorServer(options: EmulatorOptions = {}): Promis
         return;
       case 'POST reset':
         faults.clear();
+        restFace.apiFaults.clear();
+        restFace.tokenFaults.clear();
         sendJson(response, HTTP_OK, { ok: true });
         return;
       case 'POST sessions/expire':
@@ -172,11 +179,14 @@ export async function startEmulatorServer(options: EmulatorOptions = {}): Promis
   }
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const path = new URL(request.url ?? '/', `http://${LOOPBACK}`).pathname;
+    const url = new URL(request.url ?? '/', `http://${LOOPBACK}`);
+    const path = url.pathname;
     try {
       if (path === GATEWAY_PATH) {
         if (request.method === 'POST') await handleGateway(gatewayDeps, request, response);
         else sendJson(response, HTTP_METHOD_NOT_ALLOWED, { error: 'The gateway takes POST only.' });
+      } else if (restFace.owns(path)) {
+        await restFace.handle(request, response, url);
       } else if (path.startsWith(CONTROL_PREFIX)) {
         await handleControl(request, response, path.slice(CONTROL_PREFIX.length));
       } else {
@@ -218,8 +228,22 @@ export async function startEmulatorServer(options: EmulatorOptions = {}): Promis
       stats = emptyStats();
     },
     setFaults,
-    clearFaults: () => faults.clear(),
+    clearFaults: () => {
+      faults.clear();
+      restFace.apiFaults.clear();
+      restFace.tokenFaults.clear();
+    },
     expireSessions: () => sessions.expireAll(),
+    restBaseUrl: `${baseUrl}${REST_API_PREFIX}`,
+    oauth: restFace.endpoints(baseUrl),
+    registerOAuthClient: (client) => restFace.clients.register(client),
+    revokeOAuthGrants: (companyId) => {
+      restFace.grants.revokeCompany(companyId);
+    },
+    expireAccessTokens: () => restFace.grants.expireAccessTokens(),
+    advanceOAuthClock: (ms) => restFace.grants.advanceClock(ms),
+    setTokenFaults: (settings) => applyFaults(restFace, 'token', settings),
+    setRestFaults: (settings) => applyFaults(restFace, 'api', settings),
     close: () =>
       new Promise<void>((resolve, reject) => {
         for (const response of held) response.destroy();

@@ -48,6 +48,25 @@ export interface EmulatorOptions {
   latencyMs?: LatencyModel;
   /** How `query` names EMPLOYEE contact fields, for every company that does not say; default 'contact'. */
   employeeContactFields?: EmployeeContactFieldMode;
+  /** The REST face's OAuth 2.0 authorization server (rest/). */
+  oauth?: OAuthOptions;
+}
+
+/** An application registered in the (emulated) Sage App Registry. */
+export interface OAuthClientRegistration {
+  clientId: string;
+  clientSecret: string;
+  /** Compared exactly with each request's redirect_uri. */
+  redirectUris: string[];
+}
+
+export interface OAuthOptions {
+  /** Default: one client, DEFAULT_OAUTH_CLIENT in rest/rest-face.ts. */
+  clients?: OAuthClientRegistration[];
+  /** How long an authorization code can be exchanged; default 10 minutes. */
+  authorizationCodeTtlMs?: number;
+  /** How long an access token is accepted (expires_in); default 1 hour. */
+  accessTokenTtlMs?: number;
 }
 
 export interface EmulatorStats {
@@ -135,9 +154,37 @@ export interface RunningEmulator {
   resetStats(): void;
   /** Same as POST /__emulator/faults. */
   setFaults(f: FaultSettings): void;
-  /** Same as POST /__emulator/reset: clears faults, the timed rate limit and latency. */
+  /** Same as POST /__emulator/reset: clears faults, the timed rate limit and latency (of the XML, REST and token faces). */
   clearFaults(): void;
   /** Every issued session becomes expired. */
   expireSessions(): void;
+  /** http://127.0.0.1:PORT/ia/api/v1: the REST face (POST {restBaseUrl}/services/core/query). */
+  restBaseUrl: string;
+  /** The OAuth 2.0 endpoints and the first registered client. */
+  oauth: OAuthEndpoints;
+  /** Same as POST /__emulator/oauth/clients: registers (or replaces) a client. */
+  registerOAuthClient(client: OAuthClientRegistration): void;
+  /** Same as POST /__emulator/oauth/revoke-company: the company revokes every grant it gave. */
+  revokeOAuthGrants(companyId: string): void;
+  /** Same as POST /__emulator/oauth/expire-access-tokens: every issued access token expires. */
+  expireAccessTokens(): void;
+  /** Same as POST /__emulator/oauth/advance-clock: moves the OAuth clock (codes, access tokens) forward. */
+  advanceOAuthClock(ms: number): void;
+  /** Same as POST /__emulator/oauth/faults: faults of POST /oauth2/token (http429, http500, http503, timeout, reset). */
+  setTokenFaults(f: FaultSettings): void;
+  /** Same as POST /__emulator/rest/faults: faults and latency of the REST API (not the XML kinds). */
+  setRestFaults(f: FaultSettings): void;
   close(): Promise<void>;
+}
+
+export interface OAuthEndpoints {
+  /** {restBaseUrl}/oauth2/authorize */
+  authorizeUrl: string;
+  /** {restBaseUrl}/oauth2/token */
+  tokenUrl: string;
+  /** {restBaseUrl}/oauth2/revoke */
+  revokeUrl: string;
+  clientId: string;
+  clientSecret: string;
+  redirectUris: string[];
 }

@@ -74,3 +74,14 @@ export interface IntacctLogin {
 export interface IntacctSourceFactory {
   forLogin(login: IntacctLogin): IntacctSource;
 }
+
+/**
+ * The OAuth access tokens of one connection (REST gateway): `accessToken` answers the current one
+ * (cached by the provider); after the REST API refused `rejected` with 401, `refreshed` answers a
+ * fresh one (a refresh-token grant, or one another worker just made). Either rejects with an
+ * IntacctFailure (`intacct_auth_failed` once the grant is revoked) when no token can be had.
+ */
+export interface IntacctAccessTokens {
+  accessToken(signal?: AbortSignal): Promise<string>;
+  refreshed?(rejected: string, signal?: AbortSignal): Promise<string>;
+}

@@ -41,7 +41,9 @@ export type EntityType =
   | 'Nightly'
   | 'CompanySlot'
   | 'ConnectFailures'
-  | 'Lease';
+  | 'Lease'
+  | 'OAuthState'
+  | 'TokenRefreshLock';
 
 export interface PrimaryKey {
   pk: string;
@@ -221,6 +223,19 @@ export function companySlotKey(companyHash: string, slot: number): PrimaryKey {
 /** Key of the lease guarding one scope of a tenant. */
 export function leaseKey(tenantId: string, scope: string): PrimaryKey {
   return { pk: `${tenantPrefix(tenantId)}${SEPARATOR}LEASE`, sk: keySegment(scope, 'scope') };
+}
+
+/**
+ * Key of a pending OAuth authorization (runs table, with a TTL), by its state alone: the callback
+ * brings the state, and the item names the tenant it belongs to.
+ */
+export function oauthStateKey(state: string): PrimaryKey {
+  return { pk: `OAUTH-STATE${SEPARATOR}${keySegment(state, 'state')}`, sk: 'OAUTH-STATE' };
+}
+
+/** Key of a tenant's OAuth token refresh lock (runs table, with a TTL). */
+export function tokenRefreshLockKey(tenantId: string): PrimaryKey {
+  return { pk: tenantPrefix(tenantId), sk: 'OAUTH-REFRESH-LOCK' };
 }
 
 /** The primary key of a stored item, as DynamoDB would answer it in LastEvaluatedKey. */

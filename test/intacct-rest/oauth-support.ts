@@ -1,0 +1,49 @@
+/**
+ * Test helpers for the OAuth client: approve an authorize URL on the emulator's consent page (as
+ * the admin's browser would) and read the callback's code and state.
+ */
+import type { RunningEmulator } from '../../local/emulator/index';
+
+export const COMPANY = {
+  companyId: 'NORTHWIND',
+  userId: 'ws_north',
+  userPassword: 'north-pass',
+  customers: 3,
+  employees: 2,
+  departments: 1,
+  seed: 7,
+};
+const CUSTOMER_QUERY = { object: 'accounts-receivable/customer', fields: ['key', 'id'] };
+
+/** Posts the consent form for `authorizeUrl` (its own query, plus the demo sign-in) and answers the callback's parameters. */
+export async function approve(authorizeUrl: string): Promise<{ code: string; state: string }> {
+  const url = new URL(authorizeUrl);
+  const form = new URLSearchParams(url.searchParams);
+  form.set('company_id', COMPANY.companyId);
+  form.set('user_id', COMPANY.userId);
+  form.set('password', COMPANY.userPassword);
+  form.set('entity_id', '');
+  form.set('decision', 'approve');
+  const answer = await fetch(`${url.origin}${url.pathname}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: form,
+    redirect: 'manual',
+  });
+  const location = new URL(answer.headers.get('location') ?? '');
+  const code = location.searchParams.get('code');
+  const state = location.searchParams.get('state');
+  if (answer.status !== 302 || code === null || state === null) throw new Error(`no code: HTTP ${answer.status}`);
+  return { code, state };
+}
+
+/** POSTs a query to the REST API with `accessToken`; answers the status. */
+export async function queryStatus(emulator: RunningEmulator, accessToken: string): Promise<number> {
+  const response = await fetch(`${emulator.restBaseUrl}/services/core/query`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${accessToken}` },
+    body: JSON.stringify(CUSTOMER_QUERY),
+  });
+  await response.body?.cancel();
+  return response.status;
+}

@@ -15,17 +15,7 @@ import {
 } from './errors';
 import { type HttpAnswer, postXml } from './http-transport';
 import { buildQueryXml, QUERY_MAX_PAGE_SIZE, type QueryFilter, type QueryRequest } from './query-builder';
-import {
-  DEFAULT_BASE_DELAY_MS,
-  DEFAULT_MAX_ATTEMPTS,
-  DEFAULT_MAX_DELAY_MS,
-  DEFAULT_MAX_RETRY_AFTER_MS,
-  DEFAULT_UNTIL_ABORTED_MAX_DELAY_MS,
-  type RetryMode,
-  type RetryPolicy,
-  sleepMs,
-  withRetry,
-} from './retry';
+import { type RetryMode, type RetryPolicy, type RetrySettings, retryPolicyOf, withRetry } from './retry';
 import { SessionCache } from './session';
 import { buildRequestXml, getApiSessionFunctionXml, type RequestAuthentication } from './xml-request';
 import {
@@ -62,15 +52,7 @@ export interface IntacctClientOptions {
    * `untilAbortedMaxDelayMs` (default the larger of maxDelayMs and 30 000) each, until the signal
    * aborts. Either way a Retry-After is the wait, up to `maxRetryAfterMs` (default 60 000).
    */
-  retry?: {
-    maxAttempts?: number;
-    baseDelayMs?: number;
-    maxDelayMs?: number;
-    untilAbortedMaxDelayMs?: number;
-    maxRetryAfterMs?: number;
-    /** Default true: a call with a signal retries until it aborts; false keeps the attempt limit for every call. */
-    untilAborted?: boolean;
-  };
+  retry?: RetrySettings;
   /** Concurrent requests per Intacct company (endpoint + company id); default 2. */
   concurrency?: number;
   /**
@@ -214,16 +196,7 @@ export class IntacctClient {
     this.#endpoint = new URL(options.endpointUrl);
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-    const maxDelayMs = options.retry?.maxDelayMs ?? DEFAULT_MAX_DELAY_MS;
-    this.#retryPolicy = {
-      maxAttempts: options.retry?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-      baseDelayMs: options.retry?.baseDelayMs ?? DEFAULT_BASE_DELAY_MS,
-      maxDelayMs,
-      untilAbortedMaxDelayMs: options.retry?.untilAbortedMaxDelayMs ?? Math.max(maxDelayMs, DEFAULT_UNTIL_ABORTED_MAX_DELAY_MS),
-      maxRetryAfterMs: options.retry?.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS,
-      sleep: options.sleep ?? sleepMs,
-      random: options.random ?? Math.random,
-    };
+    this.#retryPolicy = retryPolicyOf(options.retry, options.sleep, options.random);
     this.#untilAborted = options.retry?.untilAborted ?? true;
     this.#company = companyKey(this.#endpoint.href, this.#credentials.companyId);
     this.#slotLimit = options.concurrency ?? DEFAULT_COMPANY_CONCURRENCY;

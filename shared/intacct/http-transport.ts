@@ -20,8 +20,11 @@ function tooLarge(maxResponseBytes: number): IntacctProtocolError {
   return new IntacctProtocolError(`Intacct answer exceeds the ${maxResponseBytes}-byte limit; refused`);
 }
 
-/** Reads a body up to `maxResponseBytes`, cancelling the stream as soon as it goes over. */
-async function readCappedBody(response: Response, maxResponseBytes: number): Promise<string> {
+/**
+ * Reads a body up to `maxResponseBytes`, cancelling the stream as soon as it goes over; throws an
+ * IntacctProtocolError when it does (every gateway client reads its answers so).
+ */
+export async function readCappedBody(response: Response, maxResponseBytes: number): Promise<string> {
   const declaredLength = Number(response.headers.get('content-length'));
   if (Number.isFinite(declaredLength) && declaredLength > maxResponseBytes) {
     await response.body?.cancel().catch(() => undefined);

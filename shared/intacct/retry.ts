@@ -30,11 +30,40 @@ export interface RetryMode {
   onRetry?: (error: IntacctError) => void;
 }
 
-export const DEFAULT_MAX_ATTEMPTS = 6;
-export const DEFAULT_BASE_DELAY_MS = 200;
-export const DEFAULT_MAX_DELAY_MS = 10_000;
-export const DEFAULT_UNTIL_ABORTED_MAX_DELAY_MS = 30_000;
-export const DEFAULT_MAX_RETRY_AFTER_MS = 60_000;
+const DEFAULT_MAX_ATTEMPTS = 6;
+const DEFAULT_BASE_DELAY_MS = 200;
+const DEFAULT_MAX_DELAY_MS = 10_000;
+const DEFAULT_UNTIL_ABORTED_MAX_DELAY_MS = 30_000;
+
+/** A connector's retry settings, each optional (IntacctClientOptions.retry and the REST client's). */
+export interface RetrySettings {
+  maxAttempts?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  untilAbortedMaxDelayMs?: number;
+  maxRetryAfterMs?: number;
+  /** Default true: a call with a signal retries until it aborts; false keeps the attempt limit for every call. */
+  untilAborted?: boolean;
+}
+
+/** The retry policy of `settings`, every missing value at its production default. */
+export function retryPolicyOf(
+  settings: RetrySettings | undefined,
+  sleep: RetryPolicy['sleep'] | undefined,
+  random: RetryPolicy['random'] | undefined,
+): RetryPolicy {
+  const maxDelayMs = settings?.maxDelayMs ?? DEFAULT_MAX_DELAY_MS;
+  return {
+    maxAttempts: settings?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    baseDelayMs: settings?.baseDelayMs ?? DEFAULT_BASE_DELAY_MS,
+    maxDelayMs,
+    untilAbortedMaxDelayMs: settings?.untilAbortedMaxDelayMs ?? Math.max(maxDelayMs, DEFAULT_UNTIL_ABORTED_MAX_DELAY_MS),
+    maxRetryAfterMs: settings?.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS,
+    sleep: sleep ?? sleepMs,
+    random: random ?? Math.random,
+  };
+}
+const DEFAULT_MAX_RETRY_AFTER_MS = 60_000;
 
 const BACKOFF_FACTOR = 2;
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { IntacctFailure, type IntacctFailureCode } from '#domain/errors';
+import type { IntacctFailure } from '#domain/errors';
 import { CUSTOMER_FIELDS, DEPARTMENT_FIELDS, EMPLOYEE_FIELDS, type IntacctFields } from '#domain/intacct-records';
 import type {
   BrowseRequest,
@@ -20,15 +20,21 @@ import {
   otherNaming,
   processEmployeeContactNamings,
 } from './employee-contact-fields';
-import { IntacctError, type IntacctErrorKind, IntacctProtocolError, IntacctTimeoutError } from './errors';
+import { IntacctError, IntacctProtocolError, IntacctTimeoutError } from './errors';
+import {
+  type AuthenticationAdvice,
+  callOptionsOf,
+  checkedListing,
+  failureOf as failureOfError,
+  LISTING_READ_AHEAD_PAGES,
+  type Listing,
+  listedByIds,
+  RetryingRequests,
+  requestOptionsOf,
+  translated as translatedFailures,
+} from './gateway-support';
 import { type KeysetPage, pipelinedKeysetListing } from './pipelined-listing';
 import { QUERY_MAX_PAGE_SIZE } from './query-builder';
-
-/** Ids per `in` filter: keeps each request small and well under Intacct's request size limits. */
-const IDS_PER_REQUEST = 500;
-
-/** Verified pages a listing holds ahead of its consumer, beyond those in flight: memory stays flat. */
-const LISTING_READ_AHEAD_PAGES = 2;
 
 /** Logins whose source (and so API session) a factory keeps for the next run in this process. */
 const CACHED_LOGINS = 16;
@@ -46,51 +52,10 @@ const OBJECTS = {
 
 type ObjectName = keyof typeof OBJECTS;
 
-const FAILURE_CODES: Record<IntacctErrorKind, IntacctFailureCode> = {
-  authentication: 'intacct_auth_failed',
-  permission: 'intacct_permission_denied',
-  rate_limit: 'intacct_rate_limited',
-  transient: 'intacct_unavailable',
-  protocol: 'intacct_protocol_error',
-  query: 'intacct_query_failed',
-  timeout: 'intacct_timeout',
-};
-
-/** Smallest page a keyset listing can use: consecutive pages overlap by one record. */
-const MIN_LISTING_PAGE_SIZE = 2;
-const RECORDNO_TEXT = /^\d+$/;
-
-/** A listing's options, checked. */
-interface Listing extends CallOptions {
-  afterRecordNo?: string;
-  pageSize: number;
-}
-
-/** The listing options checked: a RECORDNO anchor in digits, a page size within 2..2000. */
-function checkedListing(options: ListingOptions): Listing {
-  const pageSize = options.pageSize ?? QUERY_MAX_PAGE_SIZE;
-  if (!Number.isInteger(pageSize) || pageSize < MIN_LISTING_PAGE_SIZE || pageSize > QUERY_MAX_PAGE_SIZE) {
-    throw new RangeError(`pageSize must be an integer from ${MIN_LISTING_PAGE_SIZE} to ${QUERY_MAX_PAGE_SIZE}`);
-  }
-  const { afterRecordNo } = options;
-  if (afterRecordNo !== undefined && !RECORDNO_TEXT.test(afterRecordNo)) {
-    throw new RangeError('afterRecordNo must be a RECORDNO (digits only)');
-  }
-  return { pageSize, ...(afterRecordNo === undefined ? {} : { afterRecordNo }), ...callOptionsOf(options) };
-}
-
-/** Only the call options, without undefined members. */
-function callOptionsOf(options: CallOptions): CallOptions {
-  return {
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.retryUntilAborted === undefined ? {} : { retryUntilAborted: options.retryUntilAborted }),
-  };
-}
-
-/** The client's options for a call: its signal and retry choice, and a hook for its retryable failures. */
-function requestOptionsOf(options: CallOptions, onRetry?: (error: IntacctError) => void): RequestOptions {
-  return { ...callOptionsOf(options), ...(onRetry ? { onRetry } : {}) };
-}
+/** A refused sign-in through the XML gateway: the Web Services credentials an admin typed. */
+const signInAdvice: AuthenticationAdvice = (detail) => `Sage Intacct refused the sign-in${detail}. Check the company id, user id and password.`;
+const translated = <T>(call: () => Promise<T>): Promise<T> => translatedFailures(call, signInAdvice);
+const failureOf = (error: IntacctError): IntacctFailure => failureOfError(error, signInAdvice);
 
 /** The Intacct sender (web services vendor) the service signs in as, and connector settings. */
 export interface GatewaySettings extends Omit<IntacctClientOptions, 'credentials'> {
@@ -316,34 +281,15 @@ export class XmlGatewaySource implements IntacctSource {
     }
   }
 
-  /**
-   * The records of the ids after `afterRecordNo`, ascending. Up to IDS_PER_REQUEST ids are one
-   * streamed keyset listing. More ids take one listing per chunk, and each chunk is ascending on its
-   * own only, so the chunks are read whole (at most one record per id) and merged: the listing stays
-   * ascending throughout, and a run resumed after its last RECORDNO skips nothing of a later chunk.
-   */
-  private async *listByIds(
+  /** The records of the ids after `afterRecordNo`, ascending (see listedByIds). */
+  private listByIds(
     object: ObjectName,
     field: string,
     ids: readonly string[],
     listing: Listing,
     fields?: readonly string[],
   ): AsyncIterable<ListingPage> {
-    const unique = [...new Set(ids)];
-    if (unique.length === 0) return;
-    if (unique.length <= IDS_PER_REQUEST) {
-      yield* this.listAll(object, listing, { field, op: 'in', values: unique }, fields);
-      return;
-    }
-    const records: IntacctFields[] = [];
-    for (let start = 0; start < unique.length; start += IDS_PER_REQUEST) {
-      const values = unique.slice(start, start + IDS_PER_REQUEST);
-      for await (const page of this.listAll(object, listing, { field, op: 'in', values }, fields)) records.push(...page.records);
-    }
-    records.sort((a, b) => Number(a.RECORDNO) - Number(b.RECORDNO));
-    for (let start = 0; start < records.length; start += listing.pageSize) {
-      yield { records: records.slice(start, start + listing.pageSize), totalCount: records.length };
-    }
+    return listedByIds(ids, listing.pageSize, (values) => this.listAll(object, listing, { field, op: 'in', values }, fields));
   }
 
   private async browse(object: ObjectName, { search, limit, afterRecordNo }: BrowseRequest, options: CallOptions): Promise<IntacctFields[]> {
@@ -370,48 +316,6 @@ export class XmlGatewaySource implements IntacctSource {
   }
 }
 
-/** The retryable failures of a listing's requests still unfinished: what an abort cut short. */
-class RetryingRequests {
-  #sequence = 0;
-  readonly #unfinished = new Map<number, { error: IntacctError; at: number } | null>();
-
-  /** Tracks one request: its retry hook, and `done` once it settled. */
-  start(): { onRetry: (error: IntacctError) => void; done: () => void } {
-    const id = this.#sequence++;
-    this.#unfinished.set(id, null);
-    return {
-      onRetry: (error) => {
-        if (this.#unfinished.has(id)) this.#unfinished.set(id, { error, at: this.#sequence++ });
-      },
-      done: () => {
-        this.#unfinished.delete(id);
-      },
-    };
-  }
-
-  /** The latest failure an unfinished request is retrying, if any. */
-  latest(): IntacctError | undefined {
-    let latest: { error: IntacctError; at: number } | undefined;
-    for (const failure of this.#unfinished.values()) {
-      if (failure && (!latest || failure.at > latest.at)) latest = failure;
-    }
-    return latest?.error;
-  }
-}
-
-/** Turns the connector's typed errors into the domain's IntacctFailure (502 with a code, 504 for intacct_timeout). */
-async function translated<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw error instanceof IntacctError ? failureOf(error) : error;
-  }
-}
-
-function failureOf(error: IntacctError): IntacctFailure {
-  return new IntacctFailure(FAILURE_CODES[error.kind], describe(error), error.errorno ?? null);
-}
-
 /**
  * A request Intacct refused as such (not retried): what a field naming it does not know gives, as a
  * failed result (or, should a gateway word it so, a refusal naming an errorno).
@@ -419,24 +323,4 @@ function failureOf(error: IntacctError): IntacctFailure {
 function isQueryRefusal(error: unknown): boolean {
   if (!(error instanceof IntacctError) || error.retryable) return false;
   return error.kind === 'query' || (error.kind === 'protocol' && Boolean(error.errorno));
-}
-
-function describe(error: IntacctError): string {
-  // Intacct's own text (description2, else description) is already capped at 1 KB by the connector.
-  const text = error.intacctText?.trim().replace(/[.\s]+$/, '');
-  const detail = text ? `: ${text}` : '';
-  switch (error.kind) {
-    case 'authentication':
-      return `Sage Intacct refused the sign-in${detail}. Check the company id, user id and password.`;
-    case 'permission':
-      return `The Sage Intacct user lacks a permission the sync needs${detail}.`;
-    case 'rate_limit':
-      return 'Sage Intacct is limiting requests right now; try again shortly.';
-    case 'transient':
-      return 'Sage Intacct did not answer properly; try again shortly.';
-    case 'timeout':
-      return 'Sage Intacct did not answer in time; try again shortly.';
-    default:
-      return `Sage Intacct could not answer the request${detail}.`;
-  }
 }

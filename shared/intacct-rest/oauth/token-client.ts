@@ -12,6 +12,8 @@
  */
 import { z } from 'zod';
 import { IntacctFailure } from '#domain/errors';
+import { IntacctProtocolError, parseRetryAfter } from '#intacct/errors';
+import { readCappedBody } from '#intacct/http-transport';
 import type { CodeExchange, OAuthTokenEndpoint, OAuthTokens } from '#ports/intacct-oauth';
 
 export interface TokenEndpointConfig {
@@ -64,8 +66,6 @@ const tokenAnswerSchema = z
 const errorAnswerSchema = z.object({ error: z.string().min(1).max(100), error_description: z.string().optional() });
 
 type Grant = { kind: 'code'; request: CodeExchange } | { kind: 'refresh'; refreshToken: string };
-
-class ResponseTooLarge extends Error {}
 
 export class IntacctTokenClient implements OAuthTokenEndpoint {
   private readonly fetch: typeof fetch;
@@ -143,7 +143,7 @@ export class IntacctTokenClient implements OAuthTokenEndpoint {
   }
 
   private retryDelayMs(attempt: number, retryAfter: string | null): number {
-    const asked = retryAfterMs(retryAfter, this.now());
+    const asked = parseRetryAfter(retryAfter, this.now());
     if (asked !== undefined) return Math.min(asked, this.maxRetryAfterMs);
     return Math.floor(this.random() * this.baseDelayMs * 2 ** (attempt - 1));
   }
@@ -177,12 +177,12 @@ export class IntacctTokenClient implements OAuthTokenEndpoint {
           `Sage Intacct's token endpoint answered with a redirect (HTTP ${response.status}); refused.`,
         );
       }
-      const body = await readCapped(response, this.maxResponseBytes);
+      const body = await readCappedBody(response, this.maxResponseBytes);
       return { status: response.status, body, retryAfter: response.headers.get('retry-after') };
     } catch (error) {
       if (error instanceof IntacctFailure) throw error;
       if (signal?.aborted) throw abandoned();
-      if (error instanceof ResponseTooLarge) {
+      if (error instanceof IntacctProtocolError) {
         throw new IntacctFailure('intacct_protocol_error', `Sage Intacct's token answer exceeds ${this.maxResponseBytes} bytes; refused.`);
       }
       if (timedOut) throw new IntacctFailure('intacct_unavailable', `Sage Intacct's token endpoint did not answer within ${this.timeoutMs} ms.`);
@@ -251,38 +251,6 @@ function redact(text: string, secrets: readonly string[]): string {
   let safe = text;
   for (const secret of secrets) if (secret !== '') safe = safe.split(secret).join('[redacted]');
   return safe.length > MAX_DESCRIPTION_CHARS ? `${safe.slice(0, MAX_DESCRIPTION_CHARS)}…` : safe;
-}
-
-/** Retry-After as delta-seconds or an HTTP-date (RFC 9110 §10.2.3); undefined when absent or unreadable. */
-function retryAfterMs(header: string | null, now: number): number | undefined {
-  if (header === null || header.trim() === '') return undefined;
-  const text = header.trim();
-  if (/^\d+$/.test(text)) return Number(text) * MS_PER_SECOND;
-  const date = Date.parse(text);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-async function readCapped(response: Response, maxBytes: number): Promise<string> {
-  const declared = Number(response.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    await response.body?.cancel().catch(() => undefined);
-    throw new ResponseTooLarge();
-  }
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let received = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    received += value.byteLength;
-    if (received > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw new ResponseTooLarge();
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks, received).toString('utf8');
 }
 
 function abandoned(): IntacctFailure {

@@ -314,9 +314,11 @@ describe('RestGatewaySource', () => {
   });
 
   it('a malformed or truncated answer is intacct_protocol_error', async () => {
-    emulator.setRestFaults({ failNext: [{ kind: 'malformed' }] });
+    // As many faults as a listing has requests in flight (2): a request an earlier test aborted may
+    // still reach the emulator and take one, and ours must meet one all the same.
+    emulator.setRestFaults({ failNext: [{ kind: 'malformed' }, { kind: 'malformed' }, { kind: 'malformed' }] });
     const malformed = await failureOf(listAll(plainRest().listDepartments()));
-    emulator.setRestFaults({ failNext: [{ kind: 'truncated' }] });
+    emulator.setRestFaults({ failNext: [{ kind: 'truncated' }, { kind: 'truncated' }, { kind: 'truncated' }] });
     const truncated = await failureOf(plainRest().verifyCredentials());
 
     expect(malformed.code).toBe('intacct_protocol_error');

@@ -33,6 +33,7 @@ import { readCappedBody } from '#intacct/http-transport';
 import { type RetryPolicy, type RetrySettings, retryPolicyOf, withRetry } from '#intacct/retry';
 import type { CompanySlots, SlotRelease } from '#ports/company-slots';
 import type { IntacctAccessTokens } from '#ports/intacct-source';
+import type { Telemetry } from '#ports/telemetry';
 
 /** One condition of `filters`: `{ [operator]: { [field]: value } }`. */
 export type RestFilter = Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
@@ -84,6 +85,8 @@ export interface RestQueryClientOptions {
   maxResponseBytes?: number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   random?: () => number;
+  /** Counts requests sent, retries, rate limiting and failures by error kind, as the XML client does. */
+  telemetry?: Telemetry;
 }
 
 const QUERY_PATH = '/services/core/query';
@@ -135,6 +138,7 @@ export class RestQueryClient {
   readonly #policy: RetryPolicy;
   readonly #untilAborted: boolean;
   readonly #slots: CompanySlots;
+  readonly #telemetry: Telemetry | undefined;
   readonly #company: string;
   readonly #slotLimit: number;
 
@@ -151,6 +155,7 @@ export class RestQueryClient {
     const slotEndpoint = options.slotEndpoint ?? options.restBaseUrl;
     this.#company = slotKey(slotEndpoint, options.companyId);
     this.#slots = options.slots ?? processCompanySlots;
+    this.#telemetry = options.telemetry;
     // Joined now, so a smaller limit tightens the company's shared semaphore before any request.
     if (!options.slots) companySemaphore(new URL(slotEndpoint).href, options.companyId, this.#slotLimit);
   }
@@ -178,24 +183,37 @@ export class RestQueryClient {
     try {
       return await withRetry(
         async () => {
+          let sent = false;
+          const onSent = (): void => {
+            sent = true;
+            this.#telemetry?.record('intacctRequests', {});
+          };
           try {
             let token = await this.#token(() => this.#tokens.accessToken(signal), signal, tokensUsed);
-            let answer = await this.#send(token, body, maxBytes, signal);
+            let answer = await this.#send(token, body, maxBytes, signal, onSent);
             if (answer.status === HTTP.unauthorized && !refreshedOnce && this.#tokens.refreshed) {
               refreshedOnce = true;
               const rejected = token;
               token = await this.#token(() => this.#tokens.refreshed!(rejected, signal), signal, tokensUsed);
-              answer = await this.#send(token, body, maxBytes, signal);
+              answer = await this.#send(token, body, maxBytes, signal, onSent);
             }
             return readPage(answer, query.size, Date.now());
           } catch (error) {
             if (error instanceof IntacctError) redactSecrets(error, [...tokensUsed]);
+            // A slot or a token that could not be had is not a failed request to Intacct.
+            if (sent) this.#countFailure(error);
             throw error;
           }
         },
         this.#policy,
         signal,
-        { untilAborted, ...(options.onRetry ? { onRetry: options.onRetry } : {}) },
+        {
+          untilAborted,
+          onRetry: (error) => {
+            this.#telemetry?.record('intacctRetries', {});
+            options.onRetry?.(error);
+          },
+        },
       );
     } catch (error) {
       if (error instanceof IntacctError) throw redactSecrets(error, [...tokensUsed]);
@@ -229,10 +247,18 @@ export class RestQueryClient {
     return token;
   }
 
-  /** One POST holding a company slot while on the wire. */
-  async #send(token: string, body: string, maxBytes: number, signal: AbortSignal | undefined): Promise<HttpAnswer> {
+  /** A request that failed: by its error kind, and as rate limiting when Intacct asked us to slow down (as the XML client counts). */
+  #countFailure(error: unknown): void {
+    if (!(error instanceof IntacctError)) return;
+    this.#telemetry?.record('intacctErrors', { errorKind: error.kind });
+    if (error.kind === 'rate_limit') this.#telemetry?.record('intacctThrottled', {});
+  }
+
+  /** One POST holding a company slot while on the wire; `onSent` once it goes out. */
+  async #send(token: string, body: string, maxBytes: number, signal: AbortSignal | undefined, onSent: () => void): Promise<HttpAnswer> {
     const release = await this.#takeSlot(signal);
     try {
+      onSent();
       return await inSubsegment(
         REST_SUBSEGMENT,
         () => this.#exchange(token, body, maxBytes, signal),

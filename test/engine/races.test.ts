@@ -147,6 +147,39 @@ describe('I1: a link by hand inside an import', () => {
   });
 });
 
+describe('I1: a link by hand under way when an import reads it', () => {
+  it('is left alone, so taking it back (standing back for the import) leaves no client linked without its link', async () => {
+    const tenant = await newTenant();
+    const target = customerIds[2]!;
+    const byHand = await createClient(h.deps, tenant, { name: 'Made by hand' });
+    // The link by hand has written its link (no claim, no fingerprint yet), not yet its client.
+    let linkRecordNo = '';
+    for await (const page of h.deps.intacct.forLogin({ ...h.emulator.companies[0]! }).customersById([target]))
+      linkRecordNo = page.records[0]!.RECORDNO!;
+    const underWay = {
+      tenantId: tenant,
+      object: 'customer' as const,
+      recordNo: linkRecordNo,
+      intacctId: target,
+      psaId: byHand.id,
+      createdAt: new Date().toISOString(),
+      fingerprint: null,
+      claim: null,
+    };
+    await h.stores.links.createIfAbsent(underWay);
+
+    const run = await importClients(h, tenant, { all: true });
+
+    expect(run.status).toBe('succeeded');
+    // Not adopted: the client made by hand is as it was, the link is the link by hand's to take back.
+    expect((await h.stores.clients.get(tenant, byHand.id))?.integrations.intacct).toBeUndefined();
+    expect(await h.stores.links.get(tenant, 'customer', linkRecordNo)).toMatchObject({ psaId: byHand.id, fingerprint: null, claim: null });
+    await h.stores.links.withdrawUnclaimed(underWay);
+    const clients = await allClients(h, tenant);
+    expect(clients.filter((client) => client.integrations.intacct?.recordNo === linkRecordNo)).toEqual([]);
+  });
+});
+
 describe('I1: a link by hand while an import is being queued', () => {
   it('stands back from a lease whose run is not saved yet, leaving no link behind', async () => {
     const tenant = await newTenant();

@@ -46,6 +46,7 @@ export interface ImportPlan<T extends LinkedEntity, M extends MappedRecord> {
 /** New claims and their PSA records are written this many at a time: one store request's worth. */
 const CLAIMS_PER_GROUP = 25;
 
+const BEING_LINKED_BY_HAND_WARNING = 'Being linked by hand right now; left as it is (the next sync brings it in line).';
 const TAKEN_MEANWHILE_WARNING = 'Linked to another PSA record by someone else meanwhile; left as it is.';
 
 type ImportDeps = Pick<SyncDeps, 'links' | 'clock' | 'ids' | 'runs' | 'events'>;
@@ -79,7 +80,11 @@ export async function importChunk<T extends LinkedEntity, M extends MappedRecord
   for (const mapped of chunk) {
     const link = links.get(mapped.recordNo);
     if (!link) toImport.push(mapped);
-    else if (link.claim === null) linked.push({ link, mapped });
+    else if (link.claim === null && link.fingerprint === null) {
+      // A link by hand under way (written, its PSA record not yet): it may yet stand back for this
+      // import and be taken back, so the import must not adopt it. A sync completes one left behind.
+      await journal.record({ ...recordOf(link, 'skipped'), warnings: [BEING_LINKED_BY_HAND_WARNING] });
+    } else if (link.claim === null) linked.push({ link, mapped });
     else if (link.claim.runId === runId || (!journal.dryRun && (await deps.links.takeOverClaim(link, runId)))) {
       // Our own claim from before a crash, or one a stopped run left (we hold the family lease).
       claimed.push({ link: { ...link, claim: { ...link.claim, runId } }, mapped, match: null, fresh: false, unwritten: false });

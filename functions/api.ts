@@ -16,5 +16,6 @@ const group = apiRouteGroupFrom(process.env[API_ROUTE_GROUP_VARIABLE]);
 
 export const handler = createApiHandler(buildDeps(config), {
   logger: buildLogger(config),
+  consoleUrl: config.consoleUrl,
   routes: group === null ? API_ROUTES : routesOfGroup(API_ROUTES, group),
 });

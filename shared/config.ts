@@ -1,7 +1,8 @@
 /**
  * Configuration of every Lambda function and the local runtime, read once at cold start from the
  * environment. A missing or malformed value fails loudly, naming the variable: no silent defaults
- * on the cloud path. Every function reads the same variables, so one environment fits them all.
+ * on the cloud path. Every function reads the same variables, so one environment fits them all;
+ * only Connect with Sage Intacct's (INTACCT_REST_URL and what it asks for) are set where used.
  */
 import type { TableNames } from '#store/tables';
 
@@ -15,6 +16,18 @@ const DEFAULT_LOG_LEVEL: LogLevelName = 'INFO';
 /** How the service signs in to Intacct as the web services sender. */
 export type SenderCredentialsConfig = { source: 'secret'; secretArn: string } | { source: 'environment'; senderId: string; senderPassword: string };
 
+/** The service's Sage Intacct OAuth client: its id and secret, from a secret (cloud) or the environment (local). */
+export type OAuthClientConfig = { source: 'secret'; secretArn: string } | { source: 'environment'; clientId: string; clientSecret: string };
+
+/** Connect with Sage Intacct (the REST API with OAuth 2.0); absent (null) when INTACCT_REST_URL is unset. */
+export interface IntacctOAuthConfig {
+  /** The REST API's base, e.g. https://api.intacct.com/ia/api/v1; the OAuth endpoints are its `/oauth2/…`. */
+  restBaseUrl: string;
+  client: OAuthClientConfig;
+  /** The API's public callback URL, registered with the client; null in a function that only refreshes tokens (a worker). */
+  redirectUri: string | null;
+}
+
 export type SecretsConfig = { backend: 'secrets-manager'; tenantSecretPrefix: string } | { backend: 'local-file'; file: string; keyFile: string };
 
 export interface AppConfig {
@@ -27,7 +40,9 @@ export interface AppConfig {
   /** Local only (the local runtime speaks Lambda Invoke); null in the cloud. */
   lambdaEndpoint: string | null;
   functions: { clientImport: string; userImport: string; tenantSync: string };
-  intacct: { endpointUrl: string; sender: SenderCredentialsConfig };
+  intacct: { endpointUrl: string; sender: SenderCredentialsConfig; oauth: IntacctOAuthConfig | null };
+  /** The admin console's origin, where the OAuth callback sends a browser back; null: none. */
+  consoleUrl: string | null;
   secrets: SecretsConfig;
   region: string;
   logLevel: LogLevelName;
@@ -79,6 +94,27 @@ function senderCredentials(env: Env): SenderCredentialsConfig {
   };
 }
 
+function oauthClient(env: Env): OAuthClientConfig {
+  const secretArn = optional(env, 'INTACCT_OAUTH_CLIENT_SECRET_ARN');
+  if (secretArn) return { source: 'secret', secretArn };
+  const why = ' (INTACCT_REST_URL is set; or set INTACCT_OAUTH_CLIENT_SECRET_ARN)';
+  return {
+    source: 'environment',
+    clientId: required(env, 'INTACCT_OAUTH_CLIENT_ID', why),
+    clientSecret: required(env, 'INTACCT_OAUTH_CLIENT_SECRET', why),
+  };
+}
+
+function intacctOAuth(env: Env): IntacctOAuthConfig | null {
+  const restBaseUrl = url('INTACCT_REST_URL', optional(env, 'INTACCT_REST_URL'));
+  if (restBaseUrl === null) return null;
+  return {
+    restBaseUrl,
+    client: oauthClient(env),
+    redirectUri: url('INTACCT_OAUTH_REDIRECT_URI', optional(env, 'INTACCT_OAUTH_REDIRECT_URI')),
+  };
+}
+
 function secrets(env: Env): SecretsConfig {
   const backend = oneOf('SECRETS_BACKEND', required(env, 'SECRETS_BACKEND'), SECRETS_BACKENDS);
   if (backend === 'secrets-manager') {
@@ -114,7 +150,9 @@ export function loadConfig(env: Env): AppConfig {
     intacct: {
       endpointUrl: url('INTACCT_ENDPOINT_URL', required(env, 'INTACCT_ENDPOINT_URL')) as string,
       sender: senderCredentials(env),
+      oauth: intacctOAuth(env),
     },
+    consoleUrl: url('CONSOLE_URL', optional(env, 'CONSOLE_URL'))?.replace(/\/+$/, '') ?? null,
     secrets: secrets(env),
     region: required(env, 'AWS_REGION'),
     logLevel: oneOf('LOG_LEVEL', (optional(env, 'LOG_LEVEL') ?? DEFAULT_LOG_LEVEL).toUpperCase(), LOG_LEVELS),

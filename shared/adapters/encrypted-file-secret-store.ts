@@ -49,6 +49,16 @@ export class EncryptedFileSecretStore implements SecretStore {
     });
   }
 
+  async replace(ref: string, value: string): Promise<boolean> {
+    let replaced = false;
+    await this.change((secrets) => {
+      if (!Object.hasOwn(secrets, ref)) return;
+      secrets[ref] = value;
+      replaced = true;
+    });
+    return replaced;
+  }
+
   async get(ref: string): Promise<string | null> {
     const secrets = await this.readAll();
     return Object.hasOwn(secrets, ref) ? (secrets[ref] ?? null) : null;

@@ -8,6 +8,12 @@ export class MemorySecretStore implements SecretStore {
     this.secrets.set(ref, value);
   }
 
+  async replace(ref: string, value: string): Promise<boolean> {
+    if (!this.secrets.has(ref)) return false;
+    this.secrets.set(ref, value);
+    return true;
+  }
+
   async get(ref: string): Promise<string | null> {
     return this.secrets.get(ref) ?? null;
   }

@@ -58,6 +58,17 @@ export class SecretsManagerSecretStore implements SecretStore {
     }
   }
 
+  /** A new version of an existing secret only: PutSecretValue never creates one. */
+  async replace(ref: string, value: string): Promise<boolean> {
+    try {
+      await this.client.send(new PutSecretValueCommand({ SecretId: this.nameOf(ref), SecretString: value }));
+      return true;
+    } catch (error) {
+      if (isNamed(error, 'ResourceNotFoundException') || isStillBeingDeleted(error)) return false;
+      throw error;
+    }
+  }
+
   async get(ref: string): Promise<string | null> {
     try {
       const answer = await this.client.send(new GetSecretValueCommand({ SecretId: this.nameOf(ref) }));

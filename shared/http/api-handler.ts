@@ -14,6 +14,8 @@ export interface ApiHandlerOptions {
   logger?: Logger;
   /** The route table; every route of spec section 4 by default. */
   routes?: readonly ApiRoute[];
+  /** The admin console's origin: the OAuth callback sends a browser back there. Default none. */
+  consoleUrl?: string | null;
 }
 
 /** Matches a path template's parameters one segment each, as the router does. */
@@ -28,7 +30,8 @@ async function runRoute(route: ApiRoute, services: ApiServices, event: APIGatewa
   if (caller) services.logger.appendKeys({ tenantId: caller.tenantId });
   const input = parseInput(event, route);
   const answer = await route.handle({ ...services, ...input, caller, tenantId: caller?.tenantId ?? '', event } as Parameters<ApiRoute['handle']>[0]);
-  return jsonResult(answer.status, answer.body);
+  const result = jsonResult(answer.status, answer.body);
+  return answer.headers ? { ...result, headers: { ...result.headers, ...answer.headers } } : result;
 }
 
 /**
@@ -39,7 +42,7 @@ async function runRoute(route: ApiRoute, services: ApiServices, event: APIGatewa
 export function createApiHandler(deps: SyncDeps, options: ApiHandlerOptions = {}) {
   const logger = options.logger ?? createLogger();
   const routes = options.routes ?? API_ROUTES;
-  const services: ApiServices = { deps, logger };
+  const services: ApiServices = { deps, logger, consoleUrl: options.consoleUrl ?? null };
   const templates = [...new Set(routes.map((route) => route.path))].map(templatePattern);
   const router = httpRouter<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>({
     routes: routes.map((route) => ({

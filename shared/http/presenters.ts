@@ -28,6 +28,7 @@ export function presentConnection(connection: Connection | null): ConnectionJson
     connected: connection !== null,
     companyId: connection?.companyId ?? null,
     entityId: connection?.entityId ?? null,
+    gateway: connection?.gateway ?? null,
     lastSync: { clients: connection?.lastSync.clients ?? null, users: connection?.lastSync.users ?? null },
   };
 }

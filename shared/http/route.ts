@@ -6,10 +6,12 @@ import type { Caller, RouteAccess } from './auth';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-/** What every route handler may use: the ports and the logger. */
+/** What every route handler may use: the ports, the logger, and where the admin console is. */
 export interface ApiServices {
   deps: SyncDeps;
   logger: Logger;
+  /** The admin console's origin (no trailing slash), where a browser is sent back after Sage Intacct's sign-in; null: none. */
+  consoleUrl: string | null;
 }
 
 interface RouteRequest<Params, Query, Body> extends ApiServices {
@@ -26,6 +28,8 @@ interface RouteRequest<Params, Query, Body> extends ApiServices {
 export interface RouteAnswer {
   status: number;
   body?: unknown;
+  /** Extra headers (`Location` of a redirect). */
+  headers?: Record<string, string>;
 }
 
 /** One route of the API: drives the router, the validation and the OpenAPI document. */

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { PERMISSION_PROFILES } from '#domain/entities';
 import { canTravelToIntacct } from '#domain/intacct-records';
 import { INTACCT_OBJECTS, RECORD_OUTCOMES, RUN_STATUSES, RUN_TRIGGERS, RUN_TYPES } from '#domain/runs';
+import { INTACCT_GATEWAYS } from '#ports/stores';
 
 const DEFAULT_PAGE_LIMIT = 50;
 const MAX_PAGE_LIMIT = 200;
@@ -75,6 +76,27 @@ export const ConnectIntacctBody = z.strictObject({
   resetLinks: z.boolean().optional(),
 });
 
+/** Connect with Sage Intacct (OAuth): should the admin sign in to another company than the links', unlink them all first. */
+export const StartIntacctOAuthBody = z.strictObject({
+  resetLinks: z.boolean().optional(),
+});
+
+export const IntacctOAuthStarted = z.strictObject({
+  /** Where to send the admin's browser: Sage Intacct's sign-in and consent page. */
+  authorizeUrl: z.url(),
+});
+
+/**
+ * Sage Intacct's redirect back (RFC 6749 §4.1.2): `code` and `state`, or `error` and `state`.
+ * Other parameters an authorization server may add (`iss`, `error_uri`) are ignored.
+ */
+export const IntacctOAuthCallbackQuery = z.object({
+  state: z.string().min(1).max(MAX_CURSOR_LENGTH),
+  code: z.string().min(1).max(MAX_CURSOR_LENGTH).optional(),
+  error: z.string().min(1).max(MAX_SEARCH_LENGTH).optional(),
+  error_description: z.string().max(MAX_TEXT_LENGTH).optional(),
+});
+
 export const ClientImportBody = z
   .strictObject({
     customerIds: z.array(intacctId).min(1).max(MAX_IMPORT_SELECTION).optional(),
@@ -140,6 +162,8 @@ export const IntacctConnection = z.strictObject({
   connected: z.boolean(),
   companyId: z.string().nullable(),
   entityId: z.string().nullable(),
+  /** How the tenant connected: a Web Services user (`xml`) or Connect with Sage Intacct (`rest`, OAuth); null when not connected. */
+  gateway: z.enum(INTACCT_GATEWAYS).nullable(),
   lastSync: z.strictObject({ clients: timestamp.nullable(), users: timestamp.nullable() }),
 });
 

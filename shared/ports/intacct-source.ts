@@ -71,8 +71,20 @@ export interface IntacctLogin {
   entityId?: string;
 }
 
+/** A tenant connected through the REST API: its OAuth grant lives in the secret store, under the tenant. */
+interface IntacctGrant {
+  tenantId: string;
+  companyId: string;
+  entityId?: string;
+}
+
+/**
+ * The sources of both gateways: `forLogin` the XML gateway (a Web Services user), `forGrant` the
+ * REST API (an OAuth grant); absent where the deployment has no OAuth client configured.
+ */
 export interface IntacctSourceFactory {
   forLogin(login: IntacctLogin): IntacctSource;
+  forGrant?(grant: IntacctGrant): IntacctSource;
 }
 
 /**

@@ -197,12 +197,21 @@ export interface LeaseStore {
   release(tenantId: string, family: RunFamily, holder: string): Promise<void>;
 }
 
-/** A tenant's Intacct connection. The password lives in the SecretStore under `secretRef`. */
+/** How a connection reaches Intacct: the XML gateway (a Web Services user's password) or the REST API (an OAuth grant). */
+export const INTACCT_GATEWAYS = ['xml', 'rest'] as const;
+export type IntacctGateway = (typeof INTACCT_GATEWAYS)[number];
+
+/**
+ * A tenant's Intacct connection. Its secret lives in the SecretStore under `secretRef`: the Web
+ * Services user's password (`xml`) or the OAuth grant (`rest`, whose `userId` is the Intacct user
+ * who approved it).
+ */
 export interface Connection {
   tenantId: string;
   companyId: string;
   userId: string;
   entityId: string | null;
+  gateway: IntacctGateway;
   secretRef: string;
   connectedAt: string;
   /** Finish time of the last successful sync per object family. */

@@ -4,9 +4,9 @@
  */
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { RunFamily } from '#domain/runs';
-import type { Connection, ConnectionStore, LinkedCompany } from '#ports/stores';
+import { type Connection, type ConnectionStore, INTACCT_GATEWAYS, type IntacctGateway, type LinkedCompany } from '#ports/stores';
 import { isConditionalCheckFailed } from './dynamo-errors';
-import { readNullableString, readNumber, readString, type StoredItem } from './item-fields';
+import { readEnum, readNullableString, readNumber, readString, type StoredItem } from './item-fields';
 import {
   CONNECTED_PARTITION,
   connectedIndexKey,
@@ -25,6 +25,7 @@ const CONNECTION_ATTRIBUTES = {
   companyId: 'companyId',
   userId: 'userId',
   entityId: 'entityId',
+  gateway: 'gateway',
   secretRef: 'secretRef',
   connectedAt: 'connectedAt',
 } as const;
@@ -62,10 +63,15 @@ function toItem(connection: Connection): StoredItem {
     [CONNECTION_ATTRIBUTES.companyId]: connection.companyId,
     [CONNECTION_ATTRIBUTES.userId]: connection.userId,
     [CONNECTION_ATTRIBUTES.entityId]: connection.entityId,
+    [CONNECTION_ATTRIBUTES.gateway]: connection.gateway,
     [CONNECTION_ATTRIBUTES.secretRef]: connection.secretRef,
     [CONNECTION_ATTRIBUTES.connectedAt]: connection.connectedAt,
   };
 }
+
+/** Connections saved before the REST gateway existed carry no gateway: they are XML ones. */
+const gatewayOf = (item: StoredItem): IntacctGateway =>
+  item[CONNECTION_ATTRIBUTES.gateway] === undefined ? 'xml' : readEnum(item, CONNECTION_ATTRIBUTES.gateway, INTACCT_GATEWAYS);
 
 function fromItem(item: StoredItem, syncState: StoredItem | undefined): Connection {
   return {
@@ -73,6 +79,7 @@ function fromItem(item: StoredItem, syncState: StoredItem | undefined): Connecti
     companyId: readString(item, CONNECTION_ATTRIBUTES.companyId),
     userId: readString(item, CONNECTION_ATTRIBUTES.userId),
     entityId: readNullableString(item, CONNECTION_ATTRIBUTES.entityId),
+    gateway: gatewayOf(item),
     secretRef: readString(item, CONNECTION_ATTRIBUTES.secretRef),
     connectedAt: readString(item, CONNECTION_ATTRIBUTES.connectedAt),
     lastSync: {

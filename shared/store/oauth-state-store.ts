@@ -8,7 +8,7 @@ import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } fr
 import { InvalidInput } from '#domain/errors';
 import type { OAuthStateStore, PendingAuthorization } from '#ports/intacct-oauth';
 import { isConditionalCheckFailed } from './dynamo-errors';
-import { readString, type StoredItem } from './item-fields';
+import { readBoolean, readString, type StoredItem } from './item-fields';
 import { ENTITY_TYPE_ATTRIBUTE, EXPIRES_AT_ATTRIBUTE, KEY_ATTRIBUTES, oauthStateKey } from './keys';
 
 /** `until` is an ISO-8601 UTC instant (those compare correctly as strings); the TTL attribute is epoch seconds. */
@@ -16,6 +16,7 @@ const STATE_ATTRIBUTES = {
   tenantId: 'tenantId',
   verifier: 'verifier',
   redirectUri: 'redirectUri',
+  resetLinks: 'resetLinks',
   until: 'until',
 } as const;
 
@@ -41,6 +42,7 @@ function toItem(pending: PendingAuthorization): StoredItem {
     [STATE_ATTRIBUTES.tenantId]: pending.tenantId,
     [STATE_ATTRIBUTES.verifier]: pending.verifier,
     [STATE_ATTRIBUTES.redirectUri]: pending.redirectUri,
+    [STATE_ATTRIBUTES.resetLinks]: pending.resetLinks,
     [STATE_ATTRIBUTES.until]: pending.expiresAt,
     [EXPIRES_AT_ATTRIBUTE]: Math.ceil(Date.parse(pending.expiresAt) / MS_PER_SECOND),
   };
@@ -53,6 +55,7 @@ function fromItem(state: string, item: StoredItem): PendingAuthorization {
     verifier: readString(item, STATE_ATTRIBUTES.verifier),
     redirectUri: readString(item, STATE_ATTRIBUTES.redirectUri),
     expiresAt: readString(item, STATE_ATTRIBUTES.until),
+    resetLinks: readBoolean(item, STATE_ATTRIBUTES.resetLinks),
   };
 }
 
@@ -75,16 +78,22 @@ export class DynamoOAuthStateStore implements OAuthStateStore {
     );
   }
 
-  async take(state: string, tenantId: string, now: Date): Promise<PendingAuthorization> {
+  async take(state: string, tenantId: string | null, now: Date): Promise<PendingAuthorization> {
     const key = oauthStateKey(state);
+    const names: Record<string, string> = { '#until': STATE_ATTRIBUTES.until };
+    const values: Record<string, string> = { ':now': now.toISOString() };
+    if (tenantId !== null) {
+      names['#tenantId'] = STATE_ATTRIBUTES.tenantId;
+      values[':tenantId'] = tenantId;
+    }
     try {
       const answer = await this.doc.send(
         new DeleteCommand({
           TableName: this.tableName,
           Key: key,
-          ConditionExpression: '#tenantId = :tenantId AND #until > :now',
-          ExpressionAttributeNames: { '#tenantId': STATE_ATTRIBUTES.tenantId, '#until': STATE_ATTRIBUTES.until },
-          ExpressionAttributeValues: { ':tenantId': tenantId, ':now': now.toISOString() },
+          ConditionExpression: tenantId === null ? 'attribute_exists(#until) AND #until > :now' : '#tenantId = :tenantId AND #until > :now',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
           ReturnValues: 'ALL_OLD',
         }),
       );
@@ -97,7 +106,8 @@ export class DynamoOAuthStateStore implements OAuthStateStore {
     // learns no more than that the state is not theirs to use.
     const current = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
     const item = current.Item;
-    if (item && item[STATE_ATTRIBUTES.tenantId] === tenantId && String(item[STATE_ATTRIBUTES.until]) <= now.toISOString()) {
+    const itsOwn = item && (tenantId === null || item[STATE_ATTRIBUTES.tenantId] === tenantId);
+    if (itsOwn && String(item[STATE_ATTRIBUTES.until]) <= now.toISOString()) {
       throw expiredOAuthState();
     }
     throw invalidOAuthState();

@@ -1,10 +1,8 @@
-import { Conflict, IntacctFailure, TooManyRequests } from '#domain/errors';
-import { INTACCT_OBJECTS, type SyncRun } from '#domain/runs';
+import { IntacctFailure, TooManyRequests } from '#domain/errors';
 import type { CallOptions } from '#ports/intacct-source';
-import type { Connection, LinkedCompany } from '#ports/stores';
+import { type Connected, type NextConnection, switchConnection } from './engine/connection-switch';
 import type { SyncDeps } from './engine/deps';
-import { launchRun, queueRun } from './engine/run-lifecycle';
-import { countRunFinished } from './engine/run-metrics';
+import { retireGrant } from './engine/oauth-grants';
 
 export interface ConnectRequest {
   companyId: string;
@@ -13,12 +11,6 @@ export interface ConnectRequest {
   entityId?: string | null;
   /** Connecting another company while links exist: unlink every record (kept, re-linkable) first. */
   resetLinks?: boolean;
-}
-
-export interface Connected {
-  connection: Connection;
-  /** The runs unlinking every record, when the connection changed company with `resetLinks`. */
-  resetRuns: SyncRun[];
 }
 
 /**
@@ -30,56 +22,34 @@ const MAX_FAILED_CONNECTS = 5;
 const FAILED_CONNECT_WINDOW_MS = 15 * 60_000;
 
 /** Where a tenant's Intacct password is kept in the secret store. */
-const secretRefFor = (tenantId: string): string => `intacct/${tenantId}/user-password`;
-
-const sameCompany = (a: LinkedCompany, b: LinkedCompany): boolean => a.companyId === b.companyId && a.entityId === b.entityId;
+const passwordSecretRef = (tenantId: string): string => `intacct/${tenantId}/user-password`;
 
 /**
- * Connect a tenant to its Intacct company:
+ * Connect a tenant to its Intacct company with a Web Services user:
  * 1. Sign in to Intacct with the credentials first; a refusal is answered and nothing is saved.
  *    After MAX_FAILED_CONNECTS refusals in a window, connecting is refused (429) until it ends.
- * 2. Links made with another company (or entity) would point at the wrong records (RECORDNOs are
- *    per company): without `resetLinks` answer 409 company_changed; with it, queue one run per
- *    family that unlinks every record (each kept, re-linkable) before anything else runs.
- * 3. Keep the password in the secret store, the rest on the connection (never the password).
- * A reconnect to the same company keeps the last-sync times and every link.
+ * 2. The company_changed rule and the writes of every connect (engine/connection-switch.ts): the
+ *    password goes to the secret store, the rest on the connection (never the password); an OAuth
+ *    grant the tenant connected with before is revoked at Intacct and deleted.
  */
 export async function connectIntacct(deps: SyncDeps, tenantId: string, request: ConnectRequest, options: CallOptions = {}): Promise<Connected> {
   const entityId = request.entityId ? request.entityId : null;
-  const company: LinkedCompany = { companyId: request.companyId, entityId };
   await signInThrottled(deps, tenantId, () =>
     deps.intacct
       .forLogin({ companyId: request.companyId, userId: request.userId, userPassword: request.password, ...(entityId ? { entityId } : {}) })
       .verifyCredentials(options),
   );
-  const previous = await deps.connections.get(tenantId);
-  const linkedWith =
-    (await deps.connections.linkedCompany(tenantId)) ?? (previous ? { companyId: previous.companyId, entityId: previous.entityId } : null);
-  const resetRuns: SyncRun[] = [];
-  if (linkedWith && !sameCompany(linkedWith, company) && (await hasLinks(deps, tenantId))) {
-    if (!request.resetLinks) {
-      throw new Conflict(
-        'company_changed',
-        `Records are linked to Intacct company ${linkedWith.companyId}${linkedWith.entityId ? ` (entity ${linkedWith.entityId})` : ''}. ` +
-          'Connecting another company unlinks them all (they are kept and can be linked again): send resetLinks: true to do so.',
-      );
-    }
-    resetRuns.push(...(await queueResetRuns(deps, tenantId)));
-  }
-  const connection: Connection = {
-    tenantId,
-    companyId: request.companyId,
+  const next: NextConnection = {
+    company: { companyId: request.companyId, entityId },
     userId: request.userId,
-    entityId,
-    secretRef: secretRefFor(tenantId),
-    connectedAt: deps.clock.now().toISOString(),
-    lastSync: previous?.lastSync ?? { clients: null, users: null },
+    gateway: 'xml',
+    keepSecret: async () => {
+      const secretRef = passwordSecretRef(tenantId);
+      await deps.secrets.put(secretRef, request.password);
+      return secretRef;
+    },
   };
-  await deps.secrets.put(connection.secretRef, request.password);
-  await deps.connections.put(connection);
-  await deps.connections.setLinkedCompany(tenantId, company);
-  for (const run of resetRuns) await launchRun(deps, run);
-  return { connection, resetRuns };
+  return switchConnection(deps, tenantId, next, request.resetLinks === true, (previous) => retireGrant(deps, previous));
 }
 
 /** Signs in unless the tenant used up its failed sign-ins of the window; counts a refusal. */
@@ -100,29 +70,6 @@ async function signInThrottled(deps: SyncDeps, tenantId: string, signIn: () => P
   } catch (error) {
     if (error instanceof IntacctFailure && error.code === 'intacct_auth_failed')
       await deps.connections.recordFailedConnect(tenantId, now.toISOString(), since);
-    throw error;
-  }
-}
-
-async function hasLinks(deps: SyncDeps, tenantId: string): Promise<boolean> {
-  for (const object of INTACCT_OBJECTS) if (await deps.links.hasAny(tenantId, object)) return true;
-  return false;
-}
-
-/** Both families' reset runs, or none: the second family busy gives back the first's lease (409). */
-async function queueResetRuns(deps: SyncDeps, tenantId: string): Promise<SyncRun[]> {
-  const clients = await queueRun(deps, { tenantId, request: { type: 'client_sync', resetLinks: true }, trigger: 'api', dryRun: false });
-  try {
-    return [clients, await queueRun(deps, { tenantId, request: { type: 'user_sync', resetLinks: true }, trigger: 'api', dryRun: false })];
-  } catch (error) {
-    const withdrawn: SyncRun = {
-      ...clients,
-      status: 'failed',
-      finishedAt: deps.clock.now().toISOString(),
-      error: { code: 'run_in_progress', message: 'Not started: the team members were being imported or synced; connect again.' },
-    };
-    if (await deps.runs.saveIf(withdrawn, { statuses: ['queued'] })) countRunFinished(deps.telemetry, withdrawn);
-    await deps.leases.release(tenantId, 'clients', clients.id);
     throw error;
   }
 }

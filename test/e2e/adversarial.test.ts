@@ -16,8 +16,10 @@ type IdFamily = 'clients' | 'users' | 'departments' | 'sync-runs';
 
 const ID_ROUTES = SPEC_ROUTES.filter((route) => route.path.includes('{id}'));
 const PROTECTED_ROUTES = SPEC_ROUTES.filter((route) => route.access !== 'public');
-/** Routes whose body is required (sync now, confirm and invite take none or an optional one). */
-const BODY_ROUTES = SPEC_ROUTES.filter((route) => route.fields !== undefined && !route.path.endsWith('/sync'));
+/** Routes whose body is required (sync now, Connect with Sage Intacct, confirm and invite take none or an optional one). */
+const BODY_ROUTES = SPEC_ROUTES.filter(
+  (route) => route.fields !== undefined && !route.path.endsWith('/sync') && !route.path.endsWith('/oauth/start'),
+);
 /** A body each id route accepts, so that only the id decides the answer. */
 const VALID_BODY: Record<string, string> = {
   'PATCH /clients/{id}': '{"notes":"probe"}',

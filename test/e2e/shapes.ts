@@ -93,12 +93,13 @@ const withoutSecrets =
 const intacctStatus = oneOf('active', 'inactive');
 const linkStatus = oneOf('linked', 'unlinked');
 
-/** `GET /integrations/intacct`: `{ connected, companyId, entityId, lastSync: {clients, users} }`, never the password. */
+/** `GET /integrations/intacct`: `{ connected, companyId, entityId, gateway, lastSync: {clients, users} }`, never the password. */
 export const connectionStatus = withoutSecrets(
   object({
     connected: boolean,
     companyId: nullable(string),
     entityId: nullable(string),
+    gateway: nullable(oneOf('xml', 'rest')),
     lastSync: object({ clients: nullable(instant), users: nullable(instant) }),
   }),
 );

@@ -13,6 +13,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { EncryptedFileSecretStore } from '#adapters/encrypted-file-secret-store';
 import { EventBridgePublisher, EventPublishError } from '#adapters/eventbridge-publisher';
 import { LambdaWorkerLauncher } from '#adapters/lambda-worker-launcher';
+import { readOAuthClientSecret } from '#adapters/oauth-client-secret';
 import { SecretsManagerSecretStore } from '#adapters/secrets-manager-secret-store';
 import { ConfigError, loadConfig } from '#config';
 import type { DomainEvent } from '#domain/events';
@@ -121,6 +122,17 @@ describe('SecretsManagerSecretStore', () => {
     expect(aws.secretDeletes.at(-1)).toEqual({ SecretId: 'psa-sync/intacct/t-2/user-password', ForceDeleteWithoutRecovery: true });
   });
 
+  it('replaces only a secret that exists: a deleted OAuth grant is not brought back by a late refresh', async () => {
+    await store().put('intacct/t-4/oauth-grant', 'first');
+
+    expect(await store().replace('intacct/t-4/oauth-grant', 'rotated')).toBe(true);
+    await store().delete('intacct/t-4/oauth-grant');
+    expect(await store().replace('intacct/t-4/oauth-grant', 'late')).toBe(false);
+
+    expect(await store().get('intacct/t-4/oauth-grant')).toBeNull();
+    expect(aws.secrets.has('psa-sync/intacct/t-4/oauth-grant')).toBe(false);
+  });
+
   it('waits out a secret still being deleted when the tenant reconnects at once', async () => {
     const quick = new SecretsManagerSecretStore(new SecretsManagerClient({ ...LOCAL, endpoint: aws.url }), 'psa-sync/', 5);
     await quick.put('intacct/t-3/user-password', 'old');
@@ -135,6 +147,25 @@ describe('SecretsManagerSecretStore', () => {
       aws.deletionLagCalls = 0;
     }
   });
+});
+
+describe('readOAuthClientSecret', () => {
+  const client = () => new SecretsManagerClient({ ...LOCAL, endpoint: aws.url });
+
+  it('reads the client id and secret from the JSON the operator put', async () => {
+    aws.secrets.set('oauth-client', JSON.stringify({ clientId: 'psa-sync', clientSecret: 's3cr3t-value' }));
+    expect(await readOAuthClientSecret(client(), 'oauth-client')).toEqual({ clientId: 'psa-sync', clientSecret: 's3cr3t-value' });
+  });
+
+  it.each([['not json s3cr3t-value'], [JSON.stringify({ clientId: 'psa-sync' })], [JSON.stringify({ clientId: '', clientSecret: 's3cr3t-value' })]])(
+    'says what the secret must hold, never what it holds: %s',
+    async (value) => {
+      aws.secrets.set('oauth-client-bad', value);
+      const failure = await readOAuthClientSecret(client(), 'oauth-client-bad').catch((error: Error) => error);
+      expect(String(failure)).toMatch(/clientId and clientSecret/);
+      expect(String(failure)).not.toContain('s3cr3t-value');
+    },
+  );
 });
 
 describe('EncryptedFileSecretStore', () => {
@@ -192,6 +223,17 @@ describe('EncryptedFileSecretStore', () => {
   it('answers null before anything was written', async () => {
     expect(await new EncryptedFileSecretStore(paths).get('a')).toBeNull();
   });
+
+  it('replaces only a secret that exists', async () => {
+    const store = new EncryptedFileSecretStore(paths);
+    await store.put('grant', 'first');
+
+    expect(await store.replace('grant', 'rotated')).toBe(true);
+    expect(await store.replace('missing', 'late')).toBe(false);
+
+    expect(await store.get('grant')).toBe('rotated');
+    expect(await store.get('missing')).toBeNull();
+  });
 });
 
 describe('loadConfig', () => {
@@ -237,11 +279,34 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...complete, SECRETS_BACKEND: 'local-file', LOCAL_SECRETS_FILE: 'f' })).toThrow(/LOCAL_SECRETS_KEY_FILE/);
   });
 
+  it('turns Connect with Sage Intacct on with INTACCT_REST_URL, and then asks for the OAuth client', () => {
+    expect(loadConfig(complete).intacct.oauth).toBeNull();
+    const rest = { ...complete, INTACCT_REST_URL: 'https://api.intacct.com/ia/api/v1' };
+    expect(() => loadConfig(rest)).toThrow(/INTACCT_OAUTH_CLIENT_ID/);
+    expect(() => loadConfig({ ...rest, INTACCT_OAUTH_CLIENT_ID: 'client' })).toThrow(/INTACCT_OAUTH_CLIENT_SECRET/);
+    expect(loadConfig({ ...rest, INTACCT_OAUTH_CLIENT_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:1:secret:oauth' }).intacct.oauth).toEqual({
+      restBaseUrl: 'https://api.intacct.com/ia/api/v1',
+      client: { source: 'secret', secretArn: 'arn:aws:secretsmanager:eu-west-1:1:secret:oauth' },
+      redirectUri: null,
+    });
+    const api = loadConfig({
+      ...rest,
+      INTACCT_OAUTH_CLIENT_ID: 'client',
+      INTACCT_OAUTH_CLIENT_SECRET: 'secret',
+      INTACCT_OAUTH_REDIRECT_URI: 'https://api.example.com/integrations/intacct/oauth/callback',
+      CONSOLE_URL: 'https://console.example.com/',
+    });
+    expect(api.intacct.oauth?.redirectUri).toBe('https://api.example.com/integrations/intacct/oauth/callback');
+    expect(api.consoleUrl).toBe('https://console.example.com');
+  });
+
   it.each([
     ['SECRETS_BACKEND', 'vault'],
     ['LOG_LEVEL', 'LOUD'],
     ['INTACCT_ENDPOINT_URL', 'not a url'],
     ['DYNAMODB_ENDPOINT', 'localhost:8000'],
+    ['INTACCT_REST_URL', 'ftp://intacct.example/'],
+    ['CONSOLE_URL', 'console.example.com'],
   ])('refuses %s=%s', (name, value) => {
     expect(() => loadConfig({ ...complete, [name]: value })).toThrow(ConfigError);
   });

@@ -27,6 +27,7 @@ describe('GET /integrations/intacct', () => {
       connected: true,
       companyId: company(0).companyId,
       entityId: null,
+      gateway: 'xml',
       lastSync: { clients: null, users: null },
     });
     expect(JSON.stringify(answer.body)).not.toContain(company(0).userPassword);
@@ -35,7 +36,7 @@ describe('GET /integrations/intacct', () => {
   it('answers connected: false for a tenant that never connected', async () => {
     const answer = await api.call({ method: 'GET', path: '/integrations/intacct', claims: { tenant_id: 'tenant-new', permission_profile: 'admin' } });
 
-    expect(answer.body).toEqual({ connected: false, companyId: null, entityId: null, lastSync: { clients: null, users: null } });
+    expect(answer.body).toEqual({ connected: false, companyId: null, entityId: null, gateway: null, lastSync: { clients: null, users: null } });
   });
 
   it('refuses a collaborator: 403', async () => {

@@ -101,9 +101,9 @@ describe('the OpenAPI document', () => {
     expect(parameters.find((parameter) => parameter.name === 'cursor')).toMatchObject({ in: 'query', required: false });
   });
 
-  it('marks only itself public and states each admin route’s 403', () => {
+  it('marks only itself and the OAuth callback public and states each admin route’s 403', () => {
     for (const [path, method, operation] of operations()) {
-      if (path === '/openapi.json') expect(operation.security).toEqual([]);
+      if (path === '/openapi.json' || path === '/integrations/intacct/oauth/callback') expect(operation.security).toEqual([]);
       else expect(operation.security).toBeUndefined();
       const route = API_ROUTES.find((candidate) => candidate.path === path && candidate.method.toLowerCase() === method)!;
       expect('403' in operation.responses).toBe(route.access === 'admin');

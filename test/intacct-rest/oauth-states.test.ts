@@ -95,6 +95,7 @@ describe('OAuth states in DynamoDB', () => {
     const consumed = await states.consume(callback.state, 'tenant-a');
     const client = new IntacctTokenClient({
       tokenUrl: emulator.oauth.tokenUrl,
+      revokeUrl: emulator.oauth.revokeUrl,
       clientId: emulator.oauth.clientId,
       clientSecret: emulator.oauth.clientSecret,
     });

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EncryptedFileSecretStore } from '#adapters/encrypted-file-secret-store';
 import { IntacctFailure } from '#domain/errors';
 import { OAuthStates } from '#intacct-rest/oauth/oauth-states';
@@ -56,7 +56,12 @@ describe('Sage Intacct OAuth tokens against the emulator', () => {
   function tokenClient(options: TokenClientOptions = {}): IntacctTokenClient {
     secretsSeen.add(emulator.oauth.clientSecret);
     return new IntacctTokenClient(
-      { tokenUrl: emulator.oauth.tokenUrl, clientId: emulator.oauth.clientId, clientSecret: emulator.oauth.clientSecret },
+      {
+        tokenUrl: emulator.oauth.tokenUrl,
+        revokeUrl: emulator.oauth.revokeUrl,
+        clientId: emulator.oauth.clientId,
+        clientSecret: emulator.oauth.clientSecret,
+      },
       { fetch: countingFetch, now: () => clock, ...options },
     );
   }
@@ -244,6 +249,24 @@ describe('Sage Intacct OAuth tokens against the emulator', () => {
     expect(tokenRequests).toBe(1);
   });
 
+  it('a refresh that races a disconnect does not bring the deleted grant back', async () => {
+    await connectTenant();
+    const { tokens, secrets } = worker();
+    tokenRequests = 0;
+    tokenLatencyMs = 300;
+    emulator.advanceOAuthClock(60 * MINUTE_MS);
+    clock += 60 * MINUTE_MS;
+
+    const refreshing = failure(tokens.accessToken());
+    await vi.waitFor(() => expect(tokenRequests).toBe(1));
+    await secrets.delete(oauthSecretRef(TENANT));
+    const refused = await refreshing;
+
+    expect(refused.code).toBe('intacct_auth_failed');
+    expect(refused.message).toContain('reconnect');
+    expect(await worker().secrets.get(oauthSecretRef(TENANT))).toBeNull();
+  });
+
   it('a tenant with no stored grant is intacct_auth_failed asking to reconnect', async () => {
     const { tokens } = worker();
 
@@ -297,7 +320,12 @@ describe('Sage Intacct OAuth tokens against the emulator', () => {
     const connected = await connectTenant();
     const wrongSecret = 'wrong-secret-value-123';
     secretsSeen.add(wrongSecret);
-    const client = new IntacctTokenClient({ tokenUrl: emulator.oauth.tokenUrl, clientId: emulator.oauth.clientId, clientSecret: wrongSecret });
+    const client = new IntacctTokenClient({
+      tokenUrl: emulator.oauth.tokenUrl,
+      revokeUrl: emulator.oauth.revokeUrl,
+      clientId: emulator.oauth.clientId,
+      clientSecret: wrongSecret,
+    });
 
     const refused = await failure(client.refresh(connected.refreshToken));
 

@@ -135,6 +135,7 @@ export function aConnection(overrides: Partial<Connection> = {}): Connection {
     companyId: 'ACME-CO',
     userId: 'xml_gateway',
     entityId: null,
+    gateway: 'xml',
     secretRef: 'intacct/tenant-a',
     connectedAt: CREATED_AT,
     lastSync: { clients: null, users: null },

@@ -3,7 +3,12 @@ import { MemorySecretStore } from '#adapters/memory-secret-store';
 import { QueuedWorkers } from '#adapters/queued-workers';
 import { TimeOrderedIds } from '#adapters/time-ordered-ids';
 import { XmlGatewaySourceFactory } from '#intacct/source';
+import { bothGateways } from '#intacct-rest/gateway-sources';
+import { IntacctOAuthClient } from '#intacct-rest/oauth/intacct-oauth-client';
+import { RestGatewaySourceFactory } from '#intacct-rest/source';
 import { createStores, type Stores } from '#store/dynamo-client';
+import { DynamoOAuthStateStore } from '#store/oauth-state-store';
+import { DynamoTokenRefreshLock } from '#store/token-refresh-lock';
 import { connectIntacct } from '#use-cases/connect-intacct';
 import type { SyncDeps } from '#use-cases/engine/deps';
 import type { EmulatorCompanySeed, RunningEmulator } from '../../local/emulator';
@@ -55,16 +60,31 @@ export async function startEngineHarness(companies: Partial<EmulatorCompanySeed>
   const workers = new QueuedWorkers();
   const metricLines: string[] = [];
   const telemetry = new EmfTelemetry({ write: (line) => metricLines.push(line) });
+  const retry = { baseDelayMs: 5, maxDelayMs: 50, untilAbortedMaxDelayMs: 50, maxRetryAfterMs: 50 };
+  const secrets = new MemorySecretStore();
+  const xml = new XmlGatewaySourceFactory({
+    endpointUrl: emulator.endpointUrl,
+    senderId: emulator.senderId,
+    senderPassword: emulator.senderPassword,
+    retry,
+    telemetry,
+  });
+  // Connect with Sage Intacct against the emulator's OAuth client, sent back to its first redirect URI.
+  const oauth = new IntacctOAuthClient({
+    restBaseUrl: emulator.restBaseUrl,
+    redirectUri: emulator.oauth.redirectUris[0] ?? null,
+    credentials: async () => ({ clientId: emulator.oauth.clientId, clientSecret: emulator.oauth.clientSecret }),
+    states: new DynamoOAuthStateStore(dynamo.doc, dynamo.names.runs),
+    lock: new DynamoTokenRefreshLock(dynamo.doc, dynamo.names.runs),
+    secrets,
+    tokenClient: { baseDelayMs: 5 },
+  });
+  const rest = new RestGatewaySourceFactory({ restBaseUrl: emulator.restBaseUrl, slotEndpoint: emulator.endpointUrl, retry, telemetry });
   const deps: SyncDeps = {
     ...stores,
-    secrets: new MemorySecretStore(),
-    intacct: new XmlGatewaySourceFactory({
-      endpointUrl: emulator.endpointUrl,
-      senderId: emulator.senderId,
-      senderPassword: emulator.senderPassword,
-      retry: { baseDelayMs: 5, maxDelayMs: 50, untilAbortedMaxDelayMs: 50, maxRetryAfterMs: 50 },
-      telemetry,
-    }),
+    secrets,
+    intacct: bothGateways(xml, rest, oauth),
+    intacctAuthorization: oauth,
     events,
     workers,
     clock,

@@ -25,6 +25,9 @@ export const SPEC_ROUTES: readonly SpecRoute[] = [
   { method: 'GET', path: '/integrations/intacct', access: 'admin' },
   { method: 'PUT', path: '/integrations/intacct', access: 'admin', fields: ['companyId', 'userId', 'password', 'entityId'] },
   { method: 'DELETE', path: '/integrations/intacct', access: 'admin' },
+  // Spec §8: Connect with Sage Intacct (OAuth 2.0).
+  { method: 'POST', path: '/integrations/intacct/oauth/start', access: 'admin', fields: ['resetLinks'] },
+  { method: 'GET', path: '/integrations/intacct/oauth/callback', access: 'public' },
   { method: 'GET', path: '/intacct/customers', access: 'admin', list: true },
   { method: 'POST', path: '/clients/import', access: 'admin', fields: ['customerIds', 'all', 'linkMatches', 'dryRun'] },
   { method: 'POST', path: '/clients/sync', access: 'admin', fields: ['dryRun'] },

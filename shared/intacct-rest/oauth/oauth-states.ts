@@ -22,6 +22,7 @@ export interface ConsumedAuthorization {
   tenantId: string;
   verifier: string;
   redirectUri: string;
+  resetLinks: boolean;
 }
 
 export interface OAuthStatesOptions {
@@ -43,7 +44,7 @@ export class OAuthStates {
     this.ttlMs = options.ttlMs ?? OAUTH_STATE_TTL_MS;
   }
 
-  async start(tenantId: string, redirectUri: string): Promise<OAuthStart> {
+  async start(tenantId: string, redirectUri: string, resetLinks = false): Promise<OAuthStart> {
     checkRedirectUri(redirectUri);
     const pending: PendingAuthorization = {
       state: newState(),
@@ -51,20 +52,24 @@ export class OAuthStates {
       verifier: newVerifier(),
       redirectUri,
       expiresAt: new Date(this.now() + this.ttlMs).toISOString(),
+      resetLinks,
     };
     await this.store.save(pending);
     return { authorizeUrl: authorizeUrl(this.endpoint, pending), state: pending.state, expiresAt: pending.expiresAt };
   }
 
-  /** Single-use; InvalidInput `oauth_state_invalid` (unknown, used, foreign or malformed) or `oauth_state_expired`. */
-  async consume(state: string, tenantId: string): Promise<ConsumedAuthorization> {
+  /**
+   * Single-use; InvalidInput `oauth_state_invalid` (unknown, used, foreign or malformed) or
+   * `oauth_state_expired`. `tenantId` null: whichever tenant started it (the public callback).
+   */
+  async consume(state: string, tenantId: string | null): Promise<ConsumedAuthorization> {
     if (!isStateShaped(state)) {
       throw new InvalidInput('oauth_state_invalid', 'This Sage Intacct sign-in is unknown or was already used; start connecting again.', [
         { field: 'state', message: 'is unknown or was already used' },
       ]);
     }
     const pending = await this.store.take(state, tenantId, new Date(this.now()));
-    return { tenantId: pending.tenantId, verifier: pending.verifier, redirectUri: pending.redirectUri };
+    return { tenantId: pending.tenantId, verifier: pending.verifier, redirectUri: pending.redirectUri, resetLinks: pending.resetLinks };
   }
 }
 

@@ -42,6 +42,23 @@ export async function saveOAuthGrant(secrets: SecretStore, tenantId: string, tok
   await secrets.put(oauthSecretRef(tenantId), serialize(tokens));
 }
 
+/** The tenant's stored grant; null when none is stored or it is unreadable. */
+export async function readOAuthGrant(secrets: SecretStore, tenantId: string): Promise<OAuthTokens | null> {
+  const text = await secrets.get(oauthSecretRef(tenantId));
+  return text === null ? null : parseGrant(text);
+}
+
+function parseGrant(text: string): OAuthTokens | null {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  const parsed = storedGrantSchema.safeParse(json);
+  return parsed.success ? parsed.data : null;
+}
+
 export interface TenantTokensDeps {
   tenantId: string;
   secrets: SecretStore;
@@ -143,15 +160,9 @@ export class TenantTokens implements IntacctAccessTokens {
   async #read(): Promise<OAuthTokens> {
     const text = await this.#deps.secrets.get(this.#ref);
     if (text === null) throw new IntacctFailure('intacct_auth_failed', `No Sage Intacct OAuth grant is stored for this tenant. ${RECONNECT}`);
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    const parsed = storedGrantSchema.safeParse(json);
-    if (!parsed.success) throw new IntacctFailure('intacct_auth_failed', `The stored Sage Intacct OAuth grant is unreadable. ${RECONNECT}`);
-    return parsed.data;
+    const grant = parseGrant(text);
+    if (grant === null) throw new IntacctFailure('intacct_auth_failed', `The stored Sage Intacct OAuth grant is unreadable. ${RECONNECT}`);
+    return grant;
   }
 
   async #lock(signal: AbortSignal | undefined): Promise<() => Promise<void>> {
@@ -164,13 +175,18 @@ export class TenantTokens implements IntacctAccessTokens {
     }
   }
 
-  /** Writes the rotated grant, retrying a failed write: the old refresh token no longer works. */
+  /**
+   * Writes the rotated grant over the stored one, retrying a failed write: the old refresh token no
+   * longer works. A grant deleted meanwhile (the tenant disconnected) stays deleted.
+   */
   async #save(tokens: OAuthTokens): Promise<void> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        await this.#deps.secrets.put(this.#ref, serialize(tokens));
-        return;
+        if (await this.#deps.secrets.replace(this.#ref, serialize(tokens))) return;
+        this.#cached = null;
+        throw new IntacctFailure('intacct_auth_failed', `The Sage Intacct connection was removed while its token was being refreshed. ${RECONNECT}`);
       } catch (error) {
+        if (error instanceof IntacctFailure) throw error;
         if (attempt >= SAVE_ATTEMPTS) throw error;
         await new Promise((resolve) => setTimeout(resolve, SAVE_RETRY_MS * attempt));
       }

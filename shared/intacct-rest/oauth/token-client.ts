@@ -19,6 +19,8 @@ import type { CodeExchange, OAuthTokenEndpoint, OAuthTokens } from '#ports/intac
 export interface TokenEndpointConfig {
   /** e.g. https://api.intacct.com/ia/api/v1/oauth2/token */
   tokenUrl: string;
+  /** e.g. https://api.intacct.com/ia/api/v1/oauth2/revoke (RFC 7009) */
+  revokeUrl: string;
   clientId: string;
   clientSecret: string;
 }
@@ -51,16 +53,14 @@ const HTTP_TOO_MANY_REQUESTS = 429;
 const HTTP_SERVER_ERROR = 500;
 const RECONNECT = 'A tenant admin must reconnect to Sage Intacct (Integrations → Connect with Sage Intacct).';
 
-/** RFC 6749 §5.1, strictly: anything else is a protocol error, not a guess. */
-const tokenAnswerSchema = z
-  .object({
-    access_token: z.string().min(1),
-    token_type: z.string().regex(/^bearer$/i),
-    expires_in: z.number().int().positive(),
-    refresh_token: z.string().min(1).optional(),
-    scope: z.string().optional(),
-  })
-  .strict();
+/** RFC 6749 §5.1: the members we use, checked; any other (id_token, vendor fields) ignored, as §5.1 requires of clients. */
+const tokenAnswerSchema = z.object({
+  access_token: z.string().min(1),
+  token_type: z.string().regex(/^bearer$/i),
+  expires_in: z.number().int().positive(),
+  refresh_token: z.string().min(1).optional(),
+  scope: z.string().optional(),
+});
 
 /** RFC 6749 §5.2; extra members (error_uri, vendor fields) are ignored, never shown. */
 const errorAnswerSchema = z.object({ error: z.string().min(1).max(100), error_description: z.string().optional() });
@@ -105,6 +105,17 @@ export class IntacctTokenClient implements OAuthTokenEndpoint {
     return this.tokensOf(answer, answer.refresh_token ?? refreshToken);
   }
 
+  /** RFC 7009 §2: revokes the grant; 200 whether or not the token was still valid. */
+  async revoke(refreshToken: string, signal?: AbortSignal): Promise<void> {
+    const form = new URLSearchParams({ token: refreshToken, token_type_hint: 'refresh_token' });
+    const answer = await this.post(this.config.revokeUrl, form, signal);
+    if (answer.status >= 200 && answer.status < 300) return;
+    if (answer.status === HTTP_TOO_MANY_REQUESTS || answer.status >= HTTP_SERVER_ERROR) {
+      throw new IntacctFailure('intacct_unavailable', `Sage Intacct's revocation endpoint failed (HTTP ${answer.status}); try again later.`);
+    }
+    throw failureOf(answer, [refreshToken, this.config.clientSecret]);
+  }
+
   private tokensOf(answer: z.infer<typeof tokenAnswerSchema>, refreshToken: string): OAuthTokens {
     return { accessToken: answer.access_token, refreshToken, accessTokenExpiresAt: this.now() + answer.expires_in * MS_PER_SECOND };
   }
@@ -123,7 +134,7 @@ export class IntacctTokenClient implements OAuthTokenEndpoint {
       grant.kind === 'code' ? [grant.request.code, grant.request.verifier, this.config.clientSecret] : [grant.refreshToken, this.config.clientSecret];
     for (let attempt = 1; ; attempt += 1) {
       if (signal?.aborted) throw abandoned();
-      const answer = await this.post(form, signal);
+      const answer = await this.post(this.config.tokenUrl, form, signal);
       if (answer.status === HTTP_TOO_MANY_REQUESTS) {
         if (attempt >= this.maxAttempts) {
           throw new IntacctFailure(
@@ -148,7 +159,11 @@ export class IntacctTokenClient implements OAuthTokenEndpoint {
     return Math.floor(this.random() * this.baseDelayMs * 2 ** (attempt - 1));
   }
 
-  private async post(form: URLSearchParams, signal: AbortSignal | undefined): Promise<{ status: number; body: string; retryAfter: string | null }> {
+  private async post(
+    url: string,
+    form: URLSearchParams,
+    signal: AbortSignal | undefined,
+  ): Promise<{ status: number; body: string; retryAfter: string | null }> {
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -158,7 +173,7 @@ export class IntacctTokenClient implements OAuthTokenEndpoint {
     const onCallerAbort = (): void => controller.abort();
     signal?.addEventListener('abort', onCallerAbort, { once: true });
     try {
-      const response = await this.fetch(this.config.tokenUrl, {
+      const response = await this.fetch(url, {
         method: 'POST',
         headers: {
           'Content-Type': 'application/x-www-form-urlencoded',

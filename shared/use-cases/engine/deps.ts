@@ -1,4 +1,5 @@
 import type { EventPublisher } from '#ports/events';
+import type { IntacctAuthorization } from '#ports/intacct-oauth';
 import type { IntacctSourceFactory } from '#ports/intacct-source';
 import type { Clock, IdGenerator } from '#ports/runtime';
 import type { SecretStore } from '#ports/secrets';
@@ -10,6 +11,8 @@ import type { WorkerLauncher } from '#ports/workers';
 export interface SyncDeps extends Stores {
   secrets: SecretStore;
   intacct: IntacctSourceFactory;
+  /** Connecting with Sage Intacct (OAuth 2.0, the REST gateway); absent where no OAuth client is configured. */
+  intacctAuthorization?: IntacctAuthorization;
   events: EventPublisher;
   workers: WorkerLauncher;
   clock: Clock;

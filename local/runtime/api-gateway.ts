@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { PUBLIC_ROUTE_KEYS } from '#http/public-routes';
 import { LOCAL_ACCOUNT_ID } from './functions';
 import { apiError, BodyTooLarge, readBody, sendJson, sendText } from './http-io';
 import { RuntimeStoppingError } from './invocation-host';
@@ -20,7 +21,7 @@ const HTTP_UNAUTHORIZED = 401;
 const HTTP_PAYLOAD_TOO_LARGE = 413;
 const HTTP_SERVER_ERROR = 500;
 const HTTP_UNAVAILABLE = 503;
-const PUBLIC_ROUTES = new Set(['GET /openapi.json']);
+const PUBLIC_ROUTES = new Set(PUBLIC_ROUTE_KEYS);
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
 /** The rest of a CORS preflight's answer: what the API accepts (whom it allows is corsHeaders'). */

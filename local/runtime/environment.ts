@@ -4,7 +4,7 @@
  */
 import type { TableNames } from '#store/tables';
 import type { FunctionName } from './functions';
-import type { IntacctEndpoint } from './intacct-target';
+import type { IntacctEndpoint, IntacctOAuthTarget } from './intacct-target';
 
 export const LOCAL_EVENT_BUS_NAME = 'psa-intacct-sync-local';
 const LOCAL_REGION = 'local';
@@ -26,7 +26,16 @@ const WORKER_FUNCTIONS: Record<'CLIENT_IMPORT_FUNCTION' | 'USER_IMPORT_FUNCTION'
 };
 
 /** Cloud-only settings that would steer a function away from the local endpoints and files. */
-const CLOUD_ONLY_VARIABLES = ['INTACCT_SENDER_SECRET_ARN', 'TENANT_SECRET_PREFIX', 'AWS_SESSION_TOKEN', 'AWS_PROFILE'];
+const CLOUD_ONLY_VARIABLES = [
+  'INTACCT_SENDER_SECRET_ARN',
+  'INTACCT_OAUTH_CLIENT_SECRET_ARN',
+  'TENANT_SECRET_PREFIX',
+  'AWS_SESSION_TOKEN',
+  'AWS_PROFILE',
+];
+
+/** Connect with Sage Intacct's variables: set only when the runtime has an OAuth client, else removed. */
+const OAUTH_VARIABLES = ['INTACCT_REST_URL', 'INTACCT_OAUTH_CLIENT_ID', 'INTACCT_OAUTH_CLIENT_SECRET', 'INTACCT_OAUTH_REDIRECT_URI'] as const;
 
 export interface FunctionEnvironmentInput {
   tableNames: TableNames;
@@ -34,6 +43,10 @@ export interface FunctionEnvironmentInput {
   /** The runtime's AWS endpoint (Lambda Invoke and EventBridge PutEvents), its secret included (aws-server.ts). */
   awsEndpointUrl: string;
   intacct: IntacctEndpoint;
+  /** The REST API and OAuth client, with the runtime's callback URL; null: Connect with Sage Intacct is off. */
+  oauth: (IntacctOAuthTarget & { redirectUri: string }) | null;
+  /** The admin console's origin, where the OAuth callback sends the browser back. */
+  consoleUrl: string;
   secretsFile: string;
   secretsKeyFile: string;
   logLevel?: string;
@@ -53,6 +66,8 @@ export function functionEnvironment(input: FunctionEnvironmentInput): Record<str
     INTACCT_ENDPOINT_URL: input.intacct.endpointUrl,
     INTACCT_SENDER_ID: input.intacct.senderId,
     INTACCT_SENDER_PASSWORD: input.intacct.senderPassword,
+    ...oauthVariables(input.oauth),
+    CONSOLE_URL: input.consoleUrl,
     SECRETS_BACKEND: 'local-file',
     LOCAL_SECRETS_FILE: input.secretsFile,
     LOCAL_SECRETS_KEY_FILE: input.secretsKeyFile,
@@ -66,11 +81,22 @@ export function functionEnvironment(input: FunctionEnvironmentInput): Record<str
   };
 }
 
+function oauthVariables(oauth: FunctionEnvironmentInput['oauth']): Partial<Record<(typeof OAUTH_VARIABLES)[number], string>> {
+  if (!oauth) return {};
+  return {
+    INTACCT_REST_URL: oauth.restBaseUrl,
+    INTACCT_OAUTH_CLIENT_ID: oauth.clientId,
+    INTACCT_OAUTH_CLIENT_SECRET: oauth.clientSecret,
+    INTACCT_OAUTH_REDIRECT_URI: oauth.redirectUri,
+  };
+}
+
 /** Puts `environment` into process.env (dropping cloud-only variables); answers a function that undoes it. */
 export function applyEnvironment(environment: Readonly<Record<string, string>>): () => void {
-  const names = [...Object.keys(environment), ...CLOUD_ONLY_VARIABLES];
+  const removed = [...CLOUD_ONLY_VARIABLES, ...OAUTH_VARIABLES];
+  const names = [...Object.keys(environment), ...removed];
   const previous = new Map(names.map((name) => [name, process.env[name]]));
-  for (const name of CLOUD_ONLY_VARIABLES) delete process.env[name];
+  for (const name of removed) delete process.env[name];
   Object.assign(process.env, environment);
   return () => {
     for (const [name, value] of previous) {

@@ -13,10 +13,21 @@ export interface ExternalIntacct extends IntacctEndpoint {
   companies?: DemoCompany[];
 }
 
+/** The REST API and the OAuth client the runtime connects with (Connect with Sage Intacct). */
+export interface IntacctOAuthTarget {
+  restBaseUrl: string;
+  clientId: string;
+  clientSecret: string;
+}
+
 export interface IntacctTarget extends IntacctEndpoint {
   companies: DemoCompany[] | undefined;
   /** True when the runtime started (and will stop) an emulator. */
   emulated: boolean;
+  /** Null: no OAuth client for this Intacct (an external one without INTACCT_REST_URL and a client). */
+  oauth: IntacctOAuthTarget | null;
+  /** Makes `redirectUri` (the runtime's callback) one the OAuth client may be sent back to: the emulator's client is registered with it. */
+  allowRedirect(redirectUri: string): void;
   close(): Promise<void>;
 }
 
@@ -52,19 +63,39 @@ export function externalIntacctFromEnv(env: NodeJS.ProcessEnv = process.env): Ex
   };
 }
 
+/**
+ * INTACCT_REST_URL + INTACCT_OAUTH_CLIENT_ID + INTACCT_OAUTH_CLIENT_SECRET of another Intacct, when
+ * all are set (its OAuth client must already allow the runtime's callback URL).
+ */
+function externalOAuthFromEnv(env: NodeJS.ProcessEnv): IntacctOAuthTarget | null {
+  const { INTACCT_REST_URL, INTACCT_OAUTH_CLIENT_ID, INTACCT_OAUTH_CLIENT_SECRET } = env;
+  if (!INTACCT_REST_URL || !INTACCT_OAUTH_CLIENT_ID || !INTACCT_OAUTH_CLIENT_SECRET) return null;
+  return { restBaseUrl: INTACCT_REST_URL, clientId: INTACCT_OAUTH_CLIENT_ID, clientSecret: INTACCT_OAUTH_CLIENT_SECRET };
+}
+
 /** Uses `external` when given; otherwise starts the emulator seeded with the demo companies. */
-export async function startIntacctTarget(external: ExternalIntacct | undefined): Promise<IntacctTarget> {
+export async function startIntacctTarget(external: ExternalIntacct | undefined, env: NodeJS.ProcessEnv = process.env): Promise<IntacctTarget> {
   if (external) {
-    return { ...external, companies: external.companies, emulated: false, close: () => Promise.resolve() };
+    return {
+      ...external,
+      companies: external.companies,
+      emulated: false,
+      oauth: externalOAuthFromEnv(env),
+      allowRedirect: () => undefined,
+      close: () => Promise.resolve(),
+    };
   }
   const emulator = await startEmulator({ companies: [...DEMO_COMPANY_SEEDS] });
   rememberOwnIntacctEndpoint(emulator.endpointUrl);
+  const { clientId, clientSecret } = emulator.oauth;
   return {
     endpointUrl: emulator.endpointUrl,
     senderId: emulator.senderId,
     senderPassword: emulator.senderPassword,
     companies: undefined,
     emulated: true,
+    oauth: { restBaseUrl: emulator.restBaseUrl, clientId, clientSecret },
+    allowRedirect: (redirectUri) => emulator.registerOAuthClient({ clientId, clientSecret, redirectUris: [redirectUri] }),
     close: () => emulator.close(),
   };
 }

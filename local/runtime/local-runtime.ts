@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { redirectEmfOutput } from '#adapters/emf-telemetry';
 import type { ConsoleConfig } from '#http/console-config';
+import { INTACCT_OAUTH_CALLBACK_PATH } from '#http/public-routes';
 import type { HttpApiEvent } from './api-gateway';
 import { AsyncInvocations } from './async-invocations';
 import { newAwsEndpointSecret, startAwsServer } from './aws-server';
@@ -189,11 +190,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     });
     cleanups.push(() => awsServer.close());
 
+    // Sage Intacct sends the admin's browser back to this runtime's API after Connect with Sage Intacct.
+    const oauthRedirectUri = `${server.url}${INTACCT_OAUTH_CALLBACK_PATH}`;
+    if (intacct.oauth) intacct.allowRedirect(oauthRedirectUri);
     const environment = functionEnvironment({
       tableNames: dynamo.tableNames,
       dynamodbEndpoint: dynamo.endpoint,
       awsEndpointUrl: awsServer.endpointUrl,
       intacct,
+      oauth: intacct.oauth ? { ...intacct.oauth, redirectUri: oauthRedirectUri } : null,
+      consoleUrl: consoleServer.url.replace(/\/+$/, ''),
       secretsFile: paths.secretsFile,
       secretsKeyFile: paths.secretsKeyFile,
       logLevel: options.logLevel ?? process.env.LOG_LEVEL,

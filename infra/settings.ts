@@ -19,6 +19,7 @@ const CONTEXT_KEYS = {
   apiBurstLimit: 'apiBurstLimit',
   logRetentionDays: 'logRetentionDays',
   intacctEndpointUrl: 'intacctEndpointUrl',
+  intacctRestUrl: 'intacctRestUrl',
   tenantSyncConcurrency: 'tenantSyncConcurrency',
   alarmEmail: 'alarmEmail',
   logLevel: 'logLevel',
@@ -34,6 +35,8 @@ const CONTEXT_KEYS = {
 /** 02:00 UTC every night: EventBridge cron expressions are always UTC. */
 export const DEFAULT_NIGHTLY_SYNC_SCHEDULE = 'cron(0 2 * * ? *)';
 const DEFAULT_INTACCT_ENDPOINT_URL = 'https://api.intacct.com/ia/xml/xmlgw.phtml';
+/** Sage Intacct's REST API; its OAuth 2.0 endpoints are below it (`<base>/oauth2/authorize`). */
+const DEFAULT_INTACCT_REST_URL = 'https://api.intacct.com/ia/api/v1';
 /** Steady requests per second over the whole API; a PSA frontend's bursts stay well below. */
 const DEFAULT_API_RATE_LIMIT = 50;
 const DEFAULT_API_BURST_LIMIT = 100;
@@ -94,6 +97,8 @@ export interface StageSettings {
   apiThrottle: { rateLimit: number; burstLimit: number };
   logRetention: RetentionDays;
   intacctEndpointUrl: string;
+  /** The REST API base, without a trailing slash: the functions append `/oauth2/token` and the like. */
+  intacctRestUrl: string;
   tenantSyncConcurrency: number;
   alarmEmail: string | null;
   logLevel: (typeof LOG_LEVELS)[number];
@@ -144,6 +149,11 @@ function oneOf<T extends string>(key: string, value: string, allowed: readonly T
 function httpsUrl(key: string, value: string): string {
   if (!URL.canParse(value) || new URL(value).protocol !== 'https:') throw new SettingsError(`Context ${key} must be an https URL; got ${value}.`);
   return value;
+}
+
+/** `https://host/base/` as `https://host/base`: a base URL that paths are appended to must not end in a slash. */
+function withoutTrailingSlash(value: string): string {
+  return value.replace(/\/+$/, '');
 }
 
 function jwtSettings(node: Node): JwtSettings | null {
@@ -254,6 +264,7 @@ export function readStageSettings(node: Node): StageSettings {
     apiThrottle: { rateLimit, burstLimit },
     logRetention: logRetention(node, stage),
     intacctEndpointUrl: httpsUrl(CONTEXT_KEYS.intacctEndpointUrl, text(node, CONTEXT_KEYS.intacctEndpointUrl) ?? DEFAULT_INTACCT_ENDPOINT_URL),
+    intacctRestUrl: withoutTrailingSlash(httpsUrl(CONTEXT_KEYS.intacctRestUrl, text(node, CONTEXT_KEYS.intacctRestUrl) ?? DEFAULT_INTACCT_REST_URL)),
     tenantSyncConcurrency: positiveInteger(node, CONTEXT_KEYS.tenantSyncConcurrency, DEFAULT_TENANT_SYNC_CONCURRENCY),
     alarmEmail: text(node, CONTEXT_KEYS.alarmEmail),
     logLevel: oneOf(CONTEXT_KEYS.logLevel, (text(node, CONTEXT_KEYS.logLevel) ?? DEFAULT_LOG_LEVEL).toUpperCase(), LOG_LEVELS),

@@ -7,6 +7,7 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
 import { SERVICE_NAME } from '#adapters/logger';
+import { INTACCT_OAUTH_CALLBACK_PATH } from '#http/public-routes';
 import { apiGroupOf } from '#http/route-groups';
 import { API_ROUTES } from '#http/routes/index';
 import { AdminConsole } from './constructs/admin-console';
@@ -82,6 +83,12 @@ export class SyncServiceStack extends Stack {
       isProduction: settings.isProduction,
     });
     if (this.adminConsole && consoleConnection) this.adminConsole.publish({ apiUrl: this.api.httpApi.apiEndpoint, signIn: consoleConnection.signIn });
+    // The API functions learn where the OAuth flow returns only now: they depend on the API and the
+    // console's distribution, which must never depend on them.
+    this.functions.setOAuthReturnUrls({
+      redirectUri: `${this.api.httpApi.apiEndpoint}${INTACCT_OAUTH_CALLBACK_PATH}`,
+      consoleUrl: this.adminConsole?.url ?? null,
+    });
 
     this.events = new EventRouting(this, 'Events', {
       bus: this.bus,
@@ -118,6 +125,10 @@ export class SyncServiceStack extends Stack {
       description: 'Invoke by hand: aws lambda invoke --function-name <this> (README)',
     });
     new CfnOutput(this, 'SenderSecretArn', { value: this.secrets.senderSecret.secretArn, description: 'Put the Intacct sender credentials here' });
+    new CfnOutput(this, 'IntacctOAuthClientSecretArn', {
+      value: this.secrets.oauthClientSecret.secretArn,
+      description: 'Put the Sage Intacct OAuth client id and secret here',
+    });
     new CfnOutput(this, 'AlarmTopicArn', {
       value: this.monitoring.topic.topicArn,
       description: 'Subscribe to receive the alarms and needs_review notes',

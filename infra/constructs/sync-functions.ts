@@ -39,6 +39,7 @@ type AsyncFunctionId = (typeof ASYNC_FUNCTIONS)[number];
 
 /**
  * What each function may touch: per table read/write/none, tenant secrets, the sender, the bus.
+ * `senderSecret` marks the functions that call Intacct: they get the REST gateway's OAuth client too.
  * Timeouts are not here: they live in function-catalog.ts, which the local runtime enforces too.
  */
 interface FunctionAccess {
@@ -55,7 +56,8 @@ const READ_WRITE_ALL: Record<TableId, TableAccess> = { entities: 'write', links:
 
 const WORKER_ACCESS = {
   tables: READ_WRITE_ALL,
-  tenantSecrets: 'read',
+  // Reads the company logins and OAuth grants, and saves the grants it refreshes.
+  tenantSecrets: 'refresh',
   senderSecret: true,
   publishesEvents: true,
   // A run continues itself in a new invocation of its own function (granted below, by name).
@@ -94,6 +96,14 @@ export const FUNCTION_ACCESS: Readonly<Record<DeployedFunctionId, FunctionAccess
   },
 };
 
+/** Where the OAuth flow of the api handler returns, known once the API and the console exist. */
+export interface OAuthReturnUrls {
+  /** The API's public callback: the redirect URI the api handler sends to Sage Intacct. */
+  redirectUri: string;
+  /** The admin console's origin, where the callback sends the browser on; null without a console. */
+  consoleUrl: string | null;
+}
+
 export interface SyncFunctionsProps {
   settings: StageSettings;
   data: DataTables;
@@ -111,7 +121,8 @@ export class SyncFunctions extends Construct {
     const { settings, data, secrets, bus } = props;
     type ByFunction<T> = Record<DeployedFunctionId, T>;
     const names = Object.fromEntries(DEPLOYED_FUNCTION_IDS.map((fid) => [fid, functionName(settings.resourcePrefix, fid)])) as ByFunction<string>;
-    // Every function gets the whole configuration: shared/config.ts reads it all at every cold start.
+    // Every function gets the configuration shared/config.ts requires at every cold start; the
+    // optional OAuth part goes only where it is used (below, and setOAuthReturnUrls).
     const environment: Record<string, string> = {
       EVENT_BUS_NAME: bus.eventBusName,
       CLIENT_IMPORT_FUNCTION: names['client-import'],
@@ -122,6 +133,12 @@ export class SyncFunctions extends Construct {
       SECRETS_BACKEND: 'secrets-manager',
       TENANT_SECRET_PREFIX: secrets.tenantSecretPrefix,
       LOG_LEVEL: settings.logLevel,
+    };
+    // Only the functions that call Intacct: with these set, shared/config.ts turns the REST
+    // gateway's OAuth on and expects the client's secret to be readable.
+    const intacctOAuthEnvironment: Record<string, string> = {
+      INTACCT_REST_URL: settings.intacctRestUrl,
+      INTACCT_OAUTH_CLIENT_SECRET_ARN: secrets.oauthClientSecret.secretArn,
     };
 
     // Each deployment of the api handler is told its route group: its router then knows only the
@@ -148,7 +165,12 @@ export class SyncFunctions extends Construct {
         else fn.bindTable(data.tables[tableId], tableAccess);
       }
       if (access.tenantSecrets !== 'none') secrets.grantTenantSecrets(fn, access.tenantSecrets);
-      if (access.senderSecret) secrets.grantSenderSecret(fn);
+      if (access.senderSecret) {
+        secrets.grantSenderSecret(fn);
+        // They refresh tenants' access tokens (and the API exchanges codes and revokes grants).
+        secrets.grantOAuthClientSecret(fn);
+        fn.addEnvironment(intacctOAuthEnvironment);
+      }
       if (access.publishesEvents) fn.allow(['events:PutEvents'], [bus.eventBusArn]);
       return fn;
     };
@@ -181,6 +203,21 @@ export class SyncFunctions extends Construct {
         arnFormat: ArnFormat.COLON_RESOURCE_NAME,
       });
       this.functions[fid].allow(['lambda:InvokeFunction'], [ownArn]);
+    }
+  }
+
+  /**
+   * Tells every deployment of the api handler where the OAuth flow returns. Only the API and the
+   * console know these URLs, and both are built after the functions: the functions then depend on
+   * the API and the distribution, neither of which may depend on a function (the routes and their
+   * integrations hang off the API, not the other way round).
+   */
+  setOAuthReturnUrls(urls: OAuthReturnUrls): void {
+    for (const fid of Object.values(API_FUNCTION_IDS)) {
+      this.functions[fid].addEnvironment({
+        INTACCT_OAUTH_REDIRECT_URI: urls.redirectUri,
+        ...(urls.consoleUrl === null ? {} : { CONSOLE_URL: urls.consoleUrl }),
+      });
     }
   }
 }

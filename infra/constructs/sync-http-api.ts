@@ -2,8 +2,8 @@
  * The HTTP API (API Gateway v2): one route per entry of the route table the api handler itself
  * routes by (shared/http/routes), each integrated with the one function of its route group
  * (shared/http/route-groups.ts), which only its own routes may invoke; JWT-authorized unless the
- * route is public; throttled; CORS for the origins from context and the admin console's; JSON
- * access logs.
+ * route is public (each for a reason written down here); throttled; CORS for the origins from
+ * context and the admin console's; JSON access logs.
  */
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
@@ -21,6 +21,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { RouteAccess } from '#http/auth';
+import { INTACCT_OAUTH_CALLBACK_PATH } from '#http/public-routes';
 import type { HttpMethod as RouteMethod } from '#http/route';
 import type { AppFunction } from './app-function';
 
@@ -35,6 +36,16 @@ export interface ApiRouteSpec {
 const CORS_MAX_AGE_SECONDS = 600;
 const CORS_ALLOWED_HEADERS = ['authorization', 'content-type'];
 const JWT_IDENTITY_SOURCE = '$request.header.Authorization';
+
+/**
+ * Why each public route may be called without a JWT, by route key: its cdk-nag acknowledgement.
+ * A public route missing here fails synth, so a route becomes public by a decision written down.
+ */
+const PUBLIC_ROUTE_REASONS: Readonly<Record<string, string>> = {
+  'GET /openapi.json': 'is public by spec section 4 (the OpenAPI document of this API); it reads no tenant data.',
+  [`GET ${INTACCT_OAUTH_CALLBACK_PATH}`]:
+    "is where Sage Intacct's OAuth redirect lands, and a browser redirect carries no bearer token; the route is authorized by its single-use, expiring, tenant-bound state instead (spec section 8).",
+};
 
 /** HTTP API context variables, one JSON object per request; never headers or bodies. */
 const ACCESS_LOG_FIELDS = {
@@ -66,6 +77,16 @@ export interface SyncHttpApiProps {
   logRetention: RetentionDays;
   isProduction: boolean;
   apiName: string;
+}
+
+/** Why the route needs no JWT, or null when it needs one; a public route without a reason is refused. */
+function publicReasonOf(routeKey: string, access: RouteAccess): string | null {
+  if (access !== 'public') return null;
+  const reason = PUBLIC_ROUTE_REASONS[routeKey];
+  if (reason === undefined) {
+    throw new Error(`${routeKey} is public, but PUBLIC_ROUTE_REASONS in infra/constructs/sync-http-api.ts gives no reason why it needs no JWT.`);
+  }
+  return reason;
 }
 
 /** `*` already covers every origin, and API Gateway takes it alone. */
@@ -127,20 +148,19 @@ export class SyncHttpApi extends Construct {
     };
     const routes = new Map<string, HttpRoute>();
     for (const route of props.routes) {
+      const routeKey = `${route.method} ${route.path}`;
+      const publicReason = publicReasonOf(routeKey, route.access);
       const [created] = this.httpApi.addRoutes({
         path: route.path,
         methods: [HttpMethod[route.method]],
         integration: integrationFor(props.functionFor(route)),
-        authorizer: route.access === 'public' ? new HttpNoneAuthorizer() : authorizer,
+        authorizer: publicReason === null ? authorizer : new HttpNoneAuthorizer(),
       });
       if (!created) throw new Error(`No route was created for ${route.method} ${route.path}.`);
-      if (route.access === 'public') {
-        Validations.of(created).acknowledge({
-          id: 'AwsSolutions::AwsSolutions-APIG4',
-          reason: `${route.method} ${route.path} is public by spec section 4 (the OpenAPI document of this API); it reads no tenant data.`,
-        });
+      if (publicReason !== null) {
+        Validations.of(created).acknowledge({ id: 'AwsSolutions::AwsSolutions-APIG4', reason: `${routeKey} ${publicReason}` });
       }
-      routes.set(`${route.method} ${route.path}`, created);
+      routes.set(routeKey, created);
     }
     this.routes = routes;
   }

@@ -490,6 +490,15 @@ describe('without the console', () => {
       }
       synth.template.resourceCountIs('AWS::Cognito::UserPoolClient', 1);
       expect(outputs(synth).ConsoleUrl).toBeUndefined();
+      // The OAuth callback then answers in JSON: the API functions get its URL, but no console to send a browser to.
+      const apiFunctions = Object.values(synth.resources('AWS::Lambda::Function')).filter((fn) =>
+        /-api-(read|admin)$/.test(fn.Properties.FunctionName),
+      );
+      expect(apiFunctions).toHaveLength(2);
+      for (const fn of apiFunctions) {
+        expect(Object.keys(fn.Properties.Environment.Variables)).toContain('INTACCT_OAUTH_REDIRECT_URI');
+        expect(Object.keys(fn.Properties.Environment.Variables)).not.toContain('CONSOLE_URL');
+      }
       expect(only(synth.resources('AWS::ApiGatewayV2::Api')).Properties.CorsConfiguration).toBeUndefined();
       expect(only(synth.resources('AWS::ApiGatewayV2::Authorizer')).Properties.JwtConfiguration.Audience).toEqual([
         { Ref: synth.logicalId(synth.stack.identity.userPoolClient!) },

@@ -9,7 +9,7 @@ const settingsFor = (context: Record<string, unknown>) => readStageSettings(new 
 const EXTERNAL = { jwtIssuer: 'https://id.example.com', jwtAudience: 'psa', consoleOidcClientId: 'psa-console' };
 
 describe('readStageSettings', () => {
-  it('defaults to the dev stage, a created user pool, 02:00 UTC and the production Intacct gateway', () => {
+  it('defaults to the dev stage, a created user pool, 02:00 UTC and the production Intacct gateway and REST API', () => {
     const settings = settingsFor({});
     expect(settings).toMatchObject({
       stage: 'dev',
@@ -20,6 +20,7 @@ describe('readStageSettings', () => {
       apiThrottle: { rateLimit: 50, burstLimit: 100 },
       logRetention: RetentionDays.TWO_WEEKS,
       intacctEndpointUrl: 'https://api.intacct.com/ia/xml/xmlgw.phtml',
+      intacctRestUrl: 'https://api.intacct.com/ia/api/v1',
       isProduction: false,
       minifyBundles: true,
       console: { authDomainPrefix: null, oidc: null },
@@ -38,6 +39,15 @@ describe('readStageSettings', () => {
     });
   });
 
+  it('reads the Intacct REST API base from context, without a trailing slash: the OAuth paths are appended to it', () => {
+    expect(settingsFor({ intacctRestUrl: 'https://sandbox.intacct.example.com/ia/api/v1' }).intacctRestUrl).toBe(
+      'https://sandbox.intacct.example.com/ia/api/v1',
+    );
+    expect(settingsFor({ intacctRestUrl: 'https://sandbox.intacct.example.com/ia/api/v1/' }).intacctRestUrl).toBe(
+      'https://sandbox.intacct.example.com/ia/api/v1',
+    );
+  });
+
   it.each([
     [{ stage: 'staging' }, /stage must be one of dev, prod/],
     [{ jwtIssuer: 'https://id.example.com' }, /both jwtIssuer and jwtAudience/],
@@ -45,6 +55,9 @@ describe('readStageSettings', () => {
     [{ jwtIssuer: 'http://id.example.com', jwtAudience: 'psa' }, /jwtIssuer must be an https URL/],
     [{ apiRateLimit: '-1' }, /apiRateLimit must be a positive integer/],
     [{ logRetentionDays: '10' }, /logRetentionDays must be one of/],
+    [{ intacctEndpointUrl: 'http://api.intacct.com/ia/xml/xmlgw.phtml' }, /intacctEndpointUrl must be an https URL/],
+    [{ intacctRestUrl: 'http://api.intacct.com/ia/api/v1' }, /intacctRestUrl must be an https URL; got http:/],
+    [{ intacctRestUrl: 'api.intacct.com/ia/api/v1' }, /intacctRestUrl must be an https URL/],
     [{ tenantSyncConcurrency: 'many' }, /tenantSyncConcurrency must be a positive integer/],
     [{ console: 'maybe' }, /console must be true or false; got maybe/],
     [{ jwtIssuer: 'https://id.example.com', jwtAudience: 'psa' }, /consoleOidcClientId is required with jwtIssuer.*-c console=false/],

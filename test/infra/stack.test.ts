@@ -6,12 +6,15 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { App } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '#config';
+import { INTACCT_OAUTH_CALLBACK_PATH } from '#http/public-routes';
 import { type ApiRouteGroup, apiGroupOf } from '#http/route-groups';
 import { API_ROUTES } from '#http/routes/index';
+import { oauthSecretRef } from '#intacct-rest/oauth/tenant-tokens';
 import { TABLE_SCHEMAS } from '#store/tables';
 import { POWERTOOLS_ENVIRONMENT } from '../../infra/constructs/app-function';
 import {
@@ -23,12 +26,19 @@ import {
   isApiFunction,
   PROJECT_ROOT,
 } from '../../infra/function-catalog';
+import { readStageSettings } from '../../infra/settings';
+import { SyncServiceStack } from '../../infra/sync-service-stack';
 import { PUBLIC_ROUTE, SPEC_ROUTE_KEYS } from '../support/spec-routes';
 import { READ_ROUTE_KEYS } from './support/read-routes';
-import { renderValue, type Synthesized, synthSyncApp } from './support/synth';
+import { CONSOLE_FIXTURE_DIR, renderValue, type Synthesized, synthSyncApp } from './support/synth';
 
 const ALLOWED_ORIGIN = 'https://psa.example.com';
 const TENANT_SECRETS = 'arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:IntacctPsaSync-dev/tenants/*';
+/** Every tenant's OAuth grant, and no other tenant secret: `-??????` is the random suffix of a secret's ARN. */
+const OAUTH_GRANTS =
+  'arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:IntacctPsaSync-dev/tenants/intacct/*/oauth-grant-??????';
+const OAUTH_CALLBACK_ROUTE = `GET ${INTACCT_OAUTH_CALLBACK_PATH}`;
+const OAUTH_START_ROUTE = 'POST /integrations/intacct/oauth/start';
 
 /** Every variable the functions' configuration reads in the cloud (shared/config.ts), AWS_REGION aside (Lambda sets it). */
 const CONFIG_VARIABLES = [
@@ -45,6 +55,12 @@ const CONFIG_VARIABLES = [
   'TENANT_SECRET_PREFIX',
   'LOG_LEVEL',
 ];
+/** What turns on the REST gateway's OAuth, for the functions that call Intacct only. */
+const INTACCT_OAUTH_VARIABLES = ['INTACCT_REST_URL', 'INTACCT_OAUTH_CLIENT_SECRET_ARN'];
+/** Where the OAuth flow returns, for the api handler only: it serves the start and the callback. */
+const OAUTH_RETURN_VARIABLES = ['INTACCT_OAUTH_REDIRECT_URI', 'CONSOLE_URL'];
+/** The functions that call Intacct: the API's admin group and the workers, not api-read or the nightly fan-out. */
+const CALLS_INTACCT: readonly DeployedFunctionId[] = ['api-admin', 'client-import', 'user-import', 'tenant-sync'];
 
 const READ = ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'];
 const LOG_WRITE = ['logs:CreateLogStream', 'logs:PutLogEvents'];
@@ -65,7 +81,10 @@ const workerStatements = (fid: DeployedFunctionId) => [
   ...statement(['logs:CreateLogStream', 'logs:PutLogEvents'], `<logs:${fid}.Arn>`),
   ...writeAllTables,
   ...statement(['secretsmanager:GetSecretValue'], TENANT_SECRETS),
+  // Saving the rotated refresh token after refreshing a tenant's access token (never creating a grant).
+  ...statement(['secretsmanager:PutSecretValue'], OAUTH_GRANTS),
   ...statement(['secretsmanager:GetSecretValue'], '<secret:sender>'),
+  ...statement(['secretsmanager:GetSecretValue'], '<secret:oauth-client>'),
   ...statement(['events:PutEvents'], '<bus.Arn>'),
   // A run continuing itself in a new invocation of its own function.
   ...statement(['lambda:InvokeFunction'], `arn:<AWS::Partition>:lambda:<AWS::Region>:<AWS::AccountId>:function:IntacctPsaSync-dev-${fid}`),
@@ -88,6 +107,7 @@ const EXPECTED_GRANTS: Record<DeployedFunctionId | 'token-claims', string[]> = {
       TENANT_SECRETS,
     ),
     ...statement(['secretsmanager:GetSecretValue'], '<secret:sender>'),
+    ...statement(['secretsmanager:GetSecretValue'], '<secret:oauth-client>'),
     ...statement(['events:PutEvents'], '<bus.Arn>'),
     ...statement(['lambda:InvokeFunction'], '<fn:client-import.Arn>', '<fn:user-import.Arn>', '<fn:tenant-sync.Arn>'),
   ],
@@ -129,6 +149,20 @@ function renderedEnvironment(fid: AnyFunction): Record<string, string> {
   return Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, renderValue(value as never, names)]));
 }
 
+/** Values CloudFormation fills in at deploy, as they look then: a rendered `<http-api.ApiEndpoint>` is no URL. */
+const DEPLOYED_VALUES: readonly (readonly [RegExp, string])[] = [
+  [/<AWS::Region>/g, 'eu-west-1'],
+  [/<AWS::URLSuffix>/g, 'amazonaws.com'],
+  [/<[^>]+\.ApiEndpoint>/g, 'https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com'],
+  [/<[^>]+\.DomainName>/g, 'd111111abcdef8.cloudfront.net'],
+];
+
+/** The environment as Lambda sees it once deployed: URLs made of references as they resolve; the rest as rendered. */
+function deployedEnvironment(fid: AnyFunction): Record<string, string> {
+  const deployed = (value: string): string => DEPLOYED_VALUES.reduce((text, [reference, resolved]) => text.replace(reference, resolved), value);
+  return Object.fromEntries(Object.entries(renderedEnvironment(fid)).map(([name, value]) => [name, deployed(value)]));
+}
+
 function policyStatements(fid: AnyFunction): string[] {
   const roleId = synth.logicalId(fnConstruct(fid).role);
   const policies = Object.values(synth.resources('AWS::IAM::Policy')).filter((policy) =>
@@ -142,6 +176,78 @@ function policyStatements(fid: AnyFunction): string[] {
       return statement(actions, ...resources);
     }),
   );
+}
+
+interface NagReport {
+  pluginReports: {
+    pluginName: string;
+    conclusion: string;
+    violations: unknown[];
+    suppressedViolations: { ruleName: string; reason: string }[];
+  }[];
+}
+
+/** The AwsSolutions report of the synth: every finding, and every acknowledged one with its reason. */
+function nagReport(): NagReport['pluginReports'][number] {
+  const report = JSON.parse(readFileSync(path.join(synth.outdir, 'validation-report.json'), 'utf8')) as NagReport;
+  const nag = report.pluginReports.find((plugin) => plugin.pluginName === 'AwsSolutions');
+  expect(nag).toBeDefined();
+  return nag!;
+}
+
+/** The reason a public route's missing authorizer (AwsSolutions-APIG4) is acknowledged with; it starts with the route key. */
+function apiAcknowledgement(routeKey: string): string {
+  const reasons = nagReport()
+    .suppressedViolations.filter((entry) => entry.ruleName === 'AwsSolutions-APIG4' && entry.reason.startsWith(`${routeKey} `))
+    .map((entry) => entry.reason);
+  expect(new Set(reasons).size, routeKey).toBe(1);
+  return reasons[0]!;
+}
+
+/**
+ * What each resource of the template waits for in CloudFormation: the resources it names by Ref,
+ * Fn::GetAtt, Fn::Sub or DependsOn.
+ */
+function templateDependencies(): Map<string, Set<string>> {
+  const resources = synth.template.toJSON().Resources as Record<string, { DependsOn?: string | string[] }>;
+  const dependencies = new Map<string, Set<string>>();
+  for (const [id, resource] of Object.entries(resources)) {
+    const found = new Set<string>([resource.DependsOn ?? []].flat());
+    const visit = (value: unknown): void => {
+      if (Array.isArray(value)) {
+        for (const item of value) visit(item);
+        return;
+      }
+      if (value === null || typeof value !== 'object') return;
+      for (const [key, inner] of Object.entries(value)) {
+        if (key === 'Ref' && typeof inner === 'string') found.add(inner);
+        else if (key === 'Fn::GetAtt' && Array.isArray(inner)) found.add(String(inner[0]));
+        else if (key === 'Fn::Sub') for (const match of JSON.stringify(inner).matchAll(/\$\{([A-Za-z0-9]+)/g)) found.add(match[1]!);
+        visit(inner);
+      }
+    };
+    visit(resource);
+    dependencies.set(id, new Set([...found].filter((target) => target in resources)));
+  }
+  return dependencies;
+}
+
+/** Every cycle a depth-first walk meets, as `A -> B -> A`: CloudFormation refuses a template with one. */
+function dependencyCycles(dependencies: ReadonlyMap<string, ReadonlySet<string>>): string[] {
+  const state = new Map<string, 'open' | 'done'>();
+  const cycles: string[] = [];
+  const walk = (id: string, path: string[]): void => {
+    if (state.get(id) === 'done') return;
+    if (state.get(id) === 'open') {
+      cycles.push([...path.slice(path.indexOf(id)), id].join(' -> '));
+      return;
+    }
+    state.set(id, 'open');
+    for (const target of dependencies.get(id) ?? []) walk(target, [...path, id]);
+    state.set(id, 'done');
+  };
+  for (const id of dependencies.keys()) walk(id, []);
+  return cycles;
 }
 
 function exportedNames(file: string): string[] {
@@ -180,6 +286,8 @@ beforeAll(() => {
   for (const [tableId, bound] of Object.entries(stack.data.tables)) names.set(synth.logicalId(bound.table), `table:${tableId}`);
   names.set(synth.logicalId(stack.bus), 'bus');
   names.set(synth.logicalId(stack.secrets.senderSecret), 'secret:sender');
+  names.set(synth.logicalId(stack.secrets.oauthClientSecret), 'secret:oauth-client');
+  names.set(synth.logicalId(stack.adminConsole!.distribution), 'distribution');
   for (const [fid, queue] of Object.entries(stack.functions.failureQueues)) names.set(synth.logicalId(queue), `queue:${fid}-failures`);
   names.set(synth.logicalId(stack.events.deliveryFailures), 'queue:event-delivery');
   names.set(synth.logicalId(stack.monitoring.topic), 'topic:alarms');
@@ -229,8 +337,9 @@ describe('functions', () => {
     const env = renderedEnvironment(fid);
     // A deployment of the api handler is also told which route group it serves.
     const own = isApiFunction(fid) ? { API_ROUTE_GROUP: GROUP_OF_API_FUNCTION[fid]! } : {};
+    const oauth = [...(CALLS_INTACCT.includes(fid) ? INTACCT_OAUTH_VARIABLES : []), ...(isApiFunction(fid) ? OAUTH_RETURN_VARIABLES : [])];
     expect(Object.keys(env).sort()).toEqual(
-      [...CONFIG_VARIABLES, 'NODE_OPTIONS', ...Object.keys(POWERTOOLS_ENVIRONMENT), ...Object.keys(own)].sort(),
+      [...CONFIG_VARIABLES, ...oauth, 'NODE_OPTIONS', ...Object.keys(POWERTOOLS_ENVIRONMENT), ...Object.keys(own)].sort(),
     );
     expect(env).toMatchObject(own);
     expect(env).toMatchObject({
@@ -249,7 +358,7 @@ describe('functions', () => {
       NODE_OPTIONS: '--enable-source-maps',
       ...POWERTOOLS_ENVIRONMENT,
     });
-    const config = loadConfig({ ...env, AWS_REGION: 'eu-west-1' });
+    const config = loadConfig({ ...deployedEnvironment(fid), AWS_REGION: 'eu-west-1' });
     expect(config.secrets).toEqual({ backend: 'secrets-manager', tenantSecretPrefix: 'IntacctPsaSync-dev/tenants/' });
     expect(config.intacct.sender).toEqual({ source: 'secret', secretArn: '<secret:sender>' });
   });
@@ -259,13 +368,13 @@ describe('functions', () => {
     expect(existsSync(bundle)).toBe(true);
     expect(existsSync(`${bundle}.map`)).toBe(true);
     // As Lambda loads it: AWS_EXECUTION_ENV set, so the bundle traces and loads X-Ray's SDK too.
-    const loaded = loadBundle(bundle, { ...renderedEnvironment(fid), AWS_REGION: 'eu-west-1', AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x' });
+    const loaded = loadBundle(bundle, { ...deployedEnvironment(fid), AWS_REGION: 'eu-west-1', AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x' });
     expect(loaded.stderr).toBe('');
     expect(JSON.parse(loaded.stdout)).toMatchObject({ handler: 'function' });
   });
 
   it('a bundle without a required variable fails at load, naming it', () => {
-    const { EVENT_BUS_NAME: _left, ...env } = renderedEnvironment('api-admin');
+    const { EVENT_BUS_NAME: _left, ...env } = deployedEnvironment('api-admin');
     const loaded = loadBundle(bundleOf('api-admin'), { ...env, AWS_REGION: 'eu-west-1' });
     expect(loaded.status).not.toBe(0);
     expect(loaded.stderr).toContain('Missing environment variable EVENT_BUS_NAME');
@@ -450,16 +559,47 @@ describe('HTTP API', () => {
     expect(permissions).toHaveLength(API_ROUTES.length);
   });
 
-  it('puts the JWT authorizer on every route but GET /openapi.json', () => {
+  it('puts the JWT authorizer on every route but GET /openapi.json and the Sage Intacct OAuth callback', () => {
     const [authorizerId] = Object.keys(synth.resources('AWS::ApiGatewayV2::Authorizer'));
+    const publicRoutes = [PUBLIC_ROUTE, OAUTH_CALLBACK_ROUTE];
     for (const route of routes()) {
-      if (route.RouteKey === PUBLIC_ROUTE) {
+      if (publicRoutes.includes(route.RouteKey)) {
         expect(route.AuthorizationType).toBe('NONE');
         expect(route.AuthorizerId).toBeUndefined();
       } else {
         expect(route, route.RouteKey).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizerId } });
       }
     }
+  });
+
+  it(`${OAUTH_CALLBACK_ROUTE} needs no JWT (Sage Intacct's redirect carries none) and runs in api-admin`, () => {
+    const callback = routes().find((route) => route.RouteKey === OAUTH_CALLBACK_ROUTE);
+    expect(callback, 'the callback route is deployed').toBeDefined();
+    expect(callback!.AuthorizationType).toBe('NONE');
+    expect(callback!.AuthorizerId).toBeUndefined();
+    // It writes: it takes the state and connects the tenant, so it runs with the admin group's grants.
+    expect(functionOfRoute().get(OAUTH_CALLBACK_ROUTE)).toBe(`<fn:${API_FUNCTION_IDS.admin}.Arn>`);
+    // Acknowledged for what authorizes it instead, not for the OpenAPI document's reason.
+    const reason = apiAcknowledgement(OAUTH_CALLBACK_ROUTE);
+    expect(reason).toMatch(/redirect carries no bearer token/);
+    expect(reason).toMatch(/single-use, expiring, tenant-bound state/);
+    expect(apiAcknowledgement(PUBLIC_ROUTE)).toMatch(/OpenAPI document/);
+  });
+
+  it(`${OAUTH_START_ROUTE} needs the JWT and runs in api-admin`, () => {
+    const [authorizerId] = Object.keys(synth.resources('AWS::ApiGatewayV2::Authorizer'));
+    const start = routes().find((route) => route.RouteKey === OAUTH_START_ROUTE);
+    expect(start, 'the start route is deployed').toBeDefined();
+    expect(start).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizerId } });
+    expect(functionOfRoute().get(OAUTH_START_ROUTE)).toBe(`<fn:${API_FUNCTION_IDS.admin}.Arn>`);
+  });
+
+  it('refuses a public route without a written reason for needing no JWT, naming the route', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const routes = [...API_ROUTES, { method: 'GET', path: '/openapi.json/v2', access: 'public' } as const];
+    expect(
+      () => new SyncServiceStack(app, 'Unexplained', { settings: readStageSettings(app.node), routes, consoleAssetsDir: CONSOLE_FIXTURE_DIR }),
+    ).toThrow(/GET \/openapi\.json\/v2 is public, but PUBLIC_ROUTE_REASONS in infra\/constructs\/sync-http-api\.ts gives no reason/);
   });
 
   it('trusts the Cognito pool it created (no issuer in context): issuer and audience, bearer token header', () => {
@@ -634,30 +774,162 @@ describe('dead letters and alarms', () => {
   });
 });
 
+describe('Connect with Sage Intacct (OAuth 2.0 for the REST API)', () => {
+  /** Whether the IAM resource pattern `pattern` (`*` and `?` wildcards) covers `arn`. */
+  const covers = (pattern: string, arn: string): boolean =>
+    new RegExp(
+      `^${pattern
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replaceAll('*', '.*')
+        .replaceAll('?', '.')}$`,
+    ).test(arn);
+  /** A secret's ARN as Secrets Manager makes it: its name, `-` and six random characters. */
+  const secretArn = (name: string): string => `arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${name}-AbC123`;
+  const tenantSecretArn = (ref: string): string => secretArn(`IntacctPsaSync-dev/tenants/${ref}`);
+  const SECRET_WRITES = /^secretsmanager:(CreateSecret|PutSecretValue|DeleteSecret) on /;
+
+  it('keeps the OAuth client in a secret of its own for the operator to fill in: {"clientId","clientSecret"}, a placeholder id, a generated secret', () => {
+    const secrets = synth.resources('AWS::SecretsManager::Secret');
+    expect(Object.keys(secrets)).toHaveLength(2);
+    const secret = secrets[synth.logicalId(synth.stack.secrets.oauthClientSecret)]!;
+    expect(secret.Properties).toMatchObject({
+      Name: 'IntacctPsaSync-dev/intacct-oauth-client',
+      GenerateSecretString: {
+        SecretStringTemplate: JSON.stringify({ clientId: 'replace-with-your-intacct-oauth-client-id' }),
+        GenerateStringKey: 'clientSecret',
+      },
+    });
+    expect(secret.Properties.Description).toMatch(/Sage Intacct OAuth client.*\{"clientId","clientSecret"\}/);
+    // dev: the stack may take it with it (stages.test.ts: prod retains it).
+    expect(secret.DeletionPolicy).toBe('Delete');
+    // Nothing but the functions' roles opens it.
+    synth.template.resourceCountIs('AWS::SecretsManager::ResourcePolicy', 0);
+  });
+
+  it('lets only the functions that call Intacct read the OAuth client secret: api-admin and the import and sync workers', () => {
+    const functionOfRole = new Map<string, string>(ALL_FUNCTIONS.map((fid) => [synth.logicalId(fnConstruct(fid).role), fid]));
+    const readers = new Set<string>();
+    for (const policy of Object.values(synth.resources('AWS::IAM::Policy'))) {
+      for (const entry of policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]) {
+        const actions = [entry.Action].flat();
+        const resources = [entry.Resource].flat().map((resource) => renderValue(resource as never, names));
+        if (!actions.some((action) => action.startsWith('secretsmanager:'))) continue;
+        if (
+          !resources.some(
+            (resource) => resource === '<secret:oauth-client>' || covers(resource, secretArn('IntacctPsaSync-dev/intacct-oauth-client')),
+          )
+        )
+          continue;
+        expect(actions).toEqual(['secretsmanager:GetSecretValue']);
+        for (const role of policy.Properties.Roles as { Ref: string }[]) readers.add(functionOfRole.get(role.Ref) ?? role.Ref);
+      }
+    }
+    expect([...readers].sort()).toEqual([...CALLS_INTACCT].sort());
+  });
+
+  it('lets the workers save the OAuth grants they refresh and no other tenant secret; api-admin manages every tenant secret, grants included', () => {
+    const grant = tenantSecretArn(oauthSecretRef('tenant-1'));
+    // The pattern is the secret store's name of a tenant's grant, and nothing else under the prefix.
+    expect(covers(OAUTH_GRANTS, grant)).toBe(true);
+    expect(covers(OAUTH_GRANTS, tenantSecretArn('intacct/tenant-1/user-password'))).toBe(false);
+    expect(covers(OAUTH_GRANTS, secretArn('IntacctPsaSync-prod/tenants/intacct/tenant-1/oauth-grant'))).toBe(false);
+    for (const fid of CALLS_INTACCT.filter((entry) => !isApiFunction(entry))) {
+      const writes = policyStatements(fid).filter((pair) => SECRET_WRITES.test(pair));
+      // A refresh only replaces an existing grant (SecretStore.replace): never create (a disconnect stays one), never delete.
+      expect(writes.sort(), fid).toEqual(statement(['secretsmanager:PutSecretValue'], OAUTH_GRANTS).sort());
+      expect(policyStatements(fid), fid).toContain(`secretsmanager:GetSecretValue on ${TENANT_SECRETS}`);
+    }
+    // The API connects (stores the first grant), reads it, and deletes it on disconnect: the tenant prefix covers the grants.
+    const managed = statement(
+      ['secretsmanager:CreateSecret', 'secretsmanager:DeleteSecret', 'secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'],
+      TENANT_SECRETS,
+    );
+    expect(policyStatements('api-admin')).toEqual(expect.arrayContaining(managed));
+    expect(covers(TENANT_SECRETS, grant)).toBe(true);
+    // And the tenant prefix does not reach the operator's secrets.
+    expect(covers(TENANT_SECRETS, secretArn('IntacctPsaSync-dev/intacct-oauth-client'))).toBe(false);
+    expect(covers(TENANT_SECRETS, secretArn('IntacctPsaSync-dev/intacct-sender'))).toBe(false);
+    for (const fid of ['api-read', 'daily-sync'] as const)
+      expect(
+        policyStatements(fid).filter((pair) => pair.startsWith('secretsmanager:')),
+        fid,
+      ).toEqual([]);
+  });
+
+  it('gives the functions that call Intacct the REST API base and the OAuth client secret, and no other function', () => {
+    for (const fid of DEPLOYED_FUNCTION_IDS) {
+      const env = renderedEnvironment(fid);
+      if (CALLS_INTACCT.includes(fid)) {
+        expect(env, fid).toMatchObject({
+          INTACCT_REST_URL: 'https://api.intacct.com/ia/api/v1',
+          INTACCT_OAUTH_CLIENT_SECRET_ARN: '<secret:oauth-client>',
+        });
+      } else {
+        expect(
+          Object.keys(env).filter((name) => INTACCT_OAUTH_VARIABLES.includes(name)),
+          fid,
+        ).toEqual([]);
+      }
+    }
+  });
+
+  it("gives the API functions the callback URL on this API and the console's origin, and no worker", () => {
+    const consoleUrl = renderValue((synth.template.toJSON().Outputs as Record<string, { Value: unknown }>).ConsoleUrl!.Value as never, names);
+    for (const fid of API_FUNCTIONS) {
+      const env = renderedEnvironment(fid);
+      expect(env.INTACCT_OAUTH_REDIRECT_URI, fid).toBe(`<http-api.ApiEndpoint>${INTACCT_OAUTH_CALLBACK_PATH}`);
+      expect(env.INTACCT_OAUTH_REDIRECT_URI, fid).toMatch(/\/integrations\/intacct\/oauth\/callback$/);
+      expect(env.CONSOLE_URL, fid).toBe('https://<distribution.DomainName>');
+      expect(env.CONSOLE_URL, fid).toBe(consoleUrl);
+      // Deployed, both are URLs: the redirect URI's path is the callback route's, the console URL an origin.
+      const deployed = deployedEnvironment(fid);
+      expect(new URL(deployed.INTACCT_OAUTH_REDIRECT_URI!).pathname).toBe(INTACCT_OAUTH_CALLBACK_PATH);
+      expect(new URL(deployed.CONSOLE_URL!).origin).toBe(deployed.CONSOLE_URL);
+    }
+    for (const fid of WORKER_FUNCTIONS)
+      expect(
+        Object.keys(renderedEnvironment(fid)).filter((name) => OAUTH_RETURN_VARIABLES.includes(name)),
+        fid,
+      ).toEqual([]);
+  });
+
+  it("calls back on the route table's public callback route; the start route is an admin's", () => {
+    const oauthRoutes = API_ROUTES.filter((route) => route.path.startsWith('/integrations/intacct/oauth'));
+    expect(Object.fromEntries(oauthRoutes.map((route) => [`${route.method} ${route.path}`, route.access]))).toEqual({
+      [OAUTH_CALLBACK_ROUTE]: 'public',
+      [OAUTH_START_ROUTE]: 'admin',
+    });
+    expect(new URL(deployedEnvironment('api-admin').INTACCT_OAUTH_REDIRECT_URI!).pathname).toBe(INTACCT_OAUTH_CALLBACK_PATH);
+  });
+
+  it('has no dependency cycle: the API functions depend on the API and the distribution, neither of them on a function', () => {
+    const dependencies = templateDependencies();
+    const cycles = dependencyCycles(dependencies);
+    expect(cycles).toEqual([]);
+    const apiId = synth.logicalId(synth.stack.api.httpApi);
+    const distributionId = synth.logicalId(synth.stack.adminConsole!.distribution);
+    // The functions depend on both; with no cycle, neither can reach back to a function.
+    for (const fid of API_FUNCTIONS) expect([...dependencies.get(functionIds[fid])!], fid).toEqual(expect.arrayContaining([apiId, distributionId]));
+  });
+});
+
 describe('outputs and checks', () => {
-  it('outputs the API URL, the bus name and the tenant-sync function name', () => {
+  it('outputs the API URL, the bus name, the tenant-sync function name and the secrets the operator fills in', () => {
     const outputs = synth.template.toJSON().Outputs as Record<string, { Value: unknown }>;
     expect(renderValue(outputs.ApiUrl!.Value as never, names)).toMatch(/^https:\/\/.+\.execute-api\..+\.\/$|^https:\/\//);
     expect(renderValue(outputs.EventBusName!.Value as never, names)).toBe('<bus>');
     expect(renderValue(outputs.TenantSyncFunctionName!.Value as never, names)).toBe('<fn:tenant-sync>');
+    expect(renderValue(outputs.SenderSecretArn!.Value as never, names)).toBe('<secret:sender>');
+    expect(renderValue(outputs.IntacctOAuthClientSecretArn!.Value as never, names)).toBe('<secret:oauth-client>');
   });
 
   it('cdk-nag AwsSolutions ran in synth and left no unacknowledged finding', () => {
-    const report = JSON.parse(readFileSync(path.join(synth.outdir, 'validation-report.json'), 'utf8')) as {
-      pluginReports: {
-        pluginName: string;
-        conclusion: string;
-        violations: unknown[];
-        suppressedViolations: { ruleName: string; reason: string }[];
-      }[];
-    };
-    const nag = report.pluginReports.find((plugin) => plugin.pluginName === 'AwsSolutions');
-    expect(nag).toBeDefined();
-    expect(nag!.violations).toEqual([]);
-    expect(nag!.conclusion).toBe('success');
+    const nag = nagReport();
+    expect(nag.violations).toEqual([]);
+    expect(nag.conclusion).toBe('success');
     // Each rule is acknowledged for its own reason, naming what in this stack makes it right.
     const reasons = new Map<string, Set<string>>();
-    for (const acknowledged of nag!.suppressedViolations) {
+    for (const acknowledged of nag.suppressedViolations) {
       expect(acknowledged.reason.length, acknowledged.ruleName).toBeGreaterThan(60);
       reasons.set(acknowledged.reason, (reasons.get(acknowledged.reason) ?? new Set()).add(acknowledged.ruleName.replace(/\[.*$/, '')));
     }

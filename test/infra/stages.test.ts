@@ -45,8 +45,13 @@ describe('prod stage', () => {
     }
   });
 
-  it('retains the sender secret and every log group', () => {
-    for (const secret of Object.values(synth.resources('AWS::SecretsManager::Secret'))) expect(secret.DeletionPolicy).toBe('Retain');
+  it('retains the sender and OAuth client secrets and every log group', () => {
+    const secrets = Object.values(synth.resources('AWS::SecretsManager::Secret'));
+    expect(secrets.map((secret) => secret.Properties.Name).sort()).toEqual([
+      'IntacctPsaSync-prod/intacct-oauth-client',
+      'IntacctPsaSync-prod/intacct-sender',
+    ]);
+    for (const secret of secrets) expect(secret.DeletionPolicy).toBe('Retain');
     for (const logGroup of Object.values(synth.resources('AWS::Logs::LogGroup'))) {
       expect(logGroup.DeletionPolicy).toBe('Retain');
       expect(logGroup.Properties.RetentionInDays).toBe(90);

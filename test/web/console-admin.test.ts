@@ -229,7 +229,7 @@ describe('the admin console, as a PSA admin', () => {
     await page.getByRole('textbox', { name: 'Company ID' }).fill(tenant.companyId);
     await page.getByRole('textbox', { name: 'User ID' }).fill(tenant.userId);
     await page.getByRole('textbox', { name: 'Password' }).fill('not-the-password');
-    await page.getByRole('button', { name: 'Connect' }).click();
+    await page.getByRole('button', { name: 'Connect', exact: true }).click();
     const alert = page.getByRole('alert');
     await alert.waitFor();
     const text = (await alert.textContent()) ?? '';
@@ -238,7 +238,7 @@ describe('the admin console, as a PSA admin', () => {
     await check('integrations-connect-error');
 
     await page.getByRole('textbox', { name: 'Password' }).fill(tenant.userPassword);
-    await page.getByRole('button', { name: 'Connect' }).click();
+    await page.getByRole('button', { name: 'Connect', exact: true }).click();
     await page.getByRole('button', { name: 'Sync clients now' }).waitFor();
   });
 });

@@ -23,6 +23,8 @@ const ADMIN_CONTROLS = [
   'Re-link to Sage Intacct',
   'Invite',
   'Connect',
+  'Connect with Sage Intacct',
+  'Connect with Sage Intacct and unlink all',
   'Disconnect',
   'Sync clients now',
   'Sync team members now',

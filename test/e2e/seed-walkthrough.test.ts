@@ -1,10 +1,13 @@
 /**
  * The help article's walk-through, done as a PSA admin would through the HTTP API of the local
  * runtime, with the nightly run fired by the local scheduler and Intacct changed through its
- * own protocol.
+ * own protocol: once for a tenant connected with a Web Services user (the XML gateway), once for
+ * a tenant connected with Sage Intacct's own sign-in (OAuth, the REST gateway), which then
+ * switches to the XML gateway and keeps every link.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { IntacctAdmin } from '../support/intacct-admin';
+import { decideAtIntacct } from '../support/intacct-consent';
 import { startTestRuntime, type TestRuntime } from '../support/local-runtime';
 import { type ApiClient, clientsFor } from './api-client';
 
@@ -12,14 +15,18 @@ let runtime: TestRuntime;
 let admin: ApiClient;
 let intacct: IntacctAdmin;
 
-beforeAll(async () => {
-  runtime = await startTestRuntime();
-  ({ admin } = clientsFor(runtime));
-  const tenant = runtime.info.tenants[0]!;
+/** The walk-through acts as the admin of tenant `index`, on that tenant's Intacct company. */
+function actAsTenant(index: number): void {
+  ({ admin } = clientsFor(runtime, index));
+  const tenant = runtime.info.tenants[index]!;
   intacct = new IntacctAdmin({
     ...runtime.info.intacct,
     company: { companyId: tenant.companyId, userId: tenant.userId, userPassword: tenant.userPassword },
   });
+}
+
+beforeAll(async () => {
+  runtime = await startTestRuntime();
 }, 120_000);
 afterAll(async () => runtime.close());
 
@@ -30,7 +37,57 @@ async function nightly(): Promise<void> {
   await runtime.whenIdle();
 }
 
-it('follows the seed walk-through end to end', async () => {
+it('follows the seed walk-through end to end (a Web Services user, the XML gateway)', async () => {
+  actAsTenant(0);
+  await walkThrough();
+});
+
+it('follows the seed walk-through with a tenant connected by OAuth (the REST gateway), which switches to XML keeping every link', async () => {
+  actAsTenant(1);
+  const tenant = runtime.info.tenants[1]!;
+  // Connect with Sage Intacct: the admin signs in at Intacct's page and approves.
+  const started = await admin.post('/integrations/intacct/oauth/start');
+  expect(started.status).toBe(200);
+  const callback = await decideAtIntacct(started.body.authorizeUrl, {
+    companyId: tenant.companyId,
+    userId: tenant.userId,
+    password: tenant.userPassword,
+  });
+  const landed = await fetch(callback, { headers: { accept: 'text/html' }, redirect: 'manual' });
+  expect(landed.headers.get('location')).toBe(`${runtime.consoleUrl}/integrations?intacct=connected`);
+  expect((await admin.get('/integrations/intacct')).body).toMatchObject({ connected: true, companyId: tenant.companyId, gateway: 'rest' });
+
+  await walkThrough();
+
+  // The same tenant switches to a Web Services user: same company, same record keys, every link kept.
+  const before = { clients: (await admin.get('/clients?limit=50')).body.items, users: (await admin.get('/users?limit=50')).body.items };
+  const switched = await admin.put('/integrations/intacct', { companyId: tenant.companyId, userId: tenant.userId, password: tenant.userPassword });
+  expect(switched.status).toBe(200);
+  expect(switched.body.gateway).toBe('xml');
+  await nightly();
+  const after = { clients: (await admin.get('/clients?limit=50')).body.items, users: (await admin.get('/users?limit=50')).body.items };
+  // Every link as it was; only its last sync moved on (the nightly run through XML found each record).
+  const links = (records: any[]) =>
+    records.map(
+      ({
+        id,
+        integrations: {
+          intacct: { lastSyncedAt, ...link },
+        },
+      }) => [id, link],
+    );
+  expect(links(after.clients)).toEqual(links(before.clients));
+  expect(links(after.users)).toEqual(links(before.users));
+  for (const client of after.clients.filter((record: any) => record.integrations.intacct.status === 'linked')) {
+    const earlier = before.clients.find((record: any) => record.id === client.id);
+    expect(client.integrations.intacct.lastSyncedAt > earlier.integrations.intacct.lastSyncedAt).toBe(true);
+  }
+  expect(after.clients.filter((client: any) => client.integrations.intacct.status === 'linked')).toHaveLength(3);
+  expect(after.users.every((user: any) => user.integrations.intacct.status === 'linked')).toBe(true);
+});
+
+/** The article's steps, as the current tenant's admin. */
+async function walkThrough(): Promise<void> {
   // Import selected clients: the Sage link shows on each.
   const dialog = await admin.get('/intacct/customers?limit=4');
   expect(dialog.status).toBe(200);
@@ -105,4 +162,4 @@ it('follows the seed walk-through end to end', async () => {
   await nightly();
   const afterSync = (await admin.get(`/users/${user.id}`)).body;
   expect(afterSync).toMatchObject({ email: 'first.person@example.com', invitationStatus: 'invited' });
-});
+}

@@ -43,6 +43,8 @@ export class SyncServiceStack extends Stack {
   /** Null when the stage runs without the console (`-c console=false`). */
   readonly adminConsole: AdminConsole | null;
   readonly api: SyncHttpApi;
+  /** The API's public OAuth callback: the redirect URI the Sage Intacct OAuth client must allow. */
+  readonly oauthRedirectUri: string;
   readonly events: EventRouting;
   readonly monitoring: Monitoring;
   readonly dashboard: OperationsDashboard;
@@ -85,10 +87,8 @@ export class SyncServiceStack extends Stack {
     if (this.adminConsole && consoleConnection) this.adminConsole.publish({ apiUrl: this.api.httpApi.apiEndpoint, signIn: consoleConnection.signIn });
     // The API functions learn where the OAuth flow returns only now: they depend on the API and the
     // console's distribution, which must never depend on them.
-    this.functions.setOAuthReturnUrls({
-      redirectUri: `${this.api.httpApi.apiEndpoint}${INTACCT_OAUTH_CALLBACK_PATH}`,
-      consoleUrl: this.adminConsole?.url ?? null,
-    });
+    this.oauthRedirectUri = `${this.api.httpApi.apiEndpoint}${INTACCT_OAUTH_CALLBACK_PATH}`;
+    this.functions.setOAuthReturnUrls({ redirectUri: this.oauthRedirectUri, consoleUrl: this.adminConsole?.url ?? null });
 
     this.events = new EventRouting(this, 'Events', {
       bus: this.bus,
@@ -128,6 +128,10 @@ export class SyncServiceStack extends Stack {
     new CfnOutput(this, 'IntacctOAuthClientSecretArn', {
       value: this.secrets.oauthClientSecret.secretArn,
       description: 'Put the Sage Intacct OAuth client id and secret here',
+    });
+    new CfnOutput(this, 'IntacctOAuthRedirectUri', {
+      value: this.oauthRedirectUri,
+      description: 'Register this redirect URI with the Sage Intacct OAuth client (Connect with Sage Intacct)',
     });
     new CfnOutput(this, 'AlarmTopicArn', {
       value: this.monitoring.topic.topicArn,

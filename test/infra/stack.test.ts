@@ -921,6 +921,8 @@ describe('outputs and checks', () => {
     expect(renderValue(outputs.TenantSyncFunctionName!.Value as never, names)).toBe('<fn:tenant-sync>');
     expect(renderValue(outputs.SenderSecretArn!.Value as never, names)).toBe('<secret:sender>');
     expect(renderValue(outputs.IntacctOAuthClientSecretArn!.Value as never, names)).toBe('<secret:oauth-client>');
+    // The redirect URI to register with the Sage Intacct OAuth client: the API's public callback.
+    expect(renderValue(outputs.IntacctOAuthRedirectUri!.Value as never, names)).toMatch(/\/integrations\/intacct\/oauth\/callback$/);
   });
 
   it('cdk-nag AwsSolutions ran in synth and left no unacknowledged finding', () => {

@@ -149,6 +149,26 @@ describe('OAuth states in DynamoDB', () => {
     expect(own.tenantId).toBe('tenant-a');
   });
 
+  it('the public callback (no caller tenant) gets the state of the tenant that started it, with its resetLinks, once', async () => {
+    const { state } = await states.start('tenant-a', redirectUri, true);
+
+    const outcomes = await Promise.allSettled(Array.from({ length: 5 }, () => states.consume(state, null)));
+
+    const taken = outcomes.filter((outcome) => outcome.status === 'fulfilled');
+    expect(taken).toHaveLength(1);
+    expect(taken[0]!.value).toMatchObject({ tenantId: 'tenant-a', redirectUri, resetLinks: true });
+  });
+
+  it('the public callback is told an expired state expired', async () => {
+    const { state } = await states.start('tenant-a', redirectUri);
+    clock += 10 * MINUTE_MS;
+    try {
+      expect((await refusal(states.consume(state, null))).code).toBe('oauth_state_expired');
+    } finally {
+      clock -= 10 * MINUTE_MS;
+    }
+  });
+
   it('an unknown or malformed state, and a bad redirect URI, are invalid input rather than failures', async () => {
     for (const state of [newState(), '', 'a#b', 'x'.repeat(2000)]) {
       expect((await refusal(states.consume(state, 'tenant-a'))).code).toBe('oauth_state_invalid');

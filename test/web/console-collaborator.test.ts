@@ -25,6 +25,7 @@ const ADMIN_CONTROLS = [
   'Connect',
   'Connect with Sage Intacct',
   'Connect with Sage Intacct and unlink all',
+  'Switch to Sage Intacct sign-in',
   'Disconnect',
   'Sync clients now',
   'Sync team members now',

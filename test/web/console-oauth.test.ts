@@ -196,6 +196,23 @@ describe('Connect with Sage Intacct, as a PSA admin', () => {
     await expect(page.getByRole('alert').count()).resolves.toBe(0);
   });
 
+  it('a workspace connected with a Web Services user switches to Sage Intacct sign-in without disconnecting', async () => {
+    const { admin } = clientsFor(runtime, 0);
+    const { companyId, userId, userPassword } = otherCompany();
+    expect((await admin.put('/integrations/intacct', { companyId, userId, password: userPassword })).status).toBe(200);
+    await page.goto(`${runtime.info.consoleUrl}/integrations`);
+    await expect(field('Connected with').textContent()).resolves.toBe('A Web Services user');
+
+    await page.getByRole('button', { name: 'Switch to Sage Intacct sign-in' }).click();
+    await signInAtIntacct(otherCompany(), 'Approve');
+
+    await backOnIntegrations();
+    await page.getByRole('status').getByText('Connected to Sage Intacct.').waitFor();
+    await expect(field('Company').textContent()).resolves.toBe(companyId);
+    await expect(field('Connected with').textContent()).resolves.toBe('Sage Intacct (OAuth)');
+    await expect(page.getByRole('button', { name: 'Switch to Sage Intacct sign-in' }).count()).resolves.toBe(0);
+  });
+
   it('words a code it does not know generically, and never repeats other text from the URL', async () => {
     const alertFor = async (query: string): Promise<string> => {
       await page.goto(`${runtime.info.consoleUrl}/integrations?${query}`);

@@ -262,6 +262,20 @@ function Connected({ connection, onDisconnected }: { connection: IntacctConnecti
   const [runs, setRuns] = useState<{ clients?: string; users?: string }>({});
   const [failure, setFailure] = useState<unknown>(null);
   const [disconnecting, setDisconnecting] = useState(false);
+  const [leaving, setLeaving] = useState(false);
+  useIdleWhenRestored(setLeaving);
+
+  /** From a Web Services user to Sage Intacct's own sign-in: same company, every link kept (the same record keys). */
+  const switchToSignIn = async (): Promise<void> => {
+    setFailure(null);
+    setLeaving(true);
+    try {
+      await goToIntacctSignIn(api, false);
+    } catch (error) {
+      setFailure(error);
+      setLeaving(false);
+    }
+  };
 
   const syncNow = async (family: 'clients' | 'users'): Promise<void> => {
     setFailure(null);
@@ -307,6 +321,11 @@ function Connected({ connection, onDisconnected }: { connection: IntacctConnecti
           <button type="button" className="primary" onClick={() => void syncNow('users')}>
             Sync team members now
           </button>
+          {connection.gateway === 'xml' ? (
+            <button type="button" disabled={leaving} onClick={() => void switchToSignIn()}>
+              Switch to Sage Intacct sign-in
+            </button>
+          ) : null}
           <button type="button" className="danger" onClick={() => setDisconnecting(true)}>
             Disconnect
           </button>

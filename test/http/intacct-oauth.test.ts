@@ -234,3 +234,29 @@ describe('switching gateways', () => {
     expect(run.error.message).toMatch(/reconnect/i);
   });
 });
+
+describe('a multi-entity company', () => {
+  let multi: ApiHarness;
+  beforeEach(async () => {
+    multi = await startApiHarness([{ customers: 12, entities: 2 }]);
+  });
+  afterEach(async () => multi.close());
+
+  it('a grant made at an entity connects at that entity, and imports read only what that entity sees', async () => {
+    const { companyId, userId, userPassword, entities } = multi.h.emulator.companies[0]!;
+    const entityId = entities![0]!.entityId;
+    const asAdmin = multi.as('admin');
+    const started = await asAdmin({ method: 'POST', path: '/integrations/intacct/oauth/start' });
+    const location = await decideAtIntacct(started.body.authorizeUrl, { companyId, userId, password: userPassword, entityId });
+
+    const connected = await multi.call({ method: 'GET', path: location.pathname, query: Object.fromEntries(location.searchParams), claims: null });
+
+    expect(connected.body).toMatchObject({ companyId, entityId, gateway: 'rest' });
+    expect((await asAdmin({ method: 'POST', path: '/clients/import', body: { all: true } })).status).toBe(202);
+    await multi.workers.drain();
+    const clients = (await asAdmin({ method: 'GET', path: '/clients', query: { limit: '50' } })).body.items;
+    expect(clients.length).toBeGreaterThan(0);
+    expect(clients.length).toBeLessThan(12);
+    for (const client of clients) expect([entityId, null]).toContain(client.integrations.intacct.entityId);
+  });
+});

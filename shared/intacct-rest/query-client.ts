@@ -1,7 +1,7 @@
 /**
  * HTTP JSON client of Intacct's REST query service (POST {restBaseUrl}/services/core/query) for one
- * connection: a Bearer access token from the connection's token provider (on a 401, one fresh
- * token and one more try), the entity header for an entity-level connection, strict parsing of
+ * connection: a Bearer access token from the connection's token provider (on a 401, a renewed
+ * token and another try, twice at most), the entity header for an entity-level connection, strict parsing of
  * every answer (zod; a body over the size cap is refused unread), retries with full-jitter backoff
  * honouring Retry-After (the XML gateway's retry.ts: a few attempts, or until the caller's signal
  * aborts), and the company's request slots (CompanySlots, as the XML client takes them).
@@ -99,6 +99,8 @@ const MAX_BYTES_PER_RECORD = 32 * 1024;
 const HTML_PAGE = /^\s*(?:<!DOCTYPE\s+html\b[^>[]*>|<html[\s>])/i;
 const REST_SUBSEGMENT = 'IntacctRest';
 
+/** Token renewals one query may make after 401s (see `query`). */
+const MAX_TOKEN_RENEWALS = 2;
 const HTTP = { badRequest: 400, unauthorized: 401, forbidden: 403, tooManyRequests: 429, firstServerError: 500, lastServerError: 599 } as const;
 
 const pageSchema = z.object({
@@ -178,8 +180,10 @@ export class RestQueryClient {
     const body = JSON.stringify(this.#body(query));
     const maxBytes = Math.min(this.#maxResponseBytes, ANSWER_ENVELOPE_BYTES + query.size * MAX_BYTES_PER_RECORD);
     const tokensUsed = new Set<string>();
-    // One fresh token per call: a second 401 after it means the grant itself is gone.
-    let refreshedOnce = false;
+    // Renewals per call. The first may answer a token another worker got meanwhile, which Intacct
+    // may have ended together with ours (it can end access tokens before their time); the second
+    // then renews for certain. A 401 after that means the grant itself is gone.
+    let renewals = 0;
     try {
       return await withRetry(
         async () => {
@@ -191,8 +195,8 @@ export class RestQueryClient {
           try {
             let token = await this.#token(() => this.#tokens.accessToken(signal), signal, tokensUsed);
             let answer = await this.#send(token, body, maxBytes, signal, onSent);
-            if (answer.status === HTTP.unauthorized && !refreshedOnce && this.#tokens.refreshed) {
-              refreshedOnce = true;
+            while (answer.status === HTTP.unauthorized && renewals < MAX_TOKEN_RENEWALS && this.#tokens.refreshed) {
+              renewals += 1;
               const rejected = token;
               token = await this.#token(() => this.#tokens.refreshed!(rejected, signal), signal, tokensUsed);
               answer = await this.#send(token, body, maxBytes, signal, onSent);

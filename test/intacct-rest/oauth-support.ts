@@ -3,6 +3,7 @@
  * the admin's browser would) and read the callback's code and state.
  */
 import type { RunningEmulator } from '../../local/emulator/index';
+import { decideAtIntacct } from '../support/intacct-consent';
 
 export const COMPANY = {
   companyId: 'NORTHWIND',
@@ -15,25 +16,12 @@ export const COMPANY = {
 };
 const CUSTOMER_QUERY = { object: 'accounts-receivable/customer', fields: ['key', 'id'] };
 
-/** Posts the consent form for `authorizeUrl` (its own query, plus the demo sign-in) and answers the callback's parameters. */
+/** Approves `authorizeUrl` on the consent page with the demo sign-in and answers the callback's parameters. */
 export async function approve(authorizeUrl: string): Promise<{ code: string; state: string }> {
-  const url = new URL(authorizeUrl);
-  const form = new URLSearchParams(url.searchParams);
-  form.set('company_id', COMPANY.companyId);
-  form.set('user_id', COMPANY.userId);
-  form.set('password', COMPANY.userPassword);
-  form.set('entity_id', '');
-  form.set('decision', 'approve');
-  const answer = await fetch(`${url.origin}${url.pathname}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: form,
-    redirect: 'manual',
-  });
-  const location = new URL(answer.headers.get('location') ?? '');
+  const location = await decideAtIntacct(authorizeUrl, { companyId: COMPANY.companyId, userId: COMPANY.userId, password: COMPANY.userPassword });
   const code = location.searchParams.get('code');
   const state = location.searchParams.get('state');
-  if (answer.status !== 302 || code === null || state === null) throw new Error(`no code: HTTP ${answer.status}`);
+  if (code === null || state === null) throw new Error(`no code: ${location.search}`);
   return { code, state };
 }
 

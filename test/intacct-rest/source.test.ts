@@ -263,7 +263,26 @@ describe('RestGatewaySource', () => {
     expect(rejected).toEqual(['stale-token']);
   });
 
-  it('a second 401 after the fresh token is intacct_auth_failed, saying to reconnect', async () => {
+  it("a renewed token that was ended too (another worker's, ended with ours) is renewed once more, for certain", async () => {
+    const rejected: string[] = [];
+    const source = rest.forConnection({
+      companyId: PLAIN.companyId,
+      tokens: {
+        accessToken: async () => 'stale-token',
+        refreshed: async (stale) => {
+          rejected.push(stale);
+          return stale === 'stale-token' ? 'another-workers-ended-token' : plainToken;
+        },
+      },
+    });
+
+    const { records } = await listAll(source.listDepartments());
+
+    expect(records).toHaveLength(PLAIN.departments);
+    expect(rejected).toEqual(['stale-token', 'another-workers-ended-token']);
+  });
+
+  it('a 401 after two renewals is intacct_auth_failed, saying to reconnect', async () => {
     let refreshes = 0;
     const source = rest.forConnection({
       companyId: PLAIN.companyId,
@@ -281,7 +300,7 @@ describe('RestGatewaySource', () => {
     expect(failure.code).toBe('intacct_auth_failed');
     expect(failure.message).toMatch(/reconnect/i);
     expect(failure.message).not.toMatch(/stale-token|also-rejected-token/);
-    expect(refreshes).toBe(1);
+    expect(refreshes).toBe(2);
   });
 
   it('a token provider failure passes through as it is', async () => {

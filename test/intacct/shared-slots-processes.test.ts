@@ -79,8 +79,9 @@ function worker(settings: Record<string, unknown>): {
 
 async function threeListings(slots: 'dynamodb' | 'process'): Promise<number> {
   emulator.resetStats();
-  // Each request waits a little, so the three workers' requests overlap.
-  emulator.setFaults({ latencyMs: { base: 150, perRecord: 0 } });
+  // Each request waits a second, so the three workers' requests overlap even when one process
+  // starts late on a busy machine (starting one takes a few hundred milliseconds there).
+  emulator.setFaults({ latencyMs: { base: 1000, perRecord: 0 } });
   try {
     const results = await Promise.all([1, 2, 3].map(() => worker({ mode: 'list', slots }).done));
     for (const result of results) {

@@ -104,8 +104,10 @@ export interface LinkStore {
    */
   setFingerprint(link: Link, next: string): Promise<boolean>;
   /**
-   * Ends `runId`'s claim on the link (its PSA record now exists) and records the mapping it matches;
-   * answers false when the link is no longer that claim (taken over, or removed).
+   * Ends `runId`'s claim on the link (its PSA record now exists) and records the mapping it matches,
+   * unless a PSA edit marked the link (before or since it was read as `link`: the mark then stays,
+   * so the next sync looks again); answers false when the link is no longer that claim (taken over,
+   * or removed).
    */
   completeClaim(link: Link, runId: string, fingerprint: string): Promise<boolean>;
   /** Moves the claim of a run that is gone to `toRunId`; answers false when the link changed since read. */

@@ -226,20 +226,46 @@ export class DynamoLinkStore implements LinkStore {
   }
 
   async completeClaim(link: Link, runId: string, fingerprint: string): Promise<boolean> {
+    const names = {
+      '#psaId': LINK_ATTRIBUTES.psaId,
+      '#claimRunId': LINK_ATTRIBUTES.claimRunId,
+      '#claimIntent': LINK_ATTRIBUTES.claimIntent,
+    };
+    const ours = '#psaId = :psaId AND #claimRunId = :runId';
+    const seen = link.fingerprint === null ? 'attribute_not_exists(#fingerprint)' : '#fingerprint = :seen';
+    // A link read with an edit's mark keeps it: the record may not match any mapping since that edit.
+    const editedWhenRead = link.fingerprint?.startsWith(EDITED_FINGERPRINT_PREFIX) ?? false;
+    const recorded =
+      !editedWhenRead &&
+      (await conditionHolds(() =>
+        this.doc.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: linkKey(link.tenantId, link.object, link.recordNo),
+            UpdateExpression: 'SET #fingerprint = :fingerprint REMOVE #claimRunId, #claimIntent',
+            ConditionExpression: `${ours} AND (${seen})`,
+            ExpressionAttributeNames: { ...names, '#fingerprint': LINK_ATTRIBUTES.fingerprint },
+            ExpressionAttributeValues: {
+              ':fingerprint': fingerprint,
+              ':psaId': link.psaId,
+              ':runId': runId,
+              ...(link.fingerprint === null ? {} : { ':seen': link.fingerprint }),
+            },
+          }),
+        ),
+      ));
+    if (recorded) return true;
+    // A PSA edit left its mark (before or since the link was read), which must stay so that the next
+    // sync looks at the record again (I5): the claim still ends (its PSA record exists), the mark stays.
     return conditionHolds(() =>
       this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: linkKey(link.tenantId, link.object, link.recordNo),
-          UpdateExpression: 'SET #fingerprint = :fingerprint REMOVE #claimRunId, #claimIntent',
-          ConditionExpression: '#psaId = :psaId AND #claimRunId = :runId',
-          ExpressionAttributeNames: {
-            '#fingerprint': LINK_ATTRIBUTES.fingerprint,
-            '#psaId': LINK_ATTRIBUTES.psaId,
-            '#claimRunId': LINK_ATTRIBUTES.claimRunId,
-            '#claimIntent': LINK_ATTRIBUTES.claimIntent,
-          },
-          ExpressionAttributeValues: { ':fingerprint': fingerprint, ':psaId': link.psaId, ':runId': runId },
+          UpdateExpression: 'REMOVE #claimRunId, #claimIntent',
+          ConditionExpression: ours,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ':psaId': link.psaId, ':runId': runId },
         }),
       ),
     );

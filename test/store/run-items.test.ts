@@ -140,6 +140,35 @@ describe('link claims', () => {
     expect(await fixture.stores.links.get(tenantId, 'customer', '7')).toEqual({ ...claimed, fingerprint: 'fp-1', claim: null });
   });
 
+  it('completing a claim keeps the mark of a PSA edit made since the link was read (I5), and still ends the claim', async () => {
+    const tenantId = freshTenant();
+    const claimed = aLink({ tenantId, recordNo: '8', psaId: 'client-8', fingerprint: 'fp-claimed', claim: { runId: 'run-1', intent: 'create' } });
+    await fixture.stores.links.createIfAbsent(claimed);
+    await fixture.stores.links.invalidateFingerprint(tenantId, 'customer', '8', 'client-8');
+
+    expect(await fixture.stores.links.completeClaim(claimed, 'run-1', 'fp-applied')).toBe(true);
+
+    const after = await fixture.stores.links.get(tenantId, 'customer', '8');
+    expect(after?.claim).toBeNull();
+    expect(after?.fingerprint).not.toBe('fp-applied');
+    expect(after?.fingerprint).not.toBe('fp-claimed');
+    // Another run's completion still changes nothing.
+    expect(await fixture.stores.links.completeClaim(claimed, 'run-2', 'fp-applied')).toBe(false);
+  });
+
+  it('completing a claim read with an edit mark keeps the mark', async () => {
+    const tenantId = freshTenant();
+    await fixture.stores.links.createIfAbsent(
+      aLink({ tenantId, recordNo: '9', psaId: 'client-9', fingerprint: 'fp-claimed', claim: { runId: 'run-1', intent: 'create' } }),
+    );
+    await fixture.stores.links.invalidateFingerprint(tenantId, 'customer', '9', 'client-9');
+    const read = (await fixture.stores.links.get(tenantId, 'customer', '9'))!;
+
+    expect(await fixture.stores.links.completeClaim(read, 'run-1', 'fp-applied')).toBe(true);
+
+    expect(await fixture.stores.links.get(tenantId, 'customer', '9')).toEqual({ ...read, claim: null });
+  });
+
   it('iterates after a RECORDNO, and knows whether an object has links', async () => {
     const tenantId = freshTenant();
     for (const recordNo of ['3', '30', '300']) await fixture.stores.links.createIfAbsent(aLink({ tenantId, recordNo, psaId: `p-${recordNo}` }));

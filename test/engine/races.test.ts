@@ -255,6 +255,37 @@ describe('R3/I5: a PSA edit racing a link by hand or a sync is put back by the n
     expect((await h.stores.clients.get(tenant, client.id))?.city).toBe(await cityOfCustomer(tenant, target));
   });
 
+  it("an edit landing between a sync's write of a claimed record and its completing the claim", async () => {
+    const tenant = await newTenant();
+    await importClients(h, tenant, { customerIds: [customerIds[3]!] });
+    const [client] = await allClients(h, tenant);
+    const recordNo = client!.integrations.intacct!.recordNo;
+    const [link] = [...(await h.stores.links.getMany(tenant, 'customer', [recordNo])).values()];
+    // A claim a run left behind (the run is gone), so the sync looks at the record the slow way.
+    await h.stores.links.putClaims([{ ...link!, fingerprint: null, claim: { runId: 'run-that-is-gone', intent: 'create' } }]);
+    const links = interceptOnce(
+      h.deps.links,
+      'completeClaim',
+      () => true,
+      async () => {
+        await editClient(h.deps, tenant, client!.id, { city: 'PSA city' });
+      },
+    );
+    const deps: SyncDeps = { ...h.deps, links };
+    h.workers.attach(deps);
+    try {
+      await nightlySync({ ...h, deps } as EngineHarness, tenant, 'clients');
+    } finally {
+      h.workers.attach(h.deps);
+    }
+    expect((await h.stores.clients.get(tenant, client!.id))?.city).toBe('PSA city');
+
+    await nightlySync(h, tenant, 'clients');
+
+    expect((await h.stores.clients.get(tenant, client!.id))?.city).toBe(await cityOfCustomer(tenant, customerIds[3]!));
+    expect((await h.stores.links.getMany(tenant, 'customer', [recordNo])).get(recordNo)?.claim).toBeNull();
+  });
+
   it('an edit whose write lands after a sync looked at the record between its invalidation and its write', async () => {
     const tenant = await newTenant();
     await importClients(h, tenant, { customerIds: [customerIds[2]!] });

@@ -231,9 +231,14 @@ async function completeClaims<T extends LinkedEntity, M extends MappedRecord>(
   const entryOf = new Map(staged.map((entry) => [String(entry.record?.recordNo), entry]));
   const made = new Set<string>();
   const outcomes: RunRecord[] = [];
-  await forEachBounded(creations, WRITE_CONCURRENCY, async ({ link, mapped, unwritten: batched }) => {
-    // A claim batched in this chunk is settled by the checkpoint; any other is completed now.
-    if (!batched) await complete(deps, journal, kind, link, kind.fingerprint(mapped), true);
+  await forEachBounded(creations, WRITE_CONCURRENCY, async ({ link, mapped }) => {
+    // A batched claim (written in this chunk, or by an earlier attempt of this run that stopped
+    // before its checkpoint passed it) carries its fingerprint and is settled by this run's
+    // checkpoint, saved with this outcome. Completing it now would end the claim before its outcome
+    // is saved: an attempt stopping before its next checkpoint would leave the record looking
+    // imported by nobody, and the attempt after it would count it unchanged instead of created.
+    // Any other claim (a side import's, one without its fingerprint) is completed now.
+    if (!(plan.claimsInBatches && link.fingerprint !== null)) await complete(deps, journal, kind, link, kind.fingerprint(mapped), true);
     const entry = entryOf.get(link.recordNo);
     if (entry) made.add(eventIdOfEntry(entry));
     outcomes.push(record(link, mapped, 'created'));

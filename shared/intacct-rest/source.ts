@@ -10,9 +10,8 @@ import type { IntacctFields } from '#domain/intacct-records';
 import { type IntacctError, IntacctProtocolError, IntacctTimeoutError } from '#intacct/errors';
 import {
   type AuthenticationAdvice,
-  callOptionsOf,
-  checkedListing,
   failureOf as failureOfError,
+  GatewaySource,
   LISTING_READ_AHEAD_PAGES,
   type Listing,
   listedByIds,
@@ -22,7 +21,7 @@ import {
 } from '#intacct/gateway-support';
 import { type KeysetPage, pipelinedKeysetListing } from '#intacct/pipelined-listing';
 import { QUERY_MAX_PAGE_SIZE } from '#intacct/query-builder';
-import type { BrowseRequest, CallOptions, IntacctAccessTokens, IntacctSource, ListingOptions, ListingPage } from '#ports/intacct-source';
+import type { BrowseRequest, CallOptions, IntacctAccessTokens, IntacctSource, ListingPage } from '#ports/intacct-source';
 import { type RestFilter, type RestQuery, RestQueryClient, type RestQueryClientOptions, type RestRequestOptions } from './query-client';
 import { intacctFieldsOf, KEY_FIELD, REST_OBJECTS, type RestObjectKind } from './rest-fields';
 
@@ -60,44 +59,17 @@ export class RestGatewaySourceFactory {
   }
 }
 
-class RestGatewaySource implements IntacctSource {
-  constructor(private readonly client: RestQueryClient) {}
-
-  listCustomers(options: ListingOptions = {}): AsyncIterable<ListingPage> {
-    return this.listAll('customer', checkedListing(options));
+class RestGatewaySource extends GatewaySource {
+  constructor(private readonly client: RestQueryClient) {
+    super();
   }
 
-  listEmployees(options: ListingOptions = {}): AsyncIterable<ListingPage> {
-    return this.listAll('employee', checkedListing(options));
+  protected listByIntacctIds(object: 'customer' | 'employee', ids: readonly string[], listing: Listing): AsyncIterable<ListingPage> {
+    return this.listByIds(object, REST_OBJECTS[object].idField, ids, listing);
   }
 
-  listDepartments(options: ListingOptions = {}): AsyncIterable<ListingPage> {
-    return this.listAll('department', checkedListing(options));
-  }
-
-  customersById(customerIds: readonly string[], options: ListingOptions = {}): AsyncIterable<ListingPage> {
-    return this.listByIds('customer', REST_OBJECTS.customer.idField, customerIds, checkedListing(options));
-  }
-
-  employeesById(employeeIds: readonly string[], options: ListingOptions = {}): AsyncIterable<ListingPage> {
-    return this.listByIds('employee', REST_OBJECTS.employee.idField, employeeIds, checkedListing(options));
-  }
-
-  async existingRecordNos(object: RestObjectKind, recordNos: readonly string[], options: CallOptions = {}): Promise<Set<string>> {
-    const found = new Set<string>();
-    const listing: Listing = { pageSize: QUERY_MAX_PAGE_SIZE, ...callOptionsOf(options) };
-    for await (const page of this.listByIds(object, KEY_FIELD, recordNos, listing)) {
-      for (const record of page.records) found.add(record.RECORDNO ?? '');
-    }
-    return found;
-  }
-
-  browseCustomers(request: BrowseRequest, options: CallOptions = {}): Promise<IntacctFields[]> {
-    return this.browse('customer', request, options);
-  }
-
-  browseEmployees(request: BrowseRequest, options: CallOptions = {}): Promise<IntacctFields[]> {
-    return this.browse('employee', request, options);
+  protected listByRecordNos(object: RestObjectKind, recordNos: readonly string[], listing: Listing): AsyncIterable<ListingPage> {
+    return this.listByIds(object, KEY_FIELD, recordNos, listing);
   }
 
   /** A one-record query: the token and the company's read access both answer for it. */
@@ -110,7 +82,7 @@ class RestGatewaySource implements IntacctSource {
     );
   }
 
-  private listAll(object: RestObjectKind, listing: Listing, extraFilter?: RestFilter): AsyncIterable<ListingPage> {
+  protected listAll(object: RestObjectKind, listing: Listing, extraFilter?: RestFilter): AsyncIterable<ListingPage> {
     const spec = REST_OBJECTS[object];
     const { pageSize, signal } = listing;
     const retrying = new RetryingRequests();
@@ -159,7 +131,7 @@ class RestGatewaySource implements IntacctSource {
    * service combines filters all with and or all with or, and the search's or must go with the
    * anchor's and. The first `limit` of the union are among the first `limit` of each answer.
    */
-  private async browse(object: RestObjectKind, { search, limit, afterRecordNo }: BrowseRequest, options: CallOptions): Promise<IntacctFields[]> {
+  protected async browse(object: RestObjectKind, { search, limit, afterRecordNo }: BrowseRequest, options: CallOptions): Promise<IntacctFields[]> {
     const spec = REST_OBJECTS[object];
     const term = search?.trim();
     const size = Math.min(Math.max(limit, 1), QUERY_MAX_PAGE_SIZE);

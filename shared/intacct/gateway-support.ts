@@ -5,7 +5,7 @@
  */
 import { IntacctFailure, type IntacctFailureCode } from '#domain/errors';
 import type { IntacctFields } from '#domain/intacct-records';
-import type { CallOptions, ListingOptions, ListingPage } from '#ports/intacct-source';
+import type { BrowseRequest, CallOptions, IntacctSource, ListingOptions, ListingPage } from '#ports/intacct-source';
 import { IntacctError, type IntacctErrorKind } from './errors';
 import { QUERY_MAX_PAGE_SIZE } from './query-builder';
 
@@ -26,7 +26,7 @@ export interface Listing extends CallOptions {
 }
 
 /** The listing options checked: a RECORDNO anchor in digits, a page size within 2..2000. */
-export function checkedListing(options: ListingOptions): Listing {
+function checkedListing(options: ListingOptions): Listing {
   const pageSize = options.pageSize ?? QUERY_MAX_PAGE_SIZE;
   if (!Number.isInteger(pageSize) || pageSize < MIN_LISTING_PAGE_SIZE || pageSize > QUERY_MAX_PAGE_SIZE) {
     throw new RangeError(`pageSize must be an integer from ${MIN_LISTING_PAGE_SIZE} to ${QUERY_MAX_PAGE_SIZE}`);
@@ -39,7 +39,7 @@ export function checkedListing(options: ListingOptions): Listing {
 }
 
 /** Only the call options, without undefined members. */
-export function callOptionsOf(options: CallOptions): CallOptions {
+function callOptionsOf(options: CallOptions): CallOptions {
   return {
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.retryUntilAborted === undefined ? {} : { retryUntilAborted: options.retryUntilAborted }),
@@ -154,5 +154,61 @@ function describe(error: IntacctError, authenticationAdvice: AuthenticationAdvic
       return 'Sage Intacct did not answer in time; try again shortly.';
     default:
       return `Sage Intacct could not answer the request${detail}.`;
+  }
+}
+
+/** The objects a source lists, and those it also finds by Intacct id and browses. */
+type ListedObject = 'customer' | 'employee' | 'department';
+type BrowsedObject = 'customer' | 'employee';
+
+/**
+ * The IntacctSource entry points, alike for both gateways: each checks its options and names the
+ * object; the gateway answers with its own listing, id lookups and browse.
+ */
+export abstract class GatewaySource implements IntacctSource {
+  /** Every record of `object` after the listing's anchor, ascending RECORDNO. */
+  protected abstract listAll(object: ListedObject, listing: Listing): AsyncIterable<ListingPage>;
+  /** The records of `object` whose Intacct id (CUSTOMERID, EMPLOYEEID) is one of `ids`, ascending. */
+  protected abstract listByIntacctIds(object: BrowsedObject, ids: readonly string[], listing: Listing): AsyncIterable<ListingPage>;
+  /** The records of `object` whose RECORDNO is one of `recordNos` (RECORDNO alone is enough). */
+  protected abstract listByRecordNos(object: ListedObject, recordNos: readonly string[], listing: Listing): AsyncIterable<ListingPage>;
+  protected abstract browse(object: BrowsedObject, request: BrowseRequest, options: CallOptions): Promise<IntacctFields[]>;
+  abstract verifyCredentials(options?: CallOptions): Promise<void>;
+
+  listCustomers(options: ListingOptions = {}): AsyncIterable<ListingPage> {
+    return this.listAll('customer', checkedListing(options));
+  }
+
+  listEmployees(options: ListingOptions = {}): AsyncIterable<ListingPage> {
+    return this.listAll('employee', checkedListing(options));
+  }
+
+  listDepartments(options: ListingOptions = {}): AsyncIterable<ListingPage> {
+    return this.listAll('department', checkedListing(options));
+  }
+
+  customersById(customerIds: readonly string[], options: ListingOptions = {}): AsyncIterable<ListingPage> {
+    return this.listByIntacctIds('customer', customerIds, checkedListing(options));
+  }
+
+  employeesById(employeeIds: readonly string[], options: ListingOptions = {}): AsyncIterable<ListingPage> {
+    return this.listByIntacctIds('employee', employeeIds, checkedListing(options));
+  }
+
+  async existingRecordNos(object: ListedObject, recordNos: readonly string[], options: CallOptions = {}): Promise<Set<string>> {
+    const found = new Set<string>();
+    const listing: Listing = { pageSize: QUERY_MAX_PAGE_SIZE, ...callOptionsOf(options) };
+    for await (const page of this.listByRecordNos(object, recordNos, listing)) {
+      for (const record of page.records) found.add(record.RECORDNO ?? '');
+    }
+    return found;
+  }
+
+  browseCustomers(request: BrowseRequest, options: CallOptions = {}): Promise<IntacctFields[]> {
+    return this.browse('customer', request, options);
+  }
+
+  browseEmployees(request: BrowseRequest, options: CallOptions = {}): Promise<IntacctFields[]> {
+    return this.browse('employee', request, options);
   }
 }

@@ -1,15 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IntacctFailure } from '#domain/errors';
 import { CUSTOMER_FIELDS, DEPARTMENT_FIELDS, EMPLOYEE_FIELDS, type IntacctFields } from '#domain/intacct-records';
-import type {
-  BrowseRequest,
-  CallOptions,
-  IntacctLogin,
-  IntacctSource,
-  IntacctSourceFactory,
-  ListingOptions,
-  ListingPage,
-} from '#ports/intacct-source';
+import type { BrowseRequest, CallOptions, IntacctLogin, IntacctSource, IntacctSourceFactory, ListingPage } from '#ports/intacct-source';
 import { IntacctClient, type IntacctClientOptions, type IntacctRecord, type QueryFilter, type QueryRequest, type RequestOptions } from './client';
 import { DEFAULT_COMPANY_CONCURRENCY } from './company-concurrency';
 import {
@@ -23,9 +15,8 @@ import {
 import { IntacctError, IntacctProtocolError, IntacctTimeoutError } from './errors';
 import {
   type AuthenticationAdvice,
-  callOptionsOf,
-  checkedListing,
   failureOf as failureOfError,
+  GatewaySource,
   LISTING_READ_AHEAD_PAGES,
   type Listing,
   listedByIds,
@@ -132,7 +123,7 @@ export interface XmlGatewaySourceOptions {
  * created or deleted while a listing runs can never hide a record that still exists (a hidden one
  * would be unlinked) nor repeat one. Only the fields the mapping needs are selected.
  */
-export class XmlGatewaySource implements IntacctSource {
+export class XmlGatewaySource extends GatewaySource {
   readonly #concurrency: number;
   readonly #showPrivate: boolean;
   readonly #namings: EmployeeContactNamings;
@@ -141,46 +132,18 @@ export class XmlGatewaySource implements IntacctSource {
     private readonly client: IntacctClient,
     options: XmlGatewaySourceOptions = {},
   ) {
+    super();
     this.#concurrency = options.concurrency ?? DEFAULT_COMPANY_CONCURRENCY;
     this.#showPrivate = options.showPrivate ?? !client.entityLevel;
     this.#namings = options.employeeContactNamings ?? processEmployeeContactNamings;
   }
 
-  listCustomers(options: ListingOptions = {}): AsyncIterable<ListingPage> {
-    return this.listAll('customer', checkedListing(options));
+  protected listByIntacctIds(object: 'customer' | 'employee', ids: readonly string[], listing: Listing): AsyncIterable<ListingPage> {
+    return this.listByIds(object, OBJECTS[object].idField, ids, listing);
   }
 
-  listEmployees(options: ListingOptions = {}): AsyncIterable<ListingPage> {
-    return this.listAll('employee', checkedListing(options));
-  }
-
-  listDepartments(options: ListingOptions = {}): AsyncIterable<ListingPage> {
-    return this.listAll('department', checkedListing(options));
-  }
-
-  customersById(customerIds: readonly string[], options: ListingOptions = {}): AsyncIterable<ListingPage> {
-    return this.listByIds('customer', OBJECTS.customer.idField, customerIds, checkedListing(options));
-  }
-
-  employeesById(employeeIds: readonly string[], options: ListingOptions = {}): AsyncIterable<ListingPage> {
-    return this.listByIds('employee', OBJECTS.employee.idField, employeeIds, checkedListing(options));
-  }
-
-  async existingRecordNos(object: ObjectName, recordNos: readonly string[], options: CallOptions = {}): Promise<Set<string>> {
-    const found = new Set<string>();
-    const listing: Listing = { pageSize: QUERY_MAX_PAGE_SIZE, ...callOptionsOf(options) };
-    for await (const page of this.listByIds(object, 'RECORDNO', recordNos, listing, ['RECORDNO'])) {
-      for (const record of page.records) found.add(record.RECORDNO ?? '');
-    }
-    return found;
-  }
-
-  browseCustomers(request: BrowseRequest, options: CallOptions = {}): Promise<IntacctFields[]> {
-    return this.browse('customer', request, options);
-  }
-
-  browseEmployees(request: BrowseRequest, options: CallOptions = {}): Promise<IntacctFields[]> {
-    return this.browse('employee', request, options);
+  protected listByRecordNos(object: ObjectName, recordNos: readonly string[], listing: Listing): AsyncIterable<ListingPage> {
+    return this.listByIds(object, 'RECORDNO', recordNos, listing, ['RECORDNO']);
   }
 
   async verifyCredentials(options: CallOptions = {}): Promise<void> {
@@ -192,7 +155,7 @@ export class XmlGatewaySource implements IntacctSource {
     return this.#showPrivate ? { showPrivate: true } : {};
   }
 
-  private listAll(object: ObjectName, listing: Listing, extraFilter?: QueryFilter, fields?: readonly string[]): AsyncIterable<ListingPage> {
+  protected listAll(object: ObjectName, listing: Listing, extraFilter?: QueryFilter, fields?: readonly string[]): AsyncIterable<ListingPage> {
     const spec = OBJECTS[object];
     const { pageSize, signal } = listing;
     // When the listing retries until its signal aborts, an abort reports what its unfinished
@@ -292,7 +255,7 @@ export class XmlGatewaySource implements IntacctSource {
     return listedByIds(ids, listing.pageSize, (values) => this.listAll(object, listing, { field, op: 'in', values }, fields));
   }
 
-  private async browse(object: ObjectName, { search, limit, afterRecordNo }: BrowseRequest, options: CallOptions): Promise<IntacctFields[]> {
+  protected async browse(object: ObjectName, { search, limit, afterRecordNo }: BrowseRequest, options: CallOptions): Promise<IntacctFields[]> {
     const spec = OBJECTS[object];
     const term = search?.trim();
     const filters: QueryFilter[] = [];

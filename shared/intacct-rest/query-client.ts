@@ -29,7 +29,7 @@ import {
   parseRetryAfter,
   redactSecrets,
 } from '#intacct/errors';
-import { readCappedBody } from '#intacct/http-transport';
+import { type HttpAnswer, postOnce } from '#intacct/http-transport';
 import { type RetryPolicy, type RetrySettings, retryPolicyOf, withRetry } from '#intacct/retry';
 import type { CompanySlots, SlotRelease } from '#ports/company-slots';
 import type { IntacctAccessTokens } from '#ports/intacct-source';
@@ -119,12 +119,6 @@ const errorSchema = z.object({
     'ia::error': z.object({ code: z.string().optional(), message: z.string().optional(), errorId: z.string().optional() }),
   }),
 });
-
-interface HttpAnswer {
-  status: number;
-  body: string;
-  retryAfter?: string;
-}
 
 /** The company key of a connection's slots (see companyKey). */
 function slotKey(endpoint: string, companyId: string): string {
@@ -283,58 +277,16 @@ export class RestQueryClient {
     }
   }
 
-  async #exchange(token: string, body: string, maxBytes: number, signal: AbortSignal | undefined): Promise<HttpAnswer> {
-    if (signal?.aborted) throw abandonedError();
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, this.#timeoutMs);
-    const onCallerAbort = (): void => controller.abort();
-    signal?.addEventListener('abort', onCallerAbort, { once: true });
-    try {
-      const response = await fetch(this.#url, {
-        method: 'POST',
-        headers: {
-          'Content-Type': 'application/json',
-          Accept: 'application/json',
-          Authorization: `Bearer ${token}`,
-          ...(this.#entityId ? { [ENTITY_HEADER]: this.#entityId } : {}),
-        },
-        body,
-        signal: controller.signal,
-        // A redirect would carry the Bearer token wherever it points: refused, never followed.
-        redirect: 'manual',
-      });
-      if (response.status >= 300 && response.status < 400) {
-        await response.body?.cancel().catch(() => undefined);
-        throw new IntacctProtocolError(`Intacct REST answered with a redirect (HTTP ${response.status}); redirects are refused`, {
-          httpStatus: response.status,
-        });
-      }
-      const text = await readCappedBody(response, maxBytes);
-      const retryAfter = response.headers.get('retry-after');
-      return { status: response.status, body: text, ...(retryAfter === null ? {} : { retryAfter }) };
-    } catch (error) {
-      if (signal?.aborted) throw abandonedError();
-      if (error instanceof IntacctProtocolError) throw error;
-      if (timedOut) throw new IntacctTransientError(`Intacct REST did not answer within ${this.#timeoutMs} ms`);
-      throw new IntacctTransientError(`Intacct REST request failed: ${networkReason(error)}`, { cause: error });
-    } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onCallerAbort);
-    }
+  /** One POST with the Bearer token; a redirect would carry the token wherever it points: refused (postOnce). */
+  #exchange(token: string, body: string, maxBytes: number, signal: AbortSignal | undefined): Promise<HttpAnswer> {
+    const headers = {
+      'Content-Type': 'application/json',
+      Accept: 'application/json',
+      Authorization: `Bearer ${token}`,
+      ...(this.#entityId ? { [ENTITY_HEADER]: this.#entityId } : {}),
+    };
+    return postOnce(this.#url, headers, body, { timeoutMs: this.#timeoutMs, maxResponseBytes: maxBytes }, signal, 'Intacct REST');
   }
-}
-
-function networkReason(error: unknown): string {
-  if (error instanceof Error) {
-    const cause = error.cause;
-    const code = typeof cause === 'object' && cause !== null && 'code' in cause ? String(cause.code) : undefined;
-    return code ? `${error.message} (${code})` : error.message;
-  }
-  return 'unknown network error';
 }
 
 function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {

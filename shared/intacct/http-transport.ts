@@ -68,7 +68,24 @@ export function postXml(url: string, requestXml: string, limits: PostLimits, sig
   );
 }
 
-async function exchange(url: string, requestXml: string, limits: PostLimits, signal: AbortSignal | undefined): Promise<HttpAnswer> {
+function exchange(url: string, requestXml: string, limits: PostLimits, signal: AbortSignal | undefined): Promise<HttpAnswer> {
+  return postOnce(url, { 'Content-Type': 'application/xml' }, requestXml, limits, signal, 'Intacct');
+}
+
+/**
+ * One POST to an Intacct service (the XML gateway, the REST API), as postXml describes: the timeout
+ * covers the whole exchange, the caller's `signal` stops it at any point (IntacctTimeoutError), a
+ * redirect is refused, the body is capped, and timeouts and network failures are transient errors
+ * named after `service`. Nothing of the request (headers, body: credentials, tokens) reaches an error.
+ */
+export async function postOnce(
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  limits: PostLimits,
+  signal: AbortSignal | undefined,
+  service: string,
+): Promise<HttpAnswer> {
   if (signal?.aborted) throw abandonedError();
   const controller = new AbortController();
   let timedOut = false;
@@ -82,29 +99,27 @@ async function exchange(url: string, requestXml: string, limits: PostLimits, sig
   try {
     const response = await fetch(url, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/xml' },
-      body: requestXml,
+      headers,
+      body,
       signal: controller.signal,
       // A redirect would re-send the request, credentials and all, wherever it points (307/308), or
-      // fetch any URL (301/302/303). The gateway has no business redirecting a POST: refuse it.
+      // fetch any URL (301/302/303). No Intacct service has business redirecting a POST: refuse it.
       redirect: 'manual',
     });
     if (response.status >= 300 && response.status < 400) {
       await response.body?.cancel().catch(() => undefined);
-      throw new IntacctProtocolError(`Intacct answered with a redirect (HTTP ${response.status}); redirects are refused`, {
+      throw new IntacctProtocolError(`${service} answered with a redirect (HTTP ${response.status}); redirects are refused`, {
         httpStatus: response.status,
       });
     }
-    const body = await readCappedBody(response, limits.maxResponseBytes);
+    const text = await readCappedBody(response, limits.maxResponseBytes);
     const retryAfter = response.headers.get('retry-after');
-    return { status: response.status, body, ...(retryAfter === null ? {} : { retryAfter }) };
+    return { status: response.status, body: text, ...(retryAfter === null ? {} : { retryAfter }) };
   } catch (error) {
     if (signal?.aborted) throw abandonedError();
     if (error instanceof IntacctProtocolError) throw error;
-    if (timedOut) {
-      throw new IntacctTransientError(`Intacct did not answer within ${limits.timeoutMs} ms`);
-    }
-    throw new IntacctTransientError(`Intacct request failed: ${networkReason(error)}`, { cause: error });
+    if (timedOut) throw new IntacctTransientError(`${service} did not answer within ${limits.timeoutMs} ms`);
+    throw new IntacctTransientError(`${service} request failed: ${networkReason(error)}`, { cause: error });
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener('abort', onCallerAbort);
@@ -112,7 +127,7 @@ async function exchange(url: string, requestXml: string, limits: PostLimits, sig
 }
 
 /** A short, credential-free reason for a network failure (undici puts the socket error in `cause`). */
-function networkReason(error: unknown): string {
+export function networkReason(error: unknown): string {
   if (error instanceof Error) {
     const cause = error.cause;
     const code = typeof cause === 'object' && cause !== null && 'code' in cause ? String(cause.code) : undefined;

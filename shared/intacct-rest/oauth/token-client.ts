@@ -13,7 +13,7 @@
 import { z } from 'zod';
 import { IntacctFailure } from '#domain/errors';
 import { IntacctProtocolError, parseRetryAfter } from '#intacct/errors';
-import { readCappedBody } from '#intacct/http-transport';
+import { networkReason, readCappedBody } from '#intacct/http-transport';
 import type { CodeExchange, OAuthTokenEndpoint, OAuthTokens } from '#ports/intacct-oauth';
 
 export interface TokenEndpointConfig {
@@ -289,11 +289,4 @@ function wait(ms: number, signal: AbortSignal | undefined): Promise<void> {
     }, ms);
     signal?.addEventListener('abort', onAbort, { once: true });
   });
-}
-
-function networkReason(error: unknown): string {
-  if (!(error instanceof Error)) return 'network error';
-  const cause = error.cause;
-  const code = typeof cause === 'object' && cause !== null && 'code' in cause ? String(cause.code) : undefined;
-  return code ?? error.name;
 }

@@ -15,7 +15,7 @@
 import { z } from 'zod';
 import { inSubsegment } from '#adapters/tracing';
 import { abandonedError, throwIfAbandoned, untilAbandoned } from '#intacct/abort';
-import type { RequestOptions } from '#intacct/client';
+import type { ConnectorSettings, RequestOptions } from '#intacct/client';
 import { companyKey, companySemaphore, DEFAULT_COMPANY_CONCURRENCY, processCompanySlots } from '#intacct/company-concurrency';
 import {
   capIntacctText,
@@ -30,7 +30,7 @@ import {
   redactSecrets,
 } from '#intacct/errors';
 import { type HttpAnswer, postOnce } from '#intacct/http-transport';
-import { type RetryPolicy, type RetrySettings, retryPolicyOf, withRetry } from '#intacct/retry';
+import { type RetryPolicy, retryPolicyOf, withRetry } from '#intacct/retry';
 import type { CompanySlots, SlotRelease } from '#ports/company-slots';
 import type { IntacctAccessTokens } from '#ports/intacct-source';
 import type { Telemetry } from '#ports/telemetry';
@@ -61,32 +61,19 @@ export interface RestQueryPage {
 /** As the XML client's: a call's signal and retry choice, and a hook for its retryable failures. */
 export type RestRequestOptions = RequestOptions;
 
-export interface RestQueryClientOptions {
+/** As the XML client's settings (ConnectorSettings), for one connection's company, entity and tokens. */
+export interface RestQueryClientOptions extends ConnectorSettings {
   /** e.g. https://api.intacct.com/ia/api/v1 */
   restBaseUrl: string;
   companyId: string;
   /** Read at this entity (X-IA-API-Param-Entity); a top-level connection reads every entity's records (includePrivate). */
   entityId?: string;
   tokens: IntacctAccessTokens;
-  /** Per request, default 60 000 ms. */
-  timeoutMs?: number;
-  /** As IntacctClientOptions.retry. */
-  retry?: RetrySettings;
-  /** Concurrent requests per Intacct company; default 2. */
-  concurrency?: number;
-  /** Where each attempt takes its company slot; default the process-local semaphores (as the XML client). */
-  slots?: CompanySlots;
   /**
    * The endpoint the company's slots are keyed by (with the company id); default restBaseUrl.
    * Give the XML gateway's endpoint URL to share one allowance with XML clients of the same company.
    */
   slotEndpoint?: string;
-  /** Largest answer accepted, default 64 MiB (and never more than a page of the size asked for could be). */
-  maxResponseBytes?: number;
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
-  random?: () => number;
-  /** Counts requests sent, retries, rate limiting and failures by error kind, as the XML client does. */
-  telemetry?: Telemetry;
 }
 
 const QUERY_PATH = '/services/core/query';

@@ -39,10 +39,8 @@ export interface IntacctCredentials {
   entityId?: string;
 }
 
-/** Connection settings; everything but the endpoint and credentials has a production default. */
-export interface IntacctClientOptions {
-  endpointUrl: string;
-  credentials: IntacctCredentials;
+/** How a connector talks to an Intacct service (either gateway); every setting has a production default. */
+export interface ConnectorSettings {
   /** Per request, default 60 000 ms. */
   timeoutMs?: number;
   /**
@@ -65,10 +63,16 @@ export interface IntacctClientOptions {
   /** Waits between attempts; a call's abort ends the wait either way (the signal is passed for the timer's sake). */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   random?: () => number;
-  /** Metrics hook, called before every HTTP attempt; it never sees credentials. */
-  onRequest?: (info: { function: string; attempt: number }) => void;
   /** Counts requests sent, retries, rate limiting and failures by error kind (IntacctRequests, ...). */
   telemetry?: Telemetry;
+}
+
+/** Connection settings of the XML gateway's client. */
+export interface IntacctClientOptions extends ConnectorSettings {
+  endpointUrl: string;
+  credentials: IntacctCredentials;
+  /** Metrics hook, called before every HTTP attempt; it never sees credentials. */
+  onRequest?: (info: { function: string; attempt: number }) => void;
 }
 
 /** Per-call options: `signal` abandons the call (its request on the wire, its retry waits, its wait for a company slot). */

@@ -25,6 +25,8 @@ const MAX_SEARCH_LENGTH = 100;
 const MAX_SECRET_LENGTH = 1000;
 /** Intacct RECORDNO values have at most 12 digits. */
 const RECORD_NO = /^\d{1,12}$/;
+/** RFC 6749's error codes: printable ASCII but `"` and `\`. */
+const OAUTH_ERROR_CODE = /^[\x20\x21\x23-\x5B\x5D-\x7E]+$/;
 /** No key separator, slash or white space: such an id can name nothing of ours. */
 const PSA_ID = /^[^#/\s]+$/;
 
@@ -93,7 +95,8 @@ export const IntacctOAuthStarted = z.strictObject({
 export const IntacctOAuthCallbackQuery = z.object({
   state: z.string().min(1).max(MAX_CURSOR_LENGTH),
   code: z.string().min(1).max(MAX_CURSOR_LENGTH).optional(),
-  error: z.string().min(1).max(MAX_SEARCH_LENGTH).optional(),
+  // RFC 6749 §4.1.2.1: an error code is printable ASCII without `"` or `\`.
+  error: z.string().min(1).max(MAX_SEARCH_LENGTH).regex(OAUTH_ERROR_CODE, 'is not an OAuth error code').optional(),
   error_description: z.string().max(MAX_TEXT_LENGTH).optional(),
 });
 

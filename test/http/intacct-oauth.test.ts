@@ -135,6 +135,17 @@ describe('GET /integrations/intacct/oauth/callback', () => {
     expect((await admin({ method: 'GET', path: '/integrations/intacct' })).body.gateway).toBe('xml');
   });
 
+  it('an error that is no OAuth error code is refused: 400, and the state stays usable', async () => {
+    const location = await decideAtIntacct(await start(), signInTo(0), 'deny');
+    const state = location.searchParams.get('state')!;
+
+    const odd = await api.call({ method: 'GET', path: location.pathname, query: { state, error: '<script>"x"</script>\u0000' }, claims: null });
+
+    expect(odd.status).toBe(400);
+    expect(odd.body.error.details).toEqual([expect.objectContaining({ field: 'error' })]);
+    expect((await callback(location)).body.error.code).toBe('oauth_denied');
+  });
+
   it('a state without code or error is refused: 400, never 500', async () => {
     const answer = await api.call({ method: 'GET', path: '/integrations/intacct/oauth/callback', query: {}, claims: null });
     expect(answer.status).toBe(400);

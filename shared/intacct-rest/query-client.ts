@@ -26,8 +26,8 @@ import {
   IntacctQueryError,
   IntacctRateLimitError,
   IntacctTransientError,
-  parseRetryAfter,
   redactSecrets,
+  withRetryAfter,
 } from '#intacct/errors';
 import { type HttpAnswer, postOnce } from '#intacct/http-transport';
 import { type RetryPolicy, retryPolicyOf, withRetry } from '#intacct/retry';
@@ -286,16 +286,14 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
 
 /** The page an answer carries, or the typed error its status and body call for (with its Retry-After when retryable). */
 function readPage(answer: HttpAnswer, size: number, nowMs: number): RestQueryPage {
-  try {
-    if (answer.status >= 200 && answer.status <= 299) return successPage(answer.body, size);
-    throw failureOf(answer);
-  } catch (error) {
-    if (error instanceof IntacctError && error.retryable) {
-      const retryAfterMs = parseRetryAfter(answer.retryAfter, nowMs);
-      if (retryAfterMs !== undefined) error.retryAfterMs = retryAfterMs;
-    }
-    throw error;
-  }
+  return withRetryAfter(
+    () => {
+      if (answer.status >= 200 && answer.status <= 299) return successPage(answer.body, size);
+      throw failureOf(answer);
+    },
+    answer.retryAfter,
+    nowMs,
+  );
 }
 
 function successPage(body: string, size: number): RestQueryPage {

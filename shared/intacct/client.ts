@@ -10,8 +10,8 @@ import {
   IntacctError,
   IntacctProtocolError,
   IntacctTransientError,
-  parseRetryAfter,
   redactSecrets,
+  withRetryAfter,
 } from './errors';
 import { type HttpAnswer, postXml } from './http-transport';
 import { buildQueryXml, QUERY_MAX_PAGE_SIZE, type QueryFilter, type QueryRequest } from './query-builder';
@@ -146,15 +146,7 @@ function isHttpSuccess(status: number): boolean {
 
 /** Turns a raw answer into the function result, or the typed error its status and body call for (with its Retry-After). */
 function interpretAnswer(answer: HttpAnswer, nowMs: number, limits: AnswerLimits): GatewayResult {
-  try {
-    return readAnswer(answer, limits);
-  } catch (error) {
-    if (error instanceof IntacctError && error.retryable) {
-      const retryAfterMs = parseRetryAfter(answer.retryAfter, nowMs);
-      if (retryAfterMs !== undefined) error.retryAfterMs = retryAfterMs;
-    }
-    throw error;
-  }
+  return withRetryAfter(() => readAnswer(answer, limits), answer.retryAfter, nowMs);
 }
 
 function readAnswer(answer: HttpAnswer, limits: AnswerLimits): GatewayResult {

@@ -309,6 +309,22 @@ export function parseRetryAfter(header: string | null | undefined, nowMs: number
   return Math.max(0, at - nowMs);
 }
 
+/**
+ * `read()`'s answer, or its error; a retryable IntacctError carries the wait the answer's
+ * Retry-After asked for (both gateways read their answers so).
+ */
+export function withRetryAfter<T>(read: () => T, retryAfter: string | null | undefined, nowMs: number): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof IntacctError && error.retryable) {
+      const retryAfterMs = parseRetryAfter(retryAfter, nowMs);
+      if (retryAfterMs !== undefined) error.retryAfterMs = retryAfterMs;
+    }
+    throw error;
+  }
+}
+
 const REDACTED = '[redacted]';
 
 /**
